@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * endpoint - one interface for everything that sends and receives Ethernet frames: a switch
+ * port's unix datagram socket, a host tap, and later mcast groups, pcap sources, VDE, VXLAN.
+ *
+ * Theory of operation: frames move in batches. The owner (the switch, the plug) gives recv() a
+ * batch of buffers of ENDPOINT_BUF bytes each and gets back how many were filled; it gives
+ * send() a batch of frames and gets back how many were taken. A frame the peer could not take
+ * (its queue is full) is the owner's to drop and count: endpoints never block and never
+ * allocate per frame. recv() reports a frame longer than the buffer with a len larger than
+ * ETHER_FRAME_MAX, so the owner can count it as oversize instead of passing on half a frame.
+ *
+ * A new kind of port is a new file with an endpoint_ops table and a constructor; the switch
+ * core only ever calls through the table.
+ */
+#ifndef UMLNET_ENDPOINT_H
+#define UMLNET_ENDPOINT_H
+
+#include "ether.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#define ENDPOINT_BATCH 64
+#define ENDPOINT_BUF 2048 /* > ETHER_FRAME_MAX so a longer frame is seen, not cut */
+
+struct frame {
+	uint8_t *data;
+	uint32_t len;
+};
+
+struct endpoint;
+
+struct endpoint_ops {
+	const char *kind;
+	/* Fills up to n frames (data preset by the caller, ENDPOINT_BUF bytes each); returns the
+	 * count, 0 when nothing waits, or -errno when the endpoint is broken. NULL: send-only. */
+	int (*recv)(struct endpoint *ep, struct frame *frames, unsigned int n);
+	/* Sends frames in order; returns how many were taken (0..n; the rest found the peer
+	 * full), or -errno when the peer is gone or broken. */
+	int (*send)(struct endpoint *ep, const struct frame *frames, unsigned int n);
+	/* One-line description for status output ("unix @name", "tap tap0"). */
+	void (*describe)(const struct endpoint *ep, char *buf, size_t len);
+	void (*destroy)(struct endpoint *ep);
+};
+
+struct endpoint {
+	const struct endpoint_ops *ops;
+	int fd; /* readable when frames wait, for the owner's epoll; -1 for send-only */
+};
+
+static inline void endpoint_destroy(struct endpoint *ep)
+{
+	if (ep)
+		ep->ops->destroy(ep);
+}
+
+/*
+ * The unix datagram endpoint of the daemon protocol. With its own socket (conn), the socket is
+ * bound to local and connected to peer: the kernel then delivers to it only what peer sends,
+ * and peer's sends skip the 10-frame queue limit of unconnected unix datagram sockets
+ * (performance-notes.md). With a shared socket (shared_fd >= 0), frames go out with sendto(peer)
+ * and arrive through the owner of the shared socket; the endpoint has no fd of its own.
+ */
+int ep_unix_connected(const struct sockaddr_un *local, const struct sockaddr_un *peer,
+		      struct endpoint **out);
+int ep_unix_shared(int shared_fd, const struct sockaddr_un *peer, struct endpoint **out);
+
+/* A host tap device (IFF_TAP | IFF_NO_PI); creates it if it does not exist and we may. */
+int ep_tap_open(const char *ifname, struct endpoint **out);
+
+#endif

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "unixsock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int unixsock_path_addr(struct sockaddr_un *a, const char *path)
+{
+	size_t n = strlen(path);
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (n == 0 || n >= sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(a->sun_path, path, n);
+	return 0;
+}
+
+int unixsock_abstract_addr(struct sockaddr_un *a, const char *text)
+{
+	size_t n = strlen(text);
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (n + 1 > sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(a->sun_path + 1, text, n);
+	return 0;
+}
+
+static int stream_socket(void)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Whether a server answers at a: a refused connection means the file is a leftover. */
+static bool unixsock_is_live(const struct sockaddr_un *a, int type)
+{
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	bool live;
+
+	if (fd < 0)
+		return true; /* cannot tell: do not remove anything */
+	live = connect(fd, (const struct sockaddr *)a, sizeof(*a)) == 0 || errno != ECONNREFUSED;
+	close(fd);
+	return live;
+}
+
+int unixsock_bind_path(int fd, const char *path, int type)
+{
+	struct sockaddr_un a;
+	int err = unixsock_path_addr(&a, path);
+
+	if (err)
+		return err;
+	if (bind(fd, (const struct sockaddr *)&a, sizeof(a)) == 0)
+		return 0;
+	if (errno != EADDRINUSE)
+		return -errno;
+	if (unixsock_is_live(&a, type))
+		return -EADDRINUSE;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return bind(fd, (const struct sockaddr *)&a, sizeof(a)) == 0 ? 0 : -errno;
+}
+
+int unixsock_listen(const char *path, int backlog)
+{
+	int fd = stream_socket(), err;
+
+	if (fd < 0)
+		return fd;
+	err = unixsock_bind_path(fd, path, SOCK_STREAM);
+	if (!err && listen(fd, backlog) < 0)
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int unixsock_set_access(const char *path, int mode, gid_t gid)
+{
+	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0)
+		return -errno;
+	if (mode >= 0 && chmod(path, (mode_t)mode) < 0)
+		return -errno;
+	return 0;
+}
+
+int unixsock_dgram_bind(const struct sockaddr_un *a)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (const struct sockaddr *)a, sizeof(*a)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int unixsock_connect(int fd, const struct sockaddr_un *a)
+{
+	return connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 ? -errno : 0;
+}
+
+const char *unixsock_addr_text(const struct sockaddr_un *a, char *buf, size_t len)
+{
+	const char *p = a->sun_path;
+	size_t end = sizeof(a->sun_path), o = 0;
+
+	if (p[0] != 0) {
+		snprintf(buf, len, "%.*s", (int)strnlen(p, end), p);
+		return buf;
+	}
+	while (end > 1 && p[end - 1] == 0)
+		end--;
+	o = (size_t)snprintf(buf, len, "@");
+	for (size_t i = 1; i < end && o + 5 < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		o += (size_t)snprintf(buf + o, len - o, c >= 0x20 && c < 0x7f ? "%c" : "\\x%02x", c);
+	}
+	return buf;
+}

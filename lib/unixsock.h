@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * unixsock - AF_UNIX addresses and sockets as the daemon protocol needs them.
+ *
+ * Abstract names are always bound with the full 110-byte address length, so the 108 bytes
+ * sent on the wire are exactly the name (daemon-protocol.md §3.3); filesystem names are
+ * NUL-padded to 108 bytes, which reaches the same socket with either length.
+ */
+#ifndef UMLNET_UNIXSOCK_H
+#define UMLNET_UNIXSOCK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+/* Fills a with a NUL-padded filesystem path. -ENAMETOOLONG if it does not fit. */
+int unixsock_path_addr(struct sockaddr_un *a, const char *path);
+
+/* Fills a with an abstract name: a NUL byte, then text, then NULs up to 108 bytes. */
+int unixsock_abstract_addr(struct sockaddr_un *a, const char *text);
+
+/* Binds fd (of socket type type) to the filesystem path, first removing a socket file there that
+ * no server answers on (left by a crash or SIGKILL). -EADDRINUSE if a live server owns it. */
+int unixsock_bind_path(int fd, const char *path, int type);
+
+/* Listening SOCK_STREAM socket at path (non-blocking, close-on-exec). A stale socket file nobody
+ * answers on is removed first. Returns the fd, -EADDRINUSE if a live server owns the path, or
+ * another -errno. */
+int unixsock_listen(const char *path, int backlog);
+
+/* Applies a mode (if mode >= 0) and a group (if gid != (gid_t)-1) to the socket file. */
+int unixsock_set_access(const char *path, int mode, gid_t gid);
+
+/* Non-blocking SOCK_DGRAM socket bound to a with the full address length; returns fd or -errno. */
+int unixsock_dgram_bind(const struct sockaddr_un *a);
+
+/* Connects fd to a (full 110-byte length); returns 0 or -errno. */
+int unixsock_connect(int fd, const struct sockaddr_un *a);
+
+/* Short printable form of a 108-byte name for logs: "@text" for abstract names (non-printable
+ * bytes as \xNN, trailing NULs dropped), the path otherwise. */
+const char *unixsock_addr_text(const struct sockaddr_un *a, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,285 @@
+"""umlnet's end-to-end test harness: real UML guests, our programs, throwaway namespaces.
+
+Everything a test starts is registered with its Context and torn down by it: processes are
+ended by the PIDs (process groups) we started, never by name; namespaces are ones we created;
+files live in one unique temporary directory. Later issues reuse Guest, Netns and Context.
+
+A Guest is Debian's user-mode-linux kernel booted with the host's / as a read-only hostfs root
+and tests/harness/guest-init.sh as init. The harness talks to it over a second console that is
+a socketpair on the host (con1=fd:3): run() sends a shell script and returns its exit status
+and output (see guest-init.sh for the framing).
+"""
+
+import base64
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GUEST_INIT = os.path.join(HERE, "guest-init.sh")
+UML_KERNEL = shutil.which("linux") or "/usr/bin/linux"
+
+
+class TestFailure(Exception):
+    """An assertion about behaviour failed; the message says what was expected and seen."""
+
+
+class Skip(Exception):
+    """The test cannot run here (a missing tool or kernel feature); the message says why."""
+
+
+def check(cond, what):
+    if not cond:
+        raise TestFailure(what)
+
+
+def build_dir():
+    return os.environ.get("UMLNET_BUILD", os.path.join(ROOT, "build"))
+
+
+def program(name):
+    """Path of one of our built programs."""
+    for sub in (name, ""):
+        p = os.path.join(build_dir(), sub, name)
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    raise Skip(f"{name} is not built in {build_dir()}")
+
+
+def wait_for(pred, timeout, what, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(interval)
+    raise TestFailure(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+class Proc:
+    """A host process we started, in its own session so that it and its children end together."""
+
+    def __init__(self, ctx, name, argv, log=None, netns=None, env=None, stdin=None, pass_fds=(),
+                 preexec_fn=None):
+        self.ctx, self.name = ctx, name
+        self.log = log or os.path.join(ctx.dir, f"{name}.log")
+        if netns is not None:
+            argv = ["ip", "netns", "exec", netns.name] + list(argv)
+        self.argv = argv
+        self._logf = open(self.log, "ab")
+        self.p = subprocess.Popen(argv, stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                                  stdout=self._logf, stderr=subprocess.STDOUT,
+                                  start_new_session=True, env=env, pass_fds=pass_fds,
+                                  preexec_fn=preexec_fn, close_fds=preexec_fn is None)
+        self.pid = self.p.pid
+        self._stopped = False
+        ctx._procs.append(self)
+
+    def output(self):
+        with open(self.log, "rb") as f:
+            return f.read().decode(errors="replace").replace("\r", "")
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def send_signal(self, sig):
+        if self.alive():
+            os.kill(self.pid, sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Ends the process (then anything left in its process group) and returns its status."""
+        if self._stopped:
+            return self.p.returncode
+        self._stopped = True
+        if self.alive():
+            try:
+                os.kill(self.pid, sig)
+                self.p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            rc = self.p.wait(5)
+        except subprocess.TimeoutExpired:
+            rc = None
+        self._logf.close()
+        return rc
+
+
+class Switch(Proc):
+    """Our uml_switch (or the classic one, given its path) on a control socket of the test."""
+
+    def __init__(self, ctx, name="switch", args=(), binary=None, netns=None, ctl=None):
+        self.ctl = ctl or os.path.join(ctx.dir, f"{name}.ctl")
+        binary = binary or program("uml_switch")
+        super().__init__(ctx, name, [binary, "-unix", self.ctl] + list(args), netns=netns)
+        wait_for(lambda: os.path.exists(self.ctl) or not self.alive(), 10, f"{name} socket")
+        if not self.alive():
+            raise TestFailure(f"{name} exited at start:\n{self.output()}")
+
+    def ctl_cmd(self, *words):
+        """Runs uml_switchctl against this switch; returns its stdout."""
+        r = subprocess.run([program("uml_switchctl"), "-s", self.ctl] + list(words),
+                           capture_output=True, text=True, timeout=10)
+        if r.returncode != 0:
+            raise TestFailure(f"uml_switchctl {' '.join(words)} failed: {r.stderr.strip()}")
+        return r.stdout
+
+
+class Guest:
+    """A real UML guest. eths: transport specs, e.g. ['daemon,,unix,/tmp/x.ctl'] for eth0."""
+
+    def __init__(self, ctx, name, eths=(), mem="64M", extra=(), env=None):
+        self.ctx, self.name = ctx, name
+        self.umid = f"{ctx.id}-{name}"
+        self.uml_dir = os.path.join(ctx.dir, "uml") + "/"
+        os.makedirs(self.uml_dir, exist_ok=True)
+        self._host, guest_end = socket.socketpair()
+        argv = [UML_KERNEL, f"umid={self.umid}", f"uml_dir={self.uml_dir}", f"mem={mem}",
+                "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "ro",
+                f"init={GUEST_INIT}", "con=null", "con0=null,fd:1", "con1=fd:3", "ssl=null",
+                "pty.legacy_count=0", f"GUEST_NAME={name}"]
+        argv += [f"eth{i}={spec}" for i, spec in enumerate(eths)]
+        argv += list(extra)
+        gfd = guest_end.fileno()
+
+        def put_channel_on_fd3():
+            os.dup2(gfd, 3)
+
+        self.proc = Proc(ctx, f"guest-{name}", argv, env=env, preexec_fn=put_channel_on_fd3)
+        guest_end.close()
+        self._buf = b""
+        self._n = 0
+        ctx._guests.append(self)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def console(self):
+        return self.proc.output()
+
+    def mconsole(self):
+        return os.path.join(self.uml_dir, self.umid, "mconsole")
+
+    def wait_ready(self, timeout=90):
+        def ready():
+            if not self.proc.alive():
+                raise TestFailure(f"guest {self.name} died while booting:\n{self.console()[-3000:]}")
+            return "@@READY" in self.console()
+        wait_for(ready, timeout, f"guest {self.name} to boot", interval=0.1)
+        return self
+
+    def run(self, script, timeout=60, check_rc=True):
+        """Runs a shell script in the guest; returns (status, output)."""
+        self._n += 1
+        n = self._n
+        self._host.sendall(base64.b64encode(script.encode()) + b"\n")
+        deadline = time.monotonic() + timeout
+        pat = re.compile(rb"@@BEGIN %d\n(.*?)\n@@END %d (\d+)\n" % (n, n), re.S)
+        while True:
+            m = pat.search(self._buf)
+            if m:
+                self._buf = self._buf[m.end():]
+                out = base64.b64decode(m.group(1)).decode(errors="replace")
+                rc = int(m.group(2))
+                if check_rc and rc != 0:
+                    raise TestFailure(f"in guest {self.name}: `{script.strip()}` exited {rc}:\n{out}")
+                return rc, out
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TestFailure(f"in guest {self.name}: `{script.strip()}` did not finish "
+                                  f"in {timeout} s")
+            if not self.proc.alive():
+                raise TestFailure(f"guest {self.name} died running `{script.strip()}`:\n"
+                                  f"{self.console()[-2000:]}")
+            self._host.settimeout(min(left, 0.5))
+            try:
+                chunk = self._host.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                raise TestFailure(f"guest {self.name} closed its command channel")
+            self._buf += chunk
+
+    def ok(self, script, timeout=60):
+        return self.run(script, timeout)[1]
+
+    def stop(self):
+        rc = self.proc.stop(signal.SIGTERM, timeout=20)
+        self._host.close()
+        return rc
+
+
+class Netns:
+    """A network namespace of our own (ip netns), deleted with the context."""
+
+    def __init__(self, ctx, tag="ns"):
+        ctx._nns += 1
+        self.name = f"umlnet-{ctx.id}-{tag}{ctx._nns}"
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        ctx._netns.append(self)
+        self.sh("ip link set lo up")
+
+    def sh(self, cmd, check_rc=True, timeout=30):
+        r = subprocess.run(["ip", "netns", "exec", self.name, "sh", "-c", cmd],
+                           capture_output=True, text=True, timeout=timeout)
+        if check_rc and r.returncode != 0:
+            raise TestFailure(f"in netns {self.name}: `{cmd}` exited {r.returncode}: "
+                              f"{(r.stdout + r.stderr).strip()}")
+        return r
+
+    def delete(self):
+        # Processes we started in it are ended by their Proc; this only removes the name.
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+
+class Context:
+    """One test's world: a temporary directory, and everything started in it."""
+
+    def __init__(self, test_name):
+        self.id = f"{os.getpid() % 100000}{int(time.time() * 1000) % 100000}"
+        self.dir = tempfile.mkdtemp(prefix=f"umlnet-{test_name[:20]}-")
+        os.chmod(self.dir, 0o755)
+        self._procs, self._guests, self._netns = [], [], []
+        self._nns = 0
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def switch(self, *args, **kw):
+        return Switch(self, *args, **kw)
+
+    def guest(self, *args, **kw):
+        return Guest(self, *args, **kw)
+
+    def netns(self, tag="ns"):
+        return Netns(self, tag)
+
+    def proc(self, name, argv, **kw):
+        return Proc(self, name, argv, **kw)
+
+    def boot(self, guests, timeout=120):
+        """Waits for several guests started together."""
+        for g in guests:
+            g.wait_ready(timeout)
+        return guests
+
+    def cleanup(self, keep=False):
+        for g in reversed(self._guests):
+            g.proc.stop(signal.SIGTERM, timeout=10)
+        for p in reversed(self._procs):
+            p.stop(signal.SIGTERM, timeout=5)
+        for n in reversed(self._netns):
+            n.delete()
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)

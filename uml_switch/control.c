@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * control - the control side of the daemon protocol: accepting clients, decoding their one
+ * request, creating their port, and removing the port when its control connection closes.
+ *
+ * A client may send its request in pieces and may take its time, but not forever: a
+ * connection that has not completed a request within SWITCHD_PENDING_TIMEOUT seconds is
+ * closed, and at most SWITCHD_MAX_PENDING can wait at once, so idle or broken clients cannot
+ * use up the switch's descriptors. Every refusal is one log line naming the client (its pid
+ * and uid, from the connection's credentials) and the reason.
+ */
+#include "daemon.h"
+#include "log.h"
+#include "unixsock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int control_open(struct switchd *d)
+{
+	int fd = unixsock_listen(d->ctl_path, 15);
+	int err;
+
+	if (fd < 0)
+		return fd;
+	d->listen_fd = fd;
+	err = unixsock_set_access(d->ctl_path, d->opt.mode, d->opt.gid);
+	if (err)
+		return err;
+	return ev_add(d, fd, EV_LISTEN, 0, EPOLLIN);
+}
+
+static void peer_creds(int fd, pid_t *pid, uid_t *uid)
+{
+	struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
+	socklen_t len = sizeof(cred);
+
+	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+	*pid = cred.pid;
+	*uid = cred.uid;
+}
+
+static struct pending *pending_slot(struct switchd *d)
+{
+	for (int i = 0; i < SWITCHD_MAX_PENDING; i++)
+		if (d->pending[i].fd < 0)
+			return &d->pending[i];
+	return NULL;
+}
+
+static void pending_close(struct switchd *d, struct pending *p)
+{
+	ev_del(d, p->fd);
+	close(p->fd);
+	p->fd = -1;
+}
+
+void control_accept(struct switchd *d)
+{
+	for (;;) {
+		int fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct pending *p;
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+				log_warn("accepting a client: %s", strerror(errno));
+			return;
+		}
+		p = pending_slot(d);
+		if (!p) {
+			pid_t pid;
+			uid_t uid;
+
+			peer_creds(fd, &pid, &uid);
+			log_warn("client pid %d uid %d: refused: %d clients are already handshaking",
+				 (int)pid, (int)uid, SWITCHD_MAX_PENDING);
+			close(fd);
+			continue;
+		}
+		p->fd = fd;
+		p->len = 0;
+		p->deadline = d->sw.now + SWITCHD_PENDING_TIMEOUT;
+		peer_creds(fd, &p->pid, &p->uid);
+		if (ev_add(d, fd, EV_PENDING, (uint32_t)(p - d->pending), EPOLLIN) < 0) {
+			close(fd);
+			p->fd = -1;
+		}
+	}
+}
+
+/* A unique abstract name for a port's data socket. */
+static void port_local_addr(struct switchd *d, struct sockaddr_un *a)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "umlnet-switch/%d/%llu", (int)getpid(),
+		 (unsigned long long)++d->port_serial);
+	unixsock_abstract_addr(a, name);
+}
+
+/* The endpoint a new client's frames will use: a socket of its own, or the shared one. */
+static int port_endpoint(struct switchd *d, const struct daemon_request *req,
+			 struct sockaddr_un *local, struct endpoint **ep, const char **why)
+{
+	int err;
+
+	if (req->kind == DREQ_V0) {
+		if (d->shared_fd < 0) {
+			*why = "version 0 request, but the switch was not started with -compat-v0";
+			return -EPROTONOSUPPORT;
+		}
+		*why = "creating its port";
+		return ep_unix_shared(d->shared_fd, &req->addr, ep);
+	}
+	port_local_addr(d, local);
+	/* Connecting now, before the reply, also holds on to clients (libvdeplug) that unlink
+	 * their socket file once the handshake is done. */
+	err = ep_unix_connected(local, &req->addr, ep);
+	if (err)
+		*why = "cannot connect to its data socket";
+	return err;
+}
+
+static void port_describe_client(const struct port *p, char *buf, size_t len)
+{
+	char name[256];
+
+	snprintf(buf, len, "%s client pid %d uid %d, data socket %s%s%s%s", daemon_req_kind_name(p->proto),
+		 (int)p->pid, (int)p->uid, unixsock_addr_text(&p->peer, name, sizeof(name)),
+		 p->descr[0] ? " (\"" : "", p->descr, p->descr[0] ? "\")" : "");
+}
+
+static int port_register(struct switchd *d, struct pending *pd, const struct daemon_request *req,
+			 struct endpoint *ep, const char **why)
+{
+	int slot = sw_port_add(&d->sw, ep, pd->fd);
+	struct port *p;
+	int err;
+
+	if (slot < 0) {
+		*why = "the switch has no free port (see -ports)";
+		endpoint_destroy(ep);
+		return slot;
+	}
+	p = &d->sw.ports[slot];
+	p->pid = pd->pid;
+	p->uid = pd->uid;
+	p->proto = req->kind;
+	p->peer = req->addr;
+	p->shared = req->kind == DREQ_V0;
+	memcpy(p->descr, req->descr, sizeof(p->descr));
+	if (p->shared) {
+		err = portmap_add(&d->shared_map, &req->addr, (uint32_t)slot);
+		if (err) {
+			*why = "its data socket name is already registered by another port";
+			sw_port_del(&d->sw, (uint32_t)slot);
+			return err;
+		}
+	} else if ((err = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN)) < 0) {
+		*why = "registering its data socket";
+		sw_port_del(&d->sw, (uint32_t)slot);
+		return err;
+	}
+	return slot;
+}
+
+/* Undoes port_register(); the control connection is the caller's. */
+static void port_unregister(struct switchd *d, uint32_t slot)
+{
+	struct port *p = &d->sw.ports[slot];
+
+	if (p->ep->fd >= 0)
+		ev_del(d, p->ep->fd);
+	if (p->shared)
+		portmap_del(&d->shared_map, &p->peer);
+	sw_port_del(&d->sw, slot);
+}
+
+static void port_remove(struct switchd *d, uint32_t slot, const char *reason)
+{
+	struct port *p = &d->sw.ports[slot];
+	char who[512];
+
+	port_describe_client(p, who, sizeof(who));
+	if (p->ctl_fd >= 0) {
+		ev_del(d, p->ctl_fd);
+		close(p->ctl_fd);
+	}
+	log_info("port %u: %s; removed (%s)", slot + 1, reason, who);
+	port_unregister(d, slot);
+}
+
+/* The request is complete: make the port and answer with its data socket's address. */
+static void control_new_port(struct switchd *d, struct pending *pd, const struct daemon_request *req)
+{
+	struct sockaddr_un local;
+	struct endpoint *ep = NULL;
+	const char *why = NULL;
+	char name[256], who[512];
+	int slot = port_endpoint(d, req, &local, &ep, &why);
+
+	if (slot >= 0)
+		slot = port_register(d, pd, req, ep, &why);
+	if (slot >= 0 && req->kind != DREQ_V0 &&
+	    write(pd->fd, &local, sizeof(local)) != (ssize_t)sizeof(local)) {
+		why = "sending the reply";
+		port_unregister(d, (uint32_t)slot);
+		slot = errno ? -errno : -EIO;
+	}
+	if (slot < 0) {
+		log_warn("client pid %d uid %d (%s request, data socket %s): refused: %s: %s",
+			 (int)pd->pid, (int)pd->uid, daemon_req_kind_name(req->kind),
+			 unixsock_addr_text(&req->addr, name, sizeof(name)), why, strerror(-slot));
+		pending_close(d, pd);
+		return;
+	}
+	/* The connection now belongs to the port: readable means the client is gone. */
+	ev_del(d, pd->fd);
+	pd->fd = -1;
+	ev_add(d, d->sw.ports[slot].ctl_fd, EV_PORT_CTL, (uint32_t)slot, EPOLLIN | EPOLLRDHUP);
+	d->ports_total++;
+	port_describe_client(&d->sw.ports[slot], who, sizeof(who));
+	log_info("port %d: new %s", slot + 1, who);
+}
+
+void control_pending_input(struct switchd *d, uint32_t index)
+{
+	struct pending *pd = &d->pending[index];
+	struct daemon_request req;
+	const char *why;
+	ssize_t r = read(pd->fd, pd->buf + pd->len, sizeof(pd->buf) - pd->len);
+	int n;
+
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r <= 0) {
+		log_warn("client pid %d uid %d: %s after %zu bytes of its request", (int)pd->pid,
+			 (int)pd->uid, r == 0 ? "closed the connection" : strerror(errno), pd->len);
+		pending_close(d, pd);
+		return;
+	}
+	pd->len += (size_t)r;
+	n = pd->len > DAEMON_REQ_MAX_LEN ? -EMSGSIZE : daemon_request_decode(pd->buf, pd->len, &req, &why);
+	if (n == -EMSGSIZE)
+		why = "request longer than any request of the protocol";
+	if (n < 0) {
+		log_warn("client pid %d uid %d: bad request (%zu bytes): %s", (int)pd->pid,
+			 (int)pd->uid, pd->len, why);
+		pending_close(d, pd);
+	} else if (n > 0) {
+		control_new_port(d, pd, &req);
+	}
+}
+
+void control_port_event(struct switchd *d, uint32_t slot)
+{
+	struct port *p = &d->sw.ports[slot];
+	char byte;
+	ssize_t r = read(p->ctl_fd, &byte, 1);
+
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	port_remove(d, slot, r == 0 ? "client disconnected"
+			     : r > 0 ? "client sent data on its control connection (protocol violation)"
+				     : "control connection failed");
+}
+
+void control_expire_pending(struct switchd *d)
+{
+	for (int i = 0; i < SWITCHD_MAX_PENDING; i++) {
+		struct pending *pd = &d->pending[i];
+
+		if (pd->fd < 0 || (int32_t)(d->sw.now - pd->deadline) < 0)
+			continue;
+		log_warn("client pid %d uid %d: no complete request within %d s (%zu bytes); closed",
+			 (int)pd->pid, (int)pd->uid, SWITCHD_PENDING_TIMEOUT, pd->len);
+		pending_close(d, pd);
+	}
+}
+
+void control_close_all(struct switchd *d)
+{
+	for (int i = 0; i < SWITCHD_MAX_PENDING; i++)
+		if (d->pending[i].fd >= 0)
+			pending_close(d, &d->pending[i]);
+	for (uint32_t i = 0; i < d->sw.max_ports; i++)
+		if (d->sw.ports[i].used && d->sw.ports[i].ctl_fd >= 0)
+			close(d->sw.ports[i].ctl_fd);
+}
+
+int control_attach_tap(struct switchd *d, const char *ifname)
+{
+	struct endpoint *ep;
+	int err = ep_tap_open(ifname, &ep), slot;
+
+	if (err)
+		return err;
+	slot = sw_port_add(&d->sw, ep, -1);
+	if (slot < 0) {
+		endpoint_destroy(ep);
+		return slot;
+	}
+	err = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN);
+	if (err) {
+		sw_port_del(&d->sw, (uint32_t)slot);
+		return err;
+	}
+	d->ports_total++;
+	log_info("port %d: tap %s", slot + 1, ifname);
+	return 0;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * daemon - the uml_switch process around the forwarding core: its sockets, its event loop and
+ * the state that spans them. One struct switchd is passed to every function; there are no
+ * globals.
+ *
+ * Every file descriptor in the epoll set carries a tag (what it is) and an index (which one),
+ * packed into the event's u64, so dispatch is a switch on the tag.
+ */
+#ifndef UMLNET_SWITCH_DAEMON_H
+#define UMLNET_SWITCH_DAEMON_H
+
+#include "options.h"
+#include "portmap.h"
+#include "switch.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SWITCHD_MAX_PENDING 64      /* control connections still handshaking */
+#define SWITCHD_PENDING_TIMEOUT 10  /* seconds a client has to send its request */
+#define SWITCHD_MAX_MGMT 16
+
+enum ev_tag {
+	EV_LISTEN = 1,   /* control socket: accept */
+	EV_PENDING,      /* a control connection before its request is complete */
+	EV_PORT_CTL,     /* a port's control connection: readable = the port is gone */
+	EV_PORT_DATA,    /* a port's endpoint: frames wait */
+	EV_SHARED_DATA,  /* the -compat-v0 shared data socket */
+	EV_MGMT_LISTEN,
+	EV_MGMT_CONN,
+	EV_SIGNAL,
+	EV_TIMER,
+	EV_STDIN,
+};
+
+struct pending {
+	int fd;                 /* -1: free */
+	pid_t pid;
+	uid_t uid;
+	uint32_t deadline;
+	size_t len;
+	uint8_t buf[DAEMON_REQ_MAX_LEN + 1];
+};
+
+struct mgmt_conn {
+	int fd;                 /* -1: free */
+	size_t inlen;
+	char in[512];
+	char *out;              /* reply not yet written */
+	size_t outlen, outoff;
+	bool eof;               /* the client has stopped sending */
+};
+
+struct switchd {
+	struct switch_options opt;
+	struct sw sw;
+	struct portmap shared_map; /* -compat-v0: sender name -> port */
+	int epfd;
+	int listen_fd, mgmt_fd, shared_fd, sig_fd, timer_fd, stdin_fd;
+	char ctl_path[PATH_MAX];
+	char mgmt_path[PATH_MAX];
+	uint64_t port_serial;   /* makes every data socket name unique */
+	uint64_t started;       /* monotonic seconds at start */
+	uint64_t ports_total;   /* ports ever created */
+	bool running;
+	struct pending pending[SWITCHD_MAX_PENDING];
+	struct mgmt_conn mgmt[SWITCHD_MAX_MGMT];
+};
+
+int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
+void ev_del(struct switchd *d, int fd);
+uint32_t mono_seconds(void);
+
+/* control.c: the daemon protocol's handshake and port lifetime. */
+int control_open(struct switchd *d);
+void control_accept(struct switchd *d);
+void control_pending_input(struct switchd *d, uint32_t index);
+void control_port_event(struct switchd *d, uint32_t slot);
+void control_expire_pending(struct switchd *d);
+void control_close_all(struct switchd *d);
+int control_attach_tap(struct switchd *d, const char *ifname);
+
+/* shared_data.c: the single data socket of -compat-v0 clients. */
+int shared_data_open(struct switchd *d);
+void shared_data_input(struct switchd *d);
+
+/* mgmt.c: status over the management socket. */
+int mgmt_open(struct switchd *d);
+void mgmt_accept(struct switchd *d);
+void mgmt_event(struct switchd *d, uint32_t index, uint32_t events);
+void mgmt_close_all(struct switchd *d);
+
+#endif

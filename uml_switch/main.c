@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * uml_switch - the switch daemon of UML's `daemon` transport, a drop-in for the classic one.
+ *
+ * main.c: start-up (options, sockets, banner), the event loop and clean-up. The protocol
+ * lives in control.c, forwarding in switch.c, status in mgmt.c.
+ */
+#include "daemon.h"
+#include "log.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+uint32_t mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)tag << 32 | index };
+
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
+		return 0;
+	if (errno == EEXIST && epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+		return 0;
+	return -errno;
+}
+
+void ev_del(struct switchd *d, int fd)
+{
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+/* The classic watches stdin only when it is a terminal; a pipe's EOF also means "stop" to
+ * whoever started us with one, while </dev/null or a file must not stop the switch. */
+static bool stdin_is_watched(void)
+{
+	struct stat st;
+
+	if (isatty(0))
+		return true;
+	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Absolute paths, because -daemon changes directory and clean-up must still find the files.
+ * A directory given to -unix holds the control socket as DIR/ctl, the layout libvdeplug
+ * clients expect. */
+static int resolve_paths(struct switchd *d)
+{
+	struct switch_options *o = &d->opt;
+	char cwd[PATH_MAX], path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	n = snprintf(path, sizeof(path), "%s%s%s", o->ctl_path[0] == '/' ? "" : cwd,
+		     o->ctl_path[0] == '/' ? "" : "/", o->ctl_path);
+	if (n >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		n = snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/ctl", path);
+	else
+		n = snprintf(d->ctl_path, sizeof(d->ctl_path), "%s", path);
+	if (n >= (int)sizeof(d->ctl_path))
+		return -ENAMETOOLONG;
+	if (o->mgmt_path && strcmp(o->mgmt_path, "none") == 0)
+		d->mgmt_path[0] = 0;
+	else if (o->mgmt_path)
+		n = snprintf(d->mgmt_path, sizeof(d->mgmt_path), "%s", o->mgmt_path);
+	else
+		n = snprintf(d->mgmt_path, sizeof(d->mgmt_path), "%s.mgmt", d->ctl_path);
+	return n >= (int)sizeof(d->mgmt_path) ? -ENAMETOOLONG : 0;
+}
+
+static int timer_open(struct switchd *d)
+{
+	struct itimerspec every_second = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->timer_fd < 0 || timerfd_settime(d->timer_fd, 0, &every_second, NULL) < 0)
+		return -errno;
+	return ev_add(d, d->timer_fd, EV_TIMER, 0, EPOLLIN);
+}
+
+static int signals_open(struct switchd *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return d->sig_fd < 0 ? -errno : ev_add(d, d->sig_fd, EV_SIGNAL, 0, EPOLLIN);
+}
+
+/* Many ports mean many descriptors (two each): use all the process may have. */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static void on_timer(struct switchd *d)
+{
+	uint64_t ticks;
+
+	if (read(d->timer_fd, &ticks, sizeof(ticks)) < 0)
+		return;
+	mactable_expire(&d->sw.macs, d->sw.now);
+	control_expire_pending(d);
+	if (d->sw.cap)
+		capture_flush(d->sw.cap);
+}
+
+static void on_signal(struct switchd *d)
+{
+	struct signalfd_siginfo si;
+
+	if (read(d->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		log_info("caught signal %u, cleaning up and exiting", si.ssi_signo);
+		d->running = false;
+	}
+}
+
+static void on_stdin(struct switchd *d, uint32_t events)
+{
+	char buf[256];
+	ssize_t r = (events & EPOLLIN) ? read(0, buf, sizeof(buf)) : 0;
+
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+		log_info("EOF on stdin, cleaning up and exiting");
+		d->running = false;
+	}
+}
+
+static void on_port_data(struct switchd *d, uint32_t slot)
+{
+	struct port *p = &d->sw.ports[slot];
+	int err;
+
+	if (!p->used)
+		return; /* removed earlier in this batch of events */
+	err = sw_service_port(&d->sw, slot);
+	if (err < 0 && p->ctl_fd >= 0)
+		log_debug("port %u: receive: %s", slot + 1, strerror(-err));
+}
+
+static void dispatch(struct switchd *d, const struct epoll_event *ev)
+{
+	uint32_t index = (uint32_t)ev->data.u64;
+
+	switch ((enum ev_tag)(ev->data.u64 >> 32)) {
+	case EV_LISTEN:
+		control_accept(d);
+		break;
+	case EV_PENDING:
+		if (d->pending[index].fd >= 0)
+			control_pending_input(d, index);
+		break;
+	case EV_PORT_CTL:
+		if (d->sw.ports[index].used)
+			control_port_event(d, index);
+		break;
+	case EV_PORT_DATA:
+		on_port_data(d, index);
+		break;
+	case EV_SHARED_DATA:
+		shared_data_input(d);
+		break;
+	case EV_MGMT_LISTEN:
+		mgmt_accept(d);
+		break;
+	case EV_MGMT_CONN:
+		if (d->mgmt[index].fd >= 0)
+			mgmt_event(d, index, ev->events);
+		break;
+	case EV_SIGNAL:
+		on_signal(d);
+		break;
+	case EV_TIMER:
+		on_timer(d);
+		break;
+	case EV_STDIN:
+		on_stdin(d, ev->events);
+		break;
+	}
+}
+
+static void run(struct switchd *d)
+{
+	struct epoll_event evs[64];
+
+	d->running = true;
+	while (d->running) {
+		int n = epoll_wait(d->epfd, evs, 64, -1);
+
+		if (n < 0 && errno != EINTR)
+			die("epoll_wait: %s", strerror(errno));
+		d->sw.now = mono_seconds();
+		for (int i = 0; i < n && d->running; i++)
+			dispatch(d, &evs[i]);
+	}
+}
+
+static void switchd_init(struct switchd *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->listen_fd = d->mgmt_fd = d->shared_fd = d->sig_fd = d->timer_fd = d->stdin_fd = -1;
+	for (int i = 0; i < SWITCHD_MAX_PENDING; i++)
+		d->pending[i].fd = -1;
+	for (int i = 0; i < SWITCHD_MAX_MGMT; i++)
+		d->mgmt[i].fd = -1;
+}
+
+static void fail_ctl(struct switchd *d, int err)
+{
+	if (err == -EADDRINUSE)
+		die("the control socket '%s' has another server attached to it; remove it or use "
+		    "a different -unix path", d->ctl_path);
+	die("control socket '%s': %s", d->ctl_path, strerror(-err));
+}
+
+static void setup(struct switchd *d, const char *prog)
+{
+	struct switch_options *o = &d->opt;
+	char err_text[256];
+	int err;
+
+	raise_fd_limit();
+	err = resolve_paths(d);
+	if (err)
+		die("-unix '%s': %s", o->ctl_path, strerror(-err));
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epfd < 0)
+		die("epoll_create1: %s", strerror(errno));
+	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
+	if (err)
+		die("allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs, strerror(-err));
+	d->sw.now = mono_seconds();
+	d->started = d->sw.now;
+	if ((err = signals_open(d)) || (err = timer_open(d)))
+		die("setting up signals and timers: %s", strerror(-err));
+	err = control_open(d);
+	if (err)
+		fail_ctl(d, err);
+	if (d->mgmt_path[0] && (err = mgmt_open(d)))
+		die("-mgmt '%s': %s", d->mgmt_path,
+		    err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
+	if (o->compat_v0 && (err = shared_data_open(d)))
+		die("data socket '%s': %s", o->data_path,
+		    err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
+	if (o->pcap_path && !(d->sw.cap = capture_open(o->pcap_path, err_text, sizeof(err_text))))
+		die("-pcap '%s': %s", o->pcap_path, err_text);
+	if (o->tap && (err = control_attach_tap(d, o->tap)))
+		log_err("-tap '%s': cannot attach (%s); running without it", o->tap, strerror(-err));
+	if (o->hub)
+		printf("%s will be a hub instead of a switch\n", prog);
+	if (o->compat_v0)
+		printf("%s attached to unix sockets '%s' and '%s'", prog, d->ctl_path, o->data_path);
+	else
+		printf("%s attached to unix socket '%s'", prog, d->ctl_path);
+	printf(o->tap ? " tap device '%s'\n" : "%s\n", o->tap ? o->tap : "");
+	fflush(stdout);
+	if (!o->daemonize && stdin_is_watched() && ev_add(d, 0, EV_STDIN, 0, EPOLLIN) == 0)
+		d->stdin_fd = 0;
+}
+
+static void cleanup(struct switchd *d)
+{
+	mgmt_close_all(d);
+	control_close_all(d);
+	unlink(d->ctl_path);
+	if (d->mgmt_path[0])
+		unlink(d->mgmt_path);
+	if (d->shared_fd >= 0) {
+		unlink(d->opt.data_path);
+		portmap_free(&d->shared_map);
+	}
+	capture_close(d->sw.cap);
+	d->sw.cap = NULL;
+	sw_free(&d->sw);
+}
+
+int main(int argc, char **argv)
+{
+	struct switchd d;
+	int r;
+
+	switchd_init(&d);
+	log_init("uml_switch", LOG_LVL_INFO);
+	r = switch_options_parse(&d.opt, argc, argv);
+	if (r)
+		return r > 0 ? 0 : 1;
+	log_init("uml_switch", d.opt.verbosity == 0 ? LOG_LVL_ERR
+			       : d.opt.verbosity == 1 ? LOG_LVL_INFO : LOG_LVL_DEBUG);
+	setup(&d, argv[0]);
+	if (d.opt.daemonize && daemon(0, 1) < 0)
+		die("daemon: %s", strerror(errno));
+	run(&d);
+	cleanup(&d);
+	return 0;
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "options.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void switch_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [-unix control-socket] [-hub] [-tap tap-device] [-daemon]\n"
+		"       %s -compat-v0 [-unix control-socket data-socket] [-hub] [-tap tap-device]\n"
+		"Options the classic uml_switch lacks:\n"
+		"  -mode OCTAL      permissions of the control and management sockets (e.g. 0660)\n"
+		"  -group GROUP     group of the control and management sockets (name or number)\n"
+		"  -mgmt PATH       management socket (default: <control-socket>.mgmt; 'none': off)\n"
+		"  -pcap FILE       capture every switched frame to FILE (pcap, for tcpdump)\n"
+		"  -ports N         most ports at once (default 1024)\n"
+		"  -macs N          size of the MAC address table (default 4096)\n"
+		"  -age SECONDS     forget an address after this long without traffic (default 300)\n"
+		"  -v, -q           log more (every learned address) / only errors\n"
+		"  -h, --help       this text;  --version  the version\n"
+		"Read the status with: uml_switchctl -s <control-socket> show\n",
+		prog, prog);
+}
+
+static int bad_value(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "uml_switch: error: %s '%s': %s\n", opt, val, why);
+	return -1;
+}
+
+static int parse_u32(const char *opt, const char *val, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno || end == val || *end || v < min || v > max) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "expected a number from %u to %u", min, max);
+		return bad_value(opt, val, why);
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_mode(const char *val, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 8);
+	if (errno || end == val || *end || v < 0 || v > 07777)
+		return bad_value("-mode", val, "expected an octal mode such as 0660");
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_group(const char *val, gid_t *out)
+{
+	struct group *g = getgrnam(val);
+	char *end;
+	unsigned long v;
+
+	if (g) {
+		*out = g->gr_gid;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno || end == val || *end || v >= UINT_MAX)
+		return bad_value("-group", val, "no such group");
+	*out = (gid_t)v;
+	return 0;
+}
+
+static void switch_options_defaults(struct switch_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ctl_path = SWITCH_DEFAULT_CTL;
+	o->data_path = SWITCH_DEFAULT_V0_DATA;
+	o->mode = -1;
+	o->gid = (gid_t)-1;
+	o->max_ports = 1024;
+	o->max_macs = 4096;
+	o->age = 300;
+	o->verbosity = 1;
+}
+
+static int set_hub(struct switch_options *o, const char *v)
+{
+	(void)v;
+	o->hub = true;
+	return 0;
+}
+
+static int set_compat_v0(struct switch_options *o, const char *v)
+{
+	(void)v;
+	o->compat_v0 = true;
+	return 0;
+}
+
+static int set_daemon(struct switch_options *o, const char *v)
+{
+	(void)v;
+	o->daemonize = true;
+	return 0;
+}
+
+static int set_verbose(struct switch_options *o, const char *v)
+{
+	(void)v;
+	o->verbosity = 2;
+	return 0;
+}
+
+static int set_quiet(struct switch_options *o, const char *v)
+{
+	(void)v;
+	o->verbosity = 0;
+	return 0;
+}
+
+static int show_help(struct switch_options *o, const char *v)
+{
+	(void)o, (void)v;
+	switch_usage(stdout, "uml_switch");
+	return 1;
+}
+
+static int show_version(struct switch_options *o, const char *v)
+{
+	(void)o, (void)v;
+	printf("uml_switch (umlnet) %s\n", UMLNET_VERSION);
+	return 1;
+}
+
+static int set_unix(struct switch_options *o, const char *v)
+{
+	o->ctl_path = v;
+	return 0;
+}
+
+static int set_tap(struct switch_options *o, const char *v)
+{
+	o->tap = v;
+	return 0;
+}
+
+static int set_mgmt(struct switch_options *o, const char *v)
+{
+	o->mgmt_path = v;
+	return 0;
+}
+
+static int set_pcap(struct switch_options *o, const char *v)
+{
+	o->pcap_path = v;
+	return 0;
+}
+
+static int set_mode(struct switch_options *o, const char *v)
+{
+	return parse_mode(v, &o->mode);
+}
+
+static int set_group(struct switch_options *o, const char *v)
+{
+	return parse_group(v, &o->gid);
+}
+
+static int set_ports(struct switch_options *o, const char *v)
+{
+	return parse_u32("-ports", v, 1, 65536, &o->max_ports);
+}
+
+static int set_macs(struct switch_options *o, const char *v)
+{
+	return parse_u32("-macs", v, 16, 1u << 24, &o->max_macs);
+}
+
+static int set_age(struct switch_options *o, const char *v)
+{
+	return parse_u32("-age", v, 1, 1u << 30, &o->age);
+}
+
+static const struct switch_option {
+	const char *name;
+	bool takes_value;
+	int (*set)(struct switch_options *o, const char *value);
+} switch_option_table[] = {
+	{ "-unix", true, set_unix },       { "-hub", false, set_hub },
+	{ "-tap", true, set_tap },         { "-compat-v0", false, set_compat_v0 },
+	{ "-daemon", false, set_daemon },  { "-mode", true, set_mode },
+	{ "-group", true, set_group },     { "-mgmt", true, set_mgmt },
+	{ "-pcap", true, set_pcap },       { "-ports", true, set_ports },
+	{ "-macs", true, set_macs },       { "-age", true, set_age },
+	{ "-v", false, set_verbose },      { "-q", false, set_quiet },
+	{ "-h", false, show_help },        { "-help", false, show_help },
+	{ "-version", false, show_version },
+};
+
+static const struct switch_option *find_option(const char *arg)
+{
+	/* --name is accepted as -name. */
+	const char *name = arg[0] == '-' && arg[1] == '-' ? arg + 1 : arg;
+
+	for (size_t i = 0; i < sizeof(switch_option_table) / sizeof(switch_option_table[0]); i++)
+		if (!strcmp(name, switch_option_table[i].name))
+			return &switch_option_table[i];
+	return NULL;
+}
+
+int switch_options_parse(struct switch_options *o, int argc, char **argv)
+{
+	switch_options_defaults(o);
+	for (int i = 1; i < argc; i++) {
+		const struct switch_option *opt = find_option(argv[i]);
+		const char *value = NULL;
+		int r;
+
+		if (!opt) {
+			fprintf(stderr, "uml_switch: error: unknown option '%s' (try -help)\n", argv[i]);
+			return -1;
+		}
+		if (opt->takes_value) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "uml_switch: error: %s needs a value (try -help)\n", argv[i]);
+				return -1;
+			}
+			value = argv[++i];
+		}
+		r = opt->set(o, value);
+		if (r)
+			return r;
+		/* As in the classic: -unix takes a data socket too when -compat-v0 came first. */
+		if (opt->set == set_unix && o->compat_v0 && i + 1 < argc && argv[i + 1][0] != '-')
+			o->data_path = argv[++i];
+	}
+	return 0;
+}

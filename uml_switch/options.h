@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * options - uml_switch's command line: the classic one (daemon-protocol.md §8) unchanged, plus
+ * the options the classic lacks. Both -opt and --opt spellings are accepted.
+ */
+#ifndef UMLNET_SWITCH_OPTIONS_H
+#define UMLNET_SWITCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define SWITCH_DEFAULT_CTL "/tmp/uml.ctl"
+#define SWITCH_DEFAULT_V0_DATA "/tmp/uml.data"
+
+struct switch_options {
+	const char *ctl_path;      /* control socket */
+	const char *data_path;     /* -compat-v0 shared data socket */
+	const char *tap;           /* -tap device, or NULL */
+	const char *mgmt_path;     /* management socket; NULL = <ctl>.mgmt, "none" = off */
+	const char *pcap_path;     /* capture file, or NULL */
+	bool hub;
+	bool compat_v0;
+	bool daemonize;
+	int mode;                  /* socket file mode, -1 = leave to umask */
+	gid_t gid;                 /* socket file group, (gid_t)-1 = leave */
+	uint32_t max_ports;
+	uint32_t max_macs;
+	uint32_t age;
+	int verbosity;             /* 0 quiet, 1 normal, 2 verbose */
+};
+
+/* Parses argv. Returns 0, 1 when the program should exit successfully (--help, --version),
+ * or -1 after printing a one-line error naming the bad option and its value. */
+int switch_options_parse(struct switch_options *o, int argc, char **argv);
+void switch_usage(FILE *f, const char *prog);
+
+#endif

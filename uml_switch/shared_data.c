@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * shared_data - the single data socket of the classic switch, kept for version 0 clients
+ * (-compat-v0), which get no reply and so must send to a path they already know.
+ *
+ * Frames from many clients arrive on one socket; the sender's address names the port (O(1)
+ * through the port map). A frame from an address no port registered is dropped and counted:
+ * unlike the classic switch, this one never forwards frames from strangers.
+ */
+#include "daemon.h"
+#include "log.h"
+#include "unixsock.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int shared_data_open(struct switchd *d)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	d->shared_fd = fd;
+	err = unixsock_bind_path(fd, d->opt.data_path, SOCK_DGRAM);
+	if (!err)
+		err = unixsock_set_access(d->opt.data_path, d->opt.mode, d->opt.gid);
+	if (!err)
+		err = portmap_init(&d->shared_map, d->opt.max_ports);
+	if (!err)
+		err = ev_add(d, fd, EV_SHARED_DATA, 0, EPOLLIN);
+	return err;
+}
+
+void shared_data_input(struct switchd *d)
+{
+	struct mmsghdr msgs[ENDPOINT_BATCH];
+	struct iovec iov[ENDPOINT_BATCH];
+	struct sockaddr_un from[ENDPOINT_BATCH];
+	int n;
+
+	/* recvfrom fills only as many address bytes as the sender's name has: zero the rest so
+	 * the 108-byte keys compare equal to the registered, NUL-padded names. */
+	memset(from, 0, sizeof(from));
+	for (int i = 0; i < ENDPOINT_BATCH; i++) {
+		iov[i] = (struct iovec){ d->sw.rxbuf[i], ENDPOINT_BUF };
+		msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
+						   .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	n = recvmmsg(d->shared_fd, msgs, ENDPOINT_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	for (int i = 0; i < n; i++) {
+		uint32_t slot = portmap_lookup(&d->shared_map, &from[i]);
+		struct frame f = { d->sw.rxbuf[i], msgs[i].msg_len };
+
+		if (slot == PORTMAP_NONE) {
+			if (d->sw.st.drop_unknown_sender++ == 0)
+				log_warn("dropping frames from unregistered senders on the shared data "
+					 "socket (counted in status as drop_unknown_sender)");
+			continue;
+		}
+		sw_input(&d->sw, slot, &f);
+	}
+	sw_flush(&d->sw);
+}

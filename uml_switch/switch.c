@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "switch.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Frames one port may feed per wake-up before the others get their turn. */
+#define SW_PORT_BUDGET (4 * ENDPOINT_BATCH)
+
+int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, bool hub)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->hub = hub;
+	s->max_ports = max_ports;
+	s->ports = calloc(max_ports, sizeof(*s->ports));
+	s->active = calloc(max_ports, sizeof(*s->active));
+	s->dirty = calloc(max_ports, sizeof(*s->dirty));
+	s->rxbuf = calloc(ENDPOINT_BATCH, sizeof(*s->rxbuf));
+	if (!s->ports || !s->active || !s->dirty || !s->rxbuf) {
+		sw_free(s);
+		return -ENOMEM;
+	}
+	err = mactable_init(&s->macs, max_macs, age);
+	if (err)
+		sw_free(s);
+	return err;
+}
+
+void sw_free(struct sw *s)
+{
+	for (uint32_t i = 0; s->ports && i < s->max_ports; i++)
+		if (s->ports[i].used)
+			endpoint_destroy(s->ports[i].ep);
+	free(s->ports);
+	free(s->active);
+	free(s->dirty);
+	free(s->rxbuf);
+	mactable_free(&s->macs);
+	memset(s, 0, sizeof(*s));
+}
+
+int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
+{
+	for (uint32_t i = 0; i < s->max_ports; i++) {
+		struct port *p = &s->ports[i];
+
+		if (p->used)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->used = true;
+		p->ep = ep;
+		p->ctl_fd = ctl_fd;
+		p->active_pos = s->nactive;
+		s->active[s->nactive++] = i;
+		return (int)i;
+	}
+	return -ENOSPC;
+}
+
+void sw_port_del(struct sw *s, uint32_t slot)
+{
+	struct port *p = &s->ports[slot];
+	uint32_t last = s->active[--s->nactive];
+
+	/* Swap-remove from the dense list. */
+	s->active[p->active_pos] = last;
+	s->ports[last].active_pos = p->active_pos;
+	mactable_purge_port(&s->macs, slot);
+	endpoint_destroy(p->ep);
+	memset(p, 0, sizeof(*p));
+	p->ctl_fd = -1;
+}
+
+static void sw_enqueue(struct sw *s, uint32_t slot, const struct frame *f)
+{
+	struct port *p = &s->ports[slot];
+
+	if (p->txn == 0)
+		s->dirty[s->ndirty++] = slot;
+	p->txq[p->txn++] = *f;
+}
+
+static void sw_flood(struct sw *s, uint32_t in, const struct frame *f)
+{
+	for (uint32_t i = 0; i < s->nactive; i++)
+		if (s->active[i] != in)
+			sw_enqueue(s, s->active[i], f);
+}
+
+static bool sw_frame_ok(struct port *p, const struct frame *f)
+{
+	if (f->len < ETHER_HDR_LEN) {
+		p->st.drop_runt++;
+		return false;
+	}
+	if (f->len > ETHER_FRAME_MAX) {
+		p->st.drop_oversize++;
+		return false;
+	}
+	return true;
+}
+
+static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
+{
+	if (mac_is_group(src))
+		return;
+	switch (mactable_learn(&s->macs, src, 0, in, s->now)) {
+	case MAC_MOVED:
+		s->st.mac_moves++;
+		break;
+	case MAC_FULL:
+		s->st.mac_table_full++;
+		break;
+	default:
+		break;
+	}
+}
+
+void sw_input(struct sw *s, uint32_t in, const struct frame *f)
+{
+	struct port *p = &s->ports[in];
+	const uint8_t *dst = ether_dst(f->data);
+	uint32_t out;
+
+	if (!sw_frame_ok(p, f))
+		return;
+	p->st.rx_frames++;
+	p->st.rx_bytes += f->len;
+	if (s->cap)
+		capture_frame(s->cap, f->data, f->len);
+	sw_learn(s, in, ether_src(f->data));
+	if (s->hub || mac_is_group(dst)) {
+		sw_flood(s, in, f);
+		return;
+	}
+	out = mactable_lookup(&s->macs, dst, 0, s->now);
+	if (out == MACTABLE_NONE)
+		sw_flood(s, in, f);
+	else if (out == in)
+		p->st.filtered++;
+	else
+		sw_enqueue(s, out, f);
+}
+
+static void sw_count_sent(struct port *p, unsigned int sent)
+{
+	for (unsigned int i = 0; i < sent; i++)
+		p->st.tx_bytes += p->txq[i].len;
+	p->st.tx_frames += sent;
+	p->st.drop_full += p->txn - sent;
+}
+
+static void sw_send_queue(struct sw *s, uint32_t slot)
+{
+	struct port *p = &s->ports[slot];
+	int sent = p->ep->ops->send(p->ep, p->txq, p->txn);
+	char what[160];
+
+	if (sent >= 0) {
+		sw_count_sent(p, (unsigned int)sent);
+		p->tx_failing = false;
+	} else {
+		p->st.drop_error += p->txn;
+		/* One line per run of failures, not per frame. */
+		if (!p->tx_failing) {
+			p->ep->ops->describe(p->ep, what, sizeof(what));
+			log_warn("port %u (pid %d, %s): send failed: %s; dropping its frames until "
+				 "it recovers", slot + 1, (int)p->pid, what, strerror(-sent));
+			p->tx_failing = true;
+		}
+	}
+	p->txn = 0;
+}
+
+void sw_flush(struct sw *s)
+{
+	for (uint32_t i = 0; i < s->ndirty; i++)
+		sw_send_queue(s, s->dirty[i]);
+	s->ndirty = 0;
+}
+
+int sw_service_port(struct sw *s, uint32_t slot)
+{
+	struct frame rx[ENDPOINT_BATCH];
+	struct endpoint *ep = s->ports[slot].ep;
+
+	for (unsigned int done = 0; done < SW_PORT_BUDGET;) {
+		int n;
+
+		for (unsigned int i = 0; i < ENDPOINT_BATCH; i++)
+			rx[i].data = s->rxbuf[i];
+		n = ep->ops->recv(ep, rx, ENDPOINT_BATCH);
+		if (n <= 0)
+			return n;
+		for (int i = 0; i < n; i++)
+			sw_input(s, slot, &rx[i]);
+		sw_flush(s);
+		done += (unsigned int)n;
+		if (n < ENDPOINT_BATCH)
+			break;
+	}
+	return 0;
+}

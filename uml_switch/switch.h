@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * switch - the forwarding core of uml_switch: ports, MAC learning, flooding, counters.
+ *
+ * Theory of operation. Frames arrive a batch at a time from one port's endpoint (or, for the
+ * legacy shared data socket, from several ports). For each frame the core checks its length,
+ * learns the source address, and appends a reference to the frame to the transmit queue of
+ * every port it must go to: the learned port for a known unicast destination, every other
+ * port for broadcast, multicast, unknown unicast and in hub mode. Frames are never copied
+ * and nothing is allocated: the queues point into the receive buffers. After the batch, each
+ * port with queued frames gets one endpoint send() call (one sendmmsg for unix ports). A port
+ * that cannot take more (its socket buffer is full) loses the rest of its queue, counted as
+ * drop_full on that port; no port ever waits for another.
+ *
+ * Ports are slots in a fixed array sized at start; the active ones are also kept in a dense
+ * list so that flooding visits only live ports. Port numbers shown to users are slot + 1.
+ */
+#ifndef UMLNET_SWITCH_H
+#define UMLNET_SWITCH_H
+
+#include "capture.h"
+#include "daemon_proto.h"
+#include "endpoint.h"
+#include "mactable.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct port_stats {
+	uint64_t rx_frames, rx_bytes;
+	uint64_t tx_frames, tx_bytes;
+	uint64_t drop_runt;      /* received shorter than an Ethernet header (incl. empty) */
+	uint64_t drop_oversize;  /* received longer than ETHER_FRAME_MAX */
+	uint64_t drop_full;      /* to this port, which had no room */
+	uint64_t drop_error;     /* to this port, whose socket reported an error */
+	uint64_t filtered;       /* destination learned on the port it came from */
+};
+
+struct port {
+	bool used;
+	struct endpoint *ep;
+	int ctl_fd;              /* control connection; the port lives as long as it (-1: tap) */
+	pid_t pid;               /* client credentials from the control connection */
+	uid_t uid;
+	enum daemon_req_kind proto;
+	bool shared;             /* reached through the shared data socket (v0) */
+	bool tx_failing;         /* logged the current run of send errors already */
+	struct sockaddr_un peer;
+	char descr[DAEMON_VDE_DESCR_MAX + 1];
+	struct port_stats st;
+	struct frame txq[ENDPOINT_BATCH];
+	unsigned int txn;
+	uint32_t active_pos;     /* index in switch.active */
+};
+
+struct switch_stats {
+	uint64_t drop_unknown_sender; /* on the shared socket from an unregistered address */
+	uint64_t mac_table_full;      /* source addresses not learned for lack of room */
+	uint64_t mac_moves;
+};
+
+struct sw {
+	bool hub;
+	uint32_t max_ports;
+	struct port *ports;
+	uint32_t *active;        /* dense list of used slots */
+	uint32_t nactive;
+	uint32_t *dirty;         /* slots with queued frames */
+	uint32_t ndirty;
+	struct mactable macs;
+	struct capture *cap;
+	uint8_t (*rxbuf)[ENDPOINT_BUF]; /* one batch of receive buffers */
+	uint32_t now;            /* seconds, monotonic, refreshed per event batch */
+	struct switch_stats st;
+};
+
+int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, bool hub);
+void sw_free(struct sw *s);
+
+/* Takes a free slot for ep (ownership passes); returns the slot or -ENOSPC. */
+int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd);
+/* Frees the slot: endpoint destroyed, learned addresses forgotten. The caller closes ctl_fd. */
+void sw_port_del(struct sw *s, uint32_t slot);
+
+/* Switches one received frame from port `in`, queueing it; call sw_flush() after the batch. */
+void sw_input(struct sw *s, uint32_t in, const struct frame *f);
+/* Sends everything queued. */
+void sw_flush(struct sw *s);
+
+/* Reads and switches every frame waiting on a port's endpoint, a batch at a time, up to a
+ * budget so one busy port cannot starve the others. Returns -errno if the endpoint broke. */
+int sw_service_port(struct sw *s, uint32_t slot);
+
+#endif
