@@ -83,9 +83,10 @@ static int decode_v3(const uint8_t *buf, size_t len, struct daemon_request *req,
 {
 	int err;
 
-	/* 123 bytes ending in NUL is a VDE request with an empty description; otherwise wait
-	 * for the 124 of a UML request. */
-	if (len < DAEMON_REQ_V3_LEN && !(len == DAEMON_VDE_FIXED_LEN + 1 && buf[len - 1] == 0))
+	/* Fewer than 124 bytes: a UML request still arriving. (A VDE request with an empty
+	 * description would be 123 bytes; libvdeplug never sends one, and reading it as VDE would
+	 * misread a UML request split at that byte.) */
+	if (len < DAEMON_REQ_V3_LEN)
 		return 0;
 	if (len > DAEMON_REQ_MAX_LEN) {
 		*why = "request longer than any version 3 or VDE request";

@@ -126,6 +126,9 @@ const char *unixsock_addr_text(const struct sockaddr_un *a, char *buf, size_t le
 	}
 	while (end > 1 && p[end - 1] == 0)
 		end--;
+	/* UML's names carry 96 bytes of garbage after pid and time: show the informative head. */
+	if (end > 25)
+		end = 25;
 	o = (size_t)snprintf(buf, len, "@");
 	for (size_t i = 1; i < end && o + 5 < len; i++) {
 		unsigned char c = (unsigned char)p[i];

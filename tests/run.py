@@ -14,7 +14,9 @@ import glob
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 import time
 import traceback
@@ -58,11 +60,14 @@ def run_fuzz(build, seconds):
         if not os.access(target, os.X_OK) or target.endswith((".p", ".o")):
             continue
         name = os.path.basename(target)
-        corpus = os.path.join(HERE, "fuzz", "corpus", name.replace("fuzz_", ""))
+        seeds = os.path.join(HERE, "fuzz", "corpus", name.replace("fuzz_", ""))
         t = time.monotonic()
-        args = [target, f"-max_total_time={seconds}", "-print_final_stats=1"]
-        args += [corpus] if os.path.isdir(corpus) else []
-        r = subprocess.run(args, capture_output=True, text=True)
+        # The fuzzer adds to its corpus directory: give it a copy, not the checked-in seeds.
+        with tempfile.TemporaryDirectory(prefix="umlnet-fuzz-") as corpus:
+            if os.path.isdir(seeds):
+                shutil.copytree(seeds, corpus, dirs_exist_ok=True)
+            args = [target, f"-max_total_time={seconds}", "-print_final_stats=1", corpus]
+            r = subprocess.run(args, capture_output=True, text=True, cwd=corpus)
         report(f"fuzz: {name} for {seconds} s", "passed" if r.returncode == 0 else "failed",
                time.monotonic() - t, "" if r.returncode == 0 else r.stderr[-4000:])
 

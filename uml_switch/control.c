@@ -292,24 +292,25 @@ void control_close_all(struct switchd *d)
 			close(d->sw.ports[i].ctl_fd);
 }
 
-int control_attach_tap(struct switchd *d, const char *ifname)
+int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
 {
 	struct endpoint *ep;
-	int err = ep_tap_open(ifname, &ep), slot;
+	int r = endpoint_open_spec(spec, &ep, err, errlen), slot;
 
-	if (err)
-		return err;
+	if (r)
+		return r;
 	slot = sw_port_add(&d->sw, ep, -1);
 	if (slot < 0) {
 		endpoint_destroy(ep);
+		snprintf(err, errlen, "the switch has no free port");
 		return slot;
 	}
-	err = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN);
-	if (err) {
+	if (ep->fd >= 0 && (r = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN)) < 0) {
 		sw_port_del(&d->sw, (uint32_t)slot);
-		return err;
+		snprintf(err, errlen, "epoll: %s", strerror(-r));
+		return r;
 	}
 	d->ports_total++;
-	log_info("port %d: tap %s", slot + 1, ifname);
+	log_info("port %d: %s", slot + 1, spec);
 	return 0;
 }

@@ -80,7 +80,8 @@ void control_pending_input(struct switchd *d, uint32_t index);
 void control_port_event(struct switchd *d, uint32_t slot);
 void control_expire_pending(struct switchd *d);
 void control_close_all(struct switchd *d);
-int control_attach_tap(struct switchd *d, const char *ifname);
+/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"). */
+int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen);
 
 /* shared_data.c: the single data socket of -compat-v0 clients. */
 int shared_data_open(struct switchd *d);

@@ -222,6 +222,8 @@ static void run(struct switchd *d)
 		d->sw.now = mono_seconds();
 		for (int i = 0; i < n && d->running; i++)
 			dispatch(d, &evs[i]);
+		/* Frames from every port read in this round leave together. */
+		sw_flush(&d->sw);
 	}
 }
 
@@ -241,6 +243,23 @@ static void fail_ctl(struct switchd *d, int err)
 		die("the control socket '%s' has another server attached to it; remove it or use "
 		    "a different -unix path", d->ctl_path);
 	die("control socket '%s': %s", d->ctl_path, strerror(-err));
+}
+
+/* -tap and -port endpoints. Like the classic with -tap, a port that cannot be attached is
+ * reported and the switch runs without it: the virtual network stays up. */
+static void attach_ports(struct switchd *d)
+{
+	struct switch_options *o = &d->opt;
+	char spec[64], err[256];
+
+	if (o->tap) {
+		snprintf(spec, sizeof(spec), "tuntap,%s", o->tap);
+		if (control_attach_spec(d, spec, err, sizeof(err)))
+			log_err("-tap '%s': %s; running without it", o->tap, err);
+	}
+	for (unsigned int i = 0; i < o->nport_specs; i++)
+		if (control_attach_spec(d, o->port_specs[i], err, sizeof(err)))
+			log_err("-port '%s': %s; running without it", o->port_specs[i], err);
 }
 
 static void setup(struct switchd *d, const char *prog)
@@ -274,8 +293,7 @@ static void setup(struct switchd *d, const char *prog)
 		    err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
 	if (o->pcap_path && !(d->sw.cap = capture_open(o->pcap_path, err_text, sizeof(err_text))))
 		die("-pcap '%s': %s", o->pcap_path, err_text);
-	if (o->tap && (err = control_attach_tap(d, o->tap)))
-		log_err("-tap '%s': cannot attach (%s); running without it", o->tap, strerror(-err));
+	attach_ports(d);
 	if (o->hub)
 		printf("%s will be a hub instead of a switch\n", prog);
 	if (o->compat_v0)

@@ -78,9 +78,11 @@ static void status_text(struct switchd *d, FILE *f)
 	fprintf(f, "ports %u (max %u, %llu since start)\nmacs %u (max %u, aging %u s)\n",
 		d->sw.nactive, d->sw.max_ports, (unsigned long long)d->ports_total,
 		mactable_count(&d->sw.macs), d->opt.max_macs, d->sw.macs.age);
-	fprintf(f, "drop_unknown_sender %llu\nmac_table_full %llu\nmac_moves %llu\n",
+	fprintf(f, "drop_unknown_sender %llu\nmac_table_full %llu\nmac_moves %llu\n"
+		   "rx_batches %llu\ntx_batches %llu\n",
 		(unsigned long long)st->drop_unknown_sender, (unsigned long long)st->mac_table_full,
-		(unsigned long long)st->mac_moves);
+		(unsigned long long)st->mac_moves, (unsigned long long)st->rx_batches,
+		(unsigned long long)st->tx_batches);
 }
 
 static void status_json(struct switchd *d, FILE *f)
@@ -96,11 +98,13 @@ static void status_json(struct switchd *d, FILE *f)
 	json_str(f, d->ctl_path);
 	fprintf(f, ",\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"
 		   "\"macs\":%u,\"max_macs\":%u,\"age\":%u,\"drop_unknown_sender\":%llu,"
-		   "\"mac_table_full\":%llu,\"mac_moves\":%llu}",
+		   "\"mac_table_full\":%llu,\"mac_moves\":%llu,\"rx_batches\":%llu,"
+		   "\"tx_batches\":%llu}",
 		(unsigned int)(d->sw.now - d->started), d->sw.nactive, d->sw.max_ports,
 		(unsigned long long)d->ports_total, mactable_count(&d->sw.macs), d->opt.max_macs,
 		d->sw.macs.age, (unsigned long long)st->drop_unknown_sender,
-		(unsigned long long)st->mac_table_full, (unsigned long long)st->mac_moves);
+		(unsigned long long)st->mac_table_full, (unsigned long long)st->mac_moves,
+		(unsigned long long)st->rx_batches, (unsigned long long)st->tx_batches);
 }
 
 /* The counters of a port, in one order for both formats. */

@@ -14,6 +14,7 @@ void switch_usage(FILE *f, const char *prog)
 		"Usage: %s [-unix control-socket] [-hub] [-tap tap-device] [-daemon]\n"
 		"       %s -compat-v0 [-unix control-socket data-socket] [-hub] [-tap tap-device]\n"
 		"Options the classic uml_switch lacks:\n"
+		"  -port SPEC       also attach an endpoint given in UML's syntax, e.g. tuntap,tap1\n"
 		"  -mode OCTAL      permissions of the control and management sockets (e.g. 0660)\n"
 		"  -group GROUP     group of the control and management sockets (name or number)\n"
 		"  -mgmt PATH       management socket (default: <control-socket>.mgmt; 'none': off)\n"
@@ -155,6 +156,17 @@ static int set_tap(struct switch_options *o, const char *v)
 	return 0;
 }
 
+static int add_port(struct switch_options *o, const char *v)
+{
+	if (o->nport_specs == SWITCH_MAX_SPEC_PORTS) {
+		fprintf(stderr, "uml_switch: error: -port '%s': at most %d -port options\n", v,
+			SWITCH_MAX_SPEC_PORTS);
+		return -1;
+	}
+	o->port_specs[o->nport_specs++] = v;
+	return 0;
+}
+
 static int set_mgmt(struct switch_options *o, const char *v)
 {
 	o->mgmt_path = v;
@@ -203,6 +215,7 @@ static const struct switch_option {
 	{ "-group", true, set_group },     { "-mgmt", true, set_mgmt },
 	{ "-pcap", true, set_pcap },       { "-ports", true, set_ports },
 	{ "-macs", true, set_macs },       { "-age", true, set_age },
+	{ "-port", true, add_port },
 	{ "-v", false, set_verbose },      { "-q", false, set_quiet },
 	{ "-h", false, show_help },        { "-help", false, show_help },
 	{ "-version", false, show_version },

@@ -13,11 +13,14 @@
 
 #define SWITCH_DEFAULT_CTL "/tmp/uml.ctl"
 #define SWITCH_DEFAULT_V0_DATA "/tmp/uml.data"
+#define SWITCH_MAX_SPEC_PORTS 16
 
 struct switch_options {
 	const char *ctl_path;      /* control socket */
 	const char *data_path;     /* -compat-v0 shared data socket */
 	const char *tap;           /* -tap device, or NULL */
+	const char *port_specs[SWITCH_MAX_SPEC_PORTS]; /* -port: extra endpoints, UML syntax */
+	unsigned int nport_specs;
 	const char *mgmt_path;     /* management socket; NULL = <ctl>.mgmt, "none" = off */
 	const char *pcap_path;     /* capture file, or NULL */
 	bool hub;

@@ -37,6 +37,7 @@ int shared_data_open(struct switchd *d)
 
 void shared_data_input(struct switchd *d)
 {
+	struct frame rx[ENDPOINT_BATCH];
 	struct mmsghdr msgs[ENDPOINT_BATCH];
 	struct iovec iov[ENDPOINT_BATCH];
 	struct sockaddr_un from[ENDPOINT_BATCH];
@@ -45,15 +46,18 @@ void shared_data_input(struct switchd *d)
 	/* recvfrom fills only as many address bytes as the sender's name has: zero the rest so
 	 * the 108-byte keys compare equal to the registered, NUL-padded names. */
 	memset(from, 0, sizeof(from));
+	sw_rx_prepare(&d->sw, rx);
 	for (int i = 0; i < ENDPOINT_BATCH; i++) {
-		iov[i] = (struct iovec){ d->sw.rxbuf[i], ENDPOINT_BUF };
+		iov[i] = (struct iovec){ rx[i].data, ENDPOINT_BUF };
 		msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
 						   .msg_iov = &iov[i], .msg_iovlen = 1 };
 	}
 	n = recvmmsg(d->shared_fd, msgs, ENDPOINT_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	if (n > 0)
+		sw_rx_commit(&d->sw, (unsigned int)n);
 	for (int i = 0; i < n; i++) {
 		uint32_t slot = portmap_lookup(&d->shared_map, &from[i]);
-		struct frame f = { d->sw.rxbuf[i], msgs[i].msg_len };
+		struct frame f = { rx[i].data, msgs[i].msg_len };
 
 		if (slot == PORTMAP_NONE) {
 			if (d->sw.st.drop_unknown_sender++ == 0)
@@ -63,5 +67,4 @@ void shared_data_input(struct switchd *d)
 		}
 		sw_input(&d->sw, slot, &f);
 	}
-	sw_flush(&d->sw);
 }

@@ -19,8 +19,8 @@ int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, b
 	s->ports = calloc(max_ports, sizeof(*s->ports));
 	s->active = calloc(max_ports, sizeof(*s->active));
 	s->dirty = calloc(max_ports, sizeof(*s->dirty));
-	s->rxbuf = calloc(ENDPOINT_BATCH, sizeof(*s->rxbuf));
-	if (!s->ports || !s->active || !s->dirty || !s->rxbuf) {
+	s->pool = calloc(SW_POOL, sizeof(*s->pool));
+	if (!s->ports || !s->active || !s->dirty || !s->pool) {
 		sw_free(s);
 		return -ENOMEM;
 	}
@@ -38,7 +38,7 @@ void sw_free(struct sw *s)
 	free(s->ports);
 	free(s->active);
 	free(s->dirty);
-	free(s->rxbuf);
+	free(s->pool);
 	mactable_free(&s->macs);
 	memset(s, 0, sizeof(*s));
 }
@@ -64,8 +64,10 @@ int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 void sw_port_del(struct sw *s, uint32_t slot)
 {
 	struct port *p = &s->ports[slot];
-	uint32_t last = s->active[--s->nactive];
+	uint32_t last;
 
+	sw_flush(s); /* no queue may point at a freed port */
+	last = s->active[--s->nactive];
 	/* Swap-remove from the dense list. */
 	s->active[p->active_pos] = last;
 	s->ports[last].active_pos = p->active_pos;
@@ -146,31 +148,44 @@ void sw_input(struct sw *s, uint32_t in, const struct frame *f)
 		sw_enqueue(s, out, f);
 }
 
-static void sw_count_sent(struct port *p, unsigned int sent)
+static void sw_send_failed(struct port *p, uint32_t slot, unsigned int lost, int err)
 {
-	for (unsigned int i = 0; i < sent; i++)
-		p->st.tx_bytes += p->txq[i].len;
-	p->st.tx_frames += sent;
-	p->st.drop_full += p->txn - sent;
+	char what[160];
+
+	p->st.drop_error += lost;
+	/* One line per run of failures, not per frame. */
+	if (!p->tx_failing) {
+		p->ep->ops->describe(p->ep, what, sizeof(what));
+		log_warn("port %u (pid %d, %s): send failed: %s; dropping its frames until it recovers",
+			 slot + 1, (int)p->pid, what, strerror(-err));
+		p->tx_failing = true;
+	}
 }
 
+/* Sends a port's queue in endpoint-sized batches, stopping at the first short one: the peer is
+ * full and the rest is dropped (counted), never waited for. */
 static void sw_send_queue(struct sw *s, uint32_t slot)
 {
 	struct port *p = &s->ports[slot];
-	int sent = p->ep->ops->send(p->ep, p->txq, p->txn);
-	char what[160];
+	unsigned int done = 0;
 
-	if (sent >= 0) {
-		sw_count_sent(p, (unsigned int)sent);
+	while (done < p->txn) {
+		unsigned int n = p->txn - done < ENDPOINT_BATCH ? p->txn - done : ENDPOINT_BATCH;
+		int sent = p->ep->ops->send(p->ep, p->txq + done, n);
+
+		s->st.tx_batches++;
+		if (sent < 0) {
+			sw_send_failed(p, slot, p->txn - done, sent);
+			break;
+		}
 		p->tx_failing = false;
-	} else {
-		p->st.drop_error += p->txn;
-		/* One line per run of failures, not per frame. */
-		if (!p->tx_failing) {
-			p->ep->ops->describe(p->ep, what, sizeof(what));
-			log_warn("port %u (pid %d, %s): send failed: %s; dropping its frames until "
-				 "it recovers", slot + 1, (int)p->pid, what, strerror(-sent));
-			p->tx_failing = true;
+		for (int i = 0; i < sent; i++)
+			p->st.tx_bytes += p->txq[done + (unsigned int)i].len;
+		p->st.tx_frames += (unsigned int)sent;
+		done += (unsigned int)sent;
+		if ((unsigned int)sent < n) {
+			p->st.drop_full += p->txn - done;
+			break;
 		}
 	}
 	p->txn = 0;
@@ -181,6 +196,20 @@ void sw_flush(struct sw *s)
 	for (uint32_t i = 0; i < s->ndirty; i++)
 		sw_send_queue(s, s->dirty[i]);
 	s->ndirty = 0;
+	s->pool_used = 0;
+}
+
+void sw_rx_prepare(struct sw *s, struct frame *frames)
+{
+	if (s->pool_used + ENDPOINT_BATCH > SW_POOL)
+		sw_flush(s);
+	for (unsigned int i = 0; i < ENDPOINT_BATCH; i++)
+		frames[i].data = s->pool[s->pool_used + i];
+}
+
+void sw_rx_commit(struct sw *s, unsigned int n)
+{
+	s->pool_used += n;
 }
 
 int sw_service_port(struct sw *s, uint32_t slot)
@@ -191,14 +220,14 @@ int sw_service_port(struct sw *s, uint32_t slot)
 	for (unsigned int done = 0; done < SW_PORT_BUDGET;) {
 		int n;
 
-		for (unsigned int i = 0; i < ENDPOINT_BATCH; i++)
-			rx[i].data = s->rxbuf[i];
+		sw_rx_prepare(s, rx);
 		n = ep->ops->recv(ep, rx, ENDPOINT_BATCH);
 		if (n <= 0)
 			return n;
+		s->st.rx_batches++;
+		sw_rx_commit(s, (unsigned int)n);
 		for (int i = 0; i < n; i++)
 			sw_input(s, slot, &rx[i]);
-		sw_flush(s);
 		done += (unsigned int)n;
 		if (n < ENDPOINT_BATCH)
 			break;

@@ -3,12 +3,15 @@
  * switch - the forwarding core of uml_switch: ports, MAC learning, flooding, counters.
  *
  * Theory of operation. Frames arrive a batch at a time from one port's endpoint (or, for the
- * legacy shared data socket, from several ports). For each frame the core checks its length,
+ * legacy shared data socket, from several ports), into buffers of a pool that lives until the
+ * next flush. For each frame the core checks its length,
  * learns the source address, and appends a reference to the frame to the transmit queue of
  * every port it must go to: the learned port for a known unicast destination, every other
  * port for broadcast, multicast, unknown unicast and in hub mode. Frames are never copied
- * and nothing is allocated: the queues point into the receive buffers. After the batch, each
- * port with queued frames gets one endpoint send() call (one sendmmsg for unix ports). A port
+ * and nothing is allocated: the queues point into the pool. The event loop reads every ready port
+ * before it flushes, so frames from many ports to one port (guests talking to a gateway or a tap)
+ * leave in one endpoint send() call (one sendmmsg for unix ports); the pool is flushed early
+ * only when it runs short. A port
  * that cannot take more (its socket buffer is full) loses the rest of its queue, counted as
  * drop_full on that port; no port ever waits for another.
  *
@@ -26,6 +29,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#define SW_POOL (4 * ENDPOINT_BATCH) /* receive buffers held until a flush */
 
 struct port_stats {
 	uint64_t rx_frames, rx_bytes;
@@ -49,7 +54,7 @@ struct port {
 	struct sockaddr_un peer;
 	char descr[DAEMON_VDE_DESCR_MAX + 1];
 	struct port_stats st;
-	struct frame txq[ENDPOINT_BATCH];
+	struct frame txq[SW_POOL];
 	unsigned int txn;
 	uint32_t active_pos;     /* index in switch.active */
 };
@@ -58,6 +63,8 @@ struct switch_stats {
 	uint64_t drop_unknown_sender; /* on the shared socket from an unregistered address */
 	uint64_t mac_table_full;      /* source addresses not learned for lack of room */
 	uint64_t mac_moves;
+	uint64_t rx_batches;          /* endpoint receive calls that returned frames */
+	uint64_t tx_batches;          /* endpoint send calls */
 };
 
 struct sw {
@@ -70,7 +77,8 @@ struct sw {
 	uint32_t ndirty;
 	struct mactable macs;
 	struct capture *cap;
-	uint8_t (*rxbuf)[ENDPOINT_BUF]; /* one batch of receive buffers */
+	uint8_t (*pool)[ENDPOINT_BUF]; /* receive buffers, SW_POOL of them */
+	uint32_t pool_used;             /* buffers holding queued frames */
 	uint32_t now;            /* seconds, monotonic, refreshed per event batch */
 	struct switch_stats st;
 };
@@ -78,18 +86,25 @@ struct sw {
 int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, bool hub);
 void sw_free(struct sw *s);
 
+/* Points frames[0..ENDPOINT_BATCH) at free pool buffers (flushing first if the pool is short);
+ * after receiving into them, sw_rx_commit() the number filled. */
+void sw_rx_prepare(struct sw *s, struct frame *frames);
+void sw_rx_commit(struct sw *s, unsigned int n);
+
 /* Takes a free slot for ep (ownership passes); returns the slot or -ENOSPC. */
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd);
-/* Frees the slot: endpoint destroyed, learned addresses forgotten. The caller closes ctl_fd. */
+/* Frees the slot: queued frames sent, endpoint destroyed, learned addresses forgotten. The
+ * caller closes ctl_fd. */
 void sw_port_del(struct sw *s, uint32_t slot);
 
 /* Switches one received frame from port `in`, queueing it; call sw_flush() after the batch. */
 void sw_input(struct sw *s, uint32_t in, const struct frame *f);
-/* Sends everything queued. */
+/* Sends everything queued and frees the pool. */
 void sw_flush(struct sw *s);
 
-/* Reads and switches every frame waiting on a port's endpoint, a batch at a time, up to a
- * budget so one busy port cannot starve the others. Returns -errno if the endpoint broke. */
+/* Reads and switches the frames waiting on a port's endpoint, a batch at a time, up to a budget
+ * so one busy port cannot starve the others; leaves them queued for sw_flush(). Returns -errno
+ * if the endpoint broke. */
 int sw_service_port(struct sw *s, uint32_t slot);
 
 #endif

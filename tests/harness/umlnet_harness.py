@@ -138,7 +138,7 @@ class Switch(Proc):
 class Guest:
     """A real UML guest. eths: transport specs, e.g. ['daemon,,unix,/tmp/x.ctl'] for eth0."""
 
-    def __init__(self, ctx, name, eths=(), mem="64M", extra=(), env=None):
+    def __init__(self, ctx, name, eths=(), mem="64M", extra=(), env=None, netns=None):
         self.ctx, self.name = ctx, name
         self.umid = f"{ctx.id}-{name}"
         self.uml_dir = os.path.join(ctx.dir, "uml") + "/"
@@ -155,7 +155,10 @@ class Guest:
         def put_channel_on_fd3():
             os.dup2(gfd, 3)
 
-        self.proc = Proc(ctx, f"guest-{name}", argv, env=env, preexec_fn=put_channel_on_fd3)
+        # In a namespace the guest's host-side sockets live there too (abstract unix names,
+        # taps, routes are per network namespace).
+        self.proc = Proc(ctx, f"guest-{name}", argv, env=env, preexec_fn=put_channel_on_fd3,
+                         netns=netns)
         guest_end.close()
         self._buf = b""
         self._n = 0

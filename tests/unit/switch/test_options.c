@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* uml_switch's command line: the classic forms and the new options, good and bad. */
+#include "check.h"
+#include "options.h"
+
+#include <stdio.h>
+
+static int parse(struct switch_options *o, const char *const *args)
+{
+	static char store[16][64];
+	char *argv[17];
+	int argc = 0;
+
+	snprintf(store[argc], sizeof(store[argc]), "uml_switch");
+	argv[argc] = store[argc];
+	for (argc = 1; *args && argc < 16; argc++) {
+		snprintf(store[argc], sizeof(store[argc]), "%s", *args++);
+		argv[argc] = store[argc];
+	}
+	argv[argc] = NULL;
+	return switch_options_parse(o, argc, argv);
+}
+
+static void test_defaults(void)
+{
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ NULL }), 0);
+	CHECK_STR(o.ctl_path, "/tmp/uml.ctl");
+	CHECK(!o.hub && !o.compat_v0 && !o.tap);
+	CHECK_EQ(o.age, 300);
+}
+
+static void test_classic(void)
+{
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ "-unix", "/x.ctl", "-hub", "-tap", "tap0", NULL }), 0);
+	CHECK_STR(o.ctl_path, "/x.ctl");
+	CHECK(o.hub);
+	CHECK_STR(o.tap, "tap0");
+	/* The data socket argument only after -compat-v0. */
+	CHECK_EQ(parse(&o, (const char *[]){ "-compat-v0", "-unix", "/c", "/d", NULL }), 0);
+	CHECK_STR(o.data_path, "/d");
+	CHECK_EQ(parse(&o, (const char *[]){ "-unix", "/c", "/d", NULL }), -1);
+}
+
+static void test_new_options(void)
+{
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ "--mode", "0660", "-group", "0", "-age", "5",
+					     "-port", "tuntap,tap9", "-pcap", "/x.pcap", NULL }), 0);
+	CHECK_EQ(o.mode, 0660);
+	CHECK_EQ(o.gid, 0);
+	CHECK_EQ(o.age, 5);
+	CHECK_EQ(o.nport_specs, 1);
+	CHECK_STR(o.pcap_path, "/x.pcap");
+}
+
+static void test_bad(void)
+{
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ "-mode", "999", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-group", "no-such-group-here", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-ports", "0", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-unix", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-frobnicate", NULL }), -1);
+}
+
+#define TESTS(X) X(test_defaults) X(test_classic) X(test_new_options) X(test_bad)
+#include "check.h"

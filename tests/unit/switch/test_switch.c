@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The forwarding core with fake endpoints: learning, flooding, hub mode, filtering, drops. */
+#include "check.h"
+#include "switch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+struct fake_ep {
+	struct endpoint ep;
+	unsigned int room;     /* frames it will still take */
+	int fail;              /* -errno to return from send, or 0 */
+	unsigned int got;
+	uint8_t last[ETHER_FRAME_MAX];
+};
+
+static int fake_send(struct endpoint *ep, const struct frame *f, unsigned int n)
+{
+	struct fake_ep *e = (struct fake_ep *)ep;
+	unsigned int take = n < e->room ? n : e->room;
+
+	if (e->fail)
+		return e->fail;
+	for (unsigned int i = 0; i < take; i++)
+		memcpy(e->last, f[i].data, f[i].len);
+	e->room -= take;
+	e->got += take;
+	return (int)take;
+}
+
+static void fake_describe(const struct endpoint *ep, char *buf, size_t len)
+{
+	(void)ep;
+	snprintf(buf, len, "fake");
+}
+
+static void fake_destroy(struct endpoint *ep)
+{
+	(void)ep; /* owned by the test */
+}
+
+static const struct endpoint_ops fake_ops = {
+	.kind = "fake", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
+};
+
+struct rig {
+	struct sw s;
+	struct fake_ep ep[4];
+};
+
+static void rig_init(struct rig *r, bool hub)
+{
+	memset(r, 0, sizeof(*r));
+	CHECK_EQ(sw_init(&r->s, 8, 64, 300, hub), 0);
+	r->s.now = 1000;
+	for (int i = 0; i < 4; i++) {
+		r->ep[i].ep.ops = &fake_ops;
+		r->ep[i].ep.fd = -1;
+		r->ep[i].room = 1000;
+		CHECK_EQ(sw_port_add(&r->s, &r->ep[i].ep, -1), i);
+	}
+}
+
+/* Sends a frame dst <- src from port in. Addresses are 02:00:00:00:00:<n>, 0xff = broadcast. */
+static void send_frame(struct rig *r, uint32_t in, uint8_t dst, uint8_t src, uint32_t len)
+{
+	uint8_t buf[ENDPOINT_BUF] = { 0 };
+	struct frame f = { buf, len };
+
+	if (dst == 0xff)
+		memset(buf, 0xff, 6);
+	else
+		memcpy(buf, (uint8_t[]){ 2, 0, 0, 0, 0, dst }, 6);
+	memcpy(buf + 6, (uint8_t[]){ 2, 0, 0, 0, 0, src }, 6);
+	sw_input(&r->s, in, &f);
+	sw_flush(&r->s);
+}
+
+static void got(struct rig *r, unsigned int a, unsigned int b, unsigned int c, unsigned int d)
+{
+	CHECK_EQ(r->ep[0].got, a);
+	CHECK_EQ(r->ep[1].got, b);
+	CHECK_EQ(r->ep[2].got, c);
+	CHECK_EQ(r->ep[3].got, d);
+}
+
+static void test_learn_then_unicast(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	send_frame(&r, 0, 2, 1, 60);      /* unknown dst: flooded to 1,2,3 */
+	got(&r, 0, 1, 1, 1);
+	send_frame(&r, 2, 1, 2, 60);      /* dst 1 learned on port 0 */
+	got(&r, 1, 1, 1, 1);
+	send_frame(&r, 0, 2, 1, 60);      /* dst 2 learned on port 2 */
+	got(&r, 1, 1, 2, 1);
+	CHECK_EQ(r.s.ports[0].st.rx_frames, 2);
+	CHECK_EQ(r.s.ports[2].st.tx_frames, 2);
+	CHECK_EQ(r.s.ports[2].st.tx_bytes, 120);
+	sw_free(&r.s);
+}
+
+static void test_broadcast_and_hub(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	send_frame(&r, 1, 0xff, 5, 42);
+	got(&r, 1, 0, 1, 1);
+	sw_free(&r.s);
+	rig_init(&r, true);
+	send_frame(&r, 0, 2, 1, 60);
+	send_frame(&r, 2, 1, 2, 60);      /* hub: learned or not, everyone else gets it */
+	got(&r, 1, 2, 1, 2);
+	sw_free(&r.s);
+}
+
+static void test_move_and_filter(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	send_frame(&r, 0, 0xff, 1, 60);
+	send_frame(&r, 3, 0xff, 1, 60);   /* address 1 moves to port 3 */
+	CHECK_EQ(r.s.st.mac_moves, 1);
+	send_frame(&r, 2, 1, 2, 60);
+	CHECK_EQ(r.ep[3].got, 2);         /* broadcast from port 0 + this unicast */
+	send_frame(&r, 3, 1, 9, 60);      /* to 1 from its own port: filtered, not echoed */
+	CHECK_EQ(r.s.ports[3].st.filtered, 1);
+	CHECK_EQ(r.ep[3].got, 2);
+	sw_free(&r.s);
+}
+
+static void test_runt_and_oversize(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	send_frame(&r, 0, 0xff, 1, 0);
+	send_frame(&r, 0, 0xff, 1, 13);
+	send_frame(&r, 0, 0xff, 1, ETHER_FRAME_MAX + 1);
+	send_frame(&r, 0, 0xff, 1, ETHER_FRAME_MAX);   /* 1518: a VLAN-tagged full frame passes */
+	CHECK_EQ(r.s.ports[0].st.drop_runt, 2);
+	CHECK_EQ(r.s.ports[0].st.drop_oversize, 1);
+	CHECK_EQ(r.s.ports[0].st.rx_frames, 1);
+	got(&r, 0, 1, 1, 1);
+	sw_free(&r.s);
+}
+
+static void test_full_and_failing_ports(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	r.ep[1].room = 1;
+	r.ep[2].fail = -ECONNREFUSED;
+	for (int i = 0; i < 3; i++)
+		send_frame(&r, 0, 0xff, 1, 60);
+	/* A full or broken port loses its frames, counted; the others get all of theirs. */
+	got(&r, 0, 1, 0, 3);
+	CHECK_EQ(r.s.ports[1].st.drop_full, 2);
+	CHECK_EQ(r.s.ports[2].st.drop_error, 3);
+	CHECK_EQ(r.s.ports[3].st.tx_frames, 3);
+	sw_free(&r.s);
+}
+
+static void test_port_removal_forgets(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	send_frame(&r, 1, 0xff, 7, 60);
+	send_frame(&r, 1, 0xff, 8, 60);
+	CHECK_EQ(mactable_count(&r.s.macs), 2);
+	sw_port_del(&r.s, 1);
+	CHECK_EQ(mactable_count(&r.s.macs), 0);
+	CHECK_EQ(r.s.nactive, 3);
+	send_frame(&r, 0, 7, 1, 60);      /* 7 unknown again: flooded to the 2 remaining others */
+	CHECK_EQ(r.ep[2].got, 3);
+	CHECK_EQ(r.ep[3].got, 3);
+	CHECK_EQ(r.ep[1].got, 0);
+	/* The freed slot is reused. */
+	CHECK_EQ(sw_port_add(&r.s, &r.ep[1].ep, -1), 1);
+	sw_free(&r.s);
+}
+
+static void test_aging_floods_again(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	send_frame(&r, 1, 0xff, 7, 60);
+	send_frame(&r, 0, 7, 1, 60);
+	got(&r, 1, 1, 1, 1);
+	r.s.now += 301;
+	send_frame(&r, 0, 7, 1, 60);      /* 7 aged out: flooded */
+	got(&r, 1, 2, 2, 2);
+	sw_free(&r.s);
+}
+
+#define TESTS(X)                                                                             \
+	X(test_learn_then_unicast) X(test_broadcast_and_hub) X(test_move_and_filter)         \
+	X(test_runt_and_oversize) X(test_full_and_failing_ports) X(test_port_removal_forgets) \
+	X(test_aging_floods_again)
+#include "check.h"
