@@ -63,18 +63,25 @@ static int decode_v1(const uint8_t *buf, size_t len, struct daemon_request *req,
 	return DAEMON_REQ_V1_LEN;
 }
 
-/* A VDE description runs from offset 122 to its NUL. */
+/* A VDE description runs from offset 122 to the end of the request; libvdeplug sends it without
+ * a terminating NUL (observed: vdeplug 4.0.1), other clients may pad it with NULs. Control
+ * characters are refused: the text ends up in logs and status output. */
 static int decode_vde_descr(const uint8_t *buf, size_t len, struct daemon_request *req,
 			    const char **why)
 {
 	size_t n = len - DAEMON_VDE_FIXED_LEN;
-	const uint8_t *nul = memchr(buf + DAEMON_VDE_FIXED_LEN, 0, n);
+	const uint8_t *d = buf + DAEMON_VDE_FIXED_LEN;
 
-	if (!nul || (size_t)(nul - buf) != len - 1) {
-		*why = "VDE description is not one NUL-terminated string at the end of the request";
-		return -EBADMSG;
+	while (n && d[n - 1] == 0)
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] < 0x20 || d[i] == 0x7f) {
+			*why = "VDE description contains control characters or NULs";
+			return -EBADMSG;
+		}
 	}
-	memcpy(req->descr, buf + DAEMON_VDE_FIXED_LEN, n);
+	memcpy(req->descr, d, n);
+	req->descr[n] = 0;
 	req->kind = DREQ_VDE;
 	return (int)len;
 }

@@ -6,9 +6,10 @@
  *
  *   v3   124 bytes: magic u32 @0 = 0xfeedface, version u32 @4 = 3, type u32 @8 = 0,
  *        sockaddr_un @12 (110 bytes), 2 bytes padding.
- *   VDE  libvdeplug: the v3 fields packed (122 bytes) followed by a NUL-terminated description
- *        of at most 128 bytes, in the same write (125..250 bytes; libvdeplug's descriptions are
- *        never empty, and a one-character one would look like a v3 request).
+ *   VDE  libvdeplug: the v3 fields packed (122 bytes) followed by a description of at most
+ *        128 bytes, unterminated (observed with vdeplug 4.0.1) or NUL-padded, in the same write
+ *        (125..250 bytes: libvdeplug's descriptions are never that short that they would look
+ *        like the 124 bytes of a v3 request).
  *   v1   124 bytes: magic @0, u32 @4 = 0 or 1, MAC[6] @8 (ignored), sockaddr_un @14.
  *   v2   magic @0, version 2: never supported by any switch; rejected.
  *   v0   120 bytes: type u32 @0 = 0, MAC[6] @4, sockaddr_un @10; no reply is sent: the client
@@ -51,7 +52,7 @@ enum daemon_req_kind {
 struct daemon_request {
 	enum daemon_req_kind kind;
 	struct sockaddr_un addr;                   /* client's data socket, verbatim */
-	char descr[DAEMON_VDE_DESCR_MAX + 1];      /* VDE only; NUL-terminated, may be empty */
+	char descr[DAEMON_VDE_DESCR_MAX + 1];      /* VDE only; NUL-terminated here */
 };
 
 /*

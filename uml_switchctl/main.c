@@ -70,8 +70,11 @@ static char *read_reply(int fd)
 			break;
 		len += (size_t)r;
 	}
-	if (buf)
-		buf[len - (len >= 1 && buf[len - 1] == '\n')] = 0;
+	if (buf) {
+		while (len && buf[len - 1] == '\n')
+			len--;
+		buf[len] = 0;
+	}
 	return buf;
 }
 

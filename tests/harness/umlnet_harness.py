@@ -120,9 +120,14 @@ class Switch(Proc):
 
     def __init__(self, ctx, name="switch", args=(), binary=None, netns=None, ctl=None):
         self.ctl = ctl or os.path.join(ctx.dir, f"{name}.ctl")
+        ours = binary is None
         binary = binary or program("uml_switch")
         super().__init__(ctx, name, [binary, "-unix", self.ctl] + list(args), netns=netns)
-        wait_for(lambda: os.path.exists(self.ctl) or not self.alive(), 10, f"{name} socket")
+        # Ours prints its banner once it serves (a socket file may be a stale one it has yet to
+        # reclaim); the classic's stdout is block-buffered, so for it the socket file must do.
+        wait_for(lambda: not self.alive() or ("attached to unix socket" in self.output() if ours
+                                              else os.path.exists(self.ctl)),
+                 10, f"{name} to start")
         if not self.alive():
             raise TestFailure(f"{name} exited at start:\n{self.output()}")
 

@@ -61,7 +61,7 @@ static void test_vde_description(void)
 	const char *d = "vdeplug: user=root pid=3821";
 
 	uml_v3(buf);
-	memcpy(buf + 122, d, strlen(d) + 1);
+	memcpy(buf + 122, d, strlen(d) + 1); /* with a NUL this time */
 	CHECK_EQ(daemon_request_decode(buf, 122 + strlen(d) + 1, &r, &why), 122 + (int)strlen(d) + 1);
 	CHECK_EQ(r.kind, DREQ_VDE);
 	CHECK_STR(r.descr, d);
@@ -78,10 +78,20 @@ static void test_vde_description_unterminated(void)
 	struct daemon_request r;
 	const char *why;
 
+	/* As libvdeplug sends it: no NUL. */
 	uml_v3(buf);
 	memset(buf + 122, 'x', 20);
-	CHECK_EQ(daemon_request_decode(buf, 142, &r, &why), -EBADMSG);
-	CHECK(why && strstr(why, "description"));
+	CHECK_EQ(daemon_request_decode(buf, 142, &r, &why), 142);
+	CHECK_EQ(r.kind, DREQ_VDE);
+	CHECK_EQ(strlen(r.descr), 20);
+	/* The longest: 128 characters. */
+	memset(buf + 122, 'y', 128);
+	CHECK_EQ(daemon_request_decode(buf, 250, &r, &why), 250);
+	CHECK_EQ(strlen(r.descr), 128);
+	/* Control characters are refused. */
+	buf[130] = '\n';
+	CHECK_EQ(daemon_request_decode(buf, 250, &r, &why), -EBADMSG);
+	CHECK(why && strstr(why, "control"));
 }
 
 static void test_too_long(void)
