@@ -156,13 +156,29 @@ static void on_stdin(struct switchd *d, uint32_t events)
 	}
 }
 
-static void on_port_data(struct switchd *d, uint32_t slot)
+/* The core holds frames for a full port: wake us when its socket has room again. */
+static void on_backlog(void *arg, uint32_t slot, bool waiting)
+{
+	struct switchd *d = arg;
+	struct endpoint *ep = d->sw.ports[slot].ep;
+
+	/* A shared-socket (v0) port has no socket of its own to wait on: its backlog goes out
+	 * ahead of its next frames instead. */
+	if (ep->fd >= 0)
+		ev_add(d, ep->fd, EV_PORT_DATA, slot, EPOLLIN | (waiting ? EPOLLOUT : 0));
+}
+
+static void on_port_data(struct switchd *d, uint32_t slot, uint32_t events)
 {
 	struct port *p = &d->sw.ports[slot];
 	int err;
 
 	if (!p->used)
 		return; /* removed earlier in this batch of events */
+	if (events & EPOLLOUT)
+		sw_port_writable(&d->sw, slot);
+	if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+		return;
 	err = sw_service_port(&d->sw, slot);
 	if (err < 0 && p->ctl_fd >= 0)
 		log_debug("port %u: receive: %s", slot + 1, strerror(-err));
@@ -185,7 +201,7 @@ static void dispatch(struct switchd *d, const struct epoll_event *ev)
 			control_port_event(d, index);
 		break;
 	case EV_PORT_DATA:
-		on_port_data(d, index);
+		on_port_data(d, index, ev->events);
 		break;
 	case EV_SHARED_DATA:
 		shared_data_input(d);
@@ -280,6 +296,8 @@ static void setup(struct switchd *d, const char *prog)
 		die("allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs, strerror(-err));
 	d->sw.now = mono_seconds();
 	d->started = d->sw.now;
+	d->sw.on_backlog = on_backlog;
+	d->sw.on_backlog_arg = d;
 	if ((err = signals_open(d)) || (err = timer_open(d)))
 		die("setting up signals and timers: %s", strerror(-err));
 	err = control_open(d);

@@ -130,7 +130,7 @@ static void port_json(FILE *f, uint32_t slot, const struct port *p)
 #define X(c) fprintf(f, ",\"" #c "\":%llu", (unsigned long long)p->st.c);
 	PORT_COUNTERS(X)
 #undef X
-	fputc('}', f);
+	fprintf(f, ",\"queued\":%u}", p->bl.count);
 }
 
 static void port_text(FILE *f, uint32_t slot, const struct port *p)
@@ -143,7 +143,7 @@ static void port_text(FILE *f, uint32_t slot, const struct port *p)
 #define X(c) fprintf(f, " %llu", (unsigned long long)p->st.c);
 	PORT_COUNTERS(X)
 #undef X
-	fprintf(f, " %s\n", what);
+	fprintf(f, " %u %s\n", p->bl.count, what);
 }
 
 static void ports_out(struct switchd *d, FILE *f, bool json)
@@ -155,7 +155,7 @@ static void ports_out(struct switchd *d, FILE *f, bool json)
 #define X(c) " " #c
 			PORT_COUNTERS(X)
 #undef X
-			" endpoint\n");
+			" queued endpoint\n");
 	for (uint32_t i = 0; i < d->sw.nactive; i++) {
 		uint32_t slot = d->sw.active[i];
 

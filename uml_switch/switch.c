@@ -32,9 +32,12 @@ int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, b
 
 void sw_free(struct sw *s)
 {
-	for (uint32_t i = 0; s->ports && i < s->max_ports; i++)
-		if (s->ports[i].used)
+	for (uint32_t i = 0; s->ports && i < s->max_ports; i++) {
+		if (s->ports[i].used) {
+			backlog_free(&s->ports[i].bl);
 			endpoint_destroy(s->ports[i].ep);
+		}
+	}
 	free(s->ports);
 	free(s->active);
 	free(s->dirty);
@@ -72,6 +75,7 @@ void sw_port_del(struct sw *s, uint32_t slot)
 	s->active[p->active_pos] = last;
 	s->ports[last].active_pos = p->active_pos;
 	mactable_purge_port(&s->macs, slot);
+	backlog_free(&p->bl);
 	endpoint_destroy(p->ep);
 	memset(p, 0, sizeof(*p));
 	p->ctl_fd = -1;
@@ -162,33 +166,85 @@ static void sw_send_failed(struct port *p, uint32_t slot, unsigned int lost, int
 	}
 }
 
-/* Sends a port's queue in endpoint-sized batches, stopping at the first short one: the peer is
- * full and the rest is dropped (counted), never waited for. */
+static void sw_account_sent(struct port *p, const struct frame *f, unsigned int sent)
+{
+	for (unsigned int i = 0; i < sent; i++)
+		p->st.tx_bytes += f[i].len;
+	p->st.tx_frames += sent;
+	p->tx_failing = false;
+}
+
+/* Sends frames in endpoint-sized batches until one is short; returns how many were taken.
+ * Frames lost to an error count as consumed (and as drop_error). */
+static unsigned int sw_send_frames(struct sw *s, uint32_t slot, const struct frame *f,
+				   unsigned int n)
+{
+	struct port *p = &s->ports[slot];
+	unsigned int done = 0;
+
+	while (done < n) {
+		unsigned int k = n - done < ENDPOINT_BATCH ? n - done : ENDPOINT_BATCH;
+		int sent = p->ep->ops->send(p->ep, f + done, k);
+
+		s->st.tx_batches++;
+		if (sent < 0) {
+			sw_send_failed(p, slot, n - done, sent);
+			return n;
+		}
+		sw_account_sent(p, f + done, (unsigned int)sent);
+		done += (unsigned int)sent;
+		if ((unsigned int)sent < k)
+			break;
+	}
+	return done;
+}
+
+/* Keeps what the peer did not take, up to the backlog's size; the rest is dropped, counted. */
+static void sw_hold(struct sw *s, uint32_t slot, const struct frame *f, unsigned int n)
+{
+	struct port *p = &s->ports[slot];
+	bool was_waiting = p->bl.count > 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (!backlog_push(&p->bl, &f[i]))
+			p->st.drop_full++;
+	if (!was_waiting && p->bl.count && s->on_backlog)
+		s->on_backlog(s->on_backlog_arg, slot, true);
+}
+
+/* Sends the backlog, oldest first; returns whether it is empty now. */
+static bool sw_drain_backlog(struct sw *s, uint32_t slot)
+{
+	struct port *p = &s->ports[slot];
+	struct frame f[ENDPOINT_BATCH];
+
+	while (p->bl.count) {
+		unsigned int n = backlog_peek(&p->bl, f, ENDPOINT_BATCH);
+		unsigned int sent = sw_send_frames(s, slot, f, n);
+
+		backlog_pop(&p->bl, sent);
+		if (sent < n)
+			return false;
+	}
+	return true;
+}
+
+/* A port's queue goes out behind its backlog, so frames keep their order. */
 static void sw_send_queue(struct sw *s, uint32_t slot)
 {
 	struct port *p = &s->ports[slot];
 	unsigned int done = 0;
 
-	while (done < p->txn) {
-		unsigned int n = p->txn - done < ENDPOINT_BATCH ? p->txn - done : ENDPOINT_BATCH;
-		int sent = p->ep->ops->send(p->ep, p->txq + done, n);
-
-		s->st.tx_batches++;
-		if (sent < 0) {
-			sw_send_failed(p, slot, p->txn - done, sent);
-			break;
-		}
-		p->tx_failing = false;
-		for (int i = 0; i < sent; i++)
-			p->st.tx_bytes += p->txq[done + (unsigned int)i].len;
-		p->st.tx_frames += (unsigned int)sent;
-		done += (unsigned int)sent;
-		if ((unsigned int)sent < n) {
-			p->st.drop_full += p->txn - done;
-			break;
-		}
-	}
+	if (!p->bl.count || sw_drain_backlog(s, slot))
+		done = sw_send_frames(s, slot, p->txq, p->txn);
+	sw_hold(s, slot, p->txq + done, p->txn - done);
 	p->txn = 0;
+}
+
+void sw_port_writable(struct sw *s, uint32_t slot)
+{
+	if (s->ports[slot].used && sw_drain_backlog(s, slot) && s->on_backlog)
+		s->on_backlog(s->on_backlog_arg, slot, false);
 }
 
 void sw_flush(struct sw *s)

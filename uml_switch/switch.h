@@ -11,7 +11,8 @@
  * and nothing is allocated: the queues point into the pool. The event loop reads every ready port
  * before it flushes, so frames from many ports to one port (guests talking to a gateway or a tap)
  * leave in one endpoint send() call (one sendmmsg for unix ports); the pool is flushed early
- * only when it runs short. A port
+ * only when it runs short. What a full peer does not take waits in the port's backlog (see
+ * backlog.h) until the owner reports the endpoint writable; only overflow is dropped. A port
  * that cannot take more (its socket buffer is full) loses the rest of its queue, counted as
  * drop_full on that port; no port ever waits for another.
  *
@@ -21,6 +22,7 @@
 #ifndef UMLNET_SWITCH_H
 #define UMLNET_SWITCH_H
 
+#include "backlog.h"
 #include "capture.h"
 #include "daemon_proto.h"
 #include "endpoint.h"
@@ -37,7 +39,7 @@ struct port_stats {
 	uint64_t tx_frames, tx_bytes;
 	uint64_t drop_runt;      /* received shorter than an Ethernet header (incl. empty) */
 	uint64_t drop_oversize;  /* received longer than ETHER_FRAME_MAX */
-	uint64_t drop_full;      /* to this port, which had no room */
+	uint64_t drop_full;      /* to this port, which had no room even in its backlog */
 	uint64_t drop_error;     /* to this port, whose socket reported an error */
 	uint64_t filtered;       /* destination learned on the port it came from */
 };
@@ -56,6 +58,7 @@ struct port {
 	struct port_stats st;
 	struct frame txq[SW_POOL];
 	unsigned int txn;
+	struct backlog bl;       /* frames waiting for the peer to have room */
 	uint32_t active_pos;     /* index in switch.active */
 };
 
@@ -80,6 +83,9 @@ struct sw {
 	uint8_t (*pool)[ENDPOINT_BUF]; /* receive buffers, SW_POOL of them */
 	uint32_t pool_used;             /* buffers holding queued frames */
 	uint32_t now;            /* seconds, monotonic, refreshed per event batch */
+	/* Told when a port starts (waiting) or stops waiting for its endpoint to be writable. */
+	void (*on_backlog)(void *arg, uint32_t slot, bool waiting);
+	void *on_backlog_arg;
 	struct switch_stats st;
 };
 
@@ -101,6 +107,8 @@ void sw_port_del(struct sw *s, uint32_t slot);
 void sw_input(struct sw *s, uint32_t in, const struct frame *f);
 /* Sends everything queued and frees the pool. */
 void sw_flush(struct sw *s);
+/* The port's endpoint can take frames again: sends its backlog. */
+void sw_port_writable(struct sw *s, uint32_t slot);
 
 /* Reads and switches the frames waiting on a port's endpoint, a batch at a time, up to a budget
  * so one busy port cannot starve the others; leaves them queued for sw_flush(). Returns -errno

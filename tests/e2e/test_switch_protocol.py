@@ -127,10 +127,14 @@ def test_full_port_drops_and_counts_without_blocking_others(ctx):
         if i % 100 == 0:
             time.sleep(0.01)
     check(flowing(sw, a, b) == 40, "a full port held up the others")
-    # Every frame meant for it is either sent or counted: 3000 unicasts and a's 2 broadcasts.
+    # Every frame meant for it is sent, waiting in its backlog, or counted as dropped:
+    # 3000 unicasts and a's 2 broadcasts.
     st = [p for p in ports(sw) if p["drop_full"] > 0]
-    check(len(st) == 1 and st[0]["tx_frames"] + st[0]["drop_full"] == 3002,
-          f"drops to the full port not counted exactly: {ports(sw)}")
+    check(len(st) == 1 and st[0]["queued"] == 128
+          and st[0]["tx_frames"] + st[0]["queued"] + st[0]["drop_full"] == 3002,
+          f"frames to the full port not accounted for exactly: {ports(sw)}")
+    got = slow.recv_all(0.3)  # once it reads, the backlog follows, in order
+    check(len(got) == 11 + 128 and got[-1] == frame(C, A, b"x" * 1000), f"slow client got {len(got)}")
 
 
 def test_runt_and_oversize_datagrams_are_counted(ctx):

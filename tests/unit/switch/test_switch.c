@@ -150,20 +150,44 @@ static void test_runt_and_oversize(void)
 	sw_free(&r.s);
 }
 
+static int backlog_calls[8];
+
+static void note_backlog(void *arg, uint32_t slot, bool waiting)
+{
+	(void)arg;
+	backlog_calls[slot] += waiting ? 1 : -1;
+}
+
 static void test_full_and_failing_ports(void)
 {
 	struct rig r;
 
 	rig_init(&r, false);
+	r.s.on_backlog = note_backlog;
 	r.ep[1].room = 1;
 	r.ep[2].fail = -ECONNREFUSED;
 	for (int i = 0; i < 3; i++)
 		send_frame(&r, 0, 0xff, 1, 60);
-	/* A full or broken port loses its frames, counted; the others get all of theirs. */
+	/* A full port keeps what it could not take, a broken one loses it (counted); the others
+	 * get all of theirs. */
 	got(&r, 0, 1, 0, 3);
-	CHECK_EQ(r.s.ports[1].st.drop_full, 2);
+	CHECK_EQ(r.s.ports[1].bl.count, 2);
+	CHECK_EQ(backlog_calls[1], 1);
+	CHECK_EQ(r.s.ports[1].st.drop_full, 0);
 	CHECK_EQ(r.s.ports[2].st.drop_error, 3);
 	CHECK_EQ(r.s.ports[3].st.tx_frames, 3);
+	/* Room again: the backlog goes out, in order, before anything newer. */
+	r.ep[1].room = 10;
+	sw_port_writable(&r.s, 1);
+	CHECK_EQ(r.ep[1].got, 3);
+	CHECK_EQ(r.s.ports[1].bl.count, 0);
+	CHECK_EQ(backlog_calls[1], 0);
+	/* Past the backlog's size, frames are dropped and counted. */
+	r.ep[1].room = 0;
+	for (int i = 0; i < BACKLOG_FRAMES + 5; i++)
+		send_frame(&r, 0, 0xff, 1, 60);
+	CHECK_EQ(r.s.ports[1].bl.count, BACKLOG_FRAMES);
+	CHECK_EQ(r.s.ports[1].st.drop_full, 5);
 	sw_free(&r.s);
 }
 
