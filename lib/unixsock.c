@@ -115,25 +115,28 @@ int unixsock_connect(int fd, const struct sockaddr_un *a)
 	return connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 ? -errno : 0;
 }
 
+/* Abstract names made of text print as "@text"; binary ones (UML's: padding, pid, time and
+ * uninitialised bytes) as "@hex:" and their first 12 bytes after the marker. */
 const char *unixsock_addr_text(const struct sockaddr_un *a, char *buf, size_t len)
 {
-	const char *p = a->sun_path;
-	size_t end = sizeof(a->sun_path), o = 0;
+	const unsigned char *p = (const unsigned char *)a->sun_path;
+	size_t end = sizeof(a->sun_path), o;
+	bool text = true;
 
 	if (p[0] != 0) {
-		snprintf(buf, len, "%.*s", (int)strnlen(p, end), p);
+		snprintf(buf, len, "%.*s", (int)strnlen(a->sun_path, end), a->sun_path);
 		return buf;
 	}
 	while (end > 1 && p[end - 1] == 0)
 		end--;
-	/* UML's names carry 96 bytes of garbage after pid and time: show the informative head. */
-	if (end > 25)
-		end = 25;
-	o = (size_t)snprintf(buf, len, "@");
-	for (size_t i = 1; i < end && o + 5 < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		o += (size_t)snprintf(buf + o, len - o, c >= 0x20 && c < 0x7f ? "%c" : "\\x%02x", c);
+	for (size_t i = 1; i < end; i++)
+		text = text && p[i] >= 0x20 && p[i] < 0x7f;
+	if (text) {
+		snprintf(buf, len, "@%.*s", (int)(end - 1), a->sun_path + 1);
+		return buf;
 	}
+	o = (size_t)snprintf(buf, len, "@hex:");
+	for (size_t i = 1; i <= 12 && o + 3 <= len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%02x", p[i]);
 	return buf;
 }

@@ -56,7 +56,7 @@ def run_unit(build):
 
 
 def run_fuzz(build, seconds):
-    for target in sorted(glob.glob(os.path.join(build, "tests", "fuzz", "fuzz_*"))):
+    for target in sorted(glob.glob(os.path.join(build, "tests", "fuzz", "*", "fuzz_*"))):
         if not os.access(target, os.X_OK) or target.endswith((".p", ".o")):
             continue
         name = os.path.basename(target)
@@ -66,7 +66,7 @@ def run_fuzz(build, seconds):
         with tempfile.TemporaryDirectory(prefix="umlnet-fuzz-") as corpus:
             if os.path.isdir(seeds):
                 shutil.copytree(seeds, corpus, dirs_exist_ok=True)
-            args = [target, f"-max_total_time={seconds}", "-print_final_stats=1", corpus]
+            args = [os.path.abspath(target), f"-max_total_time={seconds}", "-print_final_stats=1", corpus]
             r = subprocess.run(args, capture_output=True, text=True, cwd=corpus)
         report(f"fuzz: {name} for {seconds} s", "passed" if r.returncode == 0 else "failed",
                time.monotonic() - t, "" if r.returncode == 0 else r.stderr[-4000:])
