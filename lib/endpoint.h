@@ -70,4 +70,12 @@ int ep_unix_shared(int shared_fd, const struct sockaddr_un *peer, struct endpoin
 /* A host tap device (IFF_TAP | IFF_NO_PI); creates it if it does not exist and we may. */
 int ep_tap_open(const char *ifname, struct endpoint **out);
 
+/*
+ * Opens an endpoint from UML's own device syntax, the text after "eth<N>=":
+ * "<transport>,<args>" with UML's defaults and field rules (shared/spec/transports.md).
+ * Returns 0, or -errno with a one-line reason naming the bad field and value in err.
+ * (endpoint_spec.c: the table of transports.)
+ */
+int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_t errlen);
+
 #endif

@@ -97,17 +97,29 @@ static int timer_open(struct switchd *d)
 	return ev_add(d, d->timer_fd, EV_TIMER, 0, EPOLLIN);
 }
 
-static int signals_open(struct switchd *d)
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* Blocked from the start, so that a signal during set-up waits for the signalfd. */
+static void block_signals(void)
 {
 	sigset_t set;
 
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
+	stop_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static int signals_open(struct switchd *d)
+{
+	sigset_t set;
+
+	stop_signals(&set);
 	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return d->sig_fd < 0 ? -errno : ev_add(d, d->sig_fd, EV_SIGNAL, 0, EPOLLIN);
 }
@@ -298,8 +310,8 @@ static void setup(struct switchd *d, const char *prog)
 	d->started = d->sw.now;
 	d->sw.on_backlog = on_backlog;
 	d->sw.on_backlog_arg = d;
-	if ((err = signals_open(d)) || (err = timer_open(d)))
-		die("setting up signals and timers: %s", strerror(-err));
+	if ((err = timer_open(d)))
+		die("setting up the timer: %s", strerror(-err));
 	err = control_open(d);
 	if (err)
 		fail_ctl(d, err);
@@ -352,9 +364,15 @@ int main(int argc, char **argv)
 		return r > 0 ? 0 : 1;
 	log_init("uml_switch", d.opt.verbosity == 0 ? LOG_LVL_ERR
 			       : d.opt.verbosity == 1 ? LOG_LVL_INFO : LOG_LVL_DEBUG);
+	block_signals();
 	setup(&d, argv[0]);
 	if (d.opt.daemonize && daemon(0, 1) < 0)
 		die("daemon: %s", strerror(errno));
+	/* After the fork: a signalfd watched by epoll only hears signals of the process that
+	 * registered it. */
+	r = signals_open(&d);
+	if (r)
+		die("setting up signals: %s", strerror(-r));
 	run(&d);
 	cleanup(&d);
 	return 0;

@@ -73,8 +73,9 @@ static void status_text(struct switchd *d, FILE *f)
 {
 	const struct switch_stats *st = &d->sw.st;
 
-	fprintf(f, "switch uml_switch (umlnet) %s\nmode %s\ncontrol %s\nuptime %u\n", UMLNET_VERSION,
-		sw_mode(d), d->ctl_path, (unsigned int)(d->sw.now - d->started));
+	fprintf(f, "switch uml_switch (umlnet) %s\npid %d\nmode %s\ncontrol %s\nuptime %u\n",
+		UMLNET_VERSION, (int)getpid(), sw_mode(d), d->ctl_path,
+		(unsigned int)(d->sw.now - d->started));
 	fprintf(f, "ports %u (max %u, %llu since start)\nmacs %u (max %u, aging %u s)\n",
 		d->sw.nactive, d->sw.max_ports, (unsigned long long)d->ports_total,
 		mactable_count(&d->sw.macs), d->opt.max_macs, d->sw.macs.age);
@@ -96,11 +97,11 @@ static void status_json(struct switchd *d, FILE *f)
 	json_str(f, sw_mode(d));
 	json_key(f, "control", 0);
 	json_str(f, d->ctl_path);
-	fprintf(f, ",\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"
+	fprintf(f, ",\"pid\":%d,\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"
 		   "\"macs\":%u,\"max_macs\":%u,\"age\":%u,\"drop_unknown_sender\":%llu,"
 		   "\"mac_table_full\":%llu,\"mac_moves\":%llu,\"rx_batches\":%llu,"
 		   "\"tx_batches\":%llu}",
-		(unsigned int)(d->sw.now - d->started), d->sw.nactive, d->sw.max_ports,
+		(int)getpid(), (unsigned int)(d->sw.now - d->started), d->sw.nactive, d->sw.max_ports,
 		(unsigned long long)d->ports_total, mactable_count(&d->sw.macs), d->opt.max_macs,
 		d->sw.macs.age, (unsigned long long)st->drop_unknown_sender,
 		(unsigned long long)st->mac_table_full, (unsigned long long)st->mac_moves,

@@ -126,3 +126,29 @@ def test_two_networks_side_by_side(ctx):
     check(ok, f"a could not ping b on the same switch:\n{out}")
     ok, out = pings(a, "10.6.0.3", count=2)
     check(not ok, f"a reached c on another switch:\n{out}")
+
+
+def test_debian_default_socket(ctx):
+    """Debian's UML kernel uses /var/run/uml-utilities/uml_switch.ctl when eth0=daemon gives no
+    path; our switch serves it when told to, with no change to the guest's command line."""
+    import os
+    from umlnet_harness import Skip
+    ctl = "/var/run/uml-utilities/uml_switch.ctl"
+    if os.path.exists(ctl):
+        raise Skip(f"{ctl} exists: another switch may be serving it")
+    made_dir = not os.path.isdir(os.path.dirname(ctl))
+    os.makedirs(os.path.dirname(ctl), exist_ok=True)
+    try:
+        sw = ctx.switch("debian", ctl=ctl)
+        a, b = ctx.guest("a", ["daemon"]), ctx.guest("b", ["daemon"])
+        ctx.boot([a, b])
+        addr(a, "10.8.0.1")
+        addr(b, "10.8.0.2")
+        ok, out = pings(a, "10.8.0.2")
+        check(ok, f"guests on the Debian default socket could not ping:\n{out}")
+        sw.stop()
+        check(not os.path.exists(ctl), "the switch left its socket behind")
+    finally:
+        ctx.cleanup()
+        if made_dir:
+            os.rmdir(os.path.dirname(ctl))

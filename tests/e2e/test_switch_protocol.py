@@ -279,7 +279,7 @@ def test_command_line_and_lifecycle(ctx):
     sw = ctx.switch("stale")
     sw.stop(signal.SIGKILL)
     check(os.path.exists(sw.ctl), "SIGKILL should leave the socket file")
-    sw2 = ctx.switch("stale", ctl=sw.ctl)
+    sw2 = ctx.switch("stale2", ctl=sw.ctl)
     r = subprocess.run([program("uml_switch"), "-unix", sw2.ctl], stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=5)
     check(r.returncode == 1 and "has another server attached" in r.stderr, r.stderr)
@@ -294,3 +294,32 @@ def test_command_line_and_lifecycle(ctx):
         check(r.returncode == 1 and text in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr)
     r = subprocess.run([program("uml_switch"), "--help"], capture_output=True, text=True)
     check(r.returncode == 0 and "-unix control-socket" in r.stdout, r.stdout)
+    # -daemon: the command returns once the switch serves in the background.
+    ctl = ctx.path("bg.ctl")
+    with open(ctx.path("bg.log"), "w") as log:  # it keeps stdio, as the classic does
+        r = subprocess.run([program("uml_switch"), "-daemon", "-unix", ctl],
+                           stdin=subprocess.DEVNULL, stdout=log, stderr=log, timeout=10)
+    with open(ctx.path("bg.log")) as log:
+        text = log.read()
+    check(r.returncode == 0 and "attached to unix socket" in text, text)
+    out = subprocess.run([program("uml_switchctl"), "-s", ctl, "-j", "status"], capture_output=True,
+                         text=True, timeout=5).stdout
+    pid = json.loads(out)["pid"]
+    os.kill(pid, signal.SIGTERM)  # the background switch we started, by its PID
+    wait_for(lambda: not os.path.exists(ctl), 5, "the background switch to exit")
+
+
+def test_only_the_registered_client_can_send_on_its_port(ctx):
+    """A port's data socket is connected to its client: a stranger who learns its address is
+    refused by the kernel, so nothing can be injected into another client's port."""
+    sw = ctx.switch()
+    a, b = DaemonClient(sw.ctl), DaemonClient(sw.ctl)
+    stranger = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    stranger.bind((b"\0umlnet-test-stranger/%d" % os.getpid()).ljust(108, b"\0"))
+    try:
+        stranger.sendto(frame(BCAST, C, b"injected"), a.switch_addr)
+        refused = False
+    except PermissionError:
+        refused = True
+    check(refused, "a stranger could send on a client's port")
+    check(b.recv_all(0.3) == [], "a stranger's frame reached another client")

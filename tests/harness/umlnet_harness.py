@@ -143,7 +143,8 @@ class Switch(Proc):
 class Guest:
     """A real UML guest. eths: transport specs, e.g. ['daemon,,unix,/tmp/x.ctl'] for eth0."""
 
-    def __init__(self, ctx, name, eths=(), mem="64M", extra=(), env=None, netns=None):
+    def __init__(self, ctx, name, eths=(), mem="64M", extra=(), env=None, netns=None,
+                 argv_prefix=()):
         self.ctx, self.name = ctx, name
         self.umid = f"{ctx.id}-{name}"
         self.uml_dir = os.path.join(ctx.dir, "uml") + "/"
@@ -155,6 +156,8 @@ class Guest:
                 "pty.legacy_count=0", f"GUEST_NAME={name}"]
         argv += [f"eth{i}={spec}" for i, spec in enumerate(eths)]
         argv += list(extra)
+        # e.g. ("setpriv", "--reuid=1234", ...) or ("unshare", "-m", ...): run the kernel under it.
+        argv = list(argv_prefix) + argv
         gfd = guest_end.fileno()
 
         def put_channel_on_fd3():

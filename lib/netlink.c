@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netlink - rtnetlink requests through libmnl, and /proc/sys/net/ipv4 writes (see netlink.h).
+ *
+ * Theory of operation: one NETLINK_ROUTE socket per context; each request carries NLM_F_ACK
+ * and a fresh sequence number, and nl_talk() reads until the kernel's ack (or error) for that
+ * number, handing any data messages of a dump to a callback. Buffers are on the stack:
+ * MNL_SOCKET_BUFFER_SIZE (8 KiB) holds one request and one batch of dump answers.
+ */
+#include "netlink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+bool nl_ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+int nl_ipv4_parse(const char *s, struct in_addr *out)
+{
+	uint32_t v = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned int x = 0, digits = 0;
+
+		while (*s >= '0' && *s <= '9') {
+			if (digits == 1 && x == 0)
+				return -EINVAL; /* leading zero */
+			x = x * 10 + (unsigned int)(*s - '0');
+			if (++digits > 3 || x > 255)
+				return -EINVAL;
+			s++;
+		}
+		if (digits == 0)
+			return -EINVAL;
+		v = v << 8 | x;
+		if (part < 3 && *s++ != '.')
+			return -EINVAL;
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	out->s_addr = htonl(v);
+	return 0;
+}
+
+int nl_mask_prefix(struct in_addr mask)
+{
+	uint32_t m = ntohl(mask.s_addr);
+	int prefix = 0;
+
+	while (prefix < 32 && (m & (UINT32_C(1) << (31 - prefix))))
+		prefix++;
+	if (prefix < 32 && (m << prefix) != 0)
+		return -EINVAL;
+	return prefix;
+}
+
+int nl_open(struct nl_ctx *nl)
+{
+	nl->sock = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return err;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+void nl_close(struct nl_ctx *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+/* Sends nlh and reads answers until the ack of its sequence number; data goes to cb. */
+static int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int ret;
+
+	nlh->nlmsg_seq = ++nl->seq;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, cb, arg);
+	} while (ret > MNL_CB_STOP);
+	return ret < 0 ? -errno : 0;
+}
+
+static struct nlmsghdr *nl_msg(char *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
+}
+
+int nl_addr_add(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned int prefixlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (uint8_t)prefixlen;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(addr), &addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(addr), &addr);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct nl_addr_query {
+	struct in_addr addr;
+	int owner;
+};
+
+static int nl_addr_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, IFA_MAX) < 0)
+		return MNL_CB_OK;
+	if ((type == IFA_LOCAL || type == IFA_ADDRESS) &&
+	    mnl_attr_validate2(attr, MNL_TYPE_BINARY, sizeof(struct in_addr)) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int nl_addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_addr_query *q = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+	const struct nlattr *a;
+
+	if (ifa->ifa_family != AF_INET)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), nl_addr_attr, tb);
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (a && memcmp(mnl_attr_get_payload(a), &q->addr, sizeof(q->addr)) == 0)
+		q->owner = (int)ifa->ifa_index;
+	return MNL_CB_OK;
+}
+
+int nl_addr_owner(struct nl_ctx *nl, struct in_addr addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct nl_addr_query q = { .addr = addr, .owner = 0 };
+	int err;
+
+	ifa->ifa_family = AF_INET;
+	err = nl_talk(nl, nlh, nl_addr_cb, &q);
+	return err < 0 ? err : q.owner;
+}
+
+int nl_link_set(struct nl_ctx *nl, int ifindex, bool up, unsigned int mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_set_master(struct nl_ctx *nl, int ifindex, int master)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = add ? nl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE)
+				   : nl_msg(buf, RTM_DELROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, sizeof(dst), &dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct nl_route_walk {
+	nl_route_fn fn;
+	void *arg;
+};
+
+static int nl_route_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
+		return MNL_CB_OK;
+	if (type == RTA_DST && mnl_attr_validate2(attr, MNL_TYPE_BINARY, 4) < 0)
+		return MNL_CB_OK;
+	if ((type == RTA_OIF || type == RTA_TABLE) && mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int nl_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_route_walk *w = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	struct nl_route r = { .prefixlen = rtm->rtm_dst_len, .type = rtm->rtm_type };
+	uint32_t table = rtm->rtm_table;
+
+	if (rtm->rtm_family != AF_INET)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), nl_route_attr, tb);
+	if (tb[RTA_TABLE])
+		table = mnl_attr_get_u32(tb[RTA_TABLE]);
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	if (tb[RTA_DST])
+		memcpy(&r.dst, mnl_attr_get_payload(tb[RTA_DST]), sizeof(r.dst));
+	if (tb[RTA_OIF])
+		r.oif = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+	w->fn(w->arg, &r);
+	return MNL_CB_OK;
+}
+
+int nl_route_dump(struct nl_ctx *nl, nl_route_fn fn, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETROUTE, NLM_F_DUMP);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct nl_route_walk w = { fn, arg };
+
+	rtm->rtm_family = AF_INET;
+	return nl_talk(nl, nlh, nl_route_cb, &w);
+}
+
+int nl_neigh_proxy(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = add ? nl_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE)
+				   : nl_msg(buf, RTM_DELNEIGH, 0);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_flags = NTF_PROXY;
+	nd->ndm_state = NUD_PERMANENT;
+	mnl_attr_put(nlh, NDA_DST, sizeof(dst), &dst);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+#define NL_MAX_IFS 64
+
+struct nl_subnet_walk {
+	uint32_t addr; /* host order */
+	int skip;
+	int ifs[NL_MAX_IFS];
+	unsigned int n;
+};
+
+static void nl_subnet_route(void *arg, const struct nl_route *r)
+{
+	struct nl_subnet_walk *w = arg;
+	uint32_t mask;
+
+	if (r->type != RTN_UNICAST || r->prefixlen == 0 || r->prefixlen >= 32 || r->oif <= 0 ||
+	    r->oif == w->skip)
+		return;
+	mask = ~(uint32_t)0 << (32 - r->prefixlen);
+	if ((ntohl(r->dst.s_addr) & mask) != (w->addr & mask))
+		return;
+	for (unsigned int i = 0; i < w->n; i++)
+		if (w->ifs[i] == r->oif)
+			return;
+	if (w->n < NL_MAX_IFS)
+		w->ifs[w->n++] = r->oif;
+}
+
+int nl_proxy_subnet(struct nl_ctx *nl, bool add, struct in_addr addr, int skip_ifindex,
+		    void (*report)(void *arg, int ifindex), void *arg)
+{
+	struct nl_subnet_walk w = { .addr = ntohl(addr.s_addr), .skip = skip_ifindex };
+	int err = nl_route_dump(nl, nl_subnet_route, &w);
+
+	if (err < 0)
+		return err;
+	for (unsigned int i = 0; i < w.n; i++) {
+		err = nl_neigh_proxy(nl, add, addr, w.ifs[i]);
+		if (err < 0 && !(err == -ENOENT && !add))
+			return err;
+		if (report)
+			report(arg, w.ifs[i]);
+	}
+	return (int)w.n;
+}
+
+int nl_sysctl_ipv4(const char *rel, const char *value)
+{
+	char path[128];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, n_path;
+
+	if (strstr(rel, ".."))
+		return -EINVAL;
+	n_path = snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", rel);
+	if (n_path < 0 || (size_t)n_path >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	return (size_t)n == len ? 0 : -EIO;
+}

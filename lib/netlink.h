@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netlink - host network configuration without running any program: rtnetlink requests through
+ * libmnl (addresses, link state and MTU, host routes, proxy-ARP neighbour entries, bridge
+ * ports) and direct writes under /proc/sys/net/ipv4. uml_net and tunctl use it in place of the
+ * classic helper's `ifconfig`, `route`, `arp` and `bash -c "echo 1 > ..."`.
+ *
+ * Every request waits for the kernel's acknowledgement and returns 0 or -errno, so a caller
+ * knows which step failed. Addresses are IPv4 in network byte order (struct in_addr).
+ */
+#ifndef UMLNET_NETLINK_H
+#define UMLNET_NETLINK_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+struct nl_ctx {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+/* One IPv4 route of the main table, as nl_route_dump() reports it. */
+struct nl_route {
+	struct in_addr dst;
+	unsigned int prefixlen;
+	int oif; /* 0 when the route has no single output interface */
+	uint8_t type; /* RTN_UNICAST, ... */
+};
+
+typedef void (*nl_route_fn)(void *arg, const struct nl_route *r);
+
+/* Strict value checks for what the host configuration takes from users:
+ * interface names of 1..15 characters [A-Za-z0-9_-]; dotted quads of four decimal fields
+ * 0..255 without leading zeros, signs, spaces or trailing text; contiguous netmasks. */
+bool nl_ifname_ok(const char *s);
+int nl_ipv4_parse(const char *s, struct in_addr *out);
+/* Returns the prefix length (0..32) of a contiguous netmask, or -EINVAL. */
+int nl_mask_prefix(struct in_addr mask);
+
+int nl_open(struct nl_ctx *nl);
+void nl_close(struct nl_ctx *nl);
+
+/* Adds addr/prefixlen on the interface (replacing the same address if present). */
+int nl_addr_add(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned int prefixlen);
+/* Returns the index of an interface that holds addr (> 0), 0 if none does, or -errno. */
+int nl_addr_owner(struct nl_ctx *nl, struct in_addr addr);
+
+/* Sets the link up (or down) and, when mtu is not 0, its MTU. */
+int nl_link_set(struct nl_ctx *nl, int ifindex, bool up, unsigned int mtu);
+/* Makes the interface a port of master (a bridge); master 0 releases it. */
+int nl_link_set_master(struct nl_ctx *nl, int ifindex, int master);
+
+/* Adds (replacing) or deletes the host route dst/32 through ifindex in the main table. */
+int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex);
+/* Calls fn for each IPv4 route of the main table. */
+int nl_route_dump(struct nl_ctx *nl, nl_route_fn fn, void *arg);
+
+/* Adds or deletes a proxy-ARP entry (`ip neigh add proxy <dst> dev <if>`). */
+int nl_neigh_proxy(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex);
+
+/*
+ * Adds or deletes proxy-ARP entries for addr on every interface except skip_ifindex that has a
+ * main-table route to a subnet holding addr (prefix 1..31: not the default route, not host
+ * routes): the classic recipe's `arp -Ds <addr> <lan-if> pub`. report (may be NULL) is told
+ * each interface touched. Returns the number of interfaces, or -errno of the first failure
+ * (deleting an entry that is not there is not a failure).
+ */
+int nl_proxy_subnet(struct nl_ctx *nl, bool add, struct in_addr addr, int skip_ifindex,
+		    void (*report)(void *arg, int ifindex), void *arg);
+
+/*
+ * Writes value to /proc/sys/net/ipv4/<rel>; rel is "ip_forward" or "conf/<ifname>/proxy_arp"
+ * and must not contain "..". Returns 0 or -errno.
+ */
+int nl_sysctl_ipv4(const char *rel, const char *value);
+
+#endif

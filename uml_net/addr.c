@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* addr - `uml_net 4 add|del <dev> <addr> <netmask>` (helper-protocol.md §4): the host route
+ * and proxy-ARP entries follow the guest's addresses. The answer is one output record. */
+#include "uml_net.h"
+
+int addr_change(struct uml_net *un)
+{
+	const struct request *r = &un->req;
+	int err = un_addr_change(un, r->op == REQ_ADD, r->dev, r->addr, r->mask, false);
+
+	out_send_record(&un->out, 1);
+	return err < 0 ? 1 : 0;
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ethertap - `uml_net 4 ethertap <dev> <data-fd> [<gate>]` (helper-protocol.md §2) on hosts
+ * that have had no ethertap driver since Linux 2.6: a TAP device named <dev> stands in for it.
+ *
+ * The helper answers on fd 1 (a stream socket) with a status byte (1 = ready) and an output
+ * record, then splits in two. The child drops to the caller's ids and relays frames between the
+ * TAP and the kernel's data socket (each datagram = 2 opaque bytes + the Ethernet frame). The
+ * parent keeps its privileges only to serve the 12-byte address-change messages on fd 1 (int32
+ * what: 0 add, 1 delete; 4 address bytes; 4 netmask bytes), each checked like `add`/`del` and
+ * answered with an output record. EOF on the control socket ends both.
+ */
+#include "uml_net.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ETHERTAP_MTU 1500 /* the classic helper's; the guest's eth MTU is 1500 too */
+#define ETHERTAP_PAD 2
+#define ETHERTAP_BUF (ETHERTAP_PAD + 65536)
+
+struct ethertap_change {
+	int32_t what;
+	uint8_t addr[4];
+	uint8_t mask[4];
+};
+_Static_assert(sizeof(struct ethertap_change) == 12, "the kernel's change message is 12 bytes");
+
+static int ethertap_answer(struct uml_net *un, uint8_t status)
+{
+	if (send(1, &status, 1, MSG_NOSIGNAL) != 1)
+		return -EIO;
+	return out_send_record(&un->out, 1);
+}
+
+/* Frames both ways until either side ends; runs as the caller. */
+static void ethertap_relay(int tap, int data)
+{
+	static uint8_t buf[ETHERTAP_BUF];
+	struct pollfd p[2] = { { .fd = tap, .events = POLLIN }, { .fd = data, .events = POLLIN } };
+
+	memset(buf, 0, ETHERTAP_PAD);
+	for (;;) {
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (p[0].revents) {
+			n = read(tap, buf + ETHERTAP_PAD, sizeof(buf) - ETHERTAP_PAD);
+			if (n <= 0)
+				return;
+			/* A full data socket drops the frame, as a wire would. */
+			if (send(data, buf, (size_t)n + ETHERTAP_PAD, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+			    errno != EAGAIN && errno != ENOBUFS)
+				return;
+		}
+		if (p[1].revents) {
+			n = recv(data, buf, sizeof(buf), 0);
+			if (n <= 0)
+				return;
+			if (n > ETHERTAP_PAD && write(tap, buf + ETHERTAP_PAD, (size_t)n - ETHERTAP_PAD) < 0 &&
+			    errno != EINVAL && errno != EIO)
+				return;
+		}
+	}
+}
+
+static bool ethertap_read_change(struct ethertap_change *c)
+{
+	size_t got = 0;
+
+	while (got < sizeof(*c)) {
+		ssize_t n = read(1, (char *)c + got, sizeof(*c) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+/* Serves address changes until the kernel closes the control socket. */
+static void ethertap_changes(struct uml_net *un, const char *ifname)
+{
+	struct ethertap_change c;
+
+	while (ethertap_read_change(&c)) {
+		struct in_addr addr, mask;
+
+		memcpy(&addr, c.addr, 4);
+		memcpy(&mask, c.mask, 4);
+		out_init(&un->out);
+		if (c.what == 0 || c.what == 1)
+			un_addr_change(un, c.what == 0, ifname, addr, mask, true);
+		else
+			out_line(&un->out, "refused: unknown address change %d", (int)c.what);
+		if (out_send_record(&un->out, 1) < 0)
+			return;
+	}
+}
+
+static bool ethertap_data_fd_ok(struct uml_net *un, int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM)
+		return true;
+	out_line(&un->out, "refused: data fd %d is not a datagram socket", fd);
+	return false;
+}
+
+int ethertap_run(struct uml_net *un)
+{
+	const struct request *r = &un->req;
+	char ifname[IFNAMSIZ];
+	pid_t relay;
+	int tap;
+
+	if (!ethertap_data_fd_ok(un, r->data_fd) ||
+	    !un_allowed(un, POLICY_OP_ETHERTAP, &r->gate, r->has_gate ? 1 : 0))
+		goto fail;
+	if (if_nametoindex(r->dev) != 0) {
+		out_line(&un->out, "refused: %s already exists on the host", r->dev);
+		goto fail;
+	}
+	tap = un_tun_create(un, true, r->dev, ifname);
+	if (tap < 0)
+		goto fail;
+	if (r->has_gate && un_gate_up(un, ifname, r->gate, ETHERTAP_MTU) < 0)
+		goto fail;
+	out_line(&un->out, "ethertap %s: no ethertap on this host, relaying through TAP %s", r->dev,
+		 ifname);
+	if (ethertap_answer(un, 1) < 0)
+		return 1;
+	relay = fork();
+	if (relay == 0) {
+		close(1);
+		un_drop_privileges(un);
+		ethertap_relay(tap, r->data_fd);
+		_exit(0);
+	}
+	close(tap);
+	close(r->data_fd);
+	if (relay > 0) {
+		ethertap_changes(un, ifname);
+		kill(relay, SIGTERM);
+		waitpid(relay, NULL, 0);
+	}
+	return 0;
+fail:
+	ethertap_answer(un, 0);
+	return 1;
+}

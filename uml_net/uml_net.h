@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * uml_net - the setuid helper the UML kernel runs for the tuntap (helper mode), ethertap and
+ * slip transports and for guest address changes (shared/spec/helper-protocol.md).
+ *
+ * Theory of operation: main.c sanitises the process (environment, umask, stray fds), records
+ * who the caller is (real uid/gid/groups), loads the root-owned policy, and parses argv
+ * (request.c). One handler per operation then does the privileged work with direct kernel calls
+ * (TUNSETIFF, rtnetlink, /proc/sys writes; no program is ever executed), answers the kernel in
+ * the format that operation needs, and drops to the caller's ids before anything long-lived:
+ * the ethertap frame relay and the emulated-SLIP relay run as the caller. Every refusal is one
+ * line in the output the kernel prints on the guest console.
+ */
+#ifndef UML_NET_H
+#define UML_NET_H
+
+#include "netlink.h"
+#include "output.h"
+#include "policy.h"
+#include "request.h"
+
+#include <stdbool.h>
+
+#define UML_NET_POLICY_PATH "/etc/umlnet/uml_net.conf"
+#define UML_NET_TUN_PATH "/dev/net/tun"
+
+struct uml_net {
+	struct policy_caller who;
+	bool root;                /* the caller's real uid is 0 */
+	const struct policy *pol; /* NULL: no policy file; only root may proceed */
+	struct request req;
+	struct out out;
+	struct nl_ctx nl;
+};
+
+/* host.c: checks and host configuration */
+bool un_allowed(struct uml_net *un, unsigned int op, const struct in_addr *addrs, unsigned int n);
+int un_gate_up(struct uml_net *un, const char *ifname, struct in_addr gate, unsigned int mtu);
+int un_addr_change(struct uml_net *un, bool add, const char *dev, struct in_addr addr,
+		   struct in_addr mask, bool dev_checked);
+
+/* tun.c: a TUN/TAP device of our own; returns the fd, the kernel's name in ifname. */
+int un_tun_create(struct uml_net *un, bool tap, const char *pattern, char ifname[16]);
+
+/* privs.c */
+void un_caller(struct uml_net *un);
+void un_sanitize(void);
+void un_close_stray_fds(int keep);
+int un_load_policy(struct uml_net *un, const char *path, struct policy *pol);
+void un_drop_privileges(struct uml_net *un);
+
+/* One handler per operation; each returns the exit status. */
+int tuntap_up(struct uml_net *un);
+/* The failure reply of tuntap up: a datagram with only the text. */
+int tuntap_send_text(struct uml_net *un);
+int ethertap_run(struct uml_net *un);
+int slip_up(struct uml_net *un);
+int slip_down(struct uml_net *un);
+int addr_change(struct uml_net *un);
+
+#endif
