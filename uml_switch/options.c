@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,41 +96,6 @@ static void switch_options_defaults(struct switch_options *o)
 	o->verbosity = 1;
 }
 
-static int set_hub(struct switch_options *o, const char *v)
-{
-	(void)v;
-	o->hub = true;
-	return 0;
-}
-
-static int set_compat_v0(struct switch_options *o, const char *v)
-{
-	(void)v;
-	o->compat_v0 = true;
-	return 0;
-}
-
-static int set_daemon(struct switch_options *o, const char *v)
-{
-	(void)v;
-	o->daemonize = true;
-	return 0;
-}
-
-static int set_verbose(struct switch_options *o, const char *v)
-{
-	(void)v;
-	o->verbosity = 2;
-	return 0;
-}
-
-static int set_quiet(struct switch_options *o, const char *v)
-{
-	(void)v;
-	o->verbosity = 0;
-	return 0;
-}
-
 static int show_help(struct switch_options *o, const char *v)
 {
 	(void)o, (void)v;
@@ -142,41 +108,6 @@ static int show_version(struct switch_options *o, const char *v)
 	(void)o, (void)v;
 	printf("uml_switch (umlnet) %s\n", UMLNET_VERSION);
 	return 1;
-}
-
-static int set_unix(struct switch_options *o, const char *v)
-{
-	o->ctl_path = v;
-	return 0;
-}
-
-static int set_tap(struct switch_options *o, const char *v)
-{
-	o->tap = v;
-	return 0;
-}
-
-static int add_port(struct switch_options *o, const char *v)
-{
-	if (o->nport_specs == SWITCH_MAX_SPEC_PORTS) {
-		fprintf(stderr, "uml_switch: error: -port '%s': at most %d -port options\n", v,
-			SWITCH_MAX_SPEC_PORTS);
-		return -1;
-	}
-	o->port_specs[o->nport_specs++] = v;
-	return 0;
-}
-
-static int set_mgmt(struct switch_options *o, const char *v)
-{
-	o->mgmt_path = v;
-	return 0;
-}
-
-static int set_pcap(struct switch_options *o, const char *v)
-{
-	o->pcap_path = v;
-	return 0;
 }
 
 static int set_mode(struct switch_options *o, const char *v)
@@ -204,22 +135,69 @@ static int set_age(struct switch_options *o, const char *v)
 	return parse_u32("-age", v, 1, 1u << 30, &o->age);
 }
 
+static int add_port(struct switch_options *o, const char *v)
+{
+	if (o->nport_specs == SWITCH_MAX_SPEC_PORTS) {
+		fprintf(stderr, "uml_switch: error: -port '%s': at most %d -port options\n", v,
+			SWITCH_MAX_SPEC_PORTS);
+		return -1;
+	}
+	o->port_specs[o->nport_specs++] = v;
+	return 0;
+}
+
+/*
+ * The options. Each is one of: a flag (sets the bool at `field`), a path or name (stores the
+ * value's pointer at `field`), a level (sets verbosity to `level`), or a handler that parses.
+ */
+enum opt_kind { OPT_FLAG, OPT_TEXT, OPT_LEVEL, OPT_PARSE, OPT_ACTION };
+
 static const struct switch_option {
 	const char *name;
-	bool takes_value;
-	int (*set)(struct switch_options *o, const char *value);
+	enum opt_kind kind;
+	size_t field;
+	int level;
+	int (*parse)(struct switch_options *o, const char *value);
 } switch_option_table[] = {
-	{ "-unix", true, set_unix },       { "-hub", false, set_hub },
-	{ "-tap", true, set_tap },         { "-compat-v0", false, set_compat_v0 },
-	{ "-daemon", false, set_daemon },  { "-mode", true, set_mode },
-	{ "-group", true, set_group },     { "-mgmt", true, set_mgmt },
-	{ "-pcap", true, set_pcap },       { "-ports", true, set_ports },
-	{ "-macs", true, set_macs },       { "-age", true, set_age },
-	{ "-port", true, add_port },
-	{ "-v", false, set_verbose },      { "-q", false, set_quiet },
-	{ "-h", false, show_help },        { "-help", false, show_help },
-	{ "-version", false, show_version },
+	{ "-unix", OPT_TEXT, offsetof(struct switch_options, ctl_path), 0, NULL },
+	{ "-hub", OPT_FLAG, offsetof(struct switch_options, hub), 0, NULL },
+	{ "-tap", OPT_TEXT, offsetof(struct switch_options, tap), 0, NULL },
+	{ "-compat-v0", OPT_FLAG, offsetof(struct switch_options, compat_v0), 0, NULL },
+	{ "-daemon", OPT_FLAG, offsetof(struct switch_options, daemonize), 0, NULL },
+	{ "-mgmt", OPT_TEXT, offsetof(struct switch_options, mgmt_path), 0, NULL },
+	{ "-pcap", OPT_TEXT, offsetof(struct switch_options, pcap_path), 0, NULL },
+	{ "-mode", OPT_PARSE, 0, 0, set_mode },
+	{ "-group", OPT_PARSE, 0, 0, set_group },
+	{ "-ports", OPT_PARSE, 0, 0, set_ports },
+	{ "-macs", OPT_PARSE, 0, 0, set_macs },
+	{ "-age", OPT_PARSE, 0, 0, set_age },
+	{ "-port", OPT_PARSE, 0, 0, add_port },
+	{ "-v", OPT_LEVEL, 0, 2, NULL },
+	{ "-q", OPT_LEVEL, 0, 0, NULL },
+	{ "-h", OPT_ACTION, 0, 0, show_help },
+	{ "-help", OPT_ACTION, 0, 0, show_help },
+	{ "-version", OPT_ACTION, 0, 0, show_version },
 };
+
+/* Applies one option; value is its argument for OPT_TEXT and OPT_PARSE. */
+static int apply_option(struct switch_options *o, const struct switch_option *opt, const char *value)
+{
+	char *base = (char *)o;
+
+	switch (opt->kind) {
+	case OPT_FLAG:
+		*(bool *)(base + opt->field) = true;
+		return 0;
+	case OPT_TEXT:
+		*(const char **)(base + opt->field) = value;
+		return 0;
+	case OPT_LEVEL:
+		o->verbosity = opt->level;
+		return 0;
+	default:
+		return opt->parse(o, value);
+	}
+}
 
 static const struct switch_option *find_option(const char *arg)
 {
@@ -244,18 +222,18 @@ int switch_options_parse(struct switch_options *o, int argc, char **argv)
 			fprintf(stderr, "uml_switch: error: unknown option '%s' (try -help)\n", argv[i]);
 			return -1;
 		}
-		if (opt->takes_value) {
+		if (opt->kind == OPT_TEXT || opt->kind == OPT_PARSE) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "uml_switch: error: %s needs a value (try -help)\n", argv[i]);
 				return -1;
 			}
 			value = argv[++i];
 		}
-		r = opt->set(o, value);
+		r = apply_option(o, opt, value);
 		if (r)
 			return r;
 		/* As in the classic: -unix takes a data socket too when -compat-v0 came first. */
-		if (opt->set == set_unix && o->compat_v0 && i + 1 < argc && argv[i + 1][0] != '-')
+		if (!strcmp(opt->name, "-unix") && o->compat_v0 && i + 1 < argc && argv[i + 1][0] != '-')
 			o->data_path = argv[++i];
 	}
 	return 0;
