@@ -78,4 +78,15 @@ int ep_tap_open(const char *ifname, struct endpoint **out);
  */
 int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_t errlen);
 
+/* Appended with the transports (issue 4). */
+struct transport_spec;
+
+/* Opens an endpoint from an already parsed spec (transport_spec.h); err as endpoint_open_spec. */
+int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err,
+			 size_t errlen);
+
+/* An fd that becomes readable (EOF) when the endpoint's peer is gone although its data fd stays
+ * quiet (a daemon endpoint's control connection, an ethertap helper's control stream), or -1. */
+int endpoint_liveness_fd(const struct endpoint *ep);
+
 #endif

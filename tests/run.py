@@ -85,13 +85,19 @@ def e2e_tests(pattern):
             yield full, getattr(mod, name)
 
 
-def run_e2e(pattern, keep):
+def run_e2e(pattern, keep, label="e2e", sanitized=False):
     for full, fn in e2e_tests(pattern):
+        full = full.replace("e2e:", f"{label}:", 1)
         ctx = h.Context(fn.__name__)
         t = time.monotonic()
         try:
             fn(ctx)
             outcome, detail = "passed", ""
+            if sanitized:  # reports appear when the programs exit
+                ctx.stop_all()
+                reports = ctx.sanitizer_reports()
+                if reports:
+                    outcome, detail = "failed", "\n".join(reports)
         except h.Skip as e:
             outcome, detail = "skipped", str(e)
         except Exception as e:  # noqa: BLE001 - every failure is reported, with its cause
@@ -111,6 +117,9 @@ def main():
     ap.add_argument("--e2e", action="store_true")
     ap.add_argument("-k", dest="pattern", default="")
     ap.add_argument("--keep", action="store_true", help="keep the files of failed e2e tests")
+    ap.add_argument("--asan-e2e", nargs=2, metavar=("BUILD", "PATTERN"),
+                    help="also run the e2e tests matching PATTERN with the programs of BUILD "
+                         "(a sanitizer build)")
     a = ap.parse_args()
     for b in a.unit:
         run_unit(b)
@@ -118,6 +127,12 @@ def main():
         run_fuzz(a.fuzz, a.fuzz_seconds)
     if a.e2e:
         run_e2e(a.pattern, a.keep)
+    if a.asan_e2e:
+        os.environ["UMLNET_BUILD"] = os.path.abspath(a.asan_e2e[0])
+        # Sanitizer reports must fail the programs, and so the tests that use them.
+        os.environ.setdefault("ASAN_OPTIONS", "abort_on_error=1:detect_leaks=1")
+        os.environ.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+        run_e2e(a.asan_e2e[1], a.keep, label="e2e under ASan+UBSan", sanitized=True)
     print(f"{results['passed']} passed, {results['failed']} failed, {results['skipped']} skipped")
     return 1 if results["failed"] else 0
 

@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 {
 	const char *ctl = "/tmp/uml.ctl", *mgmt = NULL, *cmd = "show";
 	char path[PATH_MAX], line[128], *reply;
-	bool json = false;
+	bool json = false, failed;
 	int opt, fd;
 
 	log_init("uml_switchctl", LOG_LVL_INFO);
@@ -113,11 +113,11 @@ int main(int argc, char **argv)
 	close(fd);
 	if (!reply)
 		die("out of memory");
-	if (!strncmp(reply, "error: ", 7)) {
+	failed = !strncmp(reply, "error: ", 7);
+	if (failed)
 		fprintf(stderr, "uml_switchctl: %s\n", reply);
-		return 1;
-	}
-	puts(reply);
+	else
+		puts(reply);
 	free(reply);
-	return 0;
+	return failed ? 1 : 0;
 }

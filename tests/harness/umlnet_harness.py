@@ -285,12 +285,25 @@ class Context:
             g.wait_ready(timeout)
         return guests
 
-    def cleanup(self, keep=False):
+    def stop_all(self):
         for g in reversed(self._guests):
             g.proc.stop(signal.SIGTERM, timeout=10)
         for p in reversed(self._procs):
             p.stop(signal.SIGTERM, timeout=5)
         for n in reversed(self._netns):
             n.delete()
+        self._netns = []
+
+    def sanitizer_reports(self):
+        """Lines in our programs' logs where AddressSanitizer, LeakSanitizer or UBSan spoke."""
+        found = []
+        for p in self._procs:
+            if os.path.exists(p.log):
+                found += [f"{p.name}: {line}" for line in p.output().splitlines()
+                          if "Sanitizer" in line or "runtime error:" in line]
+        return found
+
+    def cleanup(self, keep=False):
+        self.stop_all()
         if not keep:
             shutil.rmtree(self.dir, ignore_errors=True)

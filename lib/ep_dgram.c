@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ep_dgram.h"
+
+#include <errno.h>
+#include <string.h>
+
+static void ep_dgram_prepare(struct ep_dgram *d, unsigned int i, void *data, size_t len)
+{
+	struct iovec *iov = d->iov[i];
+	int k = 0;
+
+	if (d->prefix)
+		iov[k++] = (struct iovec){ d->pad[i], d->prefix };
+	iov[k++] = (struct iovec){ data, len };
+	d->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = iov, .msg_iovlen = (size_t)k };
+	d->msgs[i].msg_len = 0;
+}
+
+int ep_dgram_recv(struct ep_dgram *d, struct frame *frames, unsigned int n)
+{
+	int got;
+
+	if (n > ENDPOINT_BATCH)
+		n = ENDPOINT_BATCH;
+	for (unsigned int i = 0; i < n; i++)
+		ep_dgram_prepare(d, i, frames[i].data, ENDPOINT_BUF);
+	/* MSG_TRUNC: msg_len is the real datagram length, so an oversize frame is visible. */
+	got = recvmmsg(d->fd, d->msgs, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	if (got < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < got; i++) {
+		uint32_t len = d->msgs[i].msg_len;
+
+		frames[i].len = len > d->prefix ? len - (uint32_t)d->prefix : 0;
+	}
+	return got;
+}
+
+int ep_dgram_send(struct ep_dgram *d, const struct frame *frames, unsigned int n)
+{
+	int sent;
+
+	if (n > ENDPOINT_BATCH)
+		n = ENDPOINT_BATCH;
+	for (unsigned int i = 0; i < n; i++) {
+		ep_dgram_prepare(d, i, frames[i].data, frames[i].len);
+		d->msgs[i].msg_hdr.msg_name = (void *)(uintptr_t)d->peer;
+		d->msgs[i].msg_hdr.msg_namelen = d->peer ? d->peer_len : 0;
+	}
+	sent = sendmmsg(d->fd, d->msgs, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (sent < 0)
+		return errno == EAGAIN || errno == ENOBUFS || errno == EINTR ? 0 : -errno;
+	return sent;
+}

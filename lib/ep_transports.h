@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ep_transports - the openers behind endpoint_open_spec(), one file each. Every opener takes a
+ * parsed spec (transport_spec.h), returns 0 or -errno, and on error writes one line naming the
+ * transport, the bad field or the failing step into err.
+ */
+#ifndef UMLNET_EP_TRANSPORTS_H
+#define UMLNET_EP_TRANSPORTS_H
+
+#include "endpoint.h"
+#include "transport_spec.h"
+
+int ep_mcast_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+int ep_daemon_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+int ep_pcap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out, char *err,
+			  size_t errlen);
+int ep_ethertap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+int ep_slip_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+int ep_slirp_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+
+/* The liveness fd of a daemon endpoint (its control connection), or -1 for another kind. */
+int ep_daemon_liveness_fd(const struct endpoint *ep);
+/* The liveness fd of an ethertap endpoint (its helper's control stream), or -1. */
+int ep_ethertap_liveness_fd(const struct endpoint *ep);
+
+#endif

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * transport_print - a parsed transport spec as "key=value" lines, one field each, only the
+ * fields the transport has. The golden tests compare this text; `umlnet-plug --check` shows it.
+ */
+#include "transport_spec.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct out {
+	char *buf;
+	size_t len, used;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->used >= o->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->used += (size_t)n < o->len - o->used ? (size_t)n : o->len - o->used - 1;
+}
+
+static void put_mac(struct out *o, const struct transport_spec *t)
+{
+	char text[MAC_TEXT_LEN];
+
+	put(o, "mac=%s\n", t->has_mac ? mac_format(t->mac, text) : "(none)");
+}
+
+static void put_gate(struct out *o, const struct transport_spec *t)
+{
+	put(o, "gate=%s\n", t->gate[0] ? t->gate : "(none)");
+}
+
+void transport_print(const struct transport_spec *t, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	char group[INET_ADDRSTRLEN];
+
+	if (len)
+		buf[0] = 0;
+	put(&o, "transport=%s\n", transport_kind_name(t->kind));
+	switch (t->kind) {
+	case TRANSPORT_ETHERTAP:
+	case TRANSPORT_TUNTAP:
+		put(&o, "dev=%s\n", t->dev[0] ? t->dev : "(none: helper mode)");
+		put_mac(&o, t);
+		put_gate(&o, t);
+		break;
+	case TRANSPORT_DAEMON:
+		put_mac(&o, t);
+		put(&o, "socket-type=unix\ncontrol=%s\n", t->ctl);
+		break;
+	case TRANSPORT_MCAST:
+		put_mac(&o, t);
+		put(&o, "group=%s\nport=%u\nttl=%u\n", inet_ntop(AF_INET, &t->group, group, sizeof(group)),
+		    t->port, t->ttl);
+		break;
+	case TRANSPORT_SLIP:
+		put_gate(&o, t);
+		break;
+	case TRANSPORT_SLIRP:
+		put_mac(&o, t);
+		for (unsigned int i = 0; i < t->argc; i++)
+			put(&o, "argv[%u]='%s'\n", i, t->args + t->arg_off[i]);
+		break;
+	case TRANSPORT_PCAP:
+		put(&o, "host-if=%s\nfilter=%s\npromisc=%s\noptimize=%s\n", t->dev,
+		    t->filter[0] ? t->filter : "(none)", t->promisc ? "yes" : "no",
+		    t->optimize ? "yes" : "no");
+		put_mac(&o, t);
+		break;
+	}
+	if (t->warning[0])
+		put(&o, "warning=%s\n", t->warning);
+}

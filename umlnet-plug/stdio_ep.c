@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stdio_ep - the local side on stdin/stdout: each frame behind a 2-byte big-endian length, the
+ * stream format of vde_plug, so `dpipe`-style plumbing and other plugs can be joined to it.
+ * Reads and writes are blocking and whole-record: a writer sends a record in one go, and after
+ * each record we only continue while more input is already there.
+ */
+#include "plug.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static int read_exact(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, buf + got, len - got);
+
+		if (r == 0)
+			return -ENOTCONN;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0)
+			got += (size_t)r;
+	}
+	return 0;
+}
+
+static int stdio_recv(struct endpoint *ep, struct frame *frames, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct pollfd p = { .fd = ep->fd, .events = POLLIN };
+		uint8_t hdr[2];
+		uint32_t len;
+		int r;
+
+		if (i && poll(&p, 1, 0) <= 0)
+			break;
+		if ((r = read_exact(ep->fd, hdr, 2)))
+			return i ? (int)i : r;
+		len = (uint32_t)hdr[0] << 8 | hdr[1];
+		if (len > ENDPOINT_BUF)
+			return -EBADMSG; /* cannot resynchronise a stream: give up on it */
+		if ((r = read_exact(ep->fd, frames[i].data, len)))
+			return r;
+		frames[i].len = len;
+	}
+	return (int)i;
+}
+
+static int stdio_send(struct endpoint *ep, const struct frame *frames, unsigned int n)
+{
+	(void)ep;
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t hdr[2] = { (uint8_t)(frames[i].len >> 8), (uint8_t)frames[i].len };
+		struct iovec iov[2] = { { hdr, 2 }, { frames[i].data, frames[i].len } };
+		size_t want = 2 + frames[i].len;
+		ssize_t w = writev(1, iov, 2);
+
+		if (w < 0)
+			return i ? (int)i : -errno;
+		if ((size_t)w != want)
+			return -EIO;
+	}
+	return (int)n;
+}
+
+static void stdio_describe(const struct endpoint *ep, char *buf, size_t len)
+{
+	(void)ep;
+	snprintf(buf, len, "stdin/stdout");
+}
+
+static void stdio_destroy(struct endpoint *ep)
+{
+	free(ep);
+}
+
+static const struct endpoint_ops stdio_ops = {
+	.kind = "stdio",
+	.recv = stdio_recv,
+	.send = stdio_send,
+	.describe = stdio_describe,
+	.destroy = stdio_destroy,
+};
+
+int plug_stdio_open(struct endpoint **out)
+{
+	struct endpoint *ep = calloc(1, sizeof(*ep));
+
+	if (!ep)
+		return -ENOMEM;
+	ep->ops = &stdio_ops;
+	ep->fd = 0;
+	*out = ep;
+	return 0;
+}
