@@ -18,6 +18,7 @@
 
 #include "ether.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/un.h>
@@ -43,6 +44,9 @@ struct endpoint_ops {
 	/* One-line description for status output ("unix @name", "tap tap0"). */
 	void (*describe)(const struct endpoint *ep, char *buf, size_t len);
 	void (*destroy)(struct endpoint *ep);
+	/* The frames it delivers were observed elsewhere (a capture), not sent by hosts behind it:
+	 * a switch learns no addresses from them and floods them. */
+	bool monitor;
 };
 
 struct endpoint {

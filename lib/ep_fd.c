@@ -85,7 +85,8 @@ int ep_fd_new(int fd, const char *kind, const char *desc, ep_fd_cleanup_fn clean
 	}
 	snprintf(e->kind, sizeof(e->kind), "%s", kind);
 	snprintf(e->desc, sizeof(e->desc), "%s", desc);
-	e->ops = (struct endpoint_ops){ e->kind, ep_fd_recv, ep_fd_send, ep_fd_describe, ep_fd_destroy };
+	e->ops = (struct endpoint_ops){ .kind = e->kind, .recv = ep_fd_recv, .send = ep_fd_send,
+					.describe = ep_fd_describe, .destroy = ep_fd_destroy };
 	e->ep.ops = &e->ops;
 	e->ep.fd = fd;
 	e->cleanup = cleanup;

@@ -85,6 +85,7 @@ static const struct endpoint_ops ep_pcap_ops = {
 	.send = ep_pcap_send,
 	.describe = ep_pcap_describe,
 	.destroy = ep_pcap_destroy,
+	.monitor = true,
 };
 
 /* Opens and filters the capture; on error writes the reason into err. */

@@ -278,8 +278,8 @@ int ep_slipeth_new(int stream_fd, const char *kind, const char *desc, ep_slipeth
 	}
 	snprintf(s->kind, sizeof(s->kind), "%s", kind);
 	snprintf(s->desc, sizeof(s->desc), "%s", desc);
-	s->ops = (struct endpoint_ops){ s->kind, slipeth_recv, slipeth_send, slipeth_describe,
-					slipeth_destroy };
+	s->ops = (struct endpoint_ops){ .kind = s->kind, .recv = slipeth_recv, .send = slipeth_send,
+					.describe = slipeth_describe, .destroy = slipeth_destroy };
 	s->ep.ops = &s->ops;
 	memset(s->guest, 0xff, sizeof(s->guest));
 	slip_decoder_init(&s->dec);

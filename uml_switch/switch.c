@@ -138,6 +138,10 @@ void sw_input(struct sw *s, uint32_t in, const struct frame *f)
 	p->st.rx_bytes += f->len;
 	if (s->cap)
 		capture_frame(s->cap, f->data, f->len);
+	if (p->ep->ops->monitor) {
+		sw_flood(s, in, f);
+		return;
+	}
 	sw_learn(s, in, ether_src(f->data));
 	if (s->hub || mac_is_group(dst)) {
 		sw_flood(s, in, f);
