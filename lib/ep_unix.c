@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "endpoint.h"
+#include "ep_dgram.h"
 #include "unixsock.h"
 
 #include <errno.h>
@@ -11,11 +12,9 @@
 
 struct ep_unix {
 	struct endpoint ep;
-	int tx_fd;            /* own socket, or the shared one */
-	bool own;             /* tx_fd belongs to this endpoint */
+	bool own;             /* io.fd belongs to this endpoint (else: the shared socket) */
 	struct sockaddr_un peer;
-	struct mmsghdr msgs[ENDPOINT_BATCH];
-	struct iovec iov[ENDPOINT_BATCH];
+	struct ep_dgram io;   /* sends to peer by address only on the shared socket */
 };
 
 static struct ep_unix *to_unix(const struct endpoint *ep)
@@ -25,43 +24,12 @@ static struct ep_unix *to_unix(const struct endpoint *ep)
 
 static int ep_unix_recv(struct endpoint *ep, struct frame *frames, unsigned int n)
 {
-	struct ep_unix *u = to_unix(ep);
-	int got;
-
-	if (n > ENDPOINT_BATCH)
-		n = ENDPOINT_BATCH;
-	for (unsigned int i = 0; i < n; i++) {
-		u->iov[i] = (struct iovec){ frames[i].data, ENDPOINT_BUF };
-		u->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &u->iov[i], .msg_iovlen = 1 };
-	}
-	/* MSG_TRUNC: msg_len is the datagram's real length, so oversize frames are visible. */
-	got = recvmmsg(u->ep.fd, u->msgs, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
-	if (got < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	for (int i = 0; i < got; i++)
-		frames[i].len = u->msgs[i].msg_len;
-	return got;
+	return ep_dgram_recv(&to_unix(ep)->io, frames, n);
 }
 
 static int ep_unix_send(struct endpoint *ep, const struct frame *frames, unsigned int n)
 {
-	struct ep_unix *u = to_unix(ep);
-	int sent;
-
-	if (n > ENDPOINT_BATCH)
-		n = ENDPOINT_BATCH;
-	for (unsigned int i = 0; i < n; i++) {
-		u->iov[i] = (struct iovec){ frames[i].data, frames[i].len };
-		u->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &u->iov[i], .msg_iovlen = 1 };
-		if (!u->own) {
-			u->msgs[i].msg_hdr.msg_name = &u->peer;
-			u->msgs[i].msg_hdr.msg_namelen = sizeof(u->peer);
-		}
-	}
-	sent = sendmmsg(u->tx_fd, u->msgs, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (sent < 0)
-		return errno == EAGAIN || errno == ENOBUFS || errno == EINTR ? 0 : -errno;
-	return sent;
+	return ep_dgram_send(&to_unix(ep)->io, frames, n);
 }
 
 static void ep_unix_describe(const struct endpoint *ep, char *buf, size_t len)
@@ -76,7 +44,7 @@ static void ep_unix_destroy(struct endpoint *ep)
 	struct ep_unix *u = to_unix(ep);
 
 	if (u->own)
-		close(u->tx_fd);
+		close(u->io.fd);
 	free(u);
 }
 
@@ -96,7 +64,7 @@ static struct ep_unix *ep_unix_new(const struct sockaddr_un *peer)
 		return NULL;
 	u->ep.ops = &ep_unix_ops;
 	u->ep.fd = -1;
-	u->tx_fd = -1;
+	u->io.fd = -1;
 	u->peer = *peer;
 	return u;
 }
@@ -120,7 +88,7 @@ int ep_unix_connected(const struct sockaddr_un *local, const struct sockaddr_un 
 		free(u);
 		return err;
 	}
-	u->ep.fd = u->tx_fd = fd;
+	u->ep.fd = u->io.fd = fd;
 	u->own = true;
 	*out = &u->ep;
 	return 0;
@@ -132,7 +100,9 @@ int ep_unix_shared(int shared_fd, const struct sockaddr_un *peer, struct endpoin
 
 	if (!u)
 		return -ENOMEM;
-	u->tx_fd = shared_fd;
+	u->io.fd = shared_fd;
+	u->io.peer = &u->peer;
+	u->io.peer_len = sizeof(u->peer);
 	*out = &u->ep;
 	return 0;
 }
