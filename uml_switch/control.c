@@ -201,15 +201,17 @@ static void control_new_port(struct switchd *d, struct pending *pd, const struct
 	struct endpoint *ep = NULL;
 	const char *why = NULL;
 	char name[256], who[512];
-	int slot = port_endpoint(d, req, &local, &ep, &why);
+	int slot = port_endpoint(d, req, &local, &ep, &why); /* 0 or -errno until registered */
 
 	if (slot >= 0)
 		slot = port_register(d, pd, req, ep, &why);
 	if (slot >= 0 && req->kind != DREQ_V0 &&
 	    write(pd->fd, &local, sizeof(local)) != (ssize_t)sizeof(local)) {
+		int err = errno ? -errno : -EIO;
+
 		why = "sending the reply";
 		port_unregister(d, (uint32_t)slot);
-		slot = errno ? -errno : -EIO;
+		slot = err;
 	}
 	if (slot < 0) {
 		log_warn("client pid %d uid %d (%s request, data socket %s): refused: %s: %s",
