@@ -10,6 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Frames queued towards one client are charged to our socket's send buffer: room for a burst
+ * of full-size frames, so that the backlog, not the buffer, decides when to drop. */
+#define EP_UNIX_SNDBUF (1 << 20)
+
 struct ep_unix {
 	struct endpoint ep;
 	bool own;             /* io.fd belongs to this endpoint (else: the shared socket) */
@@ -82,6 +86,7 @@ int ep_unix_connected(const struct sockaddr_un *local, const struct sockaddr_un 
 		free(u);
 		return fd;
 	}
+	unixsock_grow_sndbuf(fd, EP_UNIX_SNDBUF);
 	err = unixsock_connect(fd, peer);
 	if (err) {
 		close(fd);

@@ -110,6 +110,12 @@ int unixsock_dgram_bind(const struct sockaddr_un *a)
 	return fd;
 }
 
+void unixsock_grow_sndbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof(bytes)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
+}
+
 int unixsock_connect(int fd, const struct sockaddr_un *a)
 {
 	return connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 ? -errno : 0;

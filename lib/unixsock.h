@@ -34,6 +34,11 @@ int unixsock_set_access(const char *path, int mode, gid_t gid);
 /* Non-blocking SOCK_DGRAM socket bound to a with the full address length; returns fd or -errno. */
 int unixsock_dgram_bind(const struct sockaddr_un *a);
 
+/* Raises fd's send buffer to bytes: beyond net.core.wmem_max when we may (SO_SNDBUFFORCE needs
+ * CAP_NET_ADMIN), else as far as the limit allows. Best effort: a smaller buffer only means
+ * earlier drops. */
+void unixsock_grow_sndbuf(int fd, int bytes);
+
 /* Connects fd to a (full 110-byte length); returns 0 or -errno. */
 int unixsock_connect(int fd, const struct sockaddr_un *a);
 

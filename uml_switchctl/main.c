@@ -8,7 +8,7 @@
  * uml_switch/mgmt.c). An "error: ..." reply is printed on stderr and the exit status is 1.
  */
 #include "log.h"
-#include "unixsock.h"
+#include "switch_mgmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -29,61 +29,12 @@ static void usage(FILE *f)
 		   "Without a command: show (status, ports and MAC table).\n");
 }
 
-static int mgmt_connect(const char *path)
-{
-	struct sockaddr_un a;
-	int fd, err = unixsock_path_addr(&a, path);
-
-	if (err)
-		return err;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* Reads the reply up to its closing empty line into a growing buffer. */
-static char *read_reply(int fd)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-
-	while (buf) {
-		ssize_t r;
-
-		if (len >= 2 && buf[len - 1] == '\n' && buf[len - 2] == '\n')
-			break;
-		if (len + 1 == cap) {
-			char *bigger = realloc(buf, cap *= 2);
-
-			if (!bigger)
-				break;
-			buf = bigger;
-		}
-		r = read(fd, buf + len, cap - 1 - len);
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	if (buf) {
-		while (len && buf[len - 1] == '\n')
-			len--;
-		buf[len] = 0;
-	}
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	const char *ctl = "/tmp/uml.ctl", *mgmt = NULL, *cmd = "show";
 	char path[PATH_MAX], line[128], *reply;
 	bool json = false, failed;
-	int opt, fd;
+	int opt, err;
 
 	log_init("uml_switchctl", LOG_LVL_INFO);
 	while ((opt = getopt(argc, argv, "s:m:jh")) != -1) {
@@ -103,16 +54,10 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s.mgmt", ctl);
 		mgmt = path;
 	}
-	fd = mgmt_connect(mgmt);
-	if (fd < 0)
-		die("cannot reach the switch's management socket '%s': %s", mgmt, strerror(-fd));
-	snprintf(line, sizeof(line), "%s%s\n", cmd, json ? " json" : "");
-	if (write(fd, line, strlen(line)) < 0)
-		die("writing to '%s': %s", mgmt, strerror(errno));
-	reply = read_reply(fd);
-	close(fd);
-	if (!reply)
-		die("out of memory");
+	snprintf(line, sizeof(line), "%s%s", cmd, json ? " json" : "");
+	err = switch_mgmt_query(mgmt, line, &reply);
+	if (err)
+		die("cannot read the switch's management socket '%s': %s", mgmt, strerror(-err));
 	failed = !strncmp(reply, "error: ", 7);
 	if (failed)
 		fprintf(stderr, "uml_switchctl: %s\n", reply);

@@ -1,0 +1,67 @@
+"""Helpers of umlnet's own e2e tests (tests/e2e/test_umlnet_*.py): a network started with
+`umlnet up` in the test's directory and always taken down, and checks that nothing is left."""
+
+import os
+import subprocess
+
+from umlnet_harness import TestFailure, check, program
+
+
+def leftovers(path):
+    """Processes whose command line mentions path (our state directory): must be none."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if path in cmd:
+            found.append((int(pid), cmd[:120]))
+    return found
+
+
+class Net:
+    """A network started with `umlnet up` in the test's directory; always taken down."""
+
+    def __init__(self, ctx, name, text):
+        self.ctx, self.state = ctx, ctx.path(f"state-{name}")
+        self.conf = ctx.path(f"{name}.conf")
+        with open(self.conf, "w") as f:
+            f.write(text)
+        ctx._procs.append(self)  # so that cleanup ends it whatever happens
+        self.down_done = False
+
+    def umlnet(self, *args, timeout=300, ok=True):
+        r = subprocess.run([program("umlnet"), "-s", self.state] + list(args),
+                           capture_output=True, text=True, timeout=timeout)
+        if ok and r.returncode != 0:
+            raise TestFailure(f"umlnet {' '.join(args)} exited {r.returncode}:\n"
+                              f"{r.stdout}{r.stderr}")
+        return r
+
+    def up(self):
+        return self.umlnet("--jobs", "2", "up", self.conf)
+
+    def down(self):
+        self.down_done = True
+        return self.umlnet("down", ok=False)
+
+    def stop(self, *a, **kw):  # called by Context.cleanup
+        if not self.down_done and os.path.exists(self.state):
+            self.down()
+        for pid, _ in leftovers(self.state):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+
+    def exec(self, guest, cmd, ok=True):
+        return self.umlnet("exec", guest, cmd, timeout=120, ok=ok)
+
+
+def check_gone(net):
+    left = leftovers(net.state)
+    check(not left, f"processes left after down: {left}")
+    if os.path.exists(net.state):
+        raise TestFailure(f"state directory left after down: {os.listdir(net.state)}")

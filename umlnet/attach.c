@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "attach.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void attach_load(const struct state *st, struct attach_list *l)
+{
+	char path[PATH_MAX], line[512];
+	FILE *f;
+
+	l->n = 0;
+	state_file(st, "attached", path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (l->n < ATTACH_MAX && fgets(line, sizeof(line), f)) {
+		struct attach_entry *e = &l->a[l->n];
+
+		if (sscanf(line, "%31s %15s %255s", e->guest, e->dev, e->target) == 3)
+			l->n++;
+	}
+	fclose(f);
+}
+
+int attach_save(const struct state *st, const struct attach_list *l)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	state_file(st, "attached", path, sizeof(path));
+	if (l->n == 0)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (int i = 0; i < l->n; i++)
+		fprintf(f, "%s %s %s\n", l->a[i].guest, l->a[i].dev, l->a[i].target);
+	return fclose(f) < 0 ? -errno : 0;
+}

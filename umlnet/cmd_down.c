@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * down - stops a network in the reverse order of up: guests (halt through the mconsole, then
+ * SIGTERM, then SIGKILL), plugs and gateways, namespaces umlnet made, switches; then removes the
+ * state directory. Processes are found by recorded pid and start time, never by name.
+ */
+#include "guest.h"
+#include "umlnet.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void stop_kind(struct state *st, const char *kind, int wait_ms)
+{
+	for (int i = st->nprocs - 1; i >= 0; i--) {
+		struct state_proc *p = &st->procs[i];
+
+		if (strcmp(p->kind, kind))
+			continue;
+		if (!strcmp(kind, "guest"))
+			guest_stop(st, p);
+		else
+			proc_stop(&p->id, SIGTERM, wait_ms);
+	}
+}
+
+static void delete_netns(struct state *st)
+{
+	char ip[PATH_MAX], log[PATH_MAX];
+
+	if (proc_find_program("ip", ip, sizeof(ip)))
+		return;
+	for (int i = st->nprocs - 1; i >= 0; i--) {
+		struct proc_id id;
+		char *argv[] = { ip, (char *)"netns", (char *)"del", st->procs[i].name, NULL };
+		int status;
+
+		if (strcmp(st->procs[i].kind, "netns"))
+			continue;
+		snprintf(log, sizeof(log), "/dev/null");
+		if (proc_spawn(argv, log, &id) == 0)
+			waitpid(id.pid, &status, 0);
+	}
+}
+
+int net_down(struct state *st)
+{
+	int left = 0;
+
+	stop_kind(st, "guest", 10000);
+	stop_kind(st, "plug", 5000);
+	delete_netns(st);
+	stop_kind(st, "slirp", 5000);
+	stop_kind(st, "switch", 5000);
+	for (int i = 0; i < st->nprocs; i++) {
+		if (st->procs[i].id.pid > 0 && proc_alive(&st->procs[i].id)) {
+			fprintf(stderr, "umlnet: error: %s %s (pid %d) is still running\n",
+				st->procs[i].kind, st->procs[i].name, (int)st->procs[i].id.pid);
+			left++;
+		}
+	}
+	/* Keep the record of what still runs, so that another down can end it. */
+	if (!left)
+		state_remove(st);
+	return left;
+}
+
+int umlnet_open(struct umlnet_opts *o, struct state *st)
+{
+	return state_open(st, o->state_dir, o->network);
+}
+
+int cmd_down(struct umlnet_opts *o, int argc, char **argv)
+{
+	struct state st;
+	int left = 0;
+
+	if (argc == 2 && !o->network)
+		o->network = argv[1];
+	else if (argc != 1) {
+		fprintf(stderr, "umlnet: error: usage: umlnet down [NETWORK]\n");
+		return 2;
+	}
+	if (umlnet_open(o, &st)) {
+		state_close(&st);
+		return 1;
+	}
+	left = net_down(&st);
+	if (!o->quiet && !left)
+		printf("network %s is down\n", st.conf->name);
+	state_close(&st);
+	return left ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * exec - runs a shell command in a UML guest of the running network and exits with its status.
+ *   umlnet exec GUEST COMMAND...
+ * The command travels as a kernel log line through the mconsole; the guest's init runs it and
+ * sends back its output and status through the notify socket (guest.h).
+ */
+#include "guest.h"
+#include "umlnet.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_line(void *opaque, const char *guest, const char *line)
+{
+	(void)opaque;
+	(void)guest;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
+{
+	struct state st;
+	struct notify n;
+	char script[512] = "", path[PATH_MAX];
+	int rc;
+
+	if (argc < 3) {
+		fprintf(stderr, "umlnet: error: usage: umlnet exec GUEST COMMAND...\n");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strlen(script) + strlen(argv[i]) + 2 >= sizeof(script)) {
+			fprintf(stderr, "umlnet: error: command: longer than %zu bytes\n",
+				sizeof(script) - 1);
+			return 2;
+		}
+		strcat(strcat(script, i > 2 ? " " : ""), argv[i]);
+	}
+	if (umlnet_open(o, &st)) {
+		state_close(&st);
+		return 1;
+	}
+	state_file(&st, "notify", path, sizeof(path));
+	rc = notify_open(&n, path);
+	if (!rc) {
+		rc = guest_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
+		notify_close(&n);
+	}
+	state_close(&st);
+	return rc < 0 ? 1 : rc;
+}

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * up - starts a network in dependency order: switches (each answering on its management
+ * socket), then their slirp gateways, then namespace guests (umlnet-plug), then UML guests, at
+ * most --jobs booting at once; a UML guest counts as up when its init reports "up" through the
+ * notify socket, with its addresses and routes set.
+ */
+#include "guest.h"
+#include "switch_mgmt.h"
+#include "umlnet.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int umlnet_load(const char *path, struct conf **conf, char **text)
+{
+	char err[600];
+	int rc;
+
+	*conf = calloc(1, sizeof(**conf));
+	if (!*conf)
+		return -ENOMEM;
+	rc = conf_read_file(path, text, err, sizeof(err));
+	if (!rc) {
+		snprintf((*conf)->file, sizeof((*conf)->file), "%s", path);
+		rc = conf_parse(*conf, *text, path, err, sizeof(err));
+	}
+	if (rc) {
+		fprintf(stderr, "umlnet: error: %s\n", err);
+		free(*conf);
+		free(*text);
+		*conf = NULL;
+		*text = NULL;
+		return rc;
+	}
+	if (!(*conf)->named)
+		conf_default_name(*conf, path);
+	return 0;
+}
+
+/* The last lines of a log, for an error about a process that died. */
+static void print_log_tail(const char *log)
+{
+	char buf[4096];
+	FILE *f = fopen(log, "r");
+	long size;
+	size_t n;
+	const char *p;
+	int lines = 0;
+
+	fprintf(stderr, "  --- last lines of %s ---\n", log);
+	if (!f || fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 ||
+	    fseek(f, size > (long)sizeof(buf) - 1 ? size - (long)sizeof(buf) + 1 : 0, SEEK_SET) < 0) {
+		fprintf(stderr, "  (could not read it)\n");
+		if (f)
+			fclose(f);
+		return;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (p = buf + n; p > buf && lines <= 8; p--)
+		lines += p[-1] == '\n';
+	fprintf(stderr, "%s%s", p == buf ? "" : p + 1, n && buf[n - 1] != '\n' ? "\n" : "");
+}
+
+static int start_proc(struct state *st, const char *kind, const char *name, char **argv,
+		      struct proc_id *id)
+{
+	char log[PATH_MAX];
+	int err;
+
+	snprintf(log, sizeof(log), "%s/%s-%s.log", st->dir, kind, name);
+	err = proc_spawn(argv, log, id);
+	if (err) {
+		fprintf(stderr, "umlnet: error: %s %s: starting %s: %s\n", kind, name, argv[0],
+			strerror(-err));
+		return err;
+	}
+	return state_record(st, kind, name, id);
+}
+
+static int start_switch(struct state *st, int i)
+{
+	struct conf_switch *s = &st->conf->sw[i];
+	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], log[PATH_MAX], *reply;
+	char *argv[10];
+	struct proc_id id;
+	int n = 0, err;
+
+	if (proc_find_program("uml_switch", prog, sizeof(prog))) {
+		fprintf(stderr, "umlnet: error: switch %s: uml_switch not found\n", s->name);
+		return -ENOENT;
+	}
+	state_switch_ctl(st, i, ctl, sizeof(ctl));
+	argv[n++] = prog;
+	argv[n++] = (char *)"-unix";
+	argv[n++] = ctl;
+	if (s->hub)
+		argv[n++] = (char *)"-hub";
+	if (s->tap[0]) {
+		argv[n++] = (char *)"-tap";
+		argv[n++] = s->tap;
+	}
+	argv[n] = NULL;
+	err = start_proc(st, "switch", s->name, argv, &id);
+	if (err)
+		return err;
+	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", ctl);
+	for (int t = 0; t < 100; t++) {
+		if (!proc_alive(&id))
+			break;
+		if (switch_mgmt_query(mgmt, "version", &reply) == 0) {
+			free(reply);
+			return 0;
+		}
+		proc_sleep_ms(100);
+	}
+	fprintf(stderr, "umlnet: error: switch %s: %s\n", s->name,
+		proc_alive(&id) ? "no answer on its management socket within 10 s" : "exited at start");
+	snprintf(log, sizeof(log), "%s/switch-%s.log", st->dir, s->name);
+	print_log_tail(log);
+	return -EIO;
+}
+
+/* Whether some port of the switch belongs to pid (the gateway has attached). */
+static bool switch_has_pid(const char *mgmt, pid_t pid)
+{
+	struct switch_mgmt_port ports[SWITCH_MGMT_PORTS];
+	char *reply;
+	int n;
+
+	if (switch_mgmt_query(mgmt, "ports", &reply))
+		return false;
+	n = switch_mgmt_parse_ports(reply, ports, SWITCH_MGMT_PORTS);
+	free(reply);
+	for (int i = 0; i < n; i++)
+		if (ports[i].pid == pid)
+			return true;
+	return false;
+}
+
+static int start_slirp(struct state *st, int i)
+{
+	const struct conf_switch *s = &st->conf->sw[i];
+	char prog[PATH_MAX], ctl[PATH_MAX], arg[PATH_MAX + 16], mgmt[PATH_MAX + 8], log[PATH_MAX];
+	char *argv[] = { prog, arg, NULL };
+	struct proc_id id;
+	int err;
+
+	if (proc_find_program("umlnet-slirp", prog, sizeof(prog))) {
+		fprintf(stderr, "umlnet: error: switch %s: slirp: umlnet-slirp not found\n", s->name);
+		return -ENOENT;
+	}
+	state_switch_ctl(st, i, ctl, sizeof(ctl));
+	snprintf(arg, sizeof(arg), "--switch=%s", ctl);
+	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", ctl);
+	err = start_proc(st, "slirp", s->name, argv, &id);
+	if (err)
+		return err;
+	for (int t = 0; t < 100; t++) {
+		if (!proc_alive(&id))
+			break;
+		if (switch_has_pid(mgmt, id.pid))
+			return 0;
+		proc_sleep_ms(100);
+	}
+	fprintf(stderr, "umlnet: error: switch %s: slirp gateway %s\n", s->name,
+		proc_alive(&id) ? "did not attach within 10 s" : "exited at start");
+	snprintf(log, sizeof(log), "%s/slirp-%s.log", st->dir, s->name);
+	print_log_tail(log);
+	return -EIO;
+}
+
+/* Runs a short command (ip) and waits for it; 0 when it succeeded. */
+static int run_wait(char *const argv[], const char *log)
+{
+	struct proc_id id;
+	int status, err = proc_spawn(argv, log, &id);
+
+	if (err)
+		return err;
+	if (waitpid(id.pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+static int netns_ip(struct state *st, const char *ns, char *a1, char *a2, char *a3, char *a4,
+		    char *a5, char *a6)
+{
+	char ip[PATH_MAX], log[PATH_MAX], nsarg[CONF_NAME];
+	char *argv[] = { ip, (char *)"-n", nsarg, a1, a2, a3, a4, a5, a6, NULL };
+
+	if (proc_find_program("ip", ip, sizeof(ip)))
+		return -ENOENT;
+	snprintf(nsarg, sizeof(nsarg), "%s", ns);
+	snprintf(log, sizeof(log), "%s/netns-%s.log", st->dir, ns);
+	return run_wait(argv, log);
+}
+
+/* A namespace guest: the namespace (made if missing), umlnet-plug carrying its eth devices to
+ * the switches, then addresses and routes inside it. Needs root. */
+static int start_netns(struct state *st, int gi)
+{
+	struct conf_guest *g = &st->conf->g[gi];
+	char prog[PATH_MAX], ip[PATH_MAX], log[PATH_MAX], nspath[PATH_MAX];
+	char *argv[CONF_MAX_ETH + 4], specs[CONF_MAX_ETH][PATH_MAX + 80];
+	struct proc_id id = { 0, 0 };
+	int n = 0, err;
+
+	if (proc_find_program("umlnet-plug", prog, sizeof(prog)) ||
+	    proc_find_program("ip", ip, sizeof(ip))) {
+		fprintf(stderr, "umlnet: error: netns %s: needs umlnet-plug and ip\n", g->name);
+		return -ENOENT;
+	}
+	snprintf(nspath, sizeof(nspath), "/run/netns/%s", g->name);
+	if (access(nspath, F_OK) < 0) {
+		char *add[] = { ip, (char *)"netns", (char *)"add", g->name, NULL };
+
+		snprintf(log, sizeof(log), "%s/netns-%s.log", st->dir, g->name);
+		if (run_wait(add, log)) {
+			fprintf(stderr, "umlnet: error: netns %s: 'ip netns add' failed (namespace "
+					"guests need root; see %s)\n", g->name, log);
+			return -EPERM;
+		}
+		state_record(st, "netns", g->name, &id);
+		netns_ip(st, g->name, (char *)"link", (char *)"set", (char *)"lo", (char *)"up",
+			 NULL, NULL);
+	}
+	argv[n++] = prog;
+	argv[n++] = (char *)"--netns";
+	argv[n++] = g->name;
+	for (int i = 0; i < g->neth; i++) {
+		char spec[PATH_MAX + 64];
+
+		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
+		snprintf(specs[i], sizeof(specs[i]), "eth%d=%s", g->eth[i].index, spec);
+		argv[n++] = specs[i];
+	}
+	argv[n] = NULL;
+	err = start_proc(st, "plug", g->name, argv, &id);
+	for (int i = 0; !err && i < g->neth; i++) {
+		char dev[16];
+		int t;
+
+		snprintf(dev, sizeof(dev), "eth%d", g->eth[i].index);
+		for (t = 0; t < 100 && proc_alive(&id); t++) {
+			if (!netns_ip(st, g->name, (char *)"link", (char *)"show", dev, NULL, NULL,
+				      NULL))
+				break;
+			proc_sleep_ms(100);
+		}
+		if (!proc_alive(&id) || t == 100) {
+			fprintf(stderr, "umlnet: error: netns %s: umlnet-plug did not make %s\n",
+				g->name, dev);
+			snprintf(log, sizeof(log), "%s/plug-%s.log", st->dir, g->name);
+			print_log_tail(log);
+			return -EIO;
+		}
+		if (g->eth[i].ip[0])
+			err = netns_ip(st, g->name, (char *)"addr", (char *)"add",
+				       g->eth[i].ip, (char *)"dev", dev, NULL);
+		if (!err)
+			err = netns_ip(st, g->name, (char *)"link", (char *)"set", dev, (char *)"up",
+				       NULL, NULL);
+	}
+	for (int i = 0; !err && i < g->nroute; i++)
+		err = netns_ip(st, g->name, (char *)"route", (char *)"add",
+			       g->route[i].dest, (char *)"via", g->route[i].via, NULL);
+	if (err)
+		fprintf(stderr, "umlnet: error: netns %s: configuring its devices failed (see "
+				"%s/netns-%s.log)\n", g->name, st->dir, g->name);
+	return err;
+}
+
+/* Boot scheduling: at most jobs guests between start and "up". */
+struct boot {
+	struct state *st;
+	int jobs, next, booting, up, total;
+	bool quiet;
+	int order[CONF_MAX_GUESTS];
+	bool is_up[CONF_MAX_GUESTS];
+};
+
+static int boot_fill(struct boot *b)
+{
+	while (b->booting < b->jobs && b->next < b->total) {
+		int err = guest_start(b->st, b->order[b->next++]);
+
+		if (err)
+			return err;
+		b->booting++;
+	}
+	return 0;
+}
+
+/* The guest whose mconsole socket is path (the kernel's "ready" notification names it). */
+static int guest_by_mconsole(struct boot *b, const char *path)
+{
+	char sock[PATH_MAX];
+
+	for (int i = 0; i < b->st->conf->ng; i++) {
+		state_mconsole(b->st, b->st->conf->g[i].name, sock, sizeof(sock));
+		if (!strcmp(sock, path))
+			return i;
+	}
+	return -1;
+}
+
+static int boot_event(void *opaque, const struct notify_msg *m)
+{
+	struct boot *b = opaque;
+	const struct conf *c = b->st->conf;
+
+	if (m->kind == NOTE_UP || m->kind == NOTE_READY) {
+		int gi = m->kind == NOTE_UP ? conf_find_guest(c, m->id) : guest_by_mconsole(b, m->id);
+
+		/* Our init reports "up" once configured; a guest with its own init= is up when its
+		 * kernel's mconsole is (it may never report anything else). */
+		if (gi < 0 || b->is_up[gi] || (m->kind == NOTE_READY && !c->g[gi].init[0]))
+			return 0;
+		b->is_up[gi] = true;
+		b->booting--;
+		b->up++;
+		if (!b->quiet)
+			printf("guest %s is up\n", c->g[gi].name);
+		fflush(stdout);
+		return b->up == b->total ? 1 : boot_fill(b);
+	}
+	if (m->kind == NOTE_PANIC) {
+		fprintf(stderr, "umlnet: error: a guest's kernel panicked: %s\n", m->text);
+		return -EIO;
+	}
+	if (m->kind == NOTE_TICK) {
+		for (int i = 0; i < b->next; i++) {
+			int gi = b->order[i];
+			const struct state_proc *p = state_find(b->st, "guest", c->g[gi].name);
+			char log[PATH_MAX];
+
+			if (b->is_up[gi] || (p && proc_alive(&p->id)))
+				continue;
+			fprintf(stderr, "umlnet: error: guest %s: exited while booting\n",
+				c->g[gi].name);
+			snprintf(log, sizeof(log), "%s/%s.log", b->st->dir, c->g[gi].name);
+			print_log_tail(log);
+			return -ECHILD;
+		}
+	}
+	return 0;
+}
+
+static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n)
+{
+	struct boot b = { .st = st, .jobs = o->jobs, .quiet = o->quiet };
+	int err;
+
+	for (int i = 0; i < st->conf->ng; i++)
+		if (st->conf->g[i].kind == CONF_GUEST_UML)
+			b.order[b.total++] = i;
+	if (!b.total)
+		return 0;
+	err = boot_fill(&b);
+	if (!err)
+		err = notify_loop(n, o->timeout_s * 1000 + b.total * 30000, boot_event, &b);
+	if (err == -ETIMEDOUT) {
+		for (int i = 0; i < b.next; i++)
+			if (!b.is_up[b.order[i]])
+				fprintf(stderr, "umlnet: error: guest %s: not up in time (its console "
+						"is in %s/%s.log)\n", st->conf->g[b.order[i]].name,
+					st->dir, st->conf->g[b.order[i]].name);
+	}
+	return err;
+}
+
+int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
+{
+	const struct conf *c = st->conf;
+	char path[PATH_MAX];
+	int err = 0;
+
+	notify_catch_signals();
+	state_file(st, "notify", path, sizeof(path));
+	err = notify_open(n, path);
+	for (int i = 0; !err && i < c->nsw; i++)
+		err = start_switch(st, i);
+	for (int i = 0; !err && i < c->nsw; i++)
+		if (c->sw[i].slirp)
+			err = start_slirp(st, i);
+	for (int i = 0; !err && i < c->ng; i++)
+		if (c->g[i].kind == CONF_GUEST_NETNS)
+			err = start_netns(st, i);
+	if (!err)
+		err = boot_guests(o, st, n);
+	if (err) {
+		fprintf(stderr, "umlnet: stopping what was started of network '%s'\n", c->name);
+		notify_close(n);
+		net_down(st);
+	}
+	return err;
+}
+
+int cmd_up(struct umlnet_opts *o, int argc, char **argv)
+{
+	struct conf *conf;
+	struct state st;
+	struct notify n = { .fd = -1 };
+	char *text;
+	int err;
+
+	if (argc != 2) {
+		fprintf(stderr, "umlnet: error: usage: umlnet up FILE\n");
+		return 2;
+	}
+	err = umlnet_load(argv[1], &conf, &text);
+	if (err)
+		return 1;
+	if (o->network) {
+		if (!conf_name_ok(o->network)) {
+			fprintf(stderr, "umlnet: error: -n '%s': not a valid network name\n",
+				o->network);
+			return 1;
+		}
+		snprintf(conf->name, sizeof(conf->name), "%s", o->network);
+		conf->named = false; /* the copy in the state gets a network line */
+	}
+	err = state_create(&st, o->state_dir, conf, text);
+	free(text);
+	if (!err)
+		err = net_up(o, &st, &n);
+	notify_close(&n);
+	if (!err && !o->quiet)
+		printf("network %s is up: %d switch%s, %d guest%s (state in %s)\n", conf->name,
+		       conf->nsw, conf->nsw == 1 ? "" : "es", conf->ng, conf->ng == 1 ? "" : "s",
+		       st.dir);
+	state_close(&st);
+	return err ? 1 : 0;
+}

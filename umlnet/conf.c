@@ -1,0 +1,704 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONF_MAX_WORDS 32
+
+struct conf_word {
+	char *key;   /* the whole word, or the part before '=' */
+	char *value; /* after '=', or NULL for a flag */
+};
+
+struct conf_parser {
+	struct conf *c;
+	const char *fname;
+	int line;
+	int guest; /* the block indented lines belong to, or -1 */
+	char *err;
+	size_t errlen;
+};
+
+static int conf_fail(struct conf_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reports "<file>:<line>: <message>" once; every parse error goes through here. */
+static int conf_fail(struct conf_parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%d: %s", p->fname, p->line, msg);
+	return -EINVAL;
+}
+
+bool conf_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= CONF_NAME || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
+/*
+ * Splits a line (modified in place) into words; "#" starts a comment outside quotes; a value may
+ * be double-quoted with \" and \\ inside. Returns the count or -EINVAL (error reported).
+ */
+static int conf_split(struct conf_parser *p, char *s, struct conf_word *w)
+{
+	int n = 0;
+
+	for (;;) {
+		char *out;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			return n;
+		if (n == CONF_MAX_WORDS)
+			return conf_fail(p, "more than %d words on one line", CONF_MAX_WORDS);
+		w[n].key = out = s;
+		w[n].value = NULL;
+		while (*s && *s != ' ' && *s != '\t') {
+			if (*s == '=' && !w[n].value) {
+				*out++ = '\0';
+				w[n].value = out;
+				s++;
+				if (*s == '"') {
+					for (s++; *s && *s != '"'; s++) {
+						if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+							s++;
+						*out++ = *s;
+					}
+					if (*s != '"')
+						return conf_fail(p, "%s: the quoted value has no closing '\"'",
+								 w[n].key);
+					s++;
+					continue;
+				}
+				continue;
+			}
+			*out++ = *s++;
+		}
+		if (*s)
+			s++;
+		*out = '\0';
+		n++;
+	}
+}
+
+static int conf_copy(struct conf_parser *p, const struct conf_word *w, char *dst, size_t len)
+{
+	if (!w->value || !*w->value)
+		return conf_fail(p, "%s: needs a value (%s=...)", w->key, w->key);
+	if (strlen(w->value) >= len)
+		return conf_fail(p, "%s '%.40s...': longer than %zu characters", w->key, w->value,
+				 len - 1);
+	strcpy(dst, w->value);
+	return 0;
+}
+
+static int conf_flag(struct conf_parser *p, const struct conf_word *w, bool *flag)
+{
+	if (w->value)
+		return conf_fail(p, "%s: is a flag and takes no value (got '%s')", w->key, w->value);
+	*flag = true;
+	return 0;
+}
+
+static int conf_unknown(struct conf_parser *p, const char *what, const struct conf_word *w,
+			const char *known)
+{
+	return conf_fail(p, "%s: unknown option '%s' (known: %s)", what, w->key, known);
+}
+
+/* a.b.c.d/len (with_len) or a.b.c.d. */
+static bool conf_ipv4_ok(const char *s, bool with_len)
+{
+	char addr[CONF_ADDR];
+	struct in_addr a;
+	const char *slash = strchr(s, '/');
+	char *end;
+	long len;
+
+	if (!with_len)
+		return !slash && inet_pton(AF_INET, s, &a) == 1;
+	if (!slash || (size_t)(slash - s) >= sizeof(addr))
+		return false;
+	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - s), s);
+	len = strtol(slash + 1, &end, 10);
+	return inet_pton(AF_INET, addr, &a) == 1 && end != slash + 1 && !*end && len >= 0 &&
+	       len <= 32;
+}
+
+static int conf_ip(struct conf_parser *p, const struct conf_word *w, char *dst)
+{
+	int err = conf_copy(p, w, dst, CONF_ADDR);
+
+	if (!err && !conf_ipv4_ok(dst, true))
+		return conf_fail(p, "%s '%s': expected an IPv4 address with a prefix length, such "
+				    "as 10.0.0.1/24", w->key, w->value);
+	return err;
+}
+
+/* A MAC the UML kernel takes without falling back to a random one (mac-and-misc.md §1.1). */
+static int conf_mac(struct conf_parser *p, const struct conf_word *w, char *dst)
+{
+	unsigned int b[6];
+	char tail;
+	int err = conf_copy(p, w, dst, 18);
+
+	if (err)
+		return err;
+	if (sscanf(dst, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6 || strlen(dst) != 17)
+		return conf_fail(p, "mac '%s': expected six hex bytes such as 02:00:0a:00:00:01",
+				 w->value);
+	if (b[0] & 1)
+		return conf_fail(p, "mac '%s': a multicast address (the first byte is odd); the "
+				    "guest kernel would refuse it", w->value);
+	if (!(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]))
+		return conf_fail(p, "mac '%s': all zero; the guest kernel would refuse it", w->value);
+	return 0;
+}
+
+static int conf_mem(struct conf_parser *p, const struct conf_word *w, char *dst)
+{
+	char *end;
+	unsigned long v;
+	int err = conf_copy(p, w, dst, 16);
+
+	if (err)
+		return err;
+	v = strtoul(dst, &end, 10);
+	if (end == dst || !isdigit((unsigned char)dst[0]) ||
+	    !(*end == '\0' || (strchr("KMG", toupper((unsigned char)*end)) && end[1] == '\0')) ||
+	    v == 0)
+		return conf_fail(p, "mem '%s': expected a size such as 64M", w->value);
+	return 0;
+}
+
+static int conf_abs_path(struct conf_parser *p, const struct conf_word *w, char *dst, size_t len)
+{
+	int err = conf_copy(p, w, dst, len);
+
+	if (!err && dst[0] != '/')
+		return conf_fail(p, "%s '%s': expected an absolute path (the guest reads it through "
+				    "the host's /)", w->key, w->value);
+	return err;
+}
+
+static int conf_new_name(struct conf_parser *p, const char *what, const struct conf_word *w,
+			 int nwords, char *dst)
+{
+	const struct conf *c = p->c;
+
+	if (nwords < 2)
+		return conf_fail(p, "%s: needs a name", what);
+	if (w->value || !conf_name_ok(w->key))
+		return conf_fail(p, "%s name '%s%s%s': use 1 to 31 letters, digits, '_' or '-'", what,
+				 w->key, w->value ? "=" : "", w->value ? w->value : "");
+	if (conf_find_switch(c, w->key) >= 0 || conf_find_guest(c, w->key) >= 0)
+		return conf_fail(p, "%s name '%s': already used by a switch or guest", what, w->key);
+	for (int i = 0; i < c->ndev; i++)
+		if (!strcmp(c->dev[i].name, w->key))
+			return conf_fail(p, "%s name '%s': already used by a host device", what,
+					 w->key);
+	strcpy(dst, w->key);
+	return 0;
+}
+
+static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
+{
+	struct conf *c = p->c;
+	struct conf_switch *s;
+	int err;
+
+	if (c->nsw == CONF_MAX_SWITCHES)
+		return conf_fail(p, "switch: more than %d switches", CONF_MAX_SWITCHES);
+	s = &c->sw[c->nsw];
+	memset(s, 0, sizeof(*s));
+	err = conf_new_name(p, "switch", &w[1], n, s->name);
+	for (int i = 2; !err && i < n; i++) {
+		if (!strcmp(w[i].key, "hub"))
+			err = conf_flag(p, &w[i], &s->hub);
+		else if (!strcmp(w[i].key, "slirp"))
+			err = conf_flag(p, &w[i], &s->slirp);
+		else if (!strcmp(w[i].key, "socket"))
+			err = conf_abs_path(p, &w[i], s->socket, 100);
+		else if (!strcmp(w[i].key, "tap")) {
+			err = conf_copy(p, &w[i], s->tap, 16);
+			if (!err && !conf_name_ok(s->tap))
+				err = conf_fail(p, "tap '%s': not a valid interface name", s->tap);
+		} else
+			err = conf_unknown(p, "switch", &w[i], "hub, slirp, socket=, tap=");
+	}
+	if (err)
+		return err;
+	s->line = p->line;
+	c->nsw++;
+	return 0;
+}
+
+static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
+			   enum conf_guest_kind kind)
+{
+	struct conf *c = p->c;
+	struct conf_guest *g;
+	int err;
+
+	if (c->ng == CONF_MAX_GUESTS)
+		return conf_fail(p, "guest: more than %d guests", CONF_MAX_GUESTS);
+	g = &c->g[c->ng];
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	strcpy(g->mem, "64M");
+	err = conf_new_name(p, w[0].key, &w[1], n, g->name);
+	for (int i = 2; !err && i < n; i++) {
+		if (kind == CONF_GUEST_NETNS)
+			err = conf_unknown(p, "netns", &w[i], "none; add eth lines below it");
+		else if (!strcmp(w[i].key, "mem"))
+			err = conf_mem(p, &w[i], g->mem);
+		else if (!strcmp(w[i].key, "kernel"))
+			err = conf_copy(p, &w[i], g->kernel, sizeof(g->kernel));
+		else if (!strcmp(w[i].key, "root"))
+			err = conf_abs_path(p, &w[i], g->root, sizeof(g->root));
+		else if (!strcmp(w[i].key, "init"))
+			err = conf_abs_path(p, &w[i], g->init, sizeof(g->init));
+		else if (!strcmp(w[i].key, "run"))
+			err = conf_copy(p, &w[i], g->run, sizeof(g->run));
+		else if (!strcmp(w[i].key, "forward"))
+			err = conf_flag(p, &w[i], &g->forward);
+		else
+			err = conf_unknown(p, "guest", &w[i], "mem=, kernel=, root=, init=, run=, "
+							     "forward");
+	}
+	if (err)
+		return err;
+	g->line = p->line;
+	p->guest = c->ng++;
+	return 0;
+}
+
+/* "eth<N>" with N from 0 to CONF_MAX_ETH - 1, written without leading zeros. */
+static int conf_eth_index(const char *s)
+{
+	char *end;
+	long v;
+
+	if (strncmp(s, "eth", 3) || !isdigit((unsigned char)s[3]) || (s[3] == '0' && s[4]))
+		return -1;
+	v = strtol(s + 3, &end, 10);
+	return *end || v >= CONF_MAX_ETH ? -1 : (int)v;
+}
+
+static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
+{
+	struct conf_guest *g = &p->c->g[p->guest];
+	struct conf_eth *e;
+	int idx = conf_eth_index(w[0].key), err = 0;
+
+	if (w[0].value)
+		return conf_fail(p, "%s: write '%s %s', a space not '='", w[0].key, w[0].key,
+				 w[0].value);
+	if (idx < 0)
+		return conf_fail(p, "device '%s': expected eth0 to eth%d", w[0].key, CONF_MAX_ETH - 1);
+	for (int i = 0; i < g->neth; i++)
+		if (g->eth[i].index == idx)
+			return conf_fail(p, "%s: already defined for %s '%s' on line %d", w[0].key,
+					 g->kind == CONF_GUEST_UML ? "guest" : "netns", g->name,
+					 g->eth[i].line);
+	e = &g->eth[g->neth];
+	memset(e, 0, sizeof(*e));
+	e->index = idx;
+	e->sw = -1;
+	if (n < 2)
+		return conf_fail(p, "%s: needs a switch name or spec=<transport>", w[0].key);
+	for (int i = 1; !err && i < n; i++) {
+		if (i == 1 && !w[i].value) {
+			if (!conf_name_ok(w[i].key))
+				err = conf_fail(p, "%s switch '%s': not a valid name", w[0].key,
+						w[i].key);
+			else
+				strcpy(e->sw_name, w[i].key);
+		} else if (!strcmp(w[i].key, "ip")) {
+			err = conf_ip(p, &w[i], e->ip);
+		} else if (!strcmp(w[i].key, "mac")) {
+			err = conf_mac(p, &w[i], e->mac);
+		} else if (!strcmp(w[i].key, "spec") && g->kind == CONF_GUEST_UML) {
+			err = conf_copy(p, &w[i], e->spec, sizeof(e->spec));
+			if (!err && e->sw_name[0])
+				err = conf_fail(p, "%s: give a switch or spec=, not both", w[0].key);
+		} else {
+			err = conf_unknown(p, w[0].key, &w[i], g->kind == CONF_GUEST_UML ?
+					   "a switch name first, then ip=, mac=; or spec=" :
+					   "a switch name first, then ip=, mac=");
+		}
+	}
+	if (err)
+		return err;
+	if (!e->sw_name[0] && !e->spec[0])
+		return conf_fail(p, "%s: needs a switch name (or spec=<transport>) first", w[0].key);
+	if (e->spec[0] && e->mac[0])
+		return conf_fail(p, "%s: mac= goes inside spec= for a raw transport", w[0].key);
+	e->line = p->line;
+	g->neth++;
+	return 0;
+}
+
+/* route DEST via GW */
+static int conf_route_line(struct conf_parser *p, struct conf_word *w, int n,
+			   struct conf_route *r, int *count)
+{
+	if (*count == CONF_MAX_ROUTES)
+		return conf_fail(p, "route: more than %d routes", CONF_MAX_ROUTES);
+	if (n != 4 || strcmp(w[2].key, "via") || w[1].value || w[3].value)
+		return conf_fail(p, "route: expected 'route <dest> via <gateway>'");
+	if (strcmp(w[1].key, "default") && !conf_ipv4_ok(w[1].key, true))
+		return conf_fail(p, "route destination '%s': expected 'default' or a network such as "
+				    "10.2.0.0/24", w[1].key);
+	if (!conf_ipv4_ok(w[3].key, false))
+		return conf_fail(p, "route gateway '%s': expected an IPv4 address", w[3].key);
+	r = &r[*count];
+	snprintf(r->dest, sizeof(r->dest), "%s", w[1].key);
+	snprintf(r->via, sizeof(r->via), "%s", w[3].key);
+	r->line = p->line;
+	(*count)++;
+	return 0;
+}
+
+static int conf_hostdev_line(struct conf_parser *p, struct conf_word *w, int n, bool bridge)
+{
+	struct conf *c = p->c;
+	struct conf_hostdev *d;
+	int err;
+
+	if (c->ndev == CONF_MAX_HOSTDEVS)
+		return conf_fail(p, "%s: more than %d host devices", w[0].key, CONF_MAX_HOSTDEVS);
+	d = &c->dev[c->ndev];
+	memset(d, 0, sizeof(*d));
+	d->bridge = bridge;
+	err = conf_new_name(p, w[0].key, &w[1], n, d->name);
+	if (!err && strlen(d->name) > 15)
+		err = conf_fail(p, "%s name '%s': interface names have at most 15 characters",
+				w[0].key, d->name);
+	for (int i = 2; !err && i < n; i++) {
+		if (!strcmp(w[i].key, "ip"))
+			err = conf_ip(p, &w[i], d->ip);
+		else if (!strcmp(w[i].key, "proxyarp"))
+			err = conf_flag(p, &w[i], &d->proxy_arp);
+		else if (!bridge && !strcmp(w[i].key, "user"))
+			err = conf_copy(p, &w[i], d->user, sizeof(d->user));
+		else if (!bridge && !strcmp(w[i].key, "bridge"))
+			err = conf_copy(p, &w[i], d->master, sizeof(d->master));
+		else
+			err = conf_unknown(p, w[0].key, &w[i], bridge ? "ip=, proxyarp" :
+					   "ip=, user=, bridge=, proxyarp");
+	}
+	if (err)
+		return err;
+	d->line = p->line;
+	c->ndev++;
+	return 0;
+}
+
+static int conf_network_line(struct conf_parser *p, struct conf_word *w, int n)
+{
+	if (n != 2 || w[1].value || !conf_name_ok(w[1].key))
+		return conf_fail(p, "network name '%s': use 1 to 31 letters, digits, '_' or '-'",
+				 n > 1 ? w[1].key : "");
+	strcpy(p->c->name, w[1].key);
+	p->c->named = true;
+	return 0;
+}
+
+static int conf_line(struct conf_parser *p, char *line)
+{
+	struct conf_word w[CONF_MAX_WORDS] = { { NULL, NULL } };
+	bool indented = line[0] == ' ' || line[0] == '\t';
+	int n = conf_split(p, line, w);
+
+	if (n <= 0)
+		return n;
+	if (indented) {
+		if (p->guest < 0)
+			return conf_fail(p, "'%s': an indented line belongs to a guest or netns, and "
+					    "there is none above it", w[0].key);
+		if (!strcmp(w[0].key, "route")) {
+			struct conf_guest *g = &p->c->g[p->guest];
+
+			return conf_route_line(p, w, n, g->route, &g->nroute);
+		}
+		return conf_eth_line(p, w, n);
+	}
+	p->guest = -1;
+	if (w[0].value)
+		return conf_fail(p, "'%s=%s': a line starts with a keyword (switch, guest, netns, "
+				    "tap, bridge, route, network)", w[0].key, w[0].value);
+	if (!strcmp(w[0].key, "switch"))
+		return conf_switch_line(p, w, n);
+	if (!strcmp(w[0].key, "guest"))
+		return conf_guest_line(p, w, n, CONF_GUEST_UML);
+	if (!strcmp(w[0].key, "netns"))
+		return conf_guest_line(p, w, n, CONF_GUEST_NETNS);
+	if (!strcmp(w[0].key, "tap") || !strcmp(w[0].key, "bridge"))
+		return conf_hostdev_line(p, w, n, w[0].key[0] == 'b');
+	if (!strcmp(w[0].key, "route"))
+		return conf_route_line(p, w, n, p->c->route, &p->c->nroute);
+	if (!strcmp(w[0].key, "network"))
+		return conf_network_line(p, w, n);
+	return conf_fail(p, "unknown keyword '%s' (known: switch, guest, netns, tap, bridge, "
+			    "route, network)", w[0].key);
+}
+
+/* Second pass: every eth line names an existing switch; taps join existing bridges. */
+static int conf_resolve(struct conf_parser *p)
+{
+	struct conf *c = p->c;
+
+	for (int i = 0; i < c->ng; i++) {
+		for (int j = 0; j < c->g[i].neth; j++) {
+			struct conf_eth *e = &c->g[i].eth[j];
+
+			if (!e->sw_name[0])
+				continue;
+			e->sw = conf_find_switch(c, e->sw_name);
+			p->line = e->line;
+			if (e->sw < 0)
+				return conf_fail(p, "eth%d switch '%s': no switch of that name in the "
+						    "file", e->index, e->sw_name);
+		}
+	}
+	for (int i = 0; i < c->ndev; i++) {
+		const char *m = c->dev[i].master;
+		int k;
+
+		if (!m[0])
+			continue;
+		for (k = 0; k < c->ndev && !(c->dev[k].bridge && !strcmp(c->dev[k].name, m)); k++)
+			;
+		p->line = c->dev[i].line;
+		if (k == c->ndev)
+			return conf_fail(p, "bridge '%s': no bridge of that name in the file", m);
+	}
+	for (int i = 0; i < c->nsw; i++)
+		for (int k = 0; k < i; k++)
+			if (c->sw[i].socket[0] && !strcmp(c->sw[i].socket, c->sw[k].socket)) {
+				p->line = c->sw[i].line;
+				return conf_fail(p, "socket '%s': switch '%s' uses it too",
+						 c->sw[i].socket, c->sw[k].name);
+			}
+	return 0;
+}
+
+int conf_parse(struct conf *c, const char *text, const char *fname, char *err, size_t errlen)
+{
+	struct conf_parser p = { .c = c, .fname = fname, .guest = -1, .err = err, .errlen = errlen };
+	char line[2048];
+	int rc = 0;
+
+	while (*text && !rc) {
+		size_t n = strcspn(text, "\n");
+
+		p.line++;
+		if (n >= sizeof(line))
+			return conf_fail(&p, "line longer than %zu characters", sizeof(line) - 1);
+		memcpy(line, text, n);
+		line[n] = '\0';
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		rc = conf_line(&p, line);
+		text += n + (text[n] == '\n');
+	}
+	if (!rc)
+		rc = conf_resolve(&p);
+	if (!rc && !c->name[0])
+		snprintf(c->name, sizeof(c->name), "umlnet");
+	return rc;
+}
+
+void conf_default_name(struct conf *c, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char name[CONF_NAME];
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strcspn(base, ".");
+	if (n == 0 || n >= sizeof(name))
+		return;
+	snprintf(name, sizeof(name), "%.*s", (int)n, base);
+	if (conf_name_ok(name))
+		strcpy(c->name, name);
+}
+
+int conf_read_file(const char *path, char **text, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, len = 0, got;
+	int rc = 0;
+
+	*text = NULL;
+	if (!f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *t = realloc(buf, cap = cap * 2 + 8192);
+
+			if (!t) {
+				rc = -ENOMEM;
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto out;
+			}
+			buf = t;
+		}
+		got = fread(buf + len, 1, 4096, f);
+		len += got;
+		if (len > (1 << 20)) {
+			rc = -EFBIG;
+			snprintf(err, errlen, "%s: larger than 1 MiB", path);
+			goto out;
+		}
+	} while (got);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		rc = -EINVAL;
+		snprintf(err, errlen, "%s: contains a NUL byte (not a text file)", path);
+		goto out;
+	}
+	*text = buf;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	char *text;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = conf_read_file(path, &text, err, errlen);
+	if (rc)
+		return rc;
+	snprintf(c->file, sizeof(c->file), "%s", path);
+	rc = conf_parse(c, text, path, err, errlen);
+	free(text);
+	if (!rc && !c->named)
+		conf_default_name(c, path);
+	return rc;
+}
+
+int conf_find_switch(const struct conf *c, const char *name)
+{
+	for (int i = 0; i < c->nsw; i++)
+		if (!strcmp(c->sw[i].name, name))
+			return i;
+	return -1;
+}
+
+int conf_find_guest(const struct conf *c, const char *name)
+{
+	for (int i = 0; i < c->ng; i++)
+		if (!strcmp(c->g[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Writes key="value" with the quoting conf_split undoes. */
+static void conf_print_value(FILE *f, const char *key, const char *v)
+{
+	fprintf(f, " %s=", key);
+	if (!v[strcspn(v, " \t#\"\\")]) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			fputc('\\', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void conf_print_opt(FILE *f, const char *key, const char *v)
+{
+	if (v[0])
+		conf_print_value(f, key, v);
+}
+
+static void conf_print_routes(FILE *f, const char *indent, const struct conf_route *r, int n)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%sroute %s via %s\n", indent, r[i].dest, r[i].via);
+}
+
+static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_guest *g)
+{
+	fprintf(f, "%s %s", g->kind == CONF_GUEST_UML ? "guest" : "netns", g->name);
+	if (g->kind == CONF_GUEST_UML) {
+		conf_print_value(f, "mem", g->mem);
+		conf_print_opt(f, "kernel", g->kernel);
+		conf_print_opt(f, "root", g->root);
+		conf_print_opt(f, "init", g->init);
+		conf_print_opt(f, "run", g->run);
+		fputs(g->forward ? " forward" : "", f);
+	}
+	fputc('\n', f);
+	for (int j = 0; j < g->neth; j++) {
+		const struct conf_eth *e = &g->eth[j];
+
+		fprintf(f, "    eth%d", e->index);
+		if (e->sw >= 0)
+			fprintf(f, " %s", c->sw[e->sw].name);
+		conf_print_opt(f, "spec", e->spec);
+		conf_print_opt(f, "ip", e->ip);
+		conf_print_opt(f, "mac", e->mac);
+		fputc('\n', f);
+	}
+	conf_print_routes(f, "    ", g->route, g->nroute);
+}
+
+void conf_print(const struct conf *c, FILE *f)
+{
+	fprintf(f, "network %s\n", c->name);
+	for (int i = 0; i < c->ndev; i++) {
+		const struct conf_hostdev *d = &c->dev[i];
+
+		fprintf(f, "%s %s", d->bridge ? "bridge" : "tap", d->name);
+		conf_print_opt(f, "ip", d->ip);
+		conf_print_opt(f, "user", d->user);
+		conf_print_opt(f, "bridge", d->master);
+		fputs(d->proxy_arp ? " proxyarp\n" : "\n", f);
+	}
+	conf_print_routes(f, "", c->route, c->nroute);
+	for (int i = 0; i < c->nsw; i++) {
+		const struct conf_switch *s = &c->sw[i];
+
+		fprintf(f, "switch %s%s%s", s->name, s->hub ? " hub" : "", s->slirp ? " slirp" : "");
+		conf_print_opt(f, "socket", s->socket);
+		conf_print_opt(f, "tap", s->tap);
+		fputc('\n', f);
+	}
+	for (int i = 0; i < c->ng; i++)
+		conf_print_guest(f, c, &c->g[i]);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * conf - the topology file of umlnet (man/umlnet.conf.5).
+ *
+ * Theory of operation: a line-oriented file. A line that starts in column one opens a block
+ * (network, switch, guest, netns, tap, bridge, route); indented lines belong to the guest or
+ * netns block above them (eth<N>, route). Every word after the keyword and name is a flag or
+ * key=value; values may be double-quoted ("a b", with \" and \\). Names are checked once here
+ * because they become file names, umids and process arguments. References (an eth line naming a
+ * switch) are resolved after the whole file is read, so order does not matter.
+ *
+ * An error names the file, the line, the field and what is wrong, e.g.
+ *   demo.conf:4: mem '64X': expected a size such as 64M
+ */
+#ifndef UMLNET_CONF_H
+#define UMLNET_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONF_NAME 32 /* names: letters, digits, '_', '-'; 1 to 31 characters */
+#define CONF_MAX_ETH 16
+#define CONF_MAX_ROUTES 16
+#define CONF_MAX_SWITCHES 32
+#define CONF_MAX_GUESTS 64
+#define CONF_MAX_HOSTDEVS 32
+#define CONF_PATH 256
+#define CONF_ADDR 48
+
+struct conf_switch {
+	char name[CONF_NAME];
+	bool hub;
+	bool slirp;            /* attach umlnet-slirp (NAT gateway 10.0.2.2) */
+	char socket[CONF_PATH]; /* control socket; "" = <state>/<name>.ctl */
+	char tap[CONF_NAME];   /* host tap uplink; "" = none */
+	int line;
+};
+
+struct conf_eth {
+	int index;              /* N of eth<N> */
+	int sw;                 /* index into conf.sw, or -1 with spec set */
+	char sw_name[CONF_NAME];
+	char spec[CONF_PATH];   /* a raw UML transport spec instead of a switch */
+	char ip[CONF_ADDR];     /* a.b.c.d/len or "" */
+	char mac[18];
+	int line;
+};
+
+struct conf_route {
+	char dest[CONF_ADDR];   /* "default" or a.b.c.d/len */
+	char via[CONF_ADDR];
+	int line;
+};
+
+enum conf_guest_kind { CONF_GUEST_UML, CONF_GUEST_NETNS };
+
+struct conf_guest {
+	char name[CONF_NAME];
+	enum conf_guest_kind kind;
+	char kernel[CONF_PATH]; /* "" = linux from PATH */
+	char mem[16];
+	char root[CONF_PATH];   /* "" = hostfs (the host's /, read-only); else a root image */
+	char init[CONF_PATH];   /* "" = umlnet-guest-init.sh */
+	char run[512];          /* a shell command run once the network is up */
+	bool forward;
+	struct conf_eth eth[CONF_MAX_ETH];
+	int neth;
+	struct conf_route route[CONF_MAX_ROUTES];
+	int nroute;
+	int line;
+};
+
+/* A device on the host, made by `umlnet host-up` (root): a tap or a bridge. */
+struct conf_hostdev {
+	char name[CONF_NAME];
+	bool bridge;
+	char ip[CONF_ADDR];
+	char user[CONF_NAME];   /* taps: owner */
+	char master[CONF_NAME]; /* taps: the bridge to join */
+	bool proxy_arp;
+	int line;
+};
+
+struct conf {
+	char name[CONF_NAME];
+	bool named; /* a network line gave the name */
+	char file[CONF_PATH];
+	struct conf_switch sw[CONF_MAX_SWITCHES];
+	int nsw;
+	struct conf_guest g[CONF_MAX_GUESTS];
+	int ng;
+	struct conf_hostdev dev[CONF_MAX_HOSTDEVS];
+	int ndev;
+	struct conf_route route[CONF_MAX_ROUTES]; /* host routes (host-up) */
+	int nroute;
+};
+
+/* Parses text (the contents of file fname) into c. Returns 0, or -EINVAL with one line in err. */
+int conf_parse(struct conf *c, const char *text, const char *fname, char *err, size_t errlen);
+
+/* Reads and parses a file; the network name defaults to the file's name without ".conf". */
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+
+/* The network name from a file name when the file has no network line: "lab.conf" -> "lab". */
+void conf_default_name(struct conf *c, const char *path);
+
+/* Reads a whole text file (at most 1 MiB) into *text (malloc'd). */
+int conf_read_file(const char *path, char **text, char *err, size_t errlen);
+
+/* Writes the topology in canonical form (what `umlnet check` prints). */
+void conf_print(const struct conf *c, FILE *f);
+
+int conf_find_switch(const struct conf *c, const char *name);
+int conf_find_guest(const struct conf *c, const char *name);
+
+/* Whether name is a valid block name (also used for guests and switches given on the command
+ * line). */
+bool conf_name_ok(const char *name);
+
+#endif

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "guest.h"
+#include "mconsole.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GUEST_MAX_ARGS 96
+
+struct guest_argv {
+	char *v[GUEST_MAX_ARGS + 1];
+	int n;
+	bool oom;
+};
+
+static void argv_add(struct guest_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void argv_add(struct guest_argv *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (a->n == GUEST_MAX_ARGS || vasprintf(&s, fmt, ap) < 0)
+		a->oom = true;
+	else
+		a->v[a->n++] = s;
+	va_end(ap);
+}
+
+static void argv_free(struct guest_argv *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->v[i]);
+}
+
+void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out, size_t len)
+{
+	char ctl[PATH_MAX];
+
+	if (e->sw < 0) {
+		snprintf(out, len, "%s", e->spec);
+		return;
+	}
+	state_switch_ctl(st, e->sw, ctl, sizeof(ctl));
+	snprintf(out, len, "daemon,%s,unix,%s", e->mac, ctl);
+}
+
+/* Writes <state>/<guest>.run, the guest's run= command, for init to read over hostfs. */
+static int guest_write_run(struct state *st, const struct conf_guest *g, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s.run", st->dir, g->name);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%s\n", g->run) < 0 || fclose(f) < 0) {
+		fprintf(stderr, "umlnet: error: guest %s: run file '%s': %s\n", g->name, path,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int guest_build(struct state *st, const struct conf_guest *g, struct guest_argv *a)
+{
+	char path[PATH_MAX], spec[PATH_MAX + 64];
+	int err;
+
+	err = proc_find_program(g->kernel[0] ? g->kernel : "linux", path, sizeof(path));
+	if (err) {
+		fprintf(stderr, "umlnet: error: guest %s: kernel '%s': not found (install "
+				"user-mode-linux, or give kernel=PATH)\n", g->name,
+			g->kernel[0] ? g->kernel : "linux");
+		return err;
+	}
+	argv_add(a, "%s", path);
+	argv_add(a, "umid=%s", g->name);
+	argv_add(a, "uml_dir=%s/uml/", st->dir);
+	argv_add(a, "mem=%s", g->mem);
+	if (g->root[0]) {
+		argv_add(a, "ubd0=%s", g->root);
+		argv_add(a, "root=/dev/ubda");
+	} else {
+		argv_add(a, "root=/dev/root");
+		argv_add(a, "rootfstype=hostfs");
+		argv_add(a, "rootflags=/");
+		argv_add(a, "ro");
+	}
+	if (g->init[0]) {
+		argv_add(a, "init=%s", g->init);
+	} else if (proc_find_data("umlnet-guest-init.sh", path, sizeof(path)) == 0) {
+		argv_add(a, "init=%s", path);
+	} else {
+		fprintf(stderr, "umlnet: error: guest %s: umlnet-guest-init.sh is not installed "
+				"(give init=PATH)\n", g->name);
+		return -ENOENT;
+	}
+	/* No terminals: the console goes to the guest's log file. */
+	argv_add(a, "con=null");
+	argv_add(a, "con0=null,fd:1");
+	argv_add(a, "ssl=null");
+	argv_add(a, "pty.legacy_count=0");
+	argv_add(a, "mconsole=notify:%s/notify", st->dir);
+	argv_add(a, "UMLNET_NAME=%s", g->name);
+	for (int i = 0; i < g->neth; i++)
+		if (g->eth[i].ip[0])
+			argv_add(a, "UMLNET_ETH%d=%s", g->eth[i].index, g->eth[i].ip);
+	for (int i = 0; i < g->nroute; i++)
+		argv_add(a, "UMLNET_ROUTE%d=%s,%s", i, g->route[i].dest, g->route[i].via);
+	if (g->forward)
+		argv_add(a, "UMLNET_FORWARD=1");
+	if (g->run[0]) {
+		err = guest_write_run(st, g, path, sizeof(path));
+		if (err)
+			return err;
+		argv_add(a, "UMLNET_RUN=%s", path);
+	}
+	for (int i = 0; i < g->neth; i++) {
+		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
+		argv_add(a, "eth%d=%s", g->eth[i].index, spec);
+	}
+	return a->oom ? -ENOMEM : 0;
+}
+
+int guest_start(struct state *st, int gi)
+{
+	const struct conf_guest *g = &st->conf->g[gi];
+	struct guest_argv a = { .n = 0 };
+	struct proc_id id;
+	char log[PATH_MAX];
+	int err = guest_build(st, g, &a);
+
+	if (!err) {
+		snprintf(log, sizeof(log), "%s/%s.log", st->dir, g->name);
+		err = proc_spawn(a.v, log, &id);
+		if (err)
+			fprintf(stderr, "umlnet: error: guest %s: starting %s: %s\n", g->name, a.v[0],
+				strerror(-err));
+		else
+			err = state_record(st, "guest", g->name, &id);
+	}
+	argv_free(&a);
+	return err;
+}
+
+static void base64_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		*out++ = tab[in[i] >> 2];
+		*out++ = tab[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+		*out++ = tab[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+		*out++ = tab[in[i + 2] & 63];
+	}
+	if (i < n) {
+		*out++ = tab[in[i] >> 2];
+		if (i + 1 < n) {
+			*out++ = tab[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+			*out++ = tab[(in[i + 1] & 15) << 2];
+		} else {
+			*out++ = tab[(in[i] & 3) << 4];
+			*out++ = '=';
+		}
+		*out++ = '=';
+	}
+	*out = '\0';
+}
+
+struct exec_wait {
+	const char *id, *guest;
+	const struct proc_id *proc;
+	guest_out_fn out;
+	void *opaque;
+	int status;
+};
+
+static int exec_event(void *opaque, const struct notify_msg *m)
+{
+	struct exec_wait *w = opaque;
+
+	if (m->kind == NOTE_TICK && !proc_alive(w->proc)) {
+		fprintf(stderr, "umlnet: error: guest %s: ended while running a command\n", w->guest);
+		return -ECHILD;
+	}
+	if ((m->kind != NOTE_OUT && m->kind != NOTE_EXIT) || strcmp(m->id, w->id))
+		return 0;
+	if (m->kind == NOTE_OUT) {
+		if (w->out)
+			w->out(w->opaque, w->guest, m->text);
+		return 0;
+	}
+	w->status = m->status;
+	return 1;
+}
+
+int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
+	       int timeout_ms, guest_out_fn out, void *opaque)
+{
+	const struct state_proc *p = state_find(st, "guest", guest);
+	struct mconsole_result res;
+	char sock[PATH_MAX], id[32], b64[MCONSOLE_MAX_DATA], cmd[MCONSOLE_MAX_DATA];
+	static unsigned int counter;
+	size_t len = strlen(script);
+	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque };
+	int err;
+
+	if (!p || !proc_alive(&p->id)) {
+		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
+			st->conf->name);
+		return -ESRCH;
+	}
+	w.proc = &p->id;
+	snprintf(id, sizeof(id), "%d-%u", (int)getpid(), ++counter);
+	/* "log umlnet-exec <id> <base64>\n" must fit the 511 bytes of a request. */
+	if ((len + 2) / 3 * 4 + strlen(id) + 24 >= sizeof(b64)) {
+		fprintf(stderr, "umlnet: error: command of %zu bytes: at most about 350 fit in one "
+				"mconsole request\n", len);
+		return -EMSGSIZE;
+	}
+	base64_encode((const unsigned char *)script, len, b64);
+	if (snprintf(cmd, sizeof(cmd), "log umlnet-exec %s %s\n", id, b64) >= (int)sizeof(cmd))
+		return -EMSGSIZE;
+	state_mconsole(st, guest, sock, sizeof(sock));
+	err = mconsole_run(sock, cmd, GUEST_MCONSOLE_MS, &res);
+	if (!err && res.failed)
+		err = -EIO;
+	if (err) {
+		fprintf(stderr, "umlnet: error: guest %s: mconsole %s: %s\n", guest, sock,
+			err == -EIO ? res.text : strerror(-err));
+		mconsole_result_free(&res);
+		return err;
+	}
+	mconsole_result_free(&res);
+	err = notify_loop(n, timeout_ms, exec_event, &w);
+	if (err == -ETIMEDOUT)
+		fprintf(stderr, "umlnet: error: guest %s: the command did not finish within %d s\n",
+			guest, timeout_ms / 1000);
+	return err ? err : w.status;
+}
+
+void guest_stop(struct state *st, const struct state_proc *p)
+{
+	struct mconsole_result res;
+	char sock[PATH_MAX];
+
+	if (!proc_alive(&p->id))
+		return;
+	/* halt is the clean way: the kernel removes its umid directory and sockets. */
+	state_mconsole(st, p->name, sock, sizeof(sock));
+	if (mconsole_run(sock, "halt", 2000, &res) == 0) {
+		mconsole_result_free(&res);
+		if (proc_wait_gone(&p->id, 10000)) {
+			proc_stop(&p->id, SIGTERM, 1000); /* any helper left in its group */
+			return;
+		}
+	}
+	proc_stop(&p->id, SIGTERM, 10000);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * guest - UML guests of a network: their kernel command line, starting them, and running
+ * commands in them.
+ *
+ * A guest's configuration travels on its kernel command line as KEY=VALUE words that reach init
+ * as environment (see umlnet-guest-init.sh); its devices are eth<N>=daemon,<mac>,unix,<switch>.
+ * Commands are sent as kernel log lines through the mconsole ("log umlnet-exec <id> <base64>");
+ * init runs them and reports output and status through the notify socket (notify.h).
+ */
+#ifndef UMLNET_GUEST_H
+#define UMLNET_GUEST_H
+
+#include "notify.h"
+#include "state.h"
+
+#define GUEST_MCONSOLE_MS 5000
+
+/* Starts guest gi (a UML guest of st->conf) and records it. Reports errors. */
+int guest_start(struct state *st, int gi);
+
+/* The UML transport spec for eth e of a guest: daemon,<mac>,unix,<ctl> or the raw spec. */
+void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out, size_t len);
+
+/* Output of a command, line by line. */
+typedef void (*guest_out_fn)(void *opaque, const char *guest, const char *line);
+
+/* Runs script in guest (listening on n) and returns its exit status, or -errno (reported). */
+int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
+	       int timeout_ms, guest_out_fn out, void *opaque);
+
+/* Halts a guest through its mconsole, then SIGTERM, then SIGKILL. */
+void guest_stop(struct state *st, const struct state_proc *p);
+
+#endif

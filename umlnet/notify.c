@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "notify.h"
+#include "mconsole.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Set by the signal handler; a handler cannot be given a context, so this one flag is global. */
+static volatile sig_atomic_t notify_stop;
+
+static void notify_on_signal(int sig)
+{
+	notify_stop = sig;
+}
+
+void notify_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = notify_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+bool notify_interrupted(void)
+{
+	return notify_stop != 0;
+}
+
+int notify_open(struct notify *n, const char *path)
+{
+	memset(n, 0, sizeof(*n));
+	n->extra_fd = -1;
+	snprintf(n->path, sizeof(n->path), "%s", path);
+	n->fd = mconsole_notify_listen(path);
+	if (n->fd == -EADDRINUSE)
+		fprintf(stderr, "umlnet: error: notify socket '%s': another umlnet command is "
+				"listening on it; try again when it is done\n", path);
+	else if (n->fd < 0)
+		fprintf(stderr, "umlnet: error: notify socket '%s': %s\n", path, strerror(-n->fd));
+	return n->fd < 0 ? n->fd : 0;
+}
+
+void notify_close(struct notify *n)
+{
+	if (n->fd >= 0) {
+		close(n->fd);
+		unlink(n->path);
+	}
+	n->fd = -1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Splits a user notification ("up a", "o 12 text", "x 12 0") into m. */
+static void notify_parse_user(char *data, struct notify_msg *m)
+{
+	char *sp = strchr(data, ' ');
+
+	m->kind = NOTE_OTHER;
+	m->text = data;
+	if (!sp)
+		return;
+	*sp = '\0';
+	m->id = sp + 1;
+	if (!strcmp(data, "up")) {
+		m->kind = NOTE_UP;
+		return;
+	}
+	sp = strchr(m->id, ' ');
+	if (!strcmp(data, "o")) {
+		m->kind = NOTE_OUT;
+		m->text = "";
+		if (sp) {
+			*sp = '\0';
+			m->text = sp + 1;
+		}
+	} else if (!strcmp(data, "x") && sp) {
+		*sp = '\0';
+		m->kind = NOTE_EXIT;
+		m->status = atoi(sp + 1);
+	}
+}
+
+static int notify_one(struct notify *n, notify_fn fn, void *opaque)
+{
+	char buf[sizeof(struct mconsole_notify) + 16];
+	struct mconsole_notify note;
+	struct notify_msg m = { .kind = NOTE_OTHER, .id = "", .text = "" };
+	ssize_t len = recv(n->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (len < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (mconsole_decode_notify(buf, (size_t)len, &note) < 0)
+		return 0; /* not from a UML kernel: ignore it */
+	switch (note.type) {
+	case MCONSOLE_NOTIFY_SOCKET:
+		m.kind = NOTE_READY;
+		m.id = note.data;
+		break;
+	case MCONSOLE_NOTIFY_PANIC:
+		m.kind = NOTE_PANIC;
+		m.text = note.data;
+		break;
+	case MCONSOLE_NOTIFY_USER:
+		notify_parse_user(note.data, &m);
+		break;
+	default:
+		break;
+	}
+	return fn ? fn(opaque, &m) : 0;
+}
+
+int notify_loop(struct notify *n, int timeout_ms, notify_fn fn, void *opaque)
+{
+	long long deadline = now_ms() + timeout_ms, next_tick = 0;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = n->fd, .events = POLLIN },
+				       { .fd = n->extra_fd, .events = POLLIN } };
+		long long now = now_ms();
+		int r;
+
+		if (notify_stop) {
+			fprintf(stderr, "umlnet: interrupted by signal %d\n", (int)notify_stop);
+			return -EINTR;
+		}
+		if (now >= next_tick) {
+			struct notify_msg tick = { .kind = NOTE_TICK, .id = "", .text = "" };
+
+			r = fn ? fn(opaque, &tick) : 0;
+			if (r)
+				return r < 0 ? r : 0;
+			next_tick = now + 200;
+		}
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		r = poll(p, n->extra_fd >= 0 ? 2 : 1, (int)(next_tick - now));
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0 && (p[1].revents & POLLIN) && n->extra_fn)
+			n->extra_fn(n->extra_opaque);
+		if (r > 0 && (p[0].revents & POLLIN)) {
+			r = notify_one(n, fn, opaque);
+			if (r)
+				return r < 0 ? r : 0;
+		}
+	}
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * proc - the processes umlnet starts and later stops: switches, gateways, plugs and guests.
+ *
+ * Each child runs in a session of its own (so a guest and the helper processes it forks are one
+ * process group), with stdin from /dev/null and stdout+stderr appended to its log file. A child
+ * is remembered by pid and start time (/proc/<pid>/stat field 22): a pid that now names another
+ * process is never signalled.
+ */
+#ifndef UMLNET_PROC_H
+#define UMLNET_PROC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct proc_id {
+	pid_t pid;
+	unsigned long long start; /* 0: unknown */
+};
+
+/* Starts argv[0] (a path) with its output appended to log; returns 0 and fills id, or -errno. */
+int proc_spawn(char *const argv[], const char *log, struct proc_id *id);
+
+/* Start time of pid, 0 if there is no such (live, non-zombie) process. */
+unsigned long long proc_start_time(pid_t pid);
+
+/* Whether the process still runs (a child of ours that ended is reaped here). */
+bool proc_alive(const struct proc_id *id);
+
+/* Waits up to ms for the process to end; true when it has. */
+bool proc_wait_gone(const struct proc_id *id, int ms);
+
+/* Ends a process: sig, then after wait_ms SIGKILL to it and its process group. Returns 0 when
+ * nothing of it is left, -ETIMEDOUT otherwise. */
+int proc_stop(const struct proc_id *id, int sig, int wait_ms);
+
+/* Full path of one of our programs: next to this binary, in the build tree (../<name>/<name>),
+ * then PATH. Returns 0 or -ENOENT. */
+int proc_find_program(const char *name, char *out, size_t len);
+
+/* A data file shipped with umlnet (next to the binary, ../share/umlnet/, the source tree). */
+int proc_find_data(const char *name, char *out, size_t len);
+
+void proc_sleep_ms(int ms);
+
+#endif

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int state_mkdir_own(const char *path)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return -EPERM;
+	return 0;
+}
+
+int state_base(char *out, size_t len)
+{
+	const char *env = getenv("UMLNET_STATE_DIR"), *xdg = getenv("XDG_RUNTIME_DIR");
+	int err;
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return 0;
+	}
+	if (xdg && *xdg && access(xdg, W_OK) == 0) {
+		snprintf(out, len, "%s/umlnet", xdg);
+		return 0;
+	}
+	if (geteuid() == 0) {
+		snprintf(out, len, "/run/umlnet");
+		return 0;
+	}
+	/* /tmp is shared: the directory must be ours and private, or we do not use it. */
+	snprintf(out, len, "/tmp/umlnet-%u", (unsigned int)geteuid());
+	err = state_mkdir_own(out);
+	if (err)
+		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", out,
+			err == -EPERM ? "not a directory owned by us" : strerror(-err));
+	return err;
+}
+
+void state_file(const struct state *st, const char *name, char *out, size_t len)
+{
+	if (snprintf(out, len, "%s/%s", st->dir, name) >= (int)len)
+		out[0] = '\0'; /* too long: an empty path fails cleanly */
+}
+
+void state_switch_ctl(const struct state *st, int sw, char *out, size_t len)
+{
+	const struct conf_switch *s = &st->conf->sw[sw];
+
+	if (s->socket[0])
+		snprintf(out, len, "%s", s->socket);
+	else
+		snprintf(out, len, "%s/%s.ctl", st->dir, s->name);
+}
+
+void state_mconsole(const struct state *st, const char *guest, char *out, size_t len)
+{
+	snprintf(out, len, "%s/uml/%s/mconsole", st->dir, guest);
+}
+
+static int state_load_pids(struct state *st)
+{
+	char path[PATH_MAX], line[256];
+	FILE *f;
+
+	st->nprocs = 0;
+	state_file(st, "pids", path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (fgets(line, sizeof(line), f) && st->nprocs < STATE_MAX_PROCS) {
+		struct state_proc *p = &st->procs[st->nprocs];
+		int pid;
+
+		if (sscanf(line, "%15s %31s %d %llu", p->kind, p->name, &pid, &p->id.start) == 4) {
+			p->id.pid = pid;
+			st->nprocs++;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int state_record(struct state *st, const char *kind, const char *name, const struct proc_id *id)
+{
+	char path[PATH_MAX];
+	struct state_proc *p;
+	FILE *f;
+
+	if (st->nprocs == STATE_MAX_PROCS)
+		return -ENOSPC;
+	state_file(st, "pids", path, sizeof(path));
+	f = fopen(path, "a");
+	if (!f)
+		return -errno;
+	fprintf(f, "%s %s %d %llu\n", kind, name, (int)id->pid, id->start);
+	if (fclose(f) < 0)
+		return -errno;
+	p = &st->procs[st->nprocs++];
+	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->id = *id;
+	return 0;
+}
+
+const struct state_proc *state_find(const struct state *st, const char *kind, const char *name)
+{
+	for (int i = st->nprocs - 1; i >= 0; i--)
+		if (!strcmp(st->procs[i].kind, kind) && !strcmp(st->procs[i].name, name))
+			return &st->procs[i];
+	return NULL;
+}
+
+/* The only network under base, or an error naming what is there. */
+static int state_pick(const char *base, char *out, size_t len)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	char names[512] = "";
+	int n = 0;
+
+	if (!d) {
+		fprintf(stderr, "umlnet: error: no network is up (nothing under %s)\n", base);
+		return -ENOENT;
+	}
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (e->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s/topology.conf", base, e->d_name) >=
+			    (int)sizeof(path) ||
+		    access(path, F_OK) < 0)
+			continue;
+		if (n++ == 0)
+			snprintf(out, len, "%s/%s", base, e->d_name);
+		if (strlen(names) + strlen(e->d_name) + 3 < sizeof(names))
+			strcat(strcat(names, n > 1 ? ", " : ""), e->d_name);
+	}
+	closedir(d);
+	if (n == 1)
+		return 0;
+	if (n == 0)
+		fprintf(stderr, "umlnet: error: no network is up (nothing under %s)\n", base);
+	else
+		fprintf(stderr, "umlnet: error: %d networks are up (%s): name one with -n NETWORK\n",
+			n, names);
+	return n ? -EEXIST : -ENOENT;
+}
+
+static int state_load(struct state *st)
+{
+	char path[PATH_MAX], err[512];
+	int rc;
+
+	st->conf = calloc(1, sizeof(*st->conf));
+	if (!st->conf)
+		return -ENOMEM;
+	state_file(st, "topology.conf", path, sizeof(path));
+	rc = conf_load(st->conf, path, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "umlnet: error: %s\n", err);
+		return rc;
+	}
+	rc = state_load_pids(st);
+	if (rc)
+		fprintf(stderr, "umlnet: error: %s/pids: %s\n", st->dir, strerror(-rc));
+	return rc;
+}
+
+int state_open(struct state *st, const char *dir, const char *network)
+{
+	char base[PATH_MAX - 256];
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (dir) {
+		snprintf(st->dir, sizeof(st->dir), "%s", dir);
+	} else {
+		err = state_base(base, sizeof(base));
+		if (err)
+			return err;
+		if (network)
+			snprintf(st->dir, sizeof(st->dir), "%s/%s", base, network);
+		else if ((err = state_pick(base, st->dir, sizeof(st->dir))))
+			return err;
+	}
+	if (access(st->dir, F_OK) < 0) {
+		fprintf(stderr, "umlnet: error: network state '%s': %s (is the network up?)\n",
+			st->dir, strerror(errno));
+		return -ENOENT;
+	}
+	return state_load(st);
+}
+
+int state_create(struct state *st, const char *dir, struct conf *conf, const char *text)
+{
+	char base[PATH_MAX - 256], path[PATH_MAX];
+	FILE *f;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->conf = conf;
+	if (dir) {
+		snprintf(st->dir, sizeof(st->dir), "%s", dir);
+	} else {
+		err = state_base(base, sizeof(base));
+		if (err)
+			return err;
+		if (mkdir(base, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "umlnet: error: state base '%s': %s\n", base, strerror(errno));
+			return -errno;
+		}
+		snprintf(st->dir, sizeof(st->dir), "%s/%s", base, conf->name);
+	}
+	/* The longest socket in it, <dir>/uml/<guest>/mconsole, must fit sun_path (108 bytes). */
+	for (int i = 0; i < conf->ng; i++) {
+		size_t need = strlen(st->dir) + strlen("/uml//mconsole") + strlen(conf->g[i].name);
+
+		if (need >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+			fprintf(stderr, "umlnet: error: state directory '%s': too long for guest %s's "
+					"mconsole socket (%zu of at most 107 characters)\n", st->dir,
+				conf->g[i].name, need);
+			return -ENAMETOOLONG;
+		}
+	}
+	err = state_mkdir_own(st->dir);
+	if (err) {
+		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", st->dir,
+			err == -EPERM ? "not a directory owned by us" : strerror(-err));
+		return err;
+	}
+	err = state_load_pids(st);
+	for (int i = 0; !err && i < st->nprocs; i++) {
+		if (proc_alive(&st->procs[i].id)) {
+			fprintf(stderr, "umlnet: error: network '%s' is up already (%s %s is pid %d); "
+					"'umlnet -n %s down' first\n", conf->name, st->procs[i].kind,
+				st->procs[i].name, (int)st->procs[i].id.pid, conf->name);
+			return -EBUSY;
+		}
+	}
+	st->nprocs = 0;
+	state_file(st, "pids", path, sizeof(path));
+	unlink(path);
+	state_file(st, "attached", path, sizeof(path));
+	unlink(path);
+	state_file(st, "topology.conf", path, sizeof(path));
+	f = fopen(path, "w");
+	/* The copy carries the network's name even when the name came from the file's name. */
+	if (!f || (!conf->named && fprintf(f, "network %s\n", conf->name) < 0) ||
+	    fputs(text, f) < 0 || fclose(f) < 0) {
+		fprintf(stderr, "umlnet: error: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+void state_close(struct state *st)
+{
+	free(st->conf);
+	st->conf = NULL;
+}
+
+static int state_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+void state_remove(struct state *st)
+{
+	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg" };
+	DIR *d = opendir(st->dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	for (int i = 0; i < st->conf->nsw; i++) {
+		state_switch_ctl(st, i, path, sizeof(path));
+		unlink(path);
+		strncat(path, ".mgmt", sizeof(path) - strlen(path) - 1);
+		unlink(path);
+	}
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		bool ours = !strcmp(e->d_name, "pids") || !strcmp(e->d_name, "topology.conf") ||
+			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached");
+
+		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+			ours |= ends_with(e->d_name, suffixes[i]);
+		if (ours) {
+			state_file(st, e->d_name, path, sizeof(path));
+			unlink(path);
+		}
+	}
+	closedir(d);
+	state_file(st, "uml", path, sizeof(path));
+	nftw(path, state_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	rmdir(st->dir);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * state - where a running network lives: one directory per network holding a copy of its
+ * topology (topology.conf), the processes started for it (pids), the switches' sockets, the
+ * guests' umid directories (uml/<guest>/mconsole), the notify socket and every log.
+ *
+ * The directory is --state DIR, else $UMLNET_STATE_DIR/<network>, else
+ * $XDG_RUNTIME_DIR/umlnet/<network>, else /run/umlnet/<network> for root, else
+ * /tmp/umlnet-<uid>/<network> (created 0700 and checked to be ours).
+ *
+ * pids has one line per process: "<kind> <name> <pid> <start time>", kinds switch, slirp,
+ * plug, guest; and "netns <name> 0 0" for a namespace umlnet created.
+ */
+#ifndef UMLNET_STATE_H
+#define UMLNET_STATE_H
+
+#include "conf.h"
+#include "proc.h"
+
+#include <limits.h>
+#include <stdbool.h>
+
+#define STATE_MAX_PROCS (CONF_MAX_SWITCHES * 2 + CONF_MAX_GUESTS * 2)
+
+struct state_proc {
+	char kind[16];
+	char name[CONF_NAME];
+	struct proc_id id;
+};
+
+struct state {
+	char dir[PATH_MAX - 128]; /* room for the file names appended to it */
+	struct conf *conf;        /* owned */
+	struct state_proc procs[STATE_MAX_PROCS];
+	int nprocs;
+};
+
+/* The directory under which networks live when --state is not given. */
+int state_base(char *out, size_t len);
+
+/* Opens the state of a running network: dir (if set) or base/<network>, or the only network
+ * under the base when network is NULL. Loads topology.conf and pids. Errors are reported. */
+int state_open(struct state *st, const char *dir, const char *network);
+
+/* Creates dir (or base/<conf->name>) for a network about to start; takes conf. Fails if a
+ * network with live processes is there already. */
+int state_create(struct state *st, const char *dir, struct conf *conf, const char *text);
+
+void state_close(struct state *st);
+
+/* Appends a process (or a netns with pid 0) to pids. */
+int state_record(struct state *st, const char *kind, const char *name, const struct proc_id *id);
+
+const struct state_proc *state_find(const struct state *st, const char *kind, const char *name);
+
+/* Paths inside the state directory. */
+void state_switch_ctl(const struct state *st, int sw, char *out, size_t len);
+void state_mconsole(const struct state *st, const char *guest, char *out, size_t len);
+void state_file(const struct state *st, const char *name, char *out, size_t len);
+
+/* Removes what umlnet put in the directory, then the directory if it is empty. */
+void state_remove(struct state *st);
+
+#endif

@@ -1,0 +1,84 @@
+#!/bin/sh
+# init of the guests umlnet starts (a UML kernel whose root is the host's / over hostfs, read
+# only). It takes its whole configuration from KEY=VALUE words of the kernel command line, which
+# reach init as environment variables:
+#   UMLNET_NAME=a                  host name
+#   UMLNET_ETH0=10.0.0.1/24        an IPv4 address for eth0 (UMLNET_ETH1 ... UMLNET_ETH15 likewise)
+#   UMLNET_ROUTE0=default,10.0.0.254   a route: destination,gateway (UMLNET_ROUTE1 ... 15)
+#   UMLNET_FORWARD=1               route between the interfaces (the guest's own sysctl)
+#   UMLNET_RUN=/abs/path/script    a shell script to run once the network is up
+# It reports to umlnet through /proc/mconsole (the kernel was given mconsole=notify:<socket>):
+#   "up <name>" when configured and listening for commands;
+#   "o <id> <line>" for each line of a command's output, then "x <id> <exit status>".
+# Commands arrive as kernel log lines "umlnet-exec <id> <base64 script>" (umlnet exec sends them
+# with the mconsole "log" command); whoever can reach the mconsole is root in the guest anyway.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/run/home TMPDIR=/run/tmp
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs -o size=16m run /run
+mkdir -p /run/tmp /run/home /run/umlnet
+[ -n "$UMLNET_NAME" ] && hostname "$UMLNET_NAME"
+ip link set lo up
+
+notify() {
+	[ -w /proc/mconsole ] && printf '%s' "$*" > /proc/mconsole
+	echo "@@UMLNET $*"
+}
+
+[ "$UMLNET_FORWARD" = 1 ] && echo 1 > /proc/sys/net/ipv4/ip_forward
+i=0
+while [ $i -lt 16 ]; do
+	eval addr=\${UMLNET_ETH$i:-}
+	if [ -n "$addr" ] && [ -e /sys/class/net/eth$i ]; then
+		ip addr add "$addr" dev eth$i
+		ip link set eth$i up
+	elif [ -n "$addr" ]; then
+		echo "umlnet-init: eth$i: no such device (its transport failed; see above)"
+	fi
+	i=$((i + 1))
+done
+i=0
+while [ $i -lt 16 ]; do
+	eval route=\${UMLNET_ROUTE$i:-}
+	[ -n "$route" ] && ip route add "${route%%,*}" via "${route#*,}"
+	i=$((i + 1))
+done
+
+# Runs script file $2 as command $1; streams its output and its exit status to umlnet.
+run_cmd() {
+	sh "$2" > /run/umlnet/out.$1 2>&1 < /dev/null
+	rc=$?
+	while IFS= read -r l; do notify "o $1 $l"; done < /run/umlnet/out.$1
+	notify "x $1 $rc"
+	rm -f /run/umlnet/out.$1
+}
+
+# Commands arrive as kernel log lines; follow new lines only, so none is run twice. "up" is
+# reported by the follower itself once it sees our marker line, so no command can be sent
+# before it listens.
+follow() {
+	dmesg -W --notime 2>/dev/null | while IFS= read -r line; do
+		case "$line" in
+		*umlnet-init-ready*)
+			[ -e /run/umlnet/ready ] && continue
+			: > /run/umlnet/ready
+			notify "up $UMLNET_NAME"
+			[ -n "$UMLNET_RUN" ] && run_cmd "run-$UMLNET_NAME" "$UMLNET_RUN" &
+			;;
+		*umlnet-exec\ *)
+			set -- ${line#*umlnet-exec }
+			[ $# -ge 2 ] || continue
+			printf '%s' "$2" | base64 -d > /run/umlnet/cmd.$1 2>/dev/null &&
+				run_cmd "$1" /run/umlnet/cmd.$1 &
+			;;
+		esac
+	done
+}
+follow &
+while [ ! -e /run/umlnet/ready ]; do
+	echo "umlnet-init-ready" > /dev/kmsg
+	sleep 0.2
+done
+# Stay alive for halt or SIGTERM: the kernel panics if init exits.
+while :; do sleep 3600; done

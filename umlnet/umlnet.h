@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * umlnet - one command for a whole virtual network of UML guests, switches and gateways.
+ * main.c is only the table of subcommands; each subcommand is its own file (cmd_*.c).
+ */
+#ifndef UMLNET_UMLNET_H
+#define UMLNET_UMLNET_H
+
+#include "notify.h"
+#include "state.h"
+
+#include <stdbool.h>
+
+struct umlnet_opts {
+	const char *state_dir; /* -s DIR */
+	const char *network;   /* -n NAME */
+	bool json;             /* -j */
+	int jobs;              /* guests booting at once */
+	int timeout_s;         /* for a guest to come up */
+	bool quiet;
+};
+
+int cmd_up(struct umlnet_opts *o, int argc, char **argv);
+int cmd_down(struct umlnet_opts *o, int argc, char **argv);
+int cmd_status(struct umlnet_opts *o, int argc, char **argv);
+int cmd_attach(struct umlnet_opts *o, int argc, char **argv);
+int cmd_detach(struct umlnet_opts *o, int argc, char **argv);
+int cmd_exec(struct umlnet_opts *o, int argc, char **argv);
+int cmd_graph(struct umlnet_opts *o, int argc, char **argv);
+int cmd_check(struct umlnet_opts *o, int argc, char **argv);
+int cmd_demo(struct umlnet_opts *o, int argc, char **argv);
+int cmd_host_up(struct umlnet_opts *o, int argc, char **argv);
+int cmd_host_down(struct umlnet_opts *o, int argc, char **argv);
+
+/* Reads and parses a topology file; text gets the file's contents (malloc'd). Reports errors. */
+int umlnet_load(const char *path, struct conf **conf, char **text);
+
+/* Starts everything of st->conf in dependency order, listening on n (opened here); on failure
+ * stops what it started. */
+int net_up(struct umlnet_opts *o, struct state *st, struct notify *n);
+
+/* Stops everything recorded in st and removes the state; returns how many processes are still
+ * running (reported; the state is then kept). */
+int net_down(struct state *st);
+
+/* Prints the status of a running network (text or JSON). */
+int net_status(struct state *st, bool json, FILE *f);
+
+/* Opens the running network the options name (-s, -n, or the only one). */
+int umlnet_open(struct umlnet_opts *o, struct state *st);
+
+#endif
