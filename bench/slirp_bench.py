@@ -10,6 +10,7 @@ For each path one guest boots alone and measures, with the guest's clock (the ho
 Servers listen on 127.0.0.1 only; nothing leaves the machine.
 
 usage: UMLNET_BUILD=build bench/slirp_bench.py [--mib 16] [--runs 1] [--only NAME...]
+       [--switch-arg=OPTION...] [--switch-binary=/usr/bin/uml_switch]
 """
 
 import argparse
@@ -103,7 +104,7 @@ def run_slip(ctx, name, spec, mib):
 
 
 def run_switch(ctx, mib, extra=()):
-    sw = ctx.switch()
+    sw = ctx.switch(binary=SWITCH_BINARY[0])
     gw = ctx.proc("slirp", [h.program("umlnet-slirp"), f"--switch={sw.ctl}", "-v"] + list(extra))
     h.wait_for(lambda: "ready" in gw.output() or not gw.alive(), 10, "umlnet-slirp --switch")
     g = ctx.guest("sw", [f"daemon,,unix,{sw.ctl}"])
@@ -127,6 +128,7 @@ PATHS = {
     "umlnet-slirp --switch": lambda ctx, mib: run_switch(ctx, mib, SWITCH_ARGS),
 }
 SWITCH_ARGS = []
+SWITCH_BINARY = [None]  # None: our uml_switch
 
 
 def table(res):
@@ -151,8 +153,12 @@ def main():
     ap.add_argument("--only", nargs="*", choices=list(PATHS))
     ap.add_argument("--switch-arg", action="append", default=[],
                     help="extra umlnet-slirp option for the --switch path (repeatable)")
+    ap.add_argument("--switch-binary", metavar="PATH",
+                    help="the switch for the --switch path, e.g. /usr/bin/uml_switch (the classic "
+                         "one: a single data socket that queues 10 frames); default ours")
     a = ap.parse_args()
     SWITCH_ARGS.extend(a.switch_arg)
+    SWITCH_BINARY[0] = a.switch_binary
     if a.mib < 8:
         ap.error("--mib must be at least 8 (smaller transfers measure TCP slow start)")
     names = []

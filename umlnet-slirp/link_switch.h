@@ -1,46 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * link_switch - the gateway as a port of a uml_switch (daemon protocol v3, daemon-protocol.md).
+ * link_switch - the gateway as a port of a uml_switch.
  *
- * Set-up: a SOCK_DGRAM data socket bound to a 108-byte abstract name with length 110, a stream
- * connection to the switch's control socket, one 124-byte request, a 110-byte reply naming the
- * switch's data socket. Then each datagram is one Ethernet frame both ways. The control
- * connection is the port's lifetime: when the switch closes it, the program exits.
+ * The port itself is libumlnet's daemon endpoint (ep_daemon.c): the same handshake and batched
+ * frame I/O a UML guest's daemon transport gets, its data socket connected to the switch's. Its
+ * control connection is the port's lifetime: when the switch closes it (the endpoint's liveness
+ * fd turns readable), the program exits. What stays here is what only a gateway needs:
  *
- * Only frames addressed to libslirp reach it: broadcast/multicast, or a destination MAC that
- * libslirp has used as a source (52:55:<IPv4> and 52:56:<IPv6 tail> in 4.7; learned, not
- * assumed). Unicast between other guests that a switch floods must not: libslirp would answer
- * a TCP SYN for another guest's address with a reset.
- * Frames are received with recvmmsg() and libslirp's output is batched into sendmmsg().
+ * - Only frames addressed to libslirp reach it: broadcast/multicast, or a destination MAC that
+ *   libslirp has used as a source (52:55:<IPv4> and 52:56:<IPv6 tail> in 4.7; learned, not
+ *   assumed). Unicast between other guests that a switch floods must not: libslirp would answer
+ *   a TCP SYN for another guest's address with a reset.
+ * - TCP windows both ways are capped (--switch-window, tcp_clamp.h).
+ * - libslirp's output of one loop turn goes out as one batch; when the switch's socket is full
+ *   (the classic uml_switch's single data socket queues 10 datagrams) the rest waits for room,
+ *   at most LINK_SWITCH_SEND_WAIT_MS per turn, and is then dropped (TCP retransmits).
  */
 #ifndef UMLNET_SLIRP_LINK_SWITCH_H
 #define UMLNET_SLIRP_LINK_SWITCH_H
 
-#include <sys/socket.h>
-#include <sys/un.h>
-
+#include "endpoint.h"
 #include "ether.h"
 #include "gateway.h"
 
-#define LINK_SWITCH_BATCH 64
 #define LINK_SWITCH_OWN_MACS 16
 
 struct link_switch_stats {
-	uint64_t rx_frames, tx_frames, rx_not_ours, tx_errors, clamped;
+	uint64_t rx_frames, tx_frames, rx_not_ours, tx_errors, tx_waits, clamped;
 };
 
 struct link_switch {
-	int ctl_fd, data_fd;
+	struct endpoint *ep;            /* the daemon endpoint: the switch port */
+	int live_fd;                    /* its control connection: readable = the switch is gone */
 	struct gateway *gw;
-	struct sockaddr_un peer;        /* the switch's data socket, from its reply */
 	uint8_t own_mac[LINK_SWITCH_OWN_MACS][ETHER_ADDR_LEN]; /* libslirp's source MACs */
 	size_t nown;
 	uint16_t max_window;            /* TCP window cap toward libslirp (tcp_clamp.h), 0 = none */
 	struct link_switch_stats st;
-	size_t nout;
-	uint16_t out_len[LINK_SWITCH_BATCH];
-	uint8_t out[LINK_SWITCH_BATCH][ETHER_FRAME_MAX];
-	uint8_t in[LINK_SWITCH_BATCH][ETHER_FRAME_MAX + 64];
+	unsigned int nout;
+	struct frame out[ENDPOINT_BATCH], in[ENDPOINT_BATCH];
+	uint8_t out_buf[ENDPOINT_BATCH][ETHER_FRAME_MAX];
+	uint8_t in_buf[ENDPOINT_BATCH][ENDPOINT_BUF];
 };
 
 extern const struct gw_link_ops link_switch_ops;
@@ -49,5 +49,8 @@ extern const struct gw_link_ops link_switch_ops;
 int link_switch_init(struct link_switch *l, const char *ctl_path, uint16_t max_window);
 
 void link_switch_start(struct link_switch *l, struct gateway *gw);
+
+/* Leaves the switch (closes the port). */
+void link_switch_close(struct link_switch *l);
 
 #endif

@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 		if (link_switch_init(&sw, opts.switch_ctl, (uint16_t)opts.switch_window) < 0)
 			return 1;
 		rc = slirp_run(&gw, &opts, &link_switch_ops, &sw);
+		link_switch_close(&sw);
 	} else {
 		rc = link_slip_init(&slip, STDIN_FILENO, STDOUT_FILENO);
 		if (rc < 0) {
