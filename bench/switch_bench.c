@@ -360,10 +360,10 @@ static const struct scenario scenarios[] = {
 
 static double median(struct contender *c, size_t off)
 {
-	double v[MAX_RUNS];
+	double v[MAX_RUNS] = { 0 };
 
 	for (int i = 0; i < c->nruns; i++)
-		v[i] = *(const double *)((const char *)&c->runs[i] + off);
+		memcpy(&v[i], (const char *)&c->runs[i] + off, sizeof(v[i]));
 	qsort(v, (size_t)c->nruns, sizeof(double), cmp_double);
 	return c->nruns ? v[c->nruns / 2] : 0;
 }
