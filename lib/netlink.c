@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <arpa/inet.h>
@@ -76,6 +77,13 @@ int nl_mask_prefix(struct in_addr mask)
 	if (prefix < 32 && (m << prefix) != 0)
 		return -EINVAL;
 	return prefix;
+}
+
+bool nl_ipv4_unicast(struct in_addr a)
+{
+	uint32_t first = ntohl(a.s_addr) >> 24;
+
+	return first != 0 && first != 127 && first < 224;
 }
 
 int nl_open(struct nl_ctx *nl)
@@ -206,6 +214,25 @@ int nl_link_set(struct nl_ctx *nl, int ifindex, bool up, unsigned int mtu)
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_proxy_arp(struct nl_ctx *nl, int ifindex, bool on)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nlattr *spec, *inet, *conf;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	inet = mnl_attr_nest_start(nlh, AF_INET);
+	conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
+	mnl_attr_put_u32(nlh, IPV4_DEVCONF_PROXY_ARP, on ? 1 : 0);
+	mnl_attr_nest_end(nlh, conf);
+	mnl_attr_nest_end(nlh, inet);
+	mnl_attr_nest_end(nlh, spec);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 

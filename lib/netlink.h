@@ -40,6 +40,9 @@ bool nl_ifname_ok(const char *s);
 int nl_ipv4_parse(const char *s, struct in_addr *out);
 /* Returns the prefix length (0..32) of a contiguous netmask, or -EINVAL. */
 int nl_mask_prefix(struct in_addr mask);
+/* False for addresses no host or guest may claim as its own: 0.0.0.0/8, loopback 127.0.0.0/8,
+ * multicast 224.0.0.0/4 and the reserved/broadcast 240.0.0.0/4. */
+bool nl_ipv4_unicast(struct in_addr a);
 
 int nl_open(struct nl_ctx *nl);
 void nl_close(struct nl_ctx *nl);
@@ -51,6 +54,9 @@ int nl_addr_owner(struct nl_ctx *nl, struct in_addr addr);
 
 /* Sets the link up (or down) and, when mtu is not 0, its MTU. */
 int nl_link_set(struct nl_ctx *nl, int ifindex, bool up, unsigned int mtu);
+/* Sets net.ipv4.conf.<if>.proxy_arp through rtnetlink (IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF):
+ * by index, so it cannot land on another device that took the name meanwhile. */
+int nl_link_proxy_arp(struct nl_ctx *nl, int ifindex, bool on);
 /* Makes the interface a port of master (a bridge); master 0 releases it. */
 int nl_link_set_master(struct nl_ctx *nl, int ifindex, int master);
 

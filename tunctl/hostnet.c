@@ -36,13 +36,11 @@ static void hostnet_said(void *arg, int ifindex)
 
 static int hostnet_route(struct hostnet *hn, struct in_addr guest)
 {
-	char rel[64];
 	int err = nl_route_host(&hn->nl, true, guest, hn->ifindex);
 
 	if (err < 0)
 		return hostnet_fail("adding the route to", inet_ntoa(guest), err);
-	snprintf(rel, sizeof(rel), "conf/%s/proxy_arp", hn->dev);
-	if ((err = nl_sysctl_ipv4(rel, "1")) < 0)
+	if ((err = nl_link_proxy_arp(&hn->nl, hn->ifindex, true)) < 0)
 		return hostnet_fail("enabling proxy_arp on", hn->dev, err);
 	if (!hn->quiet)
 		printf("%s: route %s/32, proxy ARP on", hn->dev, inet_ntoa(guest));

@@ -134,6 +134,13 @@ int main(int argc, char **argv)
 	struct tunctl_opts o;
 	char err[160];
 
+	/* Made setuid by mistake, tunctl would let anyone create, re-own and route through
+	 * persistent devices, and open any -f path read-write as root. */
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		fprintf(stderr, "tunctl: refusing to run set-user-ID or set-group-ID; run it as root "
+				"(or with CAP_NET_ADMIN)\n");
+		return 1;
+	}
 	if (tunctl_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		tunctl_usage(argv[0], stderr);

@@ -6,7 +6,9 @@
 int addr_change(struct uml_net *un)
 {
 	const struct request *r = &un->req;
-	int err = un_addr_change(un, r->op == REQ_ADD, r->dev, r->addr, r->mask, false);
+	int ifindex = un_dev_index(un, r->dev);
+	int err = ifindex < 0 ? ifindex
+			      : un_addr_change(un, r->op == REQ_ADD, r->dev, ifindex, r->addr, r->mask);
 
 	out_send_record(&un->out, 1);
 	return err < 0 ? 1 : 0;

@@ -8,11 +8,14 @@
  * TAP and the kernel's data socket (each datagram = 2 opaque bytes + the Ethernet frame). The
  * parent keeps its privileges only to serve the 12-byte address-change messages on fd 1 (int32
  * what: 0 add, 1 delete; 4 address bytes; 4 netmask bytes), each checked like `add`/`del` and
- * answered with an output record. EOF on the control socket ends both.
+ * answered with an output record. The parent holds its own TAP fd and acts by ifindex, so the
+ * device lives exactly as long as the session whatever happens to the relay. EOF on the control
+ * socket ends both, after the parent released the guest's remaining address claims.
  */
 #include "uml_net.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -90,9 +93,38 @@ static bool ethertap_read_change(struct ethertap_change *c)
 	return true;
 }
 
-/* Serves address changes until the kernel closes the control socket. */
-static void ethertap_changes(struct uml_net *un, const char *ifname)
+/* The guest addresses this session claimed, released when it ends. */
+struct ethertap_claims {
+	struct in_addr addr[UN_MAX_CLAIMS];
+	struct in_addr mask[UN_MAX_CLAIMS];
+	unsigned int n;
+};
+
+static void ethertap_note(struct ethertap_claims *cl, bool add, struct in_addr a,
+			  struct in_addr m)
 {
+	unsigned int i;
+
+	for (i = 0; i < cl->n && cl->addr[i].s_addr != a.s_addr; i++)
+		;
+	if (add && i == cl->n && cl->n < UN_MAX_CLAIMS) {
+		cl->addr[cl->n] = a;
+		cl->mask[cl->n++] = m;
+	} else if (!add && i < cl->n) {
+		cl->addr[i] = cl->addr[--cl->n];
+		cl->mask[i] = cl->mask[cl->n];
+	}
+}
+
+/*
+ * Serves address changes until the kernel closes the control socket. The device is ifindex,
+ * fixed at creation and kept alive by our own TAP fd: if the relay dies (the caller may kill it,
+ * it runs as the caller), the name cannot pass to another device that a change would then
+ * configure as root.
+ */
+static void ethertap_changes(struct uml_net *un, const char *ifname, int ifindex)
+{
+	struct ethertap_claims cl = { .n = 0 };
 	struct ethertap_change c;
 
 	while (ethertap_read_change(&c)) {
@@ -101,23 +133,31 @@ static void ethertap_changes(struct uml_net *un, const char *ifname)
 		memcpy(&addr, c.addr, 4);
 		memcpy(&mask, c.mask, 4);
 		out_init(&un->out);
-		if (c.what == 0 || c.what == 1)
-			un_addr_change(un, c.what == 0, ifname, addr, mask, true);
-		else
+		if (c.what == 0 || c.what == 1) {
+			if (un_addr_change(un, c.what == 0, ifname, ifindex, addr, mask) == 0)
+				ethertap_note(&cl, c.what == 0, addr, mask);
+		} else {
 			out_line(&un->out, "refused: unknown address change %d", (int)c.what);
+		}
 		if (out_send_record(&un->out, 1) < 0)
-			return;
+			break;
 	}
+	/* The route goes with the device, but proxy-ARP entries on the other interfaces would
+	 * outlive it: release whatever the guest did not. */
+	for (unsigned int i = 0; i < cl.n; i++)
+		un_addr_change(un, false, ifname, ifindex, cl.addr[i], cl.mask[i]);
 }
 
+/* The kernel's data end: an AF_UNIX datagram socket the caller passed (never one of ours). */
 static bool ethertap_data_fd_ok(struct uml_net *un, int fd)
 {
-	int type = 0;
-	socklen_t len = sizeof(type);
+	int type = 0, domain = 0;
+	socklen_t len = sizeof(type), dlen = sizeof(domain);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM)
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM &&
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) == 0 && domain == AF_UNIX)
 		return true;
-	out_line(&un->out, "refused: data fd %d is not a datagram socket", fd);
+	out_line(&un->out, "refused: data fd %d is not a unix datagram socket", fd);
 	return false;
 }
 
@@ -126,10 +166,11 @@ int ethertap_run(struct uml_net *un)
 	const struct request *r = &un->req;
 	char ifname[IFNAMSIZ];
 	pid_t relay;
-	int tap;
+	int tap, ifindex;
 
 	if (!ethertap_data_fd_ok(un, r->data_fd) ||
-	    !un_allowed(un, POLICY_OP_ETHERTAP, &r->gate, r->has_gate ? 1 : 0))
+	    !un_allowed(un, POLICY_OP_ETHERTAP, &r->gate, r->has_gate ? 1 : 0) ||
+	    (r->has_gate && !un_gate_free(un, r->gate)))
 		goto fail;
 	if (if_nametoindex(r->dev) != 0) {
 		out_line(&un->out, "refused: %s already exists on the host", r->dev);
@@ -138,26 +179,32 @@ int ethertap_run(struct uml_net *un)
 	tap = un_tun_create(un, true, r->dev, ifname);
 	if (tap < 0)
 		goto fail;
-	if (r->has_gate && un_gate_up(un, ifname, r->gate, ETHERTAP_MTU) < 0)
+	ifindex = (int)if_nametoindex(ifname); /* ours: we hold its only fd */
+	if (ifindex == 0 || (r->has_gate && un_gate_up(un, ifname, r->gate, ETHERTAP_MTU) < 0)) {
+		close(tap);
 		goto fail;
+	}
 	out_line(&un->out, "ethertap %s: no ethertap on this host, relaying through TAP %s", r->dev,
 		 ifname);
-	if (ethertap_answer(un, 1) < 0)
+	if (ethertap_answer(un, 1) < 0) {
+		close(tap);
 		return 1;
+	}
 	relay = fork();
 	if (relay == 0) {
 		close(1);
+		nl_close(&un->nl);
 		un_drop_privileges(un);
 		ethertap_relay(tap, r->data_fd);
 		_exit(0);
 	}
-	close(tap);
 	close(r->data_fd);
 	if (relay > 0) {
-		ethertap_changes(un, ifname);
-		kill(relay, SIGTERM);
+		ethertap_changes(un, ifname, ifindex);
+		kill(relay, SIGKILL);
 		waitpid(relay, NULL, 0);
 	}
+	close(tap);
 	return 0;
 fail:
 	ethertap_answer(un, 0);

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,14 @@ bool un_allowed(struct uml_net *un, unsigned int op, const struct in_addr *addrs
 	char list[80] = "";
 	size_t len = 0;
 
+	/* Whatever the policy says ("any" included), these are never a guest's or a gate's. */
+	for (unsigned int i = 0; i < n; i++) {
+		if (!nl_ipv4_unicast(addrs[i])) {
+			out_line(&un->out, "refused: %s is not a unicast host address",
+				 inet_ntoa(addrs[i]));
+			return false;
+		}
+	}
 	if (un->pol ? policy_allows(un->pol, &un->who, op, addrs, n) : un->root)
 		return true;
 	for (unsigned int i = 0; i < n && len < sizeof(list) - 20; i++)
@@ -64,15 +73,14 @@ int un_gate_up(struct uml_net *un, const char *ifname, struct in_addr gate, unsi
 	return 0;
 }
 
-/* Reads a small sysfs attribute of a network device as a number; -errno when absent. */
-static long un_sysfs_long(const char *dev, const char *attr)
+/* Reads a small decimal or 0x attribute of the sysfs directory dir; -errno when absent. */
+static long un_sysfs_long(int dir, const char *attr)
 {
-	char path[96], buf[32];
+	char buf[32], *end;
 	ssize_t n;
-	int fd;
+	long v;
+	int fd = openat(dir, attr, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", dev, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -80,44 +88,97 @@ static long un_sysfs_long(const char *dev, const char *attr)
 	if (n <= 0)
 		return -EIO;
 	buf[n] = '\0';
-	return strtol(buf, NULL, 0);
+	errno = 0;
+	v = strtol(buf, &end, 0);
+	if (errno || end == buf || (*end != '\n' && *end != '\0'))
+		return -EIO;
+	return v;
 }
 
-/* A caller other than root may only touch TUN/TAP devices it owns (uml_net sets the owner). */
-static bool un_dev_mine(struct uml_net *un, const char *dev)
+/*
+ * The index of dev for an address change. A caller other than root may only touch TUN/TAP
+ * devices it owns (uml_net sets the owner). Index, TUN flags and owner are all read through one
+ * open /sys/class/net/<dev> directory, which stays bound to one device even if names change
+ * meanwhile, and every later netlink call uses that index: checking the name and then acting on
+ * whatever holds the name a moment later would let a device swap slip in between.
+ */
+int un_dev_index(struct uml_net *un, const char *dev)
 {
-	if (un->root)
-		return true;
-	if (un_sysfs_long(dev, "tun_flags") < 0) {
-		out_line(&un->out, "refused: %s is not a TUN/TAP device", dev);
-		return false;
+	char path[64];
+	long ifindex, flags, owner;
+	int dir;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s", dev);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		out_line(&un->out, "refused: no device %s on the host", dev);
+		return -ENODEV;
 	}
-	if (un_sysfs_long(dev, "owner") != (long)un->who.uid) {
+	ifindex = un_sysfs_long(dir, "ifindex");
+	flags = un->root ? 0 : un_sysfs_long(dir, "tun_flags");
+	owner = un->root ? 0 : un_sysfs_long(dir, "owner");
+	close(dir);
+	if (ifindex <= 0 || ifindex > INT_MAX) {
+		out_line(&un->out, "refused: no device %s on the host", dev);
+		return -ENODEV;
+	}
+	if (flags < 0) {
+		out_line(&un->out, "refused: %s is not a TUN/TAP device", dev);
+		return -EPERM;
+	}
+	if (!un->root && owner != (long)un->who.uid) {
 		out_line(&un->out, "refused: %s does not belong to uid %u", dev,
 			 (unsigned int)un->who.uid);
-		return false;
+		return -EPERM;
 	}
-	return true;
+	return (int)ifindex;
 }
 
 struct un_route_claim {
 	struct in_addr addr;
 	int dev;
-	int other; /* ifindex of a host route to addr through another device */
+	int other;	    /* ifindex of a host route to addr through another device */
+	unsigned int mine; /* host routes through dev: the claims already made there */
 };
 
 static void un_route_claim_cb(void *arg, const struct nl_route *r)
 {
 	struct un_route_claim *c = arg;
 
-	if (r->prefixlen == 32 && r->dst.s_addr == c->addr.s_addr && r->oif != c->dev)
+	if (r->prefixlen != 32)
+		return;
+	if (r->oif == c->dev && r->dst.s_addr != c->addr.s_addr)
+		c->mine++;
+	if (r->dst.s_addr == c->addr.s_addr && r->oif != c->dev)
 		c->other = r->oif ? r->oif : -1;
 }
 
-/* By default an address the host has, or that a host route sends elsewhere, is not claimable. */
-static bool un_addr_free(struct uml_net *un, struct in_addr addr, int ifindex)
+/* A gate another device already routes (another guest's address) is not the host's to take. */
+bool un_gate_free(struct uml_net *un, struct in_addr gate)
 {
-	struct un_route_claim c = { addr, ifindex, 0 };
+	struct un_route_claim c = { gate, 0, 0, 0 };
+	char other[IF_NAMESIZE] = "?";
+
+	if (nl_route_dump(&un->nl, un_route_claim_cb, &c) < 0) {
+		out_line(&un->out, "refused: could not read the host's routes");
+		return false;
+	}
+	if (c.other == 0)
+		return true;
+	if (c.other > 0)
+		if_indextoname((unsigned int)c.other, other);
+	out_line(&un->out, "refused: gate %s is already routed through %s", inet_ntoa(gate), other);
+	return false;
+}
+
+/*
+ * By default an address the host has, or that a host route sends elsewhere, is not claimable;
+ * nor is a new one on a device that already carries UN_MAX_CLAIMS of them (each claim costs a
+ * route and proxy-ARP entries in the host kernel: no unbounded growth for a caller).
+ */
+static bool un_addr_free(struct uml_net *un, const char *dev, struct in_addr addr, int ifindex)
+{
+	struct un_route_claim c = { addr, ifindex, 0, 0 };
 	char other[IF_NAMESIZE] = "?";
 	int owner = nl_addr_owner(&un->nl, addr);
 
@@ -127,16 +188,22 @@ static bool un_addr_free(struct uml_net *un, struct in_addr addr, int ifindex)
 			 other);
 		return false;
 	}
-	if (owner == 0 && nl_route_dump(&un->nl, un_route_claim_cb, &c) == 0 && c.other == 0)
-		return true;
-	if (c.other > 0)
-		if_indextoname((unsigned int)c.other, other);
-	if (owner < 0 || c.other == 0)
+	if (owner < 0 || nl_route_dump(&un->nl, un_route_claim_cb, &c) < 0) {
 		out_line(&un->out, "refused: could not read the host's addresses and routes");
-	else
+		return false;
+	}
+	if (c.other != 0) {
+		if (c.other > 0)
+			if_indextoname((unsigned int)c.other, other);
 		out_line(&un->out, "refused: %s is already routed through %s", inet_ntoa(addr),
 			 other);
-	return false;
+		return false;
+	}
+	if (c.mine >= UN_MAX_CLAIMS) {
+		out_line(&un->out, "refused: %s already routes %u guest addresses", dev, c.mine);
+		return false;
+	}
+	return true;
 }
 
 struct un_report {
@@ -158,30 +225,33 @@ static void un_report_if(void *arg, int ifindex)
 static int un_claim(struct uml_net *un, const char *dev, int ifindex, struct in_addr addr)
 {
 	struct un_report rep = { .len = 0 };
-	char rel[64];
 	int err;
 
-	if (!un_addr_free(un, addr, ifindex))
+	if (!un_addr_free(un, dev, addr, ifindex))
 		return -EADDRINUSE;
 	err = nl_route_host(&un->nl, true, addr, ifindex);
 	if (err < 0) {
 		un_nl_error(un, "adding the host route", dev, err);
 		return err;
 	}
-	snprintf(rel, sizeof(rel), "conf/%s/proxy_arp", dev);
-	err = nl_sysctl_ipv4(rel, "1");
+	err = nl_link_proxy_arp(&un->nl, ifindex, true);
 	if (err < 0) {
 		un_nl_error(un, "enabling proxy_arp", dev, err);
-		return err;
+		goto undo;
 	}
 	err = nl_proxy_subnet(&un->nl, true, addr, ifindex, un_report_if, &rep);
 	if (err < 0) {
 		un_nl_error(un, "adding proxy ARP entries for a guest", dev, err);
-		return err;
+		goto undo;
 	}
 	out_line(&un->out, "%s: route %s/32, proxy ARP on%s", dev, inet_ntoa(addr),
 		 rep.len ? rep.list : " no other interface");
 	return 0;
+undo:
+	/* No half claim: a failed add leaves neither the route nor any proxy entry. */
+	nl_proxy_subnet(&un->nl, false, addr, ifindex, NULL, NULL);
+	nl_route_host(&un->nl, false, addr, ifindex);
+	return err;
 }
 
 static int un_release(struct uml_net *un, const char *dev, int ifindex, struct in_addr addr)
@@ -208,20 +278,14 @@ static int un_release(struct uml_net *un, const char *dev, int ifindex, struct i
 	return 0;
 }
 
-int un_addr_change(struct uml_net *un, bool add, const char *dev, struct in_addr addr,
-		   struct in_addr mask, bool dev_checked)
+int un_addr_change(struct uml_net *un, bool add, const char *dev, int ifindex,
+		   struct in_addr addr, struct in_addr mask)
 {
-	int ifindex = (int)if_nametoindex(dev);
-
 	if (nl_mask_prefix(mask) < 0) {
 		out_line(&un->out, "refused: bad netmask %s", inet_ntoa(mask));
 		return -EINVAL;
 	}
-	if (ifindex == 0) {
-		out_line(&un->out, "refused: no device %s on the host", dev);
-		return -ENODEV;
-	}
-	if (!un_allowed(un, POLICY_OP_ADDR, &addr, 1) || (!dev_checked && !un_dev_mine(un, dev)))
+	if (!un_allowed(un, POLICY_OP_ADDR, &addr, 1))
 		return -EPERM;
 	return add ? un_claim(un, dev, ifindex, addr) : un_release(un, dev, ifindex, addr);
 }

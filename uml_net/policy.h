@@ -13,7 +13,9 @@
  * `any`: every address the request claims (the gate, and each guest address of add/del) must
  * lie in one of them. A request is allowed when one rule names the caller (its real uid, real
  * gid or a supplementary group) and covers the operation and all its addresses. Blank lines and
- * text after '#' are ignored; anything else is an error naming the line.
+ * text after '#' are ignored; anything else is an error naming the line. Whatever the policy
+ * says, uml_net never hands out 0/8, 127/8, 224/4 or 240/4 addresses, a gate that the host
+ * routes through another device, or more than 32 guest addresses per device (uml_net.h).
  */
 #ifndef UML_NET_POLICY_H
 #define UML_NET_POLICY_H

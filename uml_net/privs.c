@@ -10,28 +10,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void un_drop_privileges(struct uml_net *un)
 {
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
 	/* Order matters: groups and gid while we still may, uid last. Any failure is fatal: a
-	 * relay must never keep running as root by accident. */
+	 * relay must never keep running as root by accident. Then prove it: all three ids of
+	 * each kind are the caller's and neither root's uid nor gid can be taken back. */
 	if ((geteuid() == 0 && setgroups(un->who.ngroups, un->who.groups) < 0) ||
 	    setresgid(un->who.gid, un->who.gid, un->who.gid) < 0 ||
 	    setresuid(un->who.uid, un->who.uid, un->who.uid) < 0 ||
-	    (un->who.uid != 0 && (setuid(0) == 0 || geteuid() == 0))) {
+	    getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
+	    ru != un->who.uid || eu != un->who.uid || su != un->who.uid ||
+	    rg != un->who.gid || eg != un->who.gid || sg != un->who.gid ||
+	    (un->who.uid != 0 && (setuid(0) == 0 || geteuid() == 0)) ||
+	    (un->who.uid != 0 && un->who.gid != 0 && setgid(0) == 0)) {
 		fprintf(stderr, "uml_net: dropping privileges failed\n");
 		_exit(1);
 	}
+	/* The id change re-derives dumpability from fs.suid_dumpable: keep the relay, which still
+	 * holds memory from its root days, out of core files and the caller's ptrace. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
 /* Records who ran us: the real ids, which setuid leaves as the caller's. */
 void un_caller(struct uml_net *un)
 {
-	gid_t groups[NGROUPS_MAX];
+	static gid_t groups[NGROUPS_MAX]; /* 256 KiB: not on a stack the caller sized */
 	int n = getgroups(NGROUPS_MAX, groups);
 
 	un->who.uid = getuid();
@@ -42,9 +55,26 @@ void un_caller(struct uml_net *un)
 		un->who.groups[un->who.ngroups++] = groups[i];
 }
 
-/* A setuid program trusts nothing it inherits: no environment, a sane umask, 0-2 open. */
+/*
+ * A setuid program trusts nothing it inherits: no core dumps or ptrace while privileged, signal
+ * dispositions and mask back to defaults (an inherited blocked SIGTERM or ignored SIGCHLD would
+ * otherwise pass to the relay and the wait for it), SIGPIPE ignored (a peer that closes fd 1
+ * must not kill us half way through), no environment, a sane umask, 0-2 open.
+ */
 void un_sanitize(void)
 {
+	const struct rlimit no_core = { 0, 0 };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setrlimit(RLIMIT_CORE, &no_core);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL); /* EINVAL for libc's reserved ones: fine */
+	signal(SIGPIPE, SIG_IGN);
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			_exit(1);
@@ -104,6 +134,7 @@ int un_load_policy(struct uml_net *un, const char *path, struct policy *pol)
 		goto fail;
 	}
 	close(fd);
+	explicit_bzero(text, sizeof(text)); /* a 0600 policy stays private to the relays too */
 	un->pol = pol;
 	return 0;
 fail:

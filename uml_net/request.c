@@ -48,8 +48,20 @@ static int parse_dev(struct parse *p, const char *s)
 {
 	if (!nl_ifname_ok(s))
 		return bad(p, "device name", s);
-	strcpy(p->r->dev, s);
+	memcpy(p->r->dev, s, strlen(s) + 1); /* nl_ifname_ok: under IFNAMSIZ */
 	return 0;
+}
+
+/* An ethertap <dev> names the TAP uml_net creates: only tap<N>, as the classic helper required,
+ * so that a caller cannot squat names other host software expects (br0, wg0, eth1...). */
+static int parse_ethertap_dev(struct parse *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 4 || n >= IFNAMSIZ || strncmp(s, "tap", 3) != 0 ||
+	    strspn(s + 3, "0123456789") != n - 3)
+		return bad(p, "ethertap device (tap<N>)", s);
+	return parse_dev(p, s);
 }
 
 static int parse_gate(struct parse *p, const char *s, size_t max)
@@ -110,7 +122,7 @@ static int parse_op(struct parse *p, int argc, char *const argv[])
 		if (argc_is(p, argc, 3, 4, "ethertap <dev> <data-fd> [<gate>]") < 0)
 			return -EINVAL;
 		r->op = REQ_ETHERTAP;
-		if (parse_dev(p, argv[1]) < 0 || parse_fd(p, argv[2]) < 0)
+		if (parse_ethertap_dev(p, argv[1]) < 0 || parse_fd(p, argv[2]) < 0)
 			return -EINVAL;
 		return argc == 4 ? parse_gate(p, argv[3], ETHERTAP_GATE_MAX) : 0;
 	}

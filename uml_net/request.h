@@ -10,7 +10,7 @@
  *   uml_net 4 slip up <gate>
  *   uml_net 4 slip down [<slname>]
  *
- * Interface names: 1..15 characters of [A-Za-z0-9_-]. Addresses: strict dotted quads (four
+ * Interface names: 1..15 characters of [A-Za-z0-9_-]; the ethertap <dev> must be tap<N>. Addresses: strict dotted quads (four
  * decimal fields 0..255, no leading zeros, no signs, spaces or trailing text). Netmasks must be
  * contiguous. The ethertap gate is cut to 15 characters first: the 6.1 kernel copies it with
  * strncpy(15) into an uninitialised buffer, so a 15-character address arrives with garbage.

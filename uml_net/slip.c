@@ -22,9 +22,14 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define SLIP_MTU_HOST 1500
+/* UNIX98 pty slaves (/dev/pts/N): majors 136..143 */
+#define SLIP_PTS_MAJOR_FIRST 136
+#define SLIP_PTS_MAJOR_LAST 143
 
 /* Writes all of buf to fd (the pty slave is blocking). */
 static int slip_write_all(int fd, const uint8_t *buf, size_t len)
@@ -114,6 +119,7 @@ static int slip_emulated(struct uml_net *un)
 	if (relay == 0) {
 		setsid();
 		close(1);
+		nl_close(&un->nl);
 		un_drop_privileges(un);
 		slip_relay(0, tun);
 		_exit(0);
@@ -128,14 +134,40 @@ static int slip_emulated(struct uml_net *un)
 	return 0;
 }
 
+/*
+ * The line on fd 0 must be a pty slave of the caller's, as the one a UML opens on /dev/ptmx
+ * is: the ioctls below run as root, and any other tty the caller can open (a serial port of
+ * group dialout, a line root already runs SLIP on) is not the caller's to turn into, or take
+ * down as, a host network interface.
+ */
+static bool slip_line_mine(struct uml_net *un)
+{
+	struct stat st;
+
+	if (!isatty(0) || fstat(0, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		out_line(&un->out, "refused: stdin is not the SLIP pty");
+		return false;
+	}
+	if (un->root)
+		return true;
+	if (major(st.st_rdev) < SLIP_PTS_MAJOR_FIRST || major(st.st_rdev) > SLIP_PTS_MAJOR_LAST ||
+	    st.st_uid != un->who.uid) {
+		out_line(&un->out, "refused: stdin is not a pty slave of uid %u",
+			 (unsigned int)un->who.uid);
+		return false;
+	}
+	return true;
+}
+
 int slip_up(struct uml_net *un)
 {
-	int disc = N_SLIP, rc;
+	int disc = N_SLIP, cur = -1, rc;
 
-	if (!un_allowed(un, POLICY_OP_SLIP, &un->req.gate, 1)) {
+	if (!un_allowed(un, POLICY_OP_SLIP, &un->req.gate, 1) || !slip_line_mine(un) ||
+	    !un_gate_free(un, un->req.gate)) {
 		rc = 1;
-	} else if (!isatty(0)) {
-		out_line(&un->out, "refused: stdin is not the SLIP pty");
+	} else if (ioctl(0, TIOCGETD, &cur) == 0 && cur == N_SLIP) {
+		out_line(&un->out, "refused: the line already runs SLIP");
 		rc = 1;
 	} else if (ioctl(0, TIOCSETD, &disc) == 0) {
 		rc = slip_native(un);
@@ -154,7 +186,7 @@ int slip_down(struct uml_net *un)
 	char name[IFNAMSIZ] = "";
 	int ifindex;
 
-	if (!un_allowed(un, POLICY_OP_SLIP, NULL, 0)) {
+	if (!un_allowed(un, POLICY_OP_SLIP, NULL, 0) || !slip_line_mine(un)) {
 		out_send_record(&un->out, 1);
 		return 1;
 	}

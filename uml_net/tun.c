@@ -27,24 +27,36 @@ int un_tun_create(struct uml_net *un, bool tap, const char *pattern, char ifname
 			out_line(&un->out, "opening %s failed: %s", UML_NET_TUN_PATH, strerror(-err));
 		return err;
 	}
+	/* IFF_TUN_EXCL: never attach to an existing device of that name (TUNSETIFF would, and the
+	 * caller's name pre-check can race with its creation); the host picks a free one for a
+	 * "%d" pattern. The persistence check after it is a second guard, and comes before
+	 * TUNSETOWNER so that no other device ever has its owner changed. */
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
+	ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", pattern);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
-	    ioctl(fd, TUNSETOWNER, (unsigned long)un->who.uid) < 0) {
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int err = -errno;
 
-		out_line(&un->out, "creating %s device %s failed: %s", tap ? "TAP" : "TUN", pattern,
-			 strerror(-err));
+		if (err == -EBUSY)
+			out_line(&un->out, "refused: %s already exists on the host", pattern);
+		else
+			out_line(&un->out, "creating %s device %s failed: %s", tap ? "TAP" : "TUN",
+				 pattern, strerror(-err));
 		close(fd);
 		return err;
 	}
-	/* TUNSETIFF attaches to an existing persistent device of that name: never hand out
-	 * someone else's (the caller's pre-check can race with its creation). */
 	if (ioctl(fd, TUNGETIFF, &ifr) < 0 || (ifr.ifr_flags & IFF_PERSIST)) {
 		out_line(&un->out, "refused: %s already exists on the host", ifr.ifr_name);
 		close(fd);
 		return -EEXIST;
+	}
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)un->who.uid) < 0) {
+		int err = -errno;
+
+		out_line(&un->out, "setting the owner of %s failed: %s", ifr.ifr_name,
+			 strerror(-err));
+		close(fd);
+		return err;
 	}
 	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
 	ifname[IFNAMSIZ - 1] = '\0';

@@ -49,7 +49,7 @@ int tuntap_up(struct uml_net *un)
 	char ifname[IFNAMSIZ];
 	int fd, err;
 
-	if (!un_allowed(un, POLICY_OP_TUNTAP, &un->req.gate, 1))
+	if (!un_allowed(un, POLICY_OP_TUNTAP, &un->req.gate, 1) || !un_gate_free(un, un->req.gate))
 		goto fail;
 	fd = un_tun_create(un, true, "tap%d", ifname);
 	if (fd < 0)
@@ -58,6 +58,7 @@ int tuntap_up(struct uml_net *un)
 		close(fd); /* not persistent: the device goes with its last fd */
 		goto fail;
 	}
+	nl_close(&un->nl);
 	un_drop_privileges(un);
 	err = tuntap_send_fd(un, ifname, fd);
 	close(fd);

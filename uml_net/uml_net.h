@@ -23,6 +23,8 @@
 
 #define UML_NET_POLICY_PATH "/etc/umlnet/uml_net.conf"
 #define UML_NET_TUN_PATH "/dev/net/tun"
+/* Guest addresses (host routes) one device may carry; a guest has one or two. */
+#define UN_MAX_CLAIMS 32
 
 struct uml_net {
 	struct policy_caller who;
@@ -36,8 +38,12 @@ struct uml_net {
 /* host.c: checks and host configuration */
 bool un_allowed(struct uml_net *un, unsigned int op, const struct in_addr *addrs, unsigned int n);
 int un_gate_up(struct uml_net *un, const char *ifname, struct in_addr gate, unsigned int mtu);
-int un_addr_change(struct uml_net *un, bool add, const char *dev, struct in_addr addr,
-		   struct in_addr mask, bool dev_checked);
+bool un_gate_free(struct uml_net *un, struct in_addr gate);
+/* The index of dev, which a caller other than root must own; -errno with the reason output. */
+int un_dev_index(struct uml_net *un, const char *dev);
+/* Claims (add) or releases a guest address on the device ifindex (named dev in messages). */
+int un_addr_change(struct uml_net *un, bool add, const char *dev, int ifindex,
+		   struct in_addr addr, struct in_addr mask);
 
 /* tun.c: a TUN/TAP device of our own; returns the fd, the kernel's name in ifname. */
 int un_tun_create(struct uml_net *un, bool tap, const char *pattern, char ifname[16]);

@@ -2,6 +2,7 @@
 /* uml_net's argv validation: what the 6.1 kernel sends is accepted, anything else is refused
  * with a reason naming the field. */
 #include "check.h"
+#include "netlink.h"
 #include "request.h"
 
 #include <arpa/inet.h>
@@ -56,6 +57,15 @@ static void test_ethertap(void)
 	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap0", "-7")), -EINVAL);
 	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap0", "99999")), -EINVAL);
 	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap0")), -EINVAL);
+	/* Only tap<N>: no squatting on names other host software expects. */
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap12", "7")), 0);
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "br0", "7")), -EINVAL);
+	CHECK_STR(err, "bad ethertap device (tap<N>) 'br0'");
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap", "7")), -EINVAL);
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tapx", "7")), -EINVAL);
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap0x", "7")), -EINVAL);
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap-1", "7")), -EINVAL);
+	CHECK_EQ(parse(&r, ARGS("4", "ethertap", "tap0123456789012", "7")), -EINVAL);
 }
 
 static void test_add_del(void)
@@ -127,7 +137,27 @@ static void test_versions_and_ops(void)
 	CHECK_EQ(parse(&r, ARGS("4")), -EINVAL);
 }
 
+/* Addresses no policy can hand out (uml_net refuses them before it looks at the policy). */
+static void test_unicast_only(void)
+{
+	static const char *const never[] = { "0.0.0.0", "0.1.2.3", "127.0.0.1", "127.255.0.9",
+					     "224.0.0.251", "239.1.1.1", "240.0.0.1",
+					     "255.255.255.255" };
+	static const char *const fine[] = { "1.0.0.0", "10.77.1.50", "126.255.255.255",
+					    "192.168.0.254", "223.255.255.254" };
+	struct in_addr a;
+
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		CHECK_EQ(nl_ipv4_parse(never[i], &a), 0);
+		CHECK(!nl_ipv4_unicast(a));
+	}
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		CHECK_EQ(nl_ipv4_parse(fine[i], &a), 0);
+		CHECK(nl_ipv4_unicast(a));
+	}
+}
+
 #define TESTS(X)                                                                                   \
 	X(test_tuntap_up) X(test_ethertap) X(test_add_del) X(test_slip) X(test_bad_device_names)    \
-	X(test_bad_addresses) X(test_versions_and_ops)
+	X(test_bad_addresses) X(test_versions_and_ops) X(test_unicast_only)
 #include "check.h"
