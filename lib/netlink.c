@@ -157,6 +157,8 @@ int nl_addr_add(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned in
 struct nl_addr_query {
 	struct in_addr addr;
 	int owner;
+	int ifindex; /* nl_addr_has(): the interface asked about */
+	bool has;
 };
 
 static int nl_addr_attr(const struct nlattr *attr, void *data)
@@ -184,21 +186,49 @@ static int nl_addr_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), nl_addr_attr, tb);
 	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-	if (a && memcmp(mnl_attr_get_payload(a), &q->addr, sizeof(q->addr)) == 0)
+	if (a && memcmp(mnl_attr_get_payload(a), &q->addr, sizeof(q->addr)) == 0) {
 		q->owner = (int)ifa->ifa_index;
+		q->has |= q->owner == q->ifindex;
+	}
 	return MNL_CB_OK;
 }
 
-int nl_addr_owner(struct nl_ctx *nl, struct in_addr addr)
+static int nl_addr_query(struct nl_ctx *nl, struct nl_addr_query *q)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	struct nl_addr_query q = { .addr = addr, .owner = 0 };
-	int err;
 
 	ifa->ifa_family = AF_INET;
-	err = nl_talk(nl, nlh, nl_addr_cb, &q);
+	return nl_talk(nl, nlh, nl_addr_cb, q);
+}
+
+int nl_addr_has(struct nl_ctx *nl, int ifindex, struct in_addr addr)
+{
+	struct nl_addr_query q = { .addr = addr, .ifindex = ifindex };
+	int err = nl_addr_query(nl, &q);
+
+	return err < 0 ? err : q.has;
+}
+
+int nl_addr_del(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned int prefixlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_DELADDR, 0);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (uint8_t)prefixlen;
+	ifa->ifa_index = (uint32_t)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(addr), &addr);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_addr_owner(struct nl_ctx *nl, struct in_addr addr)
+{
+	struct nl_addr_query q = { .addr = addr, .owner = 0 };
+	int err = nl_addr_query(nl, &q);
+
 	return err < 0 ? err : q.owner;
 }
 
@@ -248,21 +278,120 @@ int nl_link_set_master(struct nl_ctx *nl, int ifindex, int master)
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
-int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
+/* The request header of an add (create, exclusive or replacing) or a delete. */
+static struct nlmsghdr *nl_msg_op(char *buf, enum nl_op op, uint16_t new_type, uint16_t del_type)
+{
+	switch (op) {
+	case NL_ADD:
+		return nl_msg(buf, new_type, NLM_F_CREATE | NLM_F_EXCL);
+	case NL_REPLACE:
+		return nl_msg(buf, new_type, NLM_F_CREATE | NLM_F_REPLACE);
+	default:
+		return nl_msg(buf, del_type, 0);
+	}
+}
+
+int nl_route(struct nl_ctx *nl, enum nl_op op, struct in_addr dst, unsigned int prefixlen,
+	     struct in_addr gw, int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = add ? nl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE)
-				   : nl_msg(buf, RTM_DELROUTE, 0);
+	struct nlmsghdr *nlh = nl_msg_op(buf, op, RTM_NEWROUTE, RTM_DELROUTE);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
 	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
+	rtm->rtm_dst_len = (uint8_t)prefixlen;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_LINK;
+	/* a route without a gateway is on the link; one through a gateway is global */
+	rtm->rtm_scope = gw.s_addr ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_DST, sizeof(dst), &dst);
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	if (prefixlen)
+		mnl_attr_put(nlh, RTA_DST, sizeof(dst), &dst);
+	if (gw.s_addr)
+		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(gw), &gw);
+	if (ifindex)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
+{
+	struct in_addr none = { 0 };
+
+	return nl_route(nl, add ? NL_REPLACE : NL_DEL, dst, 32, none, ifindex);
+}
+
+struct nl_link_query {
+	int ifindex;
+	struct nl_link *out;
+	bool found;
+};
+
+static int nl_link_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, IFLA_MAX) < 0)
+		return MNL_CB_OK;
+	if (type == IFLA_MASTER && mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int nl_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_link_query *q = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+
+	if (ifi->ifi_index != q->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifi), nl_link_attr, tb);
+	q->out->flags = ifi->ifi_flags;
+	q->out->master = tb[IFLA_MASTER] ? (int)mnl_attr_get_u32(tb[IFLA_MASTER]) : 0;
+	q->found = true;
+	return MNL_CB_OK;
+}
+
+int nl_link_get(struct nl_ctx *nl, int ifindex, struct nl_link *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nl_link_query q = { .ifindex = ifindex, .out = out };
+	int err;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	err = nl_talk(nl, nlh, nl_link_cb, &q);
+	return err < 0 ? err : q.found ? 0 : -ENODEV;
+}
+
+int nl_bridge_add(struct nl_ctx *nl, const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nlattr *info;
+
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_del(struct nl_ctx *nl, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_DELLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
@@ -322,9 +451,13 @@ int nl_route_dump(struct nl_ctx *nl, nl_route_fn fn, void *arg)
 
 int nl_neigh_proxy(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
 {
+	return nl_neigh_proxy_op(nl, add ? NL_REPLACE : NL_DEL, dst, ifindex);
+}
+
+int nl_neigh_proxy_op(struct nl_ctx *nl, enum nl_op op, struct in_addr dst, int ifindex)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = add ? nl_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE)
-				   : nl_msg(buf, RTM_DELNEIGH, 0);
+	struct nlmsghdr *nlh = nl_msg_op(buf, op, RTM_NEWNEIGH, RTM_DELNEIGH);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 
 	nd->ndm_family = AF_INET;
@@ -333,6 +466,44 @@ int nl_neigh_proxy(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
 	nd->ndm_state = NUD_PERMANENT;
 	mnl_attr_put(nlh, NDA_DST, sizeof(dst), &dst);
 	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct nl_neigh_query {
+	struct in_addr dst;
+	int ifindex;
+	bool has;
+};
+
+static int nl_neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_neigh_query *q = data;
+	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	if (nd->ndm_family != AF_INET || nd->ndm_ifindex != q->ifindex ||
+	    !(nd->ndm_flags & NTF_PROXY))
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*nd)) {
+		if (mnl_attr_get_type(attr) == NDA_DST &&
+		    mnl_attr_get_payload_len(attr) == sizeof(q->dst) &&
+		    memcmp(mnl_attr_get_payload(attr), &q->dst, sizeof(q->dst)) == 0)
+			q->has = true;
+	}
+	return MNL_CB_OK;
+}
+
+int nl_neigh_proxy_has(struct nl_ctx *nl, struct in_addr dst, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	struct nl_neigh_query q = { .dst = dst, .ifindex = ifindex };
+	int err;
+
+	nd->ndm_family = AF_INET;
+	nd->ndm_flags = NTF_PROXY; /* the kernel then dumps the proxy table */
+	err = nl_talk(nl, nlh, nl_neigh_cb, &q);
+	return err < 0 ? err : q.has;
 }
 
 #define NL_MAX_IFS 64
@@ -362,39 +533,76 @@ static void nl_subnet_route(void *arg, const struct nl_route *r)
 		w->ifs[w->n++] = r->oif;
 }
 
-int nl_proxy_subnet(struct nl_ctx *nl, bool add, struct in_addr addr, int skip_ifindex,
-		    void (*report)(void *arg, int ifindex), void *arg)
+int nl_subnet_ifs(struct nl_ctx *nl, struct in_addr addr, int skip_ifindex, int *ifs,
+		  unsigned int max)
 {
 	struct nl_subnet_walk w = { .addr = ntohl(addr.s_addr), .skip = skip_ifindex };
 	int err = nl_route_dump(nl, nl_subnet_route, &w);
 
 	if (err < 0)
 		return err;
-	for (unsigned int i = 0; i < w.n; i++) {
-		err = nl_neigh_proxy(nl, add, addr, w.ifs[i]);
-		if (err < 0 && !(err == -ENOENT && !add))
-			return err;
-		if (report)
-			report(arg, w.ifs[i]);
-	}
+	if (w.n > max)
+		w.n = max;
+	memcpy(ifs, w.ifs, w.n * sizeof(ifs[0]));
 	return (int)w.n;
 }
 
-int nl_sysctl_ipv4(const char *rel, const char *value)
+int nl_proxy_subnet(struct nl_ctx *nl, bool add, struct in_addr addr, int skip_ifindex,
+		    void (*report)(void *arg, int ifindex), void *arg)
+{
+	int ifs[NL_MAX_IFS], n = nl_subnet_ifs(nl, addr, skip_ifindex, ifs, NL_MAX_IFS);
+
+	for (int i = 0; i < n; i++) {
+		int err = nl_neigh_proxy(nl, add, addr, ifs[i]);
+
+		if (err < 0 && !(err == -ENOENT && !add))
+			return err;
+		if (report)
+			report(arg, ifs[i]);
+	}
+	return n;
+}
+
+static int nl_sysctl_open(const char *rel, int flags)
 {
 	char path[128];
-	size_t len = strlen(value);
-	ssize_t n;
-	int fd, n_path;
+	int n_path, fd;
 
 	if (strstr(rel, ".."))
 		return -EINVAL;
 	n_path = snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", rel);
 	if (n_path < 0 || (size_t)n_path >= sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+int nl_sysctl_ipv4_get(const char *rel)
+{
+	char text[32];
+	int fd = nl_sysctl_open(rel, O_RDONLY), value = 0;
+	ssize_t n;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	text[n] = '\0';
+	if (sscanf(text, "%d", &value) != 1 || value < 0)
+		return -EIO;
+	return value;
+}
+
+int nl_sysctl_ipv4(const char *rel, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd = nl_sysctl_open(rel, O_WRONLY);
+
+	if (fd < 0)
+		return fd;
 	n = write(fd, value, len);
 	if (n < 0) {
 		int err = -errno;

@@ -60,13 +60,52 @@ int nl_link_proxy_arp(struct nl_ctx *nl, int ifindex, bool on);
 /* Makes the interface a port of master (a bridge); master 0 releases it. */
 int nl_link_set_master(struct nl_ctx *nl, int ifindex, int master);
 
+/* What nl_link_get() reports of one interface. */
+struct nl_link {
+	unsigned int flags; /* IFF_UP, ... */
+	int master;         /* 0: not a port */
+};
+
+int nl_link_get(struct nl_ctx *nl, int ifindex, struct nl_link *out);
+/* Creates the bridge name (`ip link add name type bridge`); -EEXIST if the name is taken. */
+int nl_bridge_add(struct nl_ctx *nl, const char *name);
+/* Deletes the interface (`ip link del`). */
+int nl_link_del(struct nl_ctx *nl, int ifindex);
+/* Deletes addr/prefixlen from the interface. */
+int nl_addr_del(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned int prefixlen);
+/* Returns 1 when the interface holds addr, 0 if not, or -errno. */
+int nl_addr_has(struct nl_ctx *nl, int ifindex, struct in_addr addr);
+
 /* Adds (replacing) or deletes the host route dst/32 through ifindex in the main table. */
 int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex);
+
+/* How nl_route() and nl_neigh_proxy_op() change the table. */
+enum nl_op {
+	NL_ADD,     /* create; -EEXIST when there is one already (it is left as it is) */
+	NL_REPLACE, /* create or replace */
+	NL_DEL,
+};
+
+/* A static route dst/prefixlen of the main table through gateway gw (s_addr 0: none, a route
+ * on the link) and/or ifindex (0: the kernel finds the device from gw). */
+int nl_route(struct nl_ctx *nl, enum nl_op op, struct in_addr dst, unsigned int prefixlen,
+	     struct in_addr gw, int ifindex);
 /* Calls fn for each IPv4 route of the main table. */
 int nl_route_dump(struct nl_ctx *nl, nl_route_fn fn, void *arg);
 
 /* Adds or deletes a proxy-ARP entry (`ip neigh add proxy <dst> dev <if>`). */
 int nl_neigh_proxy(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex);
+int nl_neigh_proxy_op(struct nl_ctx *nl, enum nl_op op, struct in_addr dst, int ifindex);
+/* Returns 1 when the interface has a proxy-ARP entry for dst, 0 if not, or -errno. */
+int nl_neigh_proxy_has(struct nl_ctx *nl, struct in_addr dst, int ifindex);
+
+/*
+ * Fills ifs with the interfaces (at most max, none twice) except skip_ifindex that have a
+ * main-table route to a subnet holding addr (prefix 1..31: not the default route, not host
+ * routes). Returns how many, or -errno.
+ */
+int nl_subnet_ifs(struct nl_ctx *nl, struct in_addr addr, int skip_ifindex, int *ifs,
+		  unsigned int max);
 
 /*
  * Adds or deletes proxy-ARP entries for addr on every interface except skip_ifindex that has a
@@ -83,5 +122,7 @@ int nl_proxy_subnet(struct nl_ctx *nl, bool add, struct in_addr addr, int skip_i
  * and must not contain "..". Returns 0 or -errno.
  */
 int nl_sysctl_ipv4(const char *rel, const char *value);
+/* Reads /proc/sys/net/ipv4/<rel> as a number (same rule for rel). Returns it (>= 0) or -errno. */
+int nl_sysctl_ipv4_get(const char *rel);
 
 #endif

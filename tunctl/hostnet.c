@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hostnet - host set-up for a tunctl device (see hostnet.h). */
+/* hostnet - tunctl's host recipe and its messages; lib/hostsetup does the work (hostnet.h). */
 #include "hostnet.h"
 
-#include "netlink.h"
+#include "hostsetup.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,90 +10,83 @@
 #include <stdio.h>
 #include <string.h>
 
-struct hostnet {
-	struct nl_ctx nl;
-	const char *dev;
-	int ifindex;
-	bool quiet;
-};
+#define HOSTNET_MAX_IFS 16
 
-static int hostnet_fail(const char *step, const char *what, int err)
+static int hostnet_fail(const struct hostsetup *hs, int err)
 {
-	fprintf(stderr, "tunctl: %s %s failed: %s\n", step, what, strerror(-err));
+	fprintf(stderr, "tunctl: %s %s failed: %s\n", hs->step, hs->what, strerror(-err));
 	return err;
 }
 
-static void hostnet_said(void *arg, int ifindex)
+static void hostnet_said_route(const char *dev, struct in_addr guest, const int *ifs, int n)
 {
-	const struct hostnet *hn = arg;
+	char name[IF_NAMESIZE];
 
-	if (!hn->quiet) {
-		char name[IF_NAMESIZE] = "?";
-
-		printf(" %s", if_indextoname((unsigned int)ifindex, name) ? name : "?");
-	}
+	printf("%s: route %s/32, proxy ARP on", dev, inet_ntoa(guest));
+	for (int i = 0; i < n && i < HOSTNET_MAX_IFS; i++)
+		printf(" %s", if_indextoname((unsigned int)ifs[i], name) ? name : "?");
+	printf("%s\n", n == 0 ? " no other interface" : "");
 }
 
-static int hostnet_route(struct hostnet *hn, struct in_addr guest)
+static int hostnet_bridge(struct hostsetup *hs, int ifindex, const char *dev, const char *bridge,
+			  bool quiet)
 {
-	int err = nl_route_host(&hn->nl, true, guest, hn->ifindex);
+	int br = (int)if_nametoindex(bridge), err;
 
-	if (err < 0)
-		return hostnet_fail("adding the route to", inet_ntoa(guest), err);
-	if ((err = nl_link_proxy_arp(&hn->nl, hn->ifindex, true)) < 0)
-		return hostnet_fail("enabling proxy_arp on", hn->dev, err);
-	if (!hn->quiet)
-		printf("%s: route %s/32, proxy ARP on", hn->dev, inet_ntoa(guest));
-	err = nl_proxy_subnet(&hn->nl, true, guest, hn->ifindex, hostnet_said, hn);
-	if (!hn->quiet)
-		printf("%s\n", err == 0 ? " no other interface" : "");
-	if (err < 0)
-		return hostnet_fail("adding proxy ARP entries for", inet_ntoa(guest), err);
+	if (br == 0) {
+		hs->step = "finding bridge";
+		snprintf(hs->what, sizeof(hs->what), "%s", bridge);
+		return hostnet_fail(hs, -ENODEV);
+	}
+	if ((err = hostsetup_master(hs, ifindex, br)) < 0)
+		return hostnet_fail(hs, err);
+	if (!quiet)
+		printf("%s: port of bridge %s\n", dev, bridge);
 	return 0;
 }
 
-static int hostnet_steps(struct hostnet *hn, const struct tunctl_opts *o)
+static int hostnet_steps(struct hostsetup *hs, int ifindex, const struct tunctl_opts *o,
+			 const char *dev, bool quiet)
 {
-	int err;
+	int ifs[HOSTNET_MAX_IFS], err;
 
-	if (o->bridge) {
-		int br = (int)if_nametoindex(o->bridge);
-
-		if (br == 0)
-			return hostnet_fail("finding bridge", o->bridge, -errno);
-		if ((err = nl_link_set_master(&hn->nl, hn->ifindex, br)) < 0)
-			return hostnet_fail("adding the device to bridge", o->bridge, err);
-		if (!hn->quiet)
-			printf("%s: port of bridge %s\n", hn->dev, o->bridge);
-	}
-	if (o->has_addr && (err = nl_addr_add(&hn->nl, hn->ifindex, o->addr, 32)) < 0)
-		return hostnet_fail("adding address", inet_ntoa(o->addr), err);
-	if ((err = nl_link_set(&hn->nl, hn->ifindex, true, 0)) < 0)
-		return hostnet_fail("setting up", hn->dev, err);
-	if (!hn->quiet)
-		printf("%s: %s%s up\n", hn->dev, o->has_addr ? inet_ntoa(o->addr) : "",
+	if (o->bridge && (err = hostnet_bridge(hs, ifindex, dev, o->bridge, quiet)) < 0)
+		return err;
+	if (o->has_addr && (err = hostsetup_addr(hs, ifindex, o->addr, 32)) < 0)
+		return hostnet_fail(hs, err);
+	if ((err = hostsetup_up(hs, ifindex)) < 0)
+		return hostnet_fail(hs, err);
+	if (!quiet)
+		printf("%s: %s%s up\n", dev, o->has_addr ? inet_ntoa(o->addr) : "",
 		       o->has_addr ? "/32" : "");
-	for (unsigned int i = 0; i < o->nroutes; i++)
-		if ((err = hostnet_route(hn, o->routes[i])) < 0)
-			return err;
-	if (o->nroutes && (err = nl_sysctl_ipv4("ip_forward", "1")) < 0)
-		return hostnet_fail("enabling", "net.ipv4.ip_forward", err);
-	if (o->nroutes && !hn->quiet)
+	for (unsigned int i = 0; i < o->nroutes; i++) {
+		err = hostsetup_guest(hs, ifindex, o->routes[i], ifs, HOSTNET_MAX_IFS);
+		if (err < 0)
+			return hostnet_fail(hs, err);
+		if (!quiet)
+			hostnet_said_route(dev, o->routes[i], ifs, err);
+	}
+	if (o->nroutes && (err = hostsetup_forward(hs)) < 0)
+		return hostnet_fail(hs, err);
+	if (o->nroutes && !quiet)
 		printf("net.ipv4.ip_forward = 1\n");
 	return 0;
 }
 
 int hostnet_apply(const struct tunctl_opts *o, const char *dev, bool quiet)
 {
-	struct hostnet hn = { .dev = dev, .quiet = quiet };
-	int err;
+	/* tunctl configures the device it was told to: what is there is replaced */
+	struct hostsetup hs = { .replace = true };
+	int ifindex = (int)if_nametoindex(dev), err;
 
-	hn.ifindex = (int)if_nametoindex(dev);
-	if (hn.ifindex == 0)
-		return hostnet_fail("finding", dev, -errno);
-	if ((err = nl_open(&hn.nl)) < 0)
-		return hostnet_fail("opening", "rtnetlink", err);
-	err = hostnet_steps(&hn, o);
-	nl_close(&hn.nl);
+	if (ifindex == 0) {
+		hs.step = "finding";
+		snprintf(hs.what, sizeof(hs.what), "%s", dev);
+		return hostnet_fail(&hs, -ENODEV);
+	}
+	if ((err = hostsetup_open(&hs)) < 0)
+		return hostnet_fail(&hs, err);
+	err = hostnet_steps(&hs, ifindex, o, dev, quiet);
+	hostsetup_close(&hs);
 	return err;
 }

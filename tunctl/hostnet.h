@@ -2,7 +2,7 @@
 /*
  * hostnet - the UML networking page's host recipe for a preconfigured device (`ifconfig tap0
  * <host-ip> up`, ip_forward, `route add -host <uml-ip> dev tap0`, proxy_arp on tap0, `arp -Ds
- * <uml-ip> eth0 pub`; or a bridge port instead) done through lib/netlink, no programs run.
+ * <uml-ip> eth0 pub`; or a bridge port instead) done by lib/hostsetup, no programs run.
  */
 #ifndef TUNCTL_HOSTNET_H
 #define TUNCTL_HOSTNET_H

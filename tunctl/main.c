@@ -6,20 +6,18 @@
  * naming the step, with a hint for the common causes.
  */
 #include "hostnet.h"
+#include "hostsetup.h"
 #include "options.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 static const char *tunctl_hint(int err, const char *dev)
 {
-	static char hint[80];
+	static char hint[sizeof(((struct hostsetup *)0)->what) + 64];
 
 	switch (err) {
 	case EPERM:
@@ -37,96 +35,76 @@ static const char *tunctl_hint(int err, const char *dev)
 	}
 }
 
-static int tunctl_open(const struct tunctl_opts *o, char name[IFNAMSIZ])
+/* The tap as the options describe it. */
+static struct hostsetup_tap tunctl_tap(const struct tunctl_opts *o)
 {
-	struct ifreq ifr;
-	int fd = open(o->clone, O_RDWR | O_CLOEXEC);
+	struct hostsetup_tap t = { .clone = o->clone, .name = o->dev, .tun = o->tun };
 
-	if (fd < 0) {
-		int err = errno;
+	t.set_owner = o->has_uid || !o->has_gid;
+	t.uid = o->has_uid || o->has_gid ? o->uid : geteuid();
+	t.set_group = o->has_gid;
+	t.gid = o->gid;
+	return t;
+}
 
-		fprintf(stderr, "Failed to open '%s' : %s%s\n", o->clone, strerror(err),
-			err == ENOENT || err == ENODEV ? " (no TUN/TAP: load the tun module)"
-			: err == EACCES ? " (no permission on the clone device)" : "");
-		return -1;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = (short)((o->tun ? IFF_TUN : IFF_TAP) | IFF_NO_PI);
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->dev);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		int err = errno;
+/* One line in the classic tunctl's words for the step that failed. */
+static int tunctl_fail(const struct tunctl_opts *o, const struct hostsetup *hs, int err)
+{
+	int e = -err;
 
-		fprintf(stderr, "TUNSETIFF: %s%s\n", strerror(err), tunctl_hint(err, o->dev));
-		close(fd);
-		return -1;
-	}
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
-	return fd;
+	if (!strcmp(hs->step, "open"))
+		fprintf(stderr, "Failed to open '%s' : %s%s\n", hs->what, strerror(e),
+			e == ENOENT || e == ENODEV ? " (no TUN/TAP: load the tun module)"
+			: e == EACCES ? " (no permission on the clone device)" : "");
+	else if (!strcmp(hs->step, "TUNSETIFF") || strstr(hs->step, "TUNSETPERSIST"))
+		fprintf(stderr, "%s: %s%s\n", hs->step, strerror(e),
+			tunctl_hint(e, !strcmp(hs->step, "TUNSETIFF") ? o->dev : hs->what));
+	else
+		fprintf(stderr, "%s: %s\n", hs->step, strerror(e));
+	return 1;
 }
 
 static int tunctl_delete(const struct tunctl_opts *o)
 {
+	struct hostsetup_tap t = tunctl_tap(o);
+	struct hostsetup hs = { .replace = true };
 	char name[IFNAMSIZ];
-	int fd;
+	int err;
 
 	if (if_nametoindex(o->dev) == 0) {
 		fprintf(stderr, "tunctl: no device '%s'\n", o->dev);
 		return 1;
 	}
-	fd = tunctl_open(o, name);
-	if (fd < 0)
-		return 1;
-	if (ioctl(fd, TUNSETPERSIST, 0) < 0) {
-		fprintf(stderr, "disabling TUNSETPERSIST: %s\n", strerror(errno));
-		close(fd);
-		return 1;
-	}
+	err = hostsetup_tap_release(&hs, &t, name);
+	if (err < 0)
+		return tunctl_fail(o, &hs, err);
 	printf("Set '%s' nonpersistent\n", name);
-	close(fd);
 	return 0;
 }
 
 static int tunctl_create(const struct tunctl_opts *o)
 {
+	struct hostsetup_tap t = tunctl_tap(o);
+	struct hostsetup hs = { .replace = true };
 	char name[IFNAMSIZ];
-	uid_t owner = o->has_uid || o->has_gid ? o->uid : geteuid();
-	bool set_owner = o->has_uid || !o->has_gid;
-	int fd = tunctl_open(o, name);
+	int err = hostsetup_tap_create(&hs, &t, name);
 
-	if (fd < 0)
-		return 1;
-	if (set_owner && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0) {
-		fprintf(stderr, "TUNSETOWNER: %s\n", strerror(errno));
-		goto fail;
-	}
-	if (o->has_gid && ioctl(fd, TUNSETGROUP, (unsigned long)o->gid) < 0) {
-		fprintf(stderr, "TUNSETGROUP: %s\n", strerror(errno));
-		goto fail;
-	}
-	if (ioctl(fd, TUNSETPERSIST, 1) < 0) {
-		fprintf(stderr, "enabling TUNSETPERSIST: %s%s\n", strerror(errno),
-			tunctl_hint(errno, name));
-		goto fail;
-	}
+	if (err < 0)
+		return tunctl_fail(o, &hs, err);
 	if (o->brief) {
 		printf("%s\n", name);
 	} else {
 		printf("Set '%s' persistent and owned by", name);
-		if (set_owner)
-			printf(" uid %u", (unsigned int)owner);
-		if (o->has_gid)
-			printf(" gid %u", (unsigned int)o->gid);
+		if (t.set_owner)
+			printf(" uid %u", (unsigned int)t.uid);
+		if (t.set_group)
+			printf(" gid %u", (unsigned int)t.gid);
 		printf("\n");
 	}
-	close(fd);
 	fflush(stdout);
 	if ((o->has_addr || o->nroutes || o->bridge) && hostnet_apply(o, name, o->brief) < 0)
 		return 1;
 	return 0;
-fail:
-	close(fd);
-	return 1;
 }
 
 int main(int argc, char **argv)

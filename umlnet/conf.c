@@ -379,6 +379,23 @@ static int conf_route_line(struct conf_parser *p, struct conf_word *w, int n,
 	return 0;
 }
 
+/* guest=a.b.c.d on a tap line (repeatable) */
+static int conf_hostguest(struct conf_parser *p, const struct conf_word *w,
+			  struct conf_hostdev *d)
+{
+	int err;
+
+	if (d->nguest == CONF_MAX_HOSTGUESTS)
+		return conf_fail(p, "guest: more than %d per tap", CONF_MAX_HOSTGUESTS);
+	err = conf_copy(p, w, d->guest[d->nguest], sizeof(d->guest[0]));
+	if (!err && !conf_ipv4_ok(d->guest[d->nguest], false))
+		return conf_fail(p, "guest '%s': expected an IPv4 address such as 10.0.0.2",
+				 w->value);
+	if (!err)
+		d->nguest++;
+	return err;
+}
+
 static int conf_hostdev_line(struct conf_parser *p, struct conf_word *w, int n, bool bridge)
 {
 	struct conf *c = p->c;
@@ -403,9 +420,11 @@ static int conf_hostdev_line(struct conf_parser *p, struct conf_word *w, int n, 
 			err = conf_copy(p, &w[i], d->user, sizeof(d->user));
 		else if (!bridge && !strcmp(w[i].key, "bridge"))
 			err = conf_copy(p, &w[i], d->master, sizeof(d->master));
+		else if (!bridge && !strcmp(w[i].key, "guest"))
+			err = conf_hostguest(p, &w[i], d);
 		else
 			err = conf_unknown(p, w[0].key, &w[i], bridge ? "ip=, proxyarp" :
-					   "ip=, user=, bridge=, proxyarp");
+					   "ip=, user=, bridge=, guest=, proxyarp");
 	}
 	if (err)
 		return err;
@@ -688,6 +707,8 @@ void conf_print(const struct conf *c, FILE *f)
 		conf_print_opt(f, "ip", d->ip);
 		conf_print_opt(f, "user", d->user);
 		conf_print_opt(f, "bridge", d->master);
+		for (int k = 0; k < d->nguest; k++)
+			conf_print_opt(f, "guest", d->guest[k]);
 		fputs(d->proxy_arp ? " proxyarp\n" : "\n", f);
 	}
 	conf_print_routes(f, "", c->route, c->nroute);

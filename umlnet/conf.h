@@ -25,6 +25,7 @@
 #define CONF_MAX_SWITCHES 32
 #define CONF_MAX_GUESTS 64
 #define CONF_MAX_HOSTDEVS 32
+#define CONF_MAX_HOSTGUESTS 8 /* guest= addresses per tap */
 #define CONF_PATH 256
 #define CONF_ADDR 48
 
@@ -79,6 +80,9 @@ struct conf_hostdev {
 	char user[CONF_NAME];   /* taps: owner */
 	char master[CONF_NAME]; /* taps: the bridge to join */
 	bool proxy_arp;
+	/* taps: guests reached through the tap (host route, proxy ARP, ip_forward) */
+	char guest[CONF_MAX_HOSTGUESTS][16];
+	int nguest;
 	int line;
 };
 
