@@ -47,6 +47,13 @@ struct endpoint_ops {
 	/* The frames it delivers were observed elsewhere (a capture), not sent by hosts behind it:
 	 * a switch learns no addresses from them and floods them. */
 	bool monitor;
+	/* Appended with the address hooks (issue 4; transports.md §1.8). Optional (NULL: the
+	 * transport does not care): the guest behind the endpoint gained (add) or lost an IPv4
+	 * address; addr_be and mask_be are in network byte order. Runs the transport's host helper
+	 * synchronously, as the kernel's notifier does; msg gets the helper's answer as one line
+	 * (may be empty). Returns 0 or -errno. */
+	int (*addr_change)(struct endpoint *ep, bool add, uint32_t addr_be, uint32_t mask_be,
+			   char *msg, size_t msglen);
 };
 
 struct endpoint {

@@ -5,7 +5,8 @@
  * end by number (each datagram: 2 opaque bytes + one Ethernet frame) and a stream socketpair end
  * as fd 1 (control: a status byte 1, an output record, then address-change replies). The helper
  * runs as long as the endpoint; closing our ends makes it exit. The control stream doubles as
- * liveness: readable means the helper is gone.
+ * liveness: readable means the helper is gone (address changes read their answers synchronously,
+ * so nothing else is left waiting there).
  */
 #include "ep_dgram.h"
 #include "ep_helper.h"
@@ -66,12 +67,42 @@ static void ep_ethertap_destroy(struct endpoint *ep)
 	free(e);
 }
 
+/* The kernel's change message (helper-protocol.md §2): what is a native int, the address and the
+ * netmask are 4 bytes each in network order. */
+struct ethertap_change {
+	int32_t what; /* 0 = add, 1 = delete */
+	uint32_t addr_be;
+	uint32_t mask_be;
+};
+_Static_assert(sizeof(struct ethertap_change) == 12, "the kernel's change message is 12 bytes");
+
+/* Sends one change on the control stream and reads the helper's output record for it. */
+static int ep_ethertap_addr_change(struct endpoint *ep, bool add, uint32_t addr_be, uint32_t mask_be,
+				   char *msg, size_t msglen)
+{
+	struct ep_ethertap *e = to_etap(ep);
+	struct ethertap_change c = { .what = add ? 0 : 1, .addr_be = addr_be, .mask_be = mask_be };
+	ssize_t n;
+	int r;
+
+	msg[0] = 0;
+	n = send(e->ctl_fd, &c, sizeof(c), MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(c))
+		return -EIO;
+	r = ep_helper_read_output(e->ctl_fd, msg, msglen, ETHERTAP_TIMEOUT_MS);
+	ep_helper_one_line(msg);
+	return r;
+}
+
 static const struct endpoint_ops ep_ethertap_ops = {
 	.kind = "ethertap",
 	.recv = ep_ethertap_recv,
 	.send = ep_ethertap_send,
 	.describe = ep_ethertap_describe,
 	.destroy = ep_ethertap_destroy,
+	.addr_change = ep_ethertap_addr_change,
 };
 
 int ep_ethertap_liveness_fd(const struct endpoint *ep)

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ep_helper.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The kernel waits for `add`/`del` without a limit; we bound it like the other helper steps. */
+#define EP_HELPER_ADDR_TIMEOUT_MS 10000
 
 /* In the child: put the fds in place and exec; reports the exec errno through err_fd. */
 static void helper_child(const char *const *argv, int in_fd, int out_fd, int keep_fd, int err_fd)
@@ -140,4 +145,37 @@ void ep_helper_one_line(char *text)
 	for (char *p = text; *p; p++)
 		if (*p == '\n')
 			*p = ';';
+}
+
+int ep_helper_run(const char *const *argv, int in_fd, char *text, size_t len, int timeout_ms)
+{
+	int sv[2], r;
+	pid_t pid;
+
+	text[0] = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid = ep_helper_spawn(argv, in_fd, sv[1], -1);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return (int)pid;
+	}
+	r = ep_helper_read_output(sv[0], text, len, timeout_ms);
+	close(sv[0]);
+	r = ep_helper_wait(pid, timeout_ms) ? -ECHILD : r;
+	ep_helper_one_line(text);
+	return r;
+}
+
+int ep_helper_addr(const char *dev, bool add, uint32_t addr_be, uint32_t mask_be, char *text,
+		   size_t len)
+{
+	char addr[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+	const char *argv[] = { "uml_net", "4", add ? "add" : "del", dev, addr, mask, NULL };
+	struct in_addr a = { .s_addr = addr_be }, m = { .s_addr = mask_be };
+
+	inet_ntop(AF_INET, &a, addr, sizeof(addr));
+	inet_ntop(AF_INET, &m, mask, sizeof(mask));
+	return ep_helper_run(argv, -1, text, len, EP_HELPER_ADDR_TIMEOUT_MS);
 }

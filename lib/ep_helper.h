@@ -8,7 +8,9 @@
 #ifndef UMLNET_EP_HELPER_H
 #define UMLNET_EP_HELPER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Starts argv[0] (PATH search) with stdin = in_fd (-1: inherited), stdout = out_fd, and keep_fd
@@ -24,6 +26,17 @@ int ep_helper_read_output(int fd, char *text, size_t len, int timeout_ms);
 
 /* Reads exactly len bytes from fd within timeout_ms (per chunk). Returns 0 or -errno. */
 int ep_helper_read_full(int fd, void *buf, size_t len, int timeout_ms);
+
+/* Runs argv with stdin = in_fd (-1: inherited) and stdout = a stream socketpair, reads one output
+ * record into text (one line, see ep_helper_one_line) and waits for the helper, as the kernel's
+ * run_helper() users do. Returns 0, or -errno (-ECHILD: the helper failed). */
+int ep_helper_run(const char *const *argv, int in_fd, char *text, size_t len, int timeout_ms);
+
+/* `uml_net 4 add|del <dev> <addr> <mask>` (helper-protocol.md §4): the host route and proxy ARP
+ * follow a guest address. addr_be and mask_be are in network byte order. Returns as
+ * ep_helper_run(); text gets the helper's answer. */
+int ep_helper_addr(const char *dev, bool add, uint32_t addr_be, uint32_t mask_be, char *text,
+		   size_t len);
 
 /* Drops trailing newlines and turns inner ones into ';' so helper text fits one log line. */
 void ep_helper_one_line(char *text);

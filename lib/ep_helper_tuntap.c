@@ -4,6 +4,9 @@
  * `uml_net 4 tuntap up <gate>` with fd 1 = our datagram socketpair end, receive one datagram
  * (interface name in bytes 0..15, helper text from 16, the tap fd by SCM_RIGHTS), wait for the
  * helper. The tap is not persistent: it vanishes when the endpoint closes the fd.
+ *
+ * The endpoint is the tap fd's (ep_fd.h) wrapped with the interface name, for the address hook:
+ * `uml_net 4 add|del <tapN> <addr> <mask>` (helper-protocol.md §4) as the kernel's notifier runs.
  */
 #include "ep_fd.h"
 #include "ep_helper.h"
@@ -13,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,6 +29,80 @@ static void copy_text(char *dst, size_t len, const char *src)
 
 	memcpy(dst, src, n);
 	dst[n] = 0;
+}
+
+struct helper_tuntap {
+	struct endpoint ep;
+	struct endpoint *tap; /* the tap fd's endpoint: frames go through it */
+	char name[TRANSPORT_IFNAMSIZ];
+};
+
+static struct helper_tuntap *to_ht(const struct endpoint *ep)
+{
+	return (struct helper_tuntap *)(uintptr_t)ep;
+}
+
+static int helper_tuntap_recv(struct endpoint *ep, struct frame *frames, unsigned int n)
+{
+	struct endpoint *tap = to_ht(ep)->tap;
+
+	return tap->ops->recv(tap, frames, n);
+}
+
+static int helper_tuntap_send(struct endpoint *ep, const struct frame *frames, unsigned int n)
+{
+	struct endpoint *tap = to_ht(ep)->tap;
+
+	return tap->ops->send(tap, frames, n);
+}
+
+static void helper_tuntap_describe(const struct endpoint *ep, char *buf, size_t len)
+{
+	snprintf(buf, len, "tuntap helper tap %s", to_ht(ep)->name);
+}
+
+static void helper_tuntap_destroy(struct endpoint *ep)
+{
+	endpoint_destroy(to_ht(ep)->tap);
+	free(to_ht(ep));
+}
+
+static int helper_tuntap_addr_change(struct endpoint *ep, bool add, uint32_t addr_be,
+				     uint32_t mask_be, char *msg, size_t msglen)
+{
+	return ep_helper_addr(to_ht(ep)->name, add, addr_be, mask_be, msg, msglen);
+}
+
+static const struct endpoint_ops helper_tuntap_ops = {
+	.kind = "tuntap",
+	.recv = helper_tuntap_recv,
+	.send = helper_tuntap_send,
+	.describe = helper_tuntap_describe,
+	.destroy = helper_tuntap_destroy,
+	.addr_change = helper_tuntap_addr_change,
+};
+
+/* Wraps the tap fd; takes ownership of fd. */
+static int helper_tuntap_new(int fd, const char *name, struct endpoint **out)
+{
+	struct helper_tuntap *ht = calloc(1, sizeof(*ht));
+	int r;
+
+	if (!ht) {
+		close(fd);
+		return -ENOMEM;
+	}
+	r = ep_fd_new(fd, "tuntap", name, NULL, NULL, &ht->tap);
+	if (r) {
+		close(fd);
+		free(ht);
+		return r;
+	}
+	ht->ep.ops = &helper_tuntap_ops;
+	ht->ep.fd = ht->tap->fd;
+	snprintf(ht->name, sizeof(ht->name), "%s", name);
+	*out = &ht->ep;
+	return 0;
 }
 
 /* Receives the helper's reply; returns the fd or -errno, name and text filled. */
@@ -61,7 +139,7 @@ int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out,
 			  size_t errlen)
 {
 	const char *argv[] = { "uml_net", "4", "tuntap", "up", t->gate[0] ? t->gate : NULL, NULL };
-	char name[TRANSPORT_IFNAMSIZ] = "", text[512] = "", desc[128];
+	char name[TRANSPORT_IFNAMSIZ] = "", text[512] = "";
 	int sv[2], fd, r;
 	pid_t pid;
 
@@ -86,11 +164,8 @@ int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out,
 		return fd;
 	}
 	(void)r; /* the fd is what counts; the classic helper's exit status carries nothing more */
-	snprintf(desc, sizeof(desc), "tuntap helper tap %s", name);
-	r = ep_fd_new(fd, "tuntap", desc, NULL, NULL, out);
-	if (r) {
-		close(fd);
+	r = helper_tuntap_new(fd, name, out);
+	if (r)
 		snprintf(err, errlen, "tuntap: %s", strerror(-r));
-	}
 	return r;
 }

@@ -6,8 +6,9 @@
  * discipline and configures the host side, and `uml_net 4 slip down <sl>` undoes it at close;
  * without one we attach the discipline ourselves (needs CAP_NET_ADMIN) and the host side is
  * configured by hand. The endpoint converts Ethernet <-> IPv4 packets (ep_slipeth.h).
- * As the kernel we do not run `uml_net add/del` for addresses: the plug's guest addresses live in
- * another namespace; the host route to them is the user's.
+ * With the helper, the endpoint's addr_change runs `uml_net 4 add|del <slN> <addr> <mask>` as the
+ * kernel's notifier does, so the host routes and proxy-ARPs the guest's addresses; without it the
+ * host side is the user's.
  */
 #include "ep_helper.h"
 #include "ep_slipeth.h"
@@ -52,22 +53,22 @@ static int slip_raw(int fd)
 static int slip_tramp(struct slip_line *l, const char *op, const char *arg, char *text, size_t len)
 {
 	const char *argv[] = { "uml_net", "4", "slip", op, arg, NULL };
-	int sv[2], r;
-	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	pid = ep_helper_spawn(argv, l->slave, sv[1], -1);
-	close(sv[1]);
-	if (pid < 0) {
-		close(sv[0]);
-		return (int)pid;
+	return ep_helper_run(argv, l->slave, text, len, SLIP_HELPER_TIMEOUT_MS);
+}
+
+/* The address hook (helper-protocol.md §4): `uml_net 4 add|del <slN> <addr> <mask>`. */
+static int slip_addr_change(void *arg, bool add, uint32_t addr_be, uint32_t mask_be, char *msg,
+			    size_t msglen)
+{
+	struct slip_line *l = arg;
+
+	if (l->slname[0] == '(') {
+		/* The helper emulates the line in user space: no host interface to route through. */
+		snprintf(msg, msglen, "the host SLIP interface has no name (emulated line)");
+		return -ENODEV;
 	}
-	r = ep_helper_read_output(sv[0], text, len, SLIP_HELPER_TIMEOUT_MS);
-	close(sv[0]);
-	r = ep_helper_wait(pid, SLIP_HELPER_TIMEOUT_MS) ? -ECHILD : r;
-	ep_helper_one_line(text);
-	return r;
+	return ep_helper_addr(l->slname, add, addr_be, mask_be, msg, msglen);
 }
 
 static void slip_cleanup(void *arg)
@@ -110,6 +111,29 @@ static int slip_pty(struct slip_line *l, const char **step)
 	return m;
 }
 
+/*
+ * Our uml_net on a host without N_SLIP answers `slip up` with "... <slN> is a user-space SLIP
+ * interface ...": the only place the emulated interface's name appears. Takes it only when it is
+ * exactly sl<digits>; returns 0 or -ENOENT.
+ */
+static int slip_emulated_name(const char *text, char name[IFNAMSIZ])
+{
+	const char *end = strstr(text, " is a user-space SLIP interface"), *start = end;
+	size_t n;
+
+	if (!end)
+		return -ENOENT;
+	while (start > text && start[-1] != ' ')
+		start--;
+	n = (size_t)(end - start);
+	if (n < 3 || n >= IFNAMSIZ || strncmp(start, "sl", 2) != 0 ||
+	    strspn(start + 2, "0123456789") != n - 2)
+		return -ENOENT;
+	memcpy(name, start, n);
+	name[n] = 0;
+	return 0;
+}
+
 /* Attaches N_SLIP (through the helper when there is a gate) and learns the interface name. */
 static int slip_attach(struct slip_line *l, const struct transport_spec *t, char *text, size_t len,
 		       const char **step)
@@ -132,11 +156,12 @@ static int slip_attach(struct slip_line *l, const struct transport_spec *t, char
 	if (ioctl(l->slave, SIOCGIFNAME, l->slname) == 0)
 		return 0;
 	/* Only a kernel SLIP line answers; a helper that emulates the host's sl<N> in user space
-	 * (ours, on hosts without N_SLIP) leaves a plain pty. The kernel gives up here; we need
-	 * the name only for `slip down`, which finds the line by its fd anyway. */
+	 * (ours, on hosts without N_SLIP) leaves a plain pty. The kernel gives up here; `slip
+	 * down` finds the line by its fd anyway, and `add`/`del` need the name its text gives. */
 	if (!l->helper || errno != ENOTTY)
 		return -errno;
-	snprintf(l->slname, sizeof(l->slname), "(emulated)");
+	if (slip_emulated_name(text, l->slname) < 0)
+		snprintf(l->slname, sizeof(l->slname), "(emulated)");
 	return 0;
 }
 
@@ -161,6 +186,8 @@ int ep_slip_open(const struct transport_spec *t, struct endpoint **out, char *er
 		snprintf(desc, sizeof(desc), "slip %s%s%s", l->slname, t->gate[0] ? " gate " : "", t->gate);
 		step = "endpoint";
 		r = ep_slipeth_new(m, "slip", desc, slip_cleanup, l, out);
+		if (!r && l->helper)
+			ep_slipeth_set_addr_hook(*out, slip_addr_change);
 	}
 	if (r) {
 		snprintf(err, errlen, "slip: %s: %s%s%s", step, strerror(-r), text[0] ? ": " : "", text);

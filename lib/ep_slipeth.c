@@ -36,6 +36,7 @@ struct slipeth {
 	size_t out_off, out_len;              /* unwritten tail of out */
 	uint64_t dropped_non_ip, dropped_ring;
 	ep_slipeth_cleanup_fn cleanup;
+	ep_slipeth_addr_fn addr_fn;
 	void *arg;
 };
 
@@ -287,4 +288,20 @@ int ep_slipeth_new(int stream_fd, const char *kind, const char *desc, ep_slipeth
 	s->arg = arg;
 	*out = &s->ep;
 	return 0;
+}
+
+static int slipeth_addr_change(struct endpoint *ep, bool add, uint32_t addr_be, uint32_t mask_be,
+			       char *msg, size_t msglen)
+{
+	struct slipeth *s = to_se(ep);
+
+	return s->addr_fn(s->arg, add, addr_be, mask_be, msg, msglen);
+}
+
+void ep_slipeth_set_addr_hook(struct endpoint *ep, ep_slipeth_addr_fn fn)
+{
+	struct slipeth *s = to_se(ep);
+
+	s->addr_fn = fn;
+	s->ops.addr_change = fn ? slipeth_addr_change : NULL;
 }

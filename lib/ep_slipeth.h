@@ -26,6 +26,13 @@ typedef void (*ep_slipeth_cleanup_fn)(void *arg);
 int ep_slipeth_new(int stream_fd, const char *kind, const char *desc, ep_slipeth_cleanup_fn cleanup,
 		   void *arg, struct endpoint **out);
 
+/* An address hook (endpoint_ops.addr_change) that gets the cleanup arg of ep_slipeth_new(). */
+typedef int (*ep_slipeth_addr_fn)(void *arg, bool add, uint32_t addr_be, uint32_t mask_be, char *msg,
+				  size_t msglen);
+
+/* Gives the endpoint an addr_change op that calls fn (the slip transport's `uml_net add/del`). */
+void ep_slipeth_set_addr_hook(struct endpoint *ep, ep_slipeth_addr_fn fn);
+
 /* The MAC the far side of the SLIP link answers ARP with (locally administered). */
 extern const uint8_t ep_slipeth_peer_mac[ETHER_ADDR_LEN];
 

@@ -37,7 +37,9 @@ static const char usage[] =
 	"  -v, --verbose    more messages      -q, --quiet   errors only\n"
 	"  -h, --help       this text          -V, --version\n"
 	"A device without a MAC in its spec gets fe:fd:<its first IPv4 address> when it has one\n"
-	"(else keeps a random local MAC); a MAC with an odd first byte is refused.\n";
+	"(else keeps a random local MAC); a MAC with an odd first byte is refused.\n"
+	"With --netns, tuntap in helper mode, slip with a gate and ethertap pass the device's IPv4\n"
+	"addresses to uml_net (add/del), which routes and proxy-ARPs them on the host.\n";
 
 struct plug_opts {
 	bool check;
@@ -133,6 +135,9 @@ static int plug_open_all(struct plug *p)
 		if (r) {
 			log_err("%s", err);
 			failed++;
+		} else if (p->netns && (r = plug_addrs_open(d)) < 0) {
+			/* The device still works; only the host does not learn its addresses. */
+			log_warn("%s: cannot watch its addresses: %s", d->name, strerror(-r));
 		}
 	}
 	if (plug_netns_leave(p) < 0)
@@ -153,6 +158,7 @@ static int plug_open_all(struct plug *p)
 		d->local->ops->describe(d->local, a, sizeof(a));
 		d->remote->ops->describe(d->remote, b, sizeof(b));
 		log_info("%s: %s <-> %s", d->name, a, b);
+		plug_addrs_start(d);
 	}
 	return failed;
 }

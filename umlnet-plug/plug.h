@@ -12,11 +12,13 @@
  * left.
  *
  * Files: main.c (options, set-up), netns.c (namespaces and the local tap), macrule.c (the
- * fe:fd:<IPv4> MAC rule), relay.c (the event loop), stdio_ep.c (the stdin/stdout endpoint).
+ * fe:fd:<IPv4> MAC rule), addrs.c (the device's addresses to the transport's host helper),
+ * relay.c (the event loop), stdio_ep.c (the stdin/stdout endpoint).
  */
 #ifndef UMLNET_PLUG_H
 #define UMLNET_PLUG_H
 
+#include "addr_watch.h"
 #include "endpoint.h"
 #include "transport_spec.h"
 
@@ -42,6 +44,7 @@ struct plug_dev {
 	struct endpoint *local, *remote;
 	int live_fd;        /* endpoint_liveness_fd(remote) */
 	struct plug_mac mac;
+	struct addr_watch addrs; /* only with --netns and a transport with addr_change */
 	bool open;
 	uint64_t frames[2], dropped[2]; /* [0] local -> remote, [1] remote -> local */
 };
@@ -72,6 +75,16 @@ int plug_mac_set(int ioctl_fd, const char *ifname, const uint8_t mac[ETHER_ADDR_
 /* Reads pending netlink messages and applies the rule; returns -ENODEV once the device is gone. */
 int plug_mac_event(struct plug_mac *m);
 void plug_mac_close(struct plug_mac *m);
+
+/* addrs.c */
+/* Opens the address watch for d's local tap (inside its namespace). Returns 0 or -errno. */
+int plug_addrs_open(struct plug_dev *d);
+/* After the transport opened: keeps the watch if it has an address hook and replays additions. */
+void plug_addrs_start(struct plug_dev *d);
+/* Passes pending address changes on (the watch's fd was readable). */
+void plug_addrs_event(struct plug_dev *d);
+/* Passes a removal of every known address on (while the transport is still open) and closes. */
+void plug_addrs_stop(struct plug_dev *d);
 
 /* relay.c */
 int plug_run(struct plug *p);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * relay - the plug's event loop: one epoll over every device's local and transport fds, the
- * transports' liveness fds, the MAC-rule netlink sockets and a signalfd. A readable endpoint
+ * transports' liveness fds, the MAC-rule and address-watch netlink sockets and a signalfd. A readable endpoint
  * gives one batch, which goes to the other side of its device in one send; what the other side
  * cannot take after a few short waits (relay_send) is dropped and counted, never queued.
  */
@@ -20,7 +20,7 @@
 #define RELAY_RETRIES 4   /* waits for a full peer per batch ... */
 #define RELAY_WAIT_MS 2   /* ... of at most this long each */
 
-enum relay_tag { TAG_LOCAL, TAG_REMOTE, TAG_LIVE, TAG_NETLINK, TAG_SIGNAL, TAG_NSWATCH };
+enum relay_tag { TAG_LOCAL, TAG_REMOTE, TAG_LIVE, TAG_NETLINK, TAG_SIGNAL, TAG_NSWATCH, TAG_ADDRS };
 
 struct relay {
 	struct plug *p;
@@ -42,6 +42,7 @@ static int relay_add(struct relay *r, int fd, enum relay_tag tag, unsigned int d
 
 void plug_dev_close(struct plug_dev *d)
 {
+	plug_addrs_stop(d);
 	if (d->remote)
 		endpoint_destroy(d->remote);
 	if (d->local)
@@ -145,7 +146,8 @@ static int relay_setup(struct relay *r)
 		if (!d->open)
 			continue;
 		if ((e = relay_add(r, d->local->fd, TAG_LOCAL, i)) || (e = relay_add(r, d->remote->fd, TAG_REMOTE, i)) ||
-		    (e = relay_add(r, d->live_fd, TAG_LIVE, i)) || (e = relay_add(r, d->mac.nl_fd, TAG_NETLINK, i))) {
+		    (e = relay_add(r, d->live_fd, TAG_LIVE, i)) || (e = relay_add(r, d->mac.nl_fd, TAG_NETLINK, i)) ||
+		    (e = relay_add(r, addr_watch_fd(&d->addrs), TAG_ADDRS, i))) {
 			relay_dev_fail(r, d, strerror(-e));
 			continue;
 		}
@@ -182,6 +184,8 @@ static bool relay_event(struct relay *r, const struct epoll_event *ev)
 		relay_dev_fail(r, d, "the transport's peer closed its control connection");
 	else if (tag == TAG_NETLINK && plug_mac_event(&d->mac) == -ENODEV)
 		relay_dev_fail(r, d, "the device vanished");
+	else if (tag == TAG_ADDRS)
+		plug_addrs_event(d);
 	return true;
 }
 
