@@ -46,6 +46,20 @@ static int check_test_failures;
 		}                                                                            \
 	} while (0)
 
+/* Fills argv from a NULL-terminated list of literals, for testing command-line parsers that take
+ * char **; returns argc (at most 31). */
+static inline int check_argv(const char *const *args, char *argv[32])
+{
+	int argc = 0;
+
+	while (args[argc] && argc < 31) {
+		argv[argc] = (char *)(unsigned long)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
 #endif /* UMLNET_CHECK_H */
 
 #if defined(TESTS) && !defined(UMLNET_CHECK_MAIN)

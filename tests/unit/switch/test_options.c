@@ -7,18 +7,12 @@
 
 static int parse(struct switch_options *o, const char *const *args)
 {
-	static char store[16][64];
-	char *argv[17];
-	int argc = 0;
+	const char *all[32] = { "uml_switch" };
+	char *argv[32];
 
-	snprintf(store[argc], sizeof(store[argc]), "uml_switch");
-	argv[argc] = store[argc];
-	for (argc = 1; *args && argc < 16; argc++) {
-		snprintf(store[argc], sizeof(store[argc]), "%s", *args++);
-		argv[argc] = store[argc];
-	}
-	argv[argc] = NULL;
-	return switch_options_parse(o, argc, argv);
+	for (int i = 0; args[i] && i < 30; i++)
+		all[i + 1] = args[i];
+	return switch_options_parse(o, check_argv(all, argv), argv);
 }
 
 static void test_defaults(void)

@@ -11,13 +11,9 @@ static char err[160];
 
 static int parse(struct tunctl_opts *o, const char *const *args)
 {
-	char *argv[16];
-	int argc = 0;
+	char *argv[32];
+	int argc = check_argv(args, argv);
 
-	while (args[argc]) {
-		argv[argc] = (char *)(uintptr_t)args[argc];
-		argc++;
-	}
 	err[0] = '\0';
 	return tunctl_parse(argc, argv, o, err, sizeof(err));
 }

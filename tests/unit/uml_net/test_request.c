@@ -13,13 +13,9 @@ static char err[160];
 
 static int parse(struct request *r, const char *const *args)
 {
-	char *argv[16];
-	int argc = 0;
+	char *argv[32];
+	int argc = check_argv(args, argv);
 
-	while (args[argc]) {
-		argv[argc] = (char *)(uintptr_t)args[argc];
-		argc++;
-	}
 	err[0] = '\0';
 	return request_parse(argc, argv, r, err, sizeof(err));
 }
