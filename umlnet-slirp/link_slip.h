@@ -6,7 +6,8 @@
  * Guest → libslirp: decoded SLIP packets must be IPv4 (the kernel cannot send anything else);
  * each gets an Ethernet header from the fixed guest MAC to libslirp's MAC. libslirp → guest:
  * IPv4 frames lose their Ethernet header and are SLIP-encoded into an output buffer written once
- * per loop turn; ARP requests are answered (arp_proxy.h); anything else (IPv6, which SLIP cannot
+ * per loop turn (a pure ACK that the next queued segment repeats is taken back: ack_coalesce.h);
+ * ARP requests are answered (arp_proxy.h); anything else (IPv6, which SLIP cannot
  * carry) is dropped and counted. If the guest stops reading and the buffer fills, packets are
  * dropped and counted (TCP retransmits) rather than blocking the loop.
  * EOF on stdin means the kernel closed the interface: the program must exit at once, because
@@ -15,6 +16,7 @@
 #ifndef UMLNET_SLIRP_LINK_SLIP_H
 #define UMLNET_SLIRP_LINK_SLIP_H
 
+#include "ack_coalesce.h"
 #include "arp_proxy.h"
 #include "gateway.h"
 #include "slip.h"
@@ -26,7 +28,7 @@
 
 struct link_slip_stats {
 	uint64_t rx_packets, tx_packets;
-	uint64_t rx_not_ipv4, tx_not_ipv4, tx_full, arp_answered;
+	uint64_t rx_not_ipv4, tx_not_ipv4, tx_full, arp_answered, acks_coalesced;
 };
 
 struct link_slip {
@@ -38,6 +40,10 @@ struct link_slip {
 	struct arp_who_has arp_q[LINK_SLIP_ARP_PENDING];
 	size_t narp;
 	size_t out_off, out_len;
+	/* The last packet queued is a pure ACK (ack) starting at out[ack_off], not yet written. */
+	bool ack_last;
+	size_t ack_off;
+	struct ack_key ack;
 	struct link_slip_stats st;
 	uint8_t frame[14 + SLIP_MTU];
 	uint8_t in[LINK_SLIP_IN_CHUNK];

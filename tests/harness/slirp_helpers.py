@@ -6,6 +6,7 @@ never leaves the machine. Guests reach these servers through libslirp's host ali
 """
 
 import hashlib
+import os
 import socket
 import struct
 import threading
@@ -187,3 +188,49 @@ while i < len(opts) and opts[i] != 255:
 print("OFFER", socket.inet_ntoa(r[16:20]), "router", socket.inet_ntoa(t.get(3, b"\0"*4)),
       "dns", socket.inet_ntoa(t.get(6, b"\0"*4)), "type", t.get(53, b"?")[0])
 '''
+
+
+def _ppid_comm(pid):
+    """(parent pid, command name) of pid from /proc/<pid>/stat, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+    except OSError:
+        return None
+    # comm is in parentheses and may hold spaces or ')': the fields follow the last ')'
+    comm = s[s.index("(") + 1:s.rindex(")")]
+    return int(s[s.rindex(")") + 2:].split()[1]), comm
+
+
+def descendant(root, comm):
+    """pid of a process named comm (as in /proc/<pid>/comm, at most 15 characters) below the
+    process root, e.g. the slirp program a UML kernel started; None if there is none."""
+    procs = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            pc = _ppid_comm(int(d))
+            if pc:
+                procs[int(d)] = pc
+    for pid, (_, name) in procs.items():
+        if name != comm[:15]:
+            continue
+        p, seen = pid, set()
+        while p in procs and p not in seen:
+            seen.add(p)
+            p = procs[p][0]
+            if p == root:
+                return pid
+    return None
+
+
+def cpu_ns(pid):
+    """CPU time (user + system) pid's main thread has used so far, in ns, from
+    /proc/<pid>/schedstat (nanoseconds), or from /proc/<pid>/stat's utime + stime (clock ticks,
+    10 ms) on kernels without schedstat. Both slirps are single-threaded, so that is all of it."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0])
+    except FileNotFoundError:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 10**9 // os.sysconf("SC_CLK_TCK")

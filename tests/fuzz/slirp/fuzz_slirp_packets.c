@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "ack_coalesce.h"
 #include "arp_proxy.h"
 #include "dns_redirect.h"
 #include "tcp_clamp.h"
@@ -31,5 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	tcp_clamp_window(frame, size, 1460);
 	arp_proxy_parse_request(frame, size, &q);
+	if (size > 14) {
+		struct ack_key k = { 0 };
+
+		if (ack_coalesce_is_pure_ack(frame + 14, size - 14, &k))
+			(void)ack_coalesce_supersedes(frame + 14, size - 14, &k);
+		(void)ack_coalesce_supersedes(frame + 14, size - 14, &k);
+	}
 	return 0;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* umlnet-slirp's in-place packet work: DNS redirect, TCP window cap, proxy ARP. Every rewrite
- * must leave checksums that a full recomputation confirms. */
+/* umlnet-slirp's in-place packet work: DNS redirect, TCP window cap, proxy ARP, and which pure
+ * ACKs the SLIP link may merge into the next segment. Every rewrite must leave checksums that a
+ * full recomputation confirms. */
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "ack_coalesce.h"
 #include "arp_proxy.h"
 #include "dns_redirect.h"
 #include "tcp_clamp.h"
@@ -14,7 +16,9 @@
 	X(test_dns_zero_udp_checksum)                                                        \
 	X(test_tcp_clamp_ipv4)                                                               \
 	X(test_tcp_clamp_ipv6_and_small)                                                     \
-	X(test_arp_roundtrip)
+	X(test_arp_roundtrip)                                                                \
+	X(test_ack_coalesce_same_connection)                                                 \
+	X(test_ack_coalesce_keeps_what_matters)
 #include "check.h"
 
 static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
@@ -197,4 +201,55 @@ static void test_arp_roundtrip(void)
 	CHECK(!arp_proxy_parse_request(f, ARP_FRAME_LEN - 1, &q));
 	f[14 + 5] = 16;                              /* not IPv4 addresses */
 	CHECK(!arp_proxy_parse_request(f, sizeof(f), &q));
+}
+
+/* A TCP segment 10.0.2.2:80 -> 10.0.2.15:1234 with flags, ACK number ack and payload bytes. */
+static size_t tcp_segment(uint8_t *ip, uint8_t flags, uint32_t ack, size_t payload)
+{
+	size_t len = ipv4_packet(ip, 6, "10.0.2.2", "10.0.2.15", 80, 1234, 20 + payload);
+
+	ip[33] = flags;
+	put16(ip + 28, (uint16_t)(ack >> 16));
+	put16(ip + 30, (uint16_t)ack);
+	return len;
+}
+
+static void test_ack_coalesce_same_connection(void)
+{
+	uint8_t ack[64], data[64];
+	size_t alen = tcp_segment(ack, 0x10, 7001, 0), dlen = tcp_segment(data, 0x18, 7001, 1);
+	struct ack_key k;
+
+	CHECK(ack_coalesce_is_pure_ack(ack, alen, &k));
+	CHECK(ack_coalesce_supersedes(data, dlen, &k));
+	data[33] = 0x10;                             /* PSH or not: both repeat the ACK */
+	CHECK(ack_coalesce_supersedes(data, dlen, &k));
+}
+
+static void test_ack_coalesce_keeps_what_matters(void)
+{
+	uint8_t ack[64], p[64];
+	size_t alen = tcp_segment(ack, 0x10, 7001, 0), len;
+	struct ack_key k;
+
+	CHECK(ack_coalesce_is_pure_ack(ack, alen, &k));
+	len = tcp_segment(p, 0x10, 7002, 0);         /* a newer pure ACK: sent as it is */
+	CHECK(!ack_coalesce_supersedes(p, len, &k));
+	len = tcp_segment(p, 0x18, 7002, 1);         /* acknowledges more: keep the ACK anyway */
+	CHECK(!ack_coalesce_supersedes(p, len, &k));
+	len = tcp_segment(p, 0x19, 7001, 1);         /* FIN */
+	CHECK(!ack_coalesce_supersedes(p, len, &k));
+	len = tcp_segment(p, 0x18, 7001, 1);         /* another connection */
+	p[21] = 81;
+	CHECK(!ack_coalesce_supersedes(p, len, &k));
+	len = ipv4_packet(p, 17, "10.0.2.2", "10.0.2.15", 80, 1234, 9); /* UDP */
+	CHECK(!ack_coalesce_supersedes(p, len, &k));
+	CHECK(!ack_coalesce_is_pure_ack(p, len, &k));
+	len = tcp_segment(p, 0x18, 7001, 1);         /* truncated */
+	CHECK(!ack_coalesce_supersedes(p, len - 2, &k));
+	len = tcp_segment(p, 0x11, 7001, 0);         /* FIN|ACK is not a pure ACK */
+	CHECK(!ack_coalesce_is_pure_ack(p, len, &k));
+	len = tcp_segment(p, 0x10, 7001, 0);         /* a fragment is not either */
+	p[6] = 0x20;
+	CHECK(!ack_coalesce_is_pure_ack(p, len, &k));
 }
