@@ -478,7 +478,7 @@ static int nl_neigh_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_neigh_query *q = data;
 	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
+	struct nlattr *attr; /* not const: mnl_attr_for_each casts it */
 
 	if (nd->ndm_family != AF_INET || nd->ndm_ifindex != q->ifindex ||
 	    !(nd->ndm_flags & NTF_PROXY))
