@@ -36,7 +36,24 @@ def pattern(n, seed=1):
     return (block * (n // len(block) + 1))[:n]
 
 
-class TcpServer:
+class _LoopbackServer:
+    """A socket on loopback served by a thread until close(); subclasses define _serve()."""
+
+    def _start(self, sock):
+        self.sock = sock
+        self.port = sock.getsockname()[1]
+        sock.settimeout(0.2)  # so that _serve() sees _stop soon after close()
+        self._stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self._stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+class TcpServer(_LoopbackServer):
     """One-connection-at-a-time TCP server on loopback, in a thread.
     mode 'sink': reads each connection to EOF and records (bytes, sha256).
     mode 'source': sends `data` on each connection, then closes it."""
@@ -44,15 +61,11 @@ class TcpServer:
     def __init__(self, mode, data=b"", family=socket.AF_INET):
         self.mode, self.data = mode, data
         self.results, self.connections = [], 0
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.sock.listen(4)
-        self.sock.settimeout(0.2)
-        self._stop = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
+        sock.listen(4)
+        self._start(sock)
 
     def _serve(self):
         while not self._stop:
@@ -88,11 +101,6 @@ class TcpServer:
             n += len(b)
         self.results.append((n, h.hexdigest()))
 
-    def close(self):
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
-
 
 def dns_answer(query, addr):
     """A DNS response to query (one question) with one A record addr, or None if unparsable."""
@@ -110,18 +118,14 @@ def dns_answer(query, addr):
     return header + question + answer
 
 
-class DnsResponder:
+class DnsResponder(_LoopbackServer):
     """Answers every A query on 127.0.0.1:<port>/udp with `addr`; counts the queries."""
 
     def __init__(self, addr="192.0.2.77"):
         self.addr, self.queries = addr, []
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.sock.settimeout(0.2)
-        self._stop = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        self._start(sock)
 
     def _serve(self):
         while not self._stop:
@@ -133,11 +137,6 @@ class DnsResponder:
             r = dns_answer(q, self.addr)
             if r:
                 self.sock.sendto(r, peer)
-
-    def close(self):
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
 
 
 # A DNS lookup run inside the guest with the host's python3 (the guest's / is the host's):

@@ -39,6 +39,14 @@ def check(cond, what):
         raise TestFailure(what)
 
 
+def run_checked(argv, what, check_rc=True, timeout=30):
+    """Runs argv; unless check_rc is false, a non-zero exit fails the test, naming `what`."""
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    if check_rc and r.returncode != 0:
+        raise TestFailure(f"{what} exited {r.returncode}: {(r.stdout + r.stderr).strip()}")
+    return r
+
+
 def build_dir():
     return os.environ.get("UMLNET_BUILD", os.path.join(ROOT, "build"))
 
@@ -242,12 +250,8 @@ class Netns:
         self.sh("ip link set lo up")
 
     def sh(self, cmd, check_rc=True, timeout=30):
-        r = subprocess.run(["ip", "netns", "exec", self.name, "sh", "-c", cmd],
-                           capture_output=True, text=True, timeout=timeout)
-        if check_rc and r.returncode != 0:
-            raise TestFailure(f"in netns {self.name}: `{cmd}` exited {r.returncode}: "
-                              f"{(r.stdout + r.stderr).strip()}")
-        return r
+        return run_checked(["ip", "netns", "exec", self.name, "sh", "-c", cmd],
+                           f"in netns {self.name}: `{cmd}`", check_rc, timeout)
 
     def delete(self):
         # Processes we started in it are ended by their Proc; this only removes the name.

@@ -2,9 +2,8 @@
 `umlnet up` in the test's directory and always taken down, and checks that nothing is left."""
 
 import os
-import subprocess
 
-from umlnet_harness import TestFailure, check, program
+from umlnet_harness import TestFailure, check, program, run_checked
 
 
 def leftovers(path):
@@ -33,12 +32,8 @@ class Net:
         self.down_done = False
 
     def umlnet(self, *args, timeout=300, ok=True):
-        r = subprocess.run([program("umlnet"), "-s", self.state] + list(args),
-                           capture_output=True, text=True, timeout=timeout)
-        if ok and r.returncode != 0:
-            raise TestFailure(f"umlnet {' '.join(args)} exited {r.returncode}:\n"
-                              f"{r.stdout}{r.stderr}")
-        return r
+        return run_checked([program("umlnet"), "-s", self.state] + list(args),
+                           f"umlnet {' '.join(args)}", ok, timeout)
 
     def up(self):
         return self.umlnet("--jobs", "2", "up", self.conf)
