@@ -72,12 +72,20 @@ static int conf_split(struct conf_parser *p, char *s, struct conf_word *w)
 		w[n].key = out = s;
 		w[n].value = NULL;
 		while (*s && *s != ' ' && *s != '\t') {
+			/* Control characters cannot be written back unchanged (a trailing CR is a
+			 * line end), and no name or path needs one. */
+			if ((unsigned char)*s < 0x20)
+				return conf_fail(p, "control character 0x%02x in the line",
+						 (unsigned char)*s);
 			if (*s == '=' && !w[n].value) {
 				*out++ = '\0';
 				w[n].value = out;
 				s++;
 				if (*s == '"') {
 					for (s++; *s && *s != '"'; s++) {
+						if ((unsigned char)*s < 0x20 && *s != '\t')
+							return conf_fail(p, "control character 0x%02x in a quoted value",
+									 (unsigned char)*s);
 						if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
 							s++;
 						*out++ = *s;
