@@ -109,7 +109,22 @@ def run_e2e(pattern, keep, label="e2e", sanitized=False):
         report(full, outcome, time.monotonic() - t, detail)
 
 
+def reserve_stdio():
+    """CI runs us with no stdin: fd 0 closed. The first socket a test makes would then be fd 0,
+    and a helper started with stdin=/dev/null would lose it (found by CI: the gdb race tests
+    got nothing back). Hold /dev/null on any closed one of 0, 1, 2, as the programs do."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            got = os.open(os.devnull, os.O_RDWR)
+            if got != fd:
+                os.dup2(got, fd)
+                os.close(got)
+
+
 def main():
+    reserve_stdio()
     ap = argparse.ArgumentParser()
     ap.add_argument("--unit", action="append", default=[], metavar="BUILD")
     ap.add_argument("--fuzz", metavar="BUILD")

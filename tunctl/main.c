@@ -8,6 +8,7 @@
 #include "hostnet.h"
 #include "hostsetup.h"
 #include "options.h"
+#include "stdfds.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -112,6 +113,8 @@ int main(int argc, char **argv)
 	struct tunctl_opts o;
 	char err[160];
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	/* Made setuid by mistake, tunctl would let anyone create, re-own and route through
 	 * persistent devices, and open any -f path read-write as root. */
 	if (getuid() != geteuid() || getgid() != getegid()) {

@@ -7,6 +7,7 @@
  */
 #include "console.h"
 #include "mconsole.h"
+#include "stdfds.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -83,6 +84,8 @@ int main(int argc, char **argv)
 	char cmd[4096];
 	int c;
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	while ((c = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
 		char *end;
 		double t;

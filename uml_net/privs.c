@@ -2,6 +2,7 @@
 /* privs - what a setuid helper owes its host: a clean start, a root-owned policy, and dropping
  * back to the caller's ids once the privileged calls are done. */
 #include "uml_net.h"
+#include "stdfds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,9 +76,8 @@ void un_sanitize(void)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &dfl, NULL); /* EINVAL for libc's reserved ones: fine */
 	signal(SIGPIPE, SIG_IGN);
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-			_exit(1);
+	if (stdfds_reserve() < 0)
+		_exit(1);
 	clearenv();
 	umask(022);
 }

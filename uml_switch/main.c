@@ -7,6 +7,7 @@
  */
 #include "daemon.h"
 #include "log.h"
+#include "stdfds.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -357,6 +358,8 @@ int main(int argc, char **argv)
 	struct switchd d;
 	int r;
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	switchd_init(&d);
 	log_init("uml_switch", LOG_LVL_INFO);
 	r = switch_options_parse(&d.opt, argc, argv);

@@ -9,6 +9,7 @@
  */
 #include "log.h"
 #include "switch_mgmt.h"
+#include "stdfds.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 	bool json = false, failed;
 	int opt, err;
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	log_init("uml_switchctl", LOG_LVL_INFO);
 	while ((opt = getopt(argc, argv, "s:m:jh")) != -1) {
 		switch (opt) {

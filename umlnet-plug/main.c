@@ -8,6 +8,7 @@
  */
 #include "log.h"
 #include "plug.h"
+#include "stdfds.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -170,6 +171,8 @@ int main(int argc, char **argv)
 	int first, bad = 0, r, open = 0;
 	char err[512];
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	log_init("umlnet-plug", LOG_LVL_INFO);
 	first = plug_options(&p, &o, argc, argv);
 	log_init("umlnet-plug", o.level);

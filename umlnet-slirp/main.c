@@ -15,6 +15,7 @@
 #include "link_switch.h"
 #include "log.h"
 #include "options.h"
+#include "stdfds.h"
 
 /* The signal handler's only way to reach the loop; gateway_run() polls it through gw->stop. */
 static volatile sig_atomic_t slirp_stop;
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
 	static struct link_switch sw;
 	int rc;
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	slirp_options_init(&opts);
 	rc = slirp_options_parse(&opts, argc, argv);
 	if (rc < 0)

@@ -5,6 +5,7 @@
  * This file is only the table of commands; each lives in its own cmd_*.c.
  */
 #include "umlnet.h"
+#include "stdfds.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -81,6 +82,8 @@ int main(int argc, char **argv)
 	struct umlnet_opts o = { .jobs = 2, .timeout_s = 120 };
 	int c;
 
+	if (stdfds_reserve() < 0)
+		return 1; /* nothing to report on: see stdfds.h */
 	while ((c = getopt_long(argc, argv, "+s:n:jqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
