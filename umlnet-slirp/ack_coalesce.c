@@ -4,33 +4,12 @@
 #include <string.h>
 
 #include "csum.h"
-
-#define IP_PROTO_TCP 6
-#define TCP_FLAG_ACK 0x10
-#define TCP_FLAG_PSH 0x08
-
-/* The TCP header of an unfragmented IPv4 packet and its payload length, or NULL. */
-static const uint8_t *ack_tcp(const uint8_t *ip, size_t len, size_t *payload)
-{
-	size_t ihl, tot, doff;
-
-	if (len < 40 || (ip[0] >> 4) != 4 || ip[9] != IP_PROTO_TCP)
-		return NULL;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	tot = csum_get16(ip + 2);
-	if (ihl < 20 || tot > len || tot < ihl + 20 || (csum_get16(ip + 6) & 0x3fff) != 0)
-		return NULL;
-	doff = (size_t)(ip[ihl + 12] >> 4) * 4;
-	if (doff < 20 || tot < ihl + doff)
-		return NULL;
-	*payload = tot - ihl - doff;
-	return ip + ihl;
-}
+#include "tcp_view.h"
 
 bool ack_coalesce_is_pure_ack(const uint8_t *ip, size_t len, struct ack_key *k)
 {
 	size_t payload;
-	const uint8_t *tcp = ack_tcp(ip, len, &payload);
+	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
 
 	if (!tcp || payload != 0 || (tcp[12] >> 4) != 5 || tcp[13] != TCP_FLAG_ACK)
 		return false;
@@ -40,12 +19,27 @@ bool ack_coalesce_is_pure_ack(const uint8_t *ip, size_t len, struct ack_key *k)
 	return true;
 }
 
+/* Serial-number order (RFC 1982) of two TCP acknowledgement numbers: 1, 0 or -1. */
+static int ack_order(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x = (uint32_t)csum_get16(a) << 16 | csum_get16(a + 2);
+	uint32_t y = (uint32_t)csum_get16(b) << 16 | csum_get16(b + 2);
+	int32_t d = (int32_t)(x - y);
+
+	return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
 bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key *k)
 {
 	size_t payload;
-	const uint8_t *tcp = ack_tcp(ip, len, &payload);
+	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
+	int order;
 
-	return tcp && payload > 0 && (tcp[13] & ~TCP_FLAG_PSH) == TCP_FLAG_ACK &&
-	       memcmp(ip + 12, k->addrs, 8) == 0 && memcmp(tcp, k->ports, 4) == 0 &&
-	       memcmp(tcp + 8, k->ack, 4) == 0;
+	if (!tcp || (tcp[13] & ~TCP_FLAG_PSH) != TCP_FLAG_ACK || memcmp(ip + 12, k->addrs, 8) != 0 ||
+	    memcmp(tcp, k->ports, 4) != 0)
+		return false;
+	order = ack_order(tcp + 8, k->ack);
+	/* Data repeats or extends the acknowledgement; a pure ACK must extend it, as two with the
+	 * same number would be a duplicate ACK (or a window update) that the guest should see. */
+	return payload > 0 ? order >= 0 : order > 0;
 }

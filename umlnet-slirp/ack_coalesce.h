@@ -3,14 +3,21 @@
  * ack_coalesce - spots a pure TCP ACK for the guest that the next segment of the same
  * connection, queued in the same loop turn, makes redundant, so that the SLIP link can drop it.
  *
- * Why: libslirp delays its ACK of guest data and sends the delayed ACKs from a 2 ms timer that
- * it checks before reading its host sockets. In a request/answer exchange the timer therefore
- * often fires in the very turn in which the host's answer arrives, and the guest gets a pure ACK
- * immediately followed by the answer carrying the same acknowledgement: one more packet for the
- * UML kernel to take in on the latency-critical path (about one exchange in eight measured).
- * The answer repeats everything the ACK says (same connection, same ACK number, a window at
- * least as current), so dropping the ACK loses nothing. It is never a duplicate ACK that loss
- * recovery would count: the SLIP stream from the guest neither loses nor reorders.
+ * Why: every packet costs the UML kernel a trip through its SLIP driver and TCP stack, and two
+ * patterns send it ACKs that say nothing new by the time they are read:
+ * - libslirp acknowledges every data segment of a bulk upload at once (its BSD stack does not
+ *   delay ACKs of full segments), so the guest gets one ACK per segment, while each loop turn
+ *   takes in several segments and writes their ACKs in one go: the last ACK of the run says
+ *   everything the earlier ones said (cumulative number, current window). Measured: 11684 ACKs
+ *   for 11668 segments of a 16 MiB upload, in 334 writes.
+ * - libslirp sends its delayed ACKs from a 2 ms timer that it checks before reading its host
+ *   sockets; in a request/answer exchange the timer often fires in the very turn in which the
+ *   host's answer arrives, and the answer repeats the ACK.
+ * A later segment supersedes a queued pure ACK when it is on the same connection and carries an
+ * acknowledgement at least as far (data) or strictly further (a pure ACK: two with the same
+ * number would be a duplicate ACK, which loss recovery counts, or a window update). The SLIP
+ * stream neither loses nor reorders, and Linux takes stretch ACKs in its stride (it counts the
+ * bytes they acknowledge), as it does behind any NIC that coalesces.
  * IPv4 only (the SLIP link carries nothing else); segments with options or flags other than ACK
  * (PSH aside) are left alone.
  */
@@ -32,8 +39,7 @@ struct ack_key {
  * payload, only the ACK flag; then *k identifies it. */
 bool ack_coalesce_is_pure_ack(const uint8_t *ip, size_t len, struct ack_key *k);
 
-/* True if the IPv4 packet ip (len bytes) carries data on k's connection with k's ACK number,
- * i.e. makes the pure ACK k redundant. */
+/* True if the IPv4 packet ip (len bytes), queued after the pure ACK k, makes k redundant. */
 bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key *k);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "tcp_view.h"
 
 #define ETH_TYPE_IPV4 0x0800
 #define GW_POLL_INITIAL 64
@@ -104,8 +105,16 @@ static void gw_timer_mod(void *timer, int64_t expire_ms, void *opaque)
 
 static void gw_register_fd(int fd, void *opaque)
 {
-	(void)fd;
-	(void)opaque;
+	struct gateway *gw = opaque;
+
+	host_cork_track(&gw->cork, fd);
+}
+
+static void gw_unregister_fd(int fd, void *opaque)
+{
+	struct gateway *gw = opaque;
+
+	host_cork_untrack(&gw->cork, fd);
 }
 
 static void gw_notify(void *opaque)
@@ -121,7 +130,7 @@ static const SlirpCb gw_callbacks = {
 	.timer_free = gw_timer_free,
 	.timer_mod = gw_timer_mod,
 	.register_poll_fd = gw_register_fd,
-	.unregister_poll_fd = gw_register_fd,
+	.unregister_poll_fd = gw_unregister_fd,
 	.notify = gw_notify,
 	.timer_new_opaque = gw_timer_new_opaque,
 };
@@ -181,6 +190,7 @@ int gateway_init(struct gateway *gw, const struct slirp_options *o, const struct
 	gw->stop = stop;
 	gw->ops = ops;
 	gw->link = link;
+	host_cork_init(&gw->cork);
 	gw->cap = GW_POLL_INITIAL;
 	gw->pfd = calloc(gw->cap, sizeof(*gw->pfd));
 	if (!gw->pfd)
@@ -200,6 +210,8 @@ void gateway_input(struct gateway *gw, uint8_t *frame, size_t len)
 {
 	if (len > 14 && frame[12] == (ETH_TYPE_IPV4 >> 8) && frame[13] == (ETH_TYPE_IPV4 & 0xff))
 		dns_redirect_query(&gw->dns, frame + 14, len - 14);
+	if (tcp_view_frame_has_data(frame, len))
+		host_cork_segment(&gw->cork);
 	slirp_input(gw->slirp, frame, (int)len);
 }
 
@@ -312,6 +324,7 @@ int gateway_run(struct gateway *gw)
 		gw_timers_run(gw);
 		slirp_pollfds_poll(gw->slirp, n < 0, gw_get_revents, gw);
 		rc = gw->ops->input(gw->link, gw->pfd);
+		host_cork_release(&gw->cork);
 		gw->ops->flush(gw->link);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;

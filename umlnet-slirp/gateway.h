@@ -8,8 +8,9 @@
  * the UML slirp transport) or link_switch.c (a port of a uml_switch). The loop is single-threaded
  * poll(): each turn the link's fds come first in the pollfd array, libslirp adds its sockets with
  * slirp_pollfds_fill(), the timeout is the nearer of libslirp's and our timers' deadlines, then
- * timers fire, libslirp handles its sockets, the link reads the guest, and the link flushes what
- * libslirp sent during the turn (batched writes).
+ * timers fire, libslirp handles its sockets, the link reads the guest (a burst of its data is
+ * sent on to the host in few large writes: host_cork.h), and the link flushes what libslirp sent
+ * during the turn (batched writes).
  */
 #ifndef UMLNET_SLIRP_GATEWAY_H
 #define UMLNET_SLIRP_GATEWAY_H
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "dns_redirect.h"
+#include "host_cork.h"
 #include "options.h"
 
 #define GW_LINK_FDS_MAX 4
@@ -54,6 +56,7 @@ struct gateway {
 	const struct gw_link_ops *ops;
 	void *link;
 	struct dns_redirect dns;
+	struct host_cork cork;      /* holds host sends during a burst of guest data */
 	struct gw_timer timers[GW_TIMERS_MAX];
 	struct pollfd *pfd;
 	size_t npfd, cap;

@@ -6,7 +6,8 @@
  * Guest → libslirp: decoded SLIP packets must be IPv4 (the kernel cannot send anything else);
  * each gets an Ethernet header from the fixed guest MAC to libslirp's MAC. libslirp → guest:
  * IPv4 frames lose their Ethernet header and are SLIP-encoded into an output buffer written once
- * per loop turn (a pure ACK that the next queued segment repeats is taken back: ack_coalesce.h);
+ * per loop turn (a pure ACK that the next queued segment of its connection makes redundant is
+ * taken back: ack_coalesce.h);
  * ARP requests are answered (arp_proxy.h); anything else (IPv6, which SLIP cannot
  * carry) is dropped and counted. If the guest stops reading and the buffer fills, packets are
  * dropped and counted (TCP retransmits) rather than blocking the loop.

@@ -224,6 +224,13 @@ static void test_ack_coalesce_same_connection(void)
 	CHECK(ack_coalesce_supersedes(data, dlen, &k));
 	data[33] = 0x10;                             /* PSH or not: both repeat the ACK */
 	CHECK(ack_coalesce_supersedes(data, dlen, &k));
+	dlen = tcp_segment(data, 0x18, 7002, 1);     /* data acknowledging more */
+	CHECK(ack_coalesce_supersedes(data, dlen, &k));
+	dlen = tcp_segment(data, 0x10, 8461, 0);     /* a pure ACK further on: the upload case */
+	CHECK(ack_coalesce_supersedes(data, dlen, &k));
+	CHECK(ack_coalesce_is_pure_ack(ack, tcp_segment(ack, 0x10, 0xfffffff0u, 0), &k));
+	dlen = tcp_segment(data, 0x10, 0x10, 0);     /* further on across the wrap of 2^32 */
+	CHECK(ack_coalesce_supersedes(data, dlen, &k));
 }
 
 static void test_ack_coalesce_keeps_what_matters(void)
@@ -233,9 +240,11 @@ static void test_ack_coalesce_keeps_what_matters(void)
 	struct ack_key k;
 
 	CHECK(ack_coalesce_is_pure_ack(ack, alen, &k));
-	len = tcp_segment(p, 0x10, 7002, 0);         /* a newer pure ACK: sent as it is */
+	len = tcp_segment(p, 0x10, 7001, 0);         /* the same number again: a duplicate ACK */
 	CHECK(!ack_coalesce_supersedes(p, len, &k));
-	len = tcp_segment(p, 0x18, 7002, 1);         /* acknowledges more: keep the ACK anyway */
+	len = tcp_segment(p, 0x10, 7000, 0);         /* an older number */
+	CHECK(!ack_coalesce_supersedes(p, len, &k));
+	len = tcp_segment(p, 0x18, 7000, 1);         /* data with an older number */
 	CHECK(!ack_coalesce_supersedes(p, len, &k));
 	len = tcp_segment(p, 0x19, 7001, 1);         /* FIN */
 	CHECK(!ack_coalesce_supersedes(p, len, &k));
