@@ -14,7 +14,11 @@ loop: the cost of the user-mode stack, guest and host apart.
 Servers listen on 127.0.0.1 only; nothing leaves the machine.
 
 usage: UMLNET_BUILD=build bench/slirp_bench.py [--mib 16] [--runs 1] [--only NAME...]
-       [--switch-arg=OPTION...] [--switch-binary=/usr/bin/uml_switch]
+       [--switch-arg=OPTION...] [--switch-binary=/usr/bin/uml_switch] [--pin CPUS]
+
+--pin 1 runs everything (guest, slirp, servers) on CPU 1: no cross-CPU wake-ups, so the
+figures are the sum of the work on the path and vary far less from run to run than the
+default, where the scheduler's placement of four busy processes on the CPUs decides much.
 """
 
 import argparse
@@ -189,7 +193,11 @@ def main():
     ap.add_argument("--switch-binary", metavar="PATH",
                     help="the switch for the --switch path, e.g. /usr/bin/uml_switch (the classic "
                          "one: a single data socket that queues 10 frames); default ours")
+    ap.add_argument("--pin", metavar="CPUS",
+                    help="comma-separated CPU numbers for this process and all it starts")
     a = ap.parse_args()
+    if a.pin:
+        os.sched_setaffinity(0, {int(c) for c in a.pin.split(",")})
     SWITCH_ARGS.extend(a.switch_arg)
     SWITCH_BINARY[0] = a.switch_binary
     if a.mib < 8:
