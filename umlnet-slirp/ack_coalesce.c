@@ -43,3 +43,11 @@ bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key
 	 * same number would be a duplicate ACK (or a window update) that the guest should see. */
 	return payload > 0 ? order >= 0 : order > 0;
 }
+
+bool ack_tracker_next(struct ack_tracker *t, const uint8_t *ip, size_t len)
+{
+	bool redundant = t->armed && ack_coalesce_supersedes(ip, len, &t->key);
+
+	t->armed = ack_coalesce_is_pure_ack(ip, len, &t->key);
+	return redundant;
+}

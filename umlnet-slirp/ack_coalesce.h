@@ -42,4 +42,22 @@ bool ack_coalesce_is_pure_ack(const uint8_t *ip, size_t len, struct ack_key *k);
 /* True if the IPv4 packet ip (len bytes), queued after the pure ACK k, makes k redundant. */
 bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key *k);
 
+/* What a link remembers between two packets it queues: whether the last one is a pure ACK that
+ * it could still take back, and which. */
+struct ack_tracker {
+	bool armed;
+	struct ack_key key;
+};
+
+/* The IPv4 packet ip is about to be queued: true if the one queued just before it is a pure ACK
+ * that ip makes redundant (the caller then takes it back). Either way the tracker then follows
+ * ip: armed if ip is a pure ACK. */
+bool ack_tracker_next(struct ack_tracker *t, const uint8_t *ip, size_t len);
+
+/* What was queued is on its way: nothing can be taken back any more. */
+static inline void ack_tracker_sent(struct ack_tracker *t)
+{
+	t->armed = false;
+}
+
 #endif

@@ -116,18 +116,6 @@ static int link_slip_input(void *link, const struct pollfd *pfd)
 	return 0;
 }
 
-/* Takes back the pure ACK queued last if the IPv4 packet ip, queued next, repeats it
- * (ack_coalesce.h). The ACK is still unwritten: flush() ends the chance. */
-static void link_slip_merge_ack(struct link_slip *l, const uint8_t *ip, size_t len)
-{
-	if (l->ack_last && ack_coalesce_supersedes(ip, len, &l->ack)) {
-		l->out_len = l->ack_off;
-		l->st.tx_packets--;
-		l->st.acks_coalesced++;
-	}
-	l->ack_last = false;
-}
-
 static void link_slip_output(void *link, const uint8_t *frame, size_t len)
 {
 	struct link_slip *l = link;
@@ -143,7 +131,12 @@ static void link_slip_output(void *link, const uint8_t *frame, size_t len)
 		l->st.tx_not_ipv4++;
 		return;
 	}
-	link_slip_merge_ack(l, frame + 14, plen);
+	if (ack_tracker_next(&l->ack, frame + 14, plen)) {
+		/* the pure ACK queued last says nothing this packet does not: take it back */
+		l->out_len = l->ack_off;
+		l->st.tx_packets--;
+		l->st.acks_coalesced++;
+	}
 	if (sizeof(l->out) - l->out_len < SLIP_ENCODED_MAX(plen) && l->out_off > 0) {
 		memmove(l->out, l->out + l->out_off, l->out_len - l->out_off);
 		l->out_len -= l->out_off;
@@ -151,12 +144,10 @@ static void link_slip_output(void *link, const uint8_t *frame, size_t len)
 	}
 	if (sizeof(l->out) - l->out_len < SLIP_ENCODED_MAX(plen)) {
 		l->st.tx_full++;
+		ack_tracker_sent(&l->ack); /* it follows a packet that was not queued */
 		return;
 	}
-	if (ack_coalesce_is_pure_ack(frame + 14, plen, &l->ack)) {
-		l->ack_last = true;
-		l->ack_off = l->out_len;
-	}
+	l->ack_off = l->out_len;
 	l->out_len += slip_encode(frame + 14, plen, l->out + l->out_len);
 	l->st.tx_packets++;
 }
@@ -181,7 +172,7 @@ static void link_slip_flush(void *link)
 
 	if (l->narp)
 		link_slip_answer_arp(l);
-	l->ack_last = false; /* from here on the ACK may be (partly) written */
+	ack_tracker_sent(&l->ack); /* from here on the ACK may be (partly) written */
 	while (l->out_off < l->out_len) {
 		ssize_t n = write(l->out_fd, l->out + l->out_off, l->out_len - l->out_off);
 

@@ -41,10 +41,9 @@ struct link_slip {
 	struct arp_who_has arp_q[LINK_SLIP_ARP_PENDING];
 	size_t narp;
 	size_t out_off, out_len;
-	/* The last packet queued is a pure ACK (ack) starting at out[ack_off], not yet written. */
-	bool ack_last;
+	/* The last packet queued starts at out[ack_off]; ack says if it is a pure ACK. */
 	size_t ack_off;
-	struct ack_key ack;
+	struct ack_tracker ack;
 	struct link_slip_stats st;
 	uint8_t frame[14 + SLIP_MTU];
 	uint8_t in[LINK_SLIP_IN_CHUNK];

@@ -177,6 +177,17 @@ static void link_switch_send(struct link_switch *l)
 	}
 	l->st.tx_errors += l->nout - done; /* dropped: TCP retransmits */
 	l->nout = 0;
+	ack_tracker_sent(&l->ack);
+}
+
+/* True if the frame is IPv4 and makes the pure ACK queued just before it redundant. */
+static bool link_switch_ack_redundant(struct link_switch *l, const uint8_t *frame, size_t len)
+{
+	if (frame[12] != 0x08 || frame[13] != 0x00) {
+		ack_tracker_sent(&l->ack);
+		return false;
+	}
+	return ack_tracker_next(&l->ack, frame + ETHER_HDR_LEN, len - ETHER_HDR_LEN);
 }
 
 static void link_switch_output(void *link, const uint8_t *frame, size_t len)
@@ -189,6 +200,10 @@ static void link_switch_output(void *link, const uint8_t *frame, size_t len)
 		return;
 	}
 	link_switch_learn(l, frame);
+	if (link_switch_ack_redundant(l, frame, len)) {
+		l->nout--; /* its slot takes this frame */
+		l->st.acks_coalesced++;
+	}
 	if (l->nout == ENDPOINT_BATCH)
 		link_switch_send(l);
 	f = &l->out[l->nout++];
@@ -213,9 +228,9 @@ static void link_switch_stats(void *link, char *buf, size_t len)
 	snprintf(buf, len,
 		 "switch: %" PRIu64 " frames from it, %" PRIu64 " to it; %" PRIu64
 		 " not for us, %" PRIu64 " send errors (%" PRIu64 " waits for room), %" PRIu64
-		 " TCP windows capped",
+		 " TCP windows capped, %" PRIu64 " ACKs made redundant",
 		 l->st.rx_frames, l->st.tx_frames, l->st.rx_not_ours, l->st.tx_errors, l->st.tx_waits,
-		 l->st.clamped);
+		 l->st.clamped, l->st.acks_coalesced);
 }
 
 const struct gw_link_ops link_switch_ops = {

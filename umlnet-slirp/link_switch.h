@@ -14,11 +14,13 @@
  * - TCP windows both ways are capped (--switch-window, tcp_clamp.h).
  * - libslirp's output of one loop turn goes out as one batch; when the switch's socket is full
  *   (the classic uml_switch's single data socket queues 10 datagrams) the rest waits for room,
- *   at most LINK_SWITCH_SEND_WAIT_MS per turn, and is then dropped (TCP retransmits).
+ *   at most LINK_SWITCH_SEND_WAIT_MS per turn, and is then dropped (TCP retransmits). A pure ACK
+ *   that the next frame of the batch makes redundant is taken back (ack_coalesce.h).
  */
 #ifndef UMLNET_SLIRP_LINK_SWITCH_H
 #define UMLNET_SLIRP_LINK_SWITCH_H
 
+#include "ack_coalesce.h"
 #include "endpoint.h"
 #include "ether.h"
 #include "gateway.h"
@@ -26,7 +28,7 @@
 #define LINK_SWITCH_OWN_MACS 16
 
 struct link_switch_stats {
-	uint64_t rx_frames, tx_frames, rx_not_ours, tx_errors, tx_waits, clamped;
+	uint64_t rx_frames, tx_frames, rx_not_ours, tx_errors, tx_waits, clamped, acks_coalesced;
 };
 
 struct link_switch {
@@ -38,6 +40,7 @@ struct link_switch {
 	uint16_t max_window;            /* TCP window cap toward libslirp (tcp_clamp.h), 0 = none */
 	struct link_switch_stats st;
 	unsigned int nout;
+	struct ack_tracker ack;         /* is out[nout - 1] a pure ACK that can be taken back? */
 	struct frame out[ENDPOINT_BATCH], in[ENDPOINT_BATCH];
 	uint8_t out_buf[ENDPOINT_BATCH][ETHER_FRAME_MAX];
 	uint8_t in_buf[ENDPOINT_BATCH][ENDPOINT_BUF];

@@ -18,7 +18,8 @@
 	X(test_tcp_clamp_ipv6_and_small)                                                     \
 	X(test_arp_roundtrip)                                                                \
 	X(test_ack_coalesce_same_connection)                                                 \
-	X(test_ack_coalesce_keeps_what_matters)
+	X(test_ack_coalesce_keeps_what_matters)                                              \
+	X(test_ack_tracker_follows_the_queue)
 #include "check.h"
 
 static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
@@ -261,4 +262,19 @@ static void test_ack_coalesce_keeps_what_matters(void)
 	len = tcp_segment(p, 0x10, 7001, 0);         /* a fragment is not either */
 	p[6] = 0x20;
 	CHECK(!ack_coalesce_is_pure_ack(p, len, &k));
+}
+
+/* A link's queue: each packet may take back only the pure ACK queued just before it. */
+static void test_ack_tracker_follows_the_queue(void)
+{
+	struct ack_tracker t = { 0 };
+	uint8_t p[64];
+
+	CHECK(!ack_tracker_next(&t, p, tcp_segment(p, 0x10, 100, 0)));   /* nothing before it */
+	CHECK(ack_tracker_next(&t, p, tcp_segment(p, 0x10, 200, 0)));    /* upload: ACK after ACK */
+	CHECK(ack_tracker_next(&t, p, tcp_segment(p, 0x18, 200, 5)));    /* answer repeating it */
+	CHECK(!ack_tracker_next(&t, p, tcp_segment(p, 0x10, 300, 0)));   /* after data: nothing */
+	ack_tracker_sent(&t);                                            /* written: too late */
+	CHECK(!ack_tracker_next(&t, p, tcp_segment(p, 0x10, 400, 0)));
+	CHECK(!ack_tracker_next(&t, p, tcp_segment(p, 0x10, 400, 0)));   /* duplicate ACK stays */
 }
