@@ -35,9 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 14) {
 		struct ack_key k = { 0 };
 
+		struct ack_tracker t = { 0 };
+
 		if (ack_coalesce_is_pure_ack(frame + 14, size - 14, &k))
 			(void)ack_coalesce_supersedes(frame + 14, size - 14, &k);
 		(void)ack_coalesce_supersedes(frame + 14, size - 14, &k);
+		/* the same packet twice in a row: a pure ACK never makes itself redundant */
+		(void)ack_tracker_next(&t, frame + 14, size - 14);
+		if (ack_tracker_next(&t, frame + 14, size - 14))
+			__builtin_trap();
 	}
 	return 0;
 }
