@@ -54,6 +54,8 @@ struct endpoint_ops {
 	 * (may be empty). Returns 0 or -errno. */
 	int (*addr_change)(struct endpoint *ep, bool add, uint32_t addr_be, uint32_t mask_be,
 			   char *msg, size_t msglen);
+	/* Optional (NULL: none): see endpoint_liveness_fd(). */
+	int (*liveness_fd)(const struct endpoint *ep);
 };
 
 struct endpoint {

@@ -68,7 +68,5 @@ int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_
 
 int endpoint_liveness_fd(const struct endpoint *ep)
 {
-	int fd = ep_daemon_liveness_fd(ep);
-
-	return fd >= 0 ? fd : ep_ethertap_liveness_fd(ep);
+	return ep->ops->liveness_fd ? ep->ops->liveness_fd(ep) : -1;
 }

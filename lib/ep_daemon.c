@@ -67,18 +67,20 @@ static void ep_daemon_destroy(struct endpoint *ep)
 	free(d);
 }
 
+/* The control connection: the switch closes it when it drops the port. */
+static int ep_daemon_liveness_fd(const struct endpoint *ep)
+{
+	return to_daemon(ep)->ctl_fd;
+}
+
 static const struct endpoint_ops ep_daemon_ops = {
 	.kind = "daemon",
 	.recv = ep_daemon_recv,
 	.send = ep_daemon_send,
 	.describe = ep_daemon_describe,
 	.destroy = ep_daemon_destroy,
+	.liveness_fd = ep_daemon_liveness_fd,
 };
-
-int ep_daemon_liveness_fd(const struct endpoint *ep)
-{
-	return ep->ops == &ep_daemon_ops ? to_daemon(ep)->ctl_fd : -1;
-}
 
 /* A name no other client of this host has: pid, a counter and the time, NUL-padded to 108. */
 static void daemon_local_name(struct sockaddr_un *a)

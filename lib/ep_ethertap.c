@@ -96,6 +96,12 @@ static int ep_ethertap_addr_change(struct endpoint *ep, bool add, uint32_t addr_
 	return r;
 }
 
+/* The helper's control stream: EOF when the helper is gone. */
+static int ep_ethertap_liveness_fd(const struct endpoint *ep)
+{
+	return to_etap(ep)->ctl_fd;
+}
+
 static const struct endpoint_ops ep_ethertap_ops = {
 	.kind = "ethertap",
 	.recv = ep_ethertap_recv,
@@ -103,12 +109,8 @@ static const struct endpoint_ops ep_ethertap_ops = {
 	.describe = ep_ethertap_describe,
 	.destroy = ep_ethertap_destroy,
 	.addr_change = ep_ethertap_addr_change,
+	.liveness_fd = ep_ethertap_liveness_fd,
 };
-
-int ep_ethertap_liveness_fd(const struct endpoint *ep)
-{
-	return ep->ops == &ep_ethertap_ops ? to_etap(ep)->ctl_fd : -1;
-}
 
 /* Starts the helper and reads its status; returns 0 or -errno with text/step set. */
 static int ethertap_start(struct ep_ethertap *e, const struct transport_spec *t, char *text,

@@ -156,14 +156,14 @@ int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out,
 	}
 	fd = tuntap_receive(sv[0], name, text, sizeof(text));
 	close(sv[0]);
-	r = ep_helper_wait(pid, TUNTAP_REPLY_TIMEOUT_MS);
+	/* The fd is what counts; the classic helper's exit status carries nothing more. */
+	ep_helper_wait(pid, TUNTAP_REPLY_TIMEOUT_MS);
 	ep_helper_one_line(text);
 	if (fd < 0) {
 		snprintf(err, errlen, "tuntap: `uml_net 4 tuntap up %s` gave no tap fd (%s)%s%s", t->gate,
 			 strerror(-fd), text[0] ? ": " : "", text);
 		return fd;
 	}
-	(void)r; /* the fd is what counts; the classic helper's exit status carries nothing more */
 	r = helper_tuntap_new(fd, name, out);
 	if (r)
 		snprintf(err, errlen, "tuntap: %s", strerror(-r));

@@ -25,7 +25,7 @@ struct ep_pcap {
 	uint64_t tx_dropped;
 	/* the batch being filled by pcap_dispatch's callback */
 	struct frame *rx;
-	unsigned int rx_n, rx_got;
+	unsigned int rx_got;
 };
 
 static struct ep_pcap *to_pcap(const struct endpoint *ep)
@@ -50,7 +50,6 @@ static int ep_pcap_recv(struct endpoint *ep, struct frame *frames, unsigned int 
 	int r;
 
 	c->rx = frames;
-	c->rx_n = n;
 	c->rx_got = 0;
 	r = pcap_dispatch(c->p, (int)n, ep_pcap_one, (u_char *)c);
 	if (r == PCAP_ERROR)

@@ -19,9 +19,5 @@ int ep_ethertap_open(const struct transport_spec *t, struct endpoint **out, char
 int ep_slip_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_slirp_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 
-/* The liveness fd of a daemon endpoint (its control connection), or -1 for another kind. */
-int ep_daemon_liveness_fd(const struct endpoint *ep);
-/* The liveness fd of an ethertap endpoint (its helper's control stream), or -1. */
-int ep_ethertap_liveness_fd(const struct endpoint *ep);
 
 #endif

@@ -16,7 +16,6 @@
 
 struct ep_unix {
 	struct endpoint ep;
-	bool own;             /* io.fd belongs to this endpoint (else: the shared socket) */
 	struct sockaddr_un peer;
 	struct ep_dgram io;   /* sends to peer by address only on the shared socket */
 };
@@ -47,8 +46,8 @@ static void ep_unix_destroy(struct endpoint *ep)
 {
 	struct ep_unix *u = to_unix(ep);
 
-	if (u->own)
-		close(u->io.fd);
+	if (ep->fd >= 0) /* a socket of its own; -1 for a port on the shared socket */
+		close(ep->fd);
 	free(u);
 }
 
@@ -94,7 +93,6 @@ int ep_unix_connected(const struct sockaddr_un *local, const struct sockaddr_un 
 		return err;
 	}
 	u->ep.fd = u->io.fd = fd;
-	u->own = true;
 	*out = &u->ep;
 	return 0;
 }

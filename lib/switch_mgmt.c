@@ -31,6 +31,11 @@ static int switch_mgmt_connect(const char *path)
 	return fd;
 }
 
+int switch_mgmt_default_path(const char *ctl, char *out, size_t len)
+{
+	return snprintf(out, len, "%s.mgmt", ctl);
+}
+
 int switch_mgmt_query(const char *mgmt_path, const char *cmd, char **reply)
 {
 	char *buf = NULL;

@@ -20,6 +20,10 @@ struct switch_mgmt_port {
 	char endpoint[128];
 };
 
+/* The management socket a switch with control socket ctl serves unless told otherwise (-mgmt):
+ * <ctl>.mgmt. Returns what snprintf returns. */
+int switch_mgmt_default_path(const char *ctl, char *out, size_t len);
+
 /* Sends cmd and returns the reply (without the final empty line) in *reply (malloc'd). */
 int switch_mgmt_query(const char *mgmt_path, const char *cmd, char **reply);
 

@@ -151,9 +151,8 @@ static int port_register(struct switchd *d, struct pending *pd, const struct dae
 	p->uid = pd->uid;
 	p->proto = req->kind;
 	p->peer = req->addr;
-	p->shared = req->kind == DREQ_V0;
 	memcpy(p->descr, req->descr, sizeof(p->descr));
-	if (p->shared) {
+	if (p->proto == DREQ_V0) { /* reached through the shared data socket */
 		err = portmap_add(&d->shared_map, &req->addr, (uint32_t)slot);
 		if (err) {
 			*why = "its data socket name is already registered by another port";
@@ -175,7 +174,7 @@ static void port_unregister(struct switchd *d, uint32_t slot)
 
 	if (p->ep->fd >= 0)
 		ev_del(d, p->ep->fd);
-	if (p->shared)
+	if (p->proto == DREQ_V0)
 		portmap_del(&d->shared_map, &p->peer);
 	sw_port_del(&d->sw, slot);
 }

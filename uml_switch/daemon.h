@@ -70,6 +70,8 @@ struct switchd {
 };
 
 int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
+/* Changes the events of an fd already added (ports waiting for room, replies in progress). */
+int ev_mod(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
 void ev_del(struct switchd *d, int fd);
 uint32_t mono_seconds(void);
 

@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "stdfds.h"
+#include "switch_mgmt.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -30,15 +31,22 @@ uint32_t mono_seconds(void)
 	return (uint32_t)ts.tv_sec;
 }
 
-int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events)
+static int ev_ctl(struct switchd *d, int op, int fd, enum ev_tag tag, uint32_t index,
+		  uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)tag << 32 | index };
 
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
-		return 0;
-	if (errno == EEXIST && epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
-		return 0;
-	return -errno;
+	return epoll_ctl(d->epfd, op, fd, &ev) == 0 ? 0 : -errno;
+}
+
+int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events)
+{
+	return ev_ctl(d, EPOLL_CTL_ADD, fd, tag, index, events);
+}
+
+int ev_mod(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events)
+{
+	return ev_ctl(d, EPOLL_CTL_MOD, fd, tag, index, events);
 }
 
 void ev_del(struct switchd *d, int fd)
@@ -84,7 +92,7 @@ static int resolve_paths(struct switchd *d)
 	else if (o->mgmt_path)
 		n = snprintf(d->mgmt_path, sizeof(d->mgmt_path), "%s", o->mgmt_path);
 	else
-		n = snprintf(d->mgmt_path, sizeof(d->mgmt_path), "%s.mgmt", d->ctl_path);
+		n = switch_mgmt_default_path(d->ctl_path, d->mgmt_path, sizeof(d->mgmt_path));
 	return n >= (int)sizeof(d->mgmt_path) ? -ENAMETOOLONG : 0;
 }
 
@@ -178,7 +186,7 @@ static void on_backlog(void *arg, uint32_t slot, bool waiting)
 	/* A shared-socket (v0) port has no socket of its own to wait on: its backlog goes out
 	 * ahead of its next frames instead. */
 	if (ep->fd >= 0)
-		ev_add(d, ep->fd, EV_PORT_DATA, slot, EPOLLIN | (waiting ? EPOLLOUT : 0));
+		ev_mod(d, ep->fd, EV_PORT_DATA, slot, EPOLLIN | (waiting ? EPOLLOUT : 0));
 }
 
 static void on_port_data(struct switchd *d, uint32_t slot, uint32_t events)

@@ -297,7 +297,7 @@ static int mgmt_write(struct switchd *d, struct mgmt_conn *c, uint32_t index)
 	}
 	if (!c->out && c->eof)
 		return -ENOTCONN;
-	return ev_add(d, c->fd, EV_MGMT_CONN, index, c->out ? EPOLLOUT : EPOLLIN);
+	return ev_mod(d, c->fd, EV_MGMT_CONN, index, c->out ? EPOLLOUT : EPOLLIN);
 }
 
 static int mgmt_read(struct switchd *d, struct mgmt_conn *c)

@@ -43,9 +43,6 @@ void shared_data_input(struct switchd *d)
 	struct sockaddr_un from[ENDPOINT_BATCH];
 	int n;
 
-	/* recvfrom fills only as many address bytes as the sender's name has: zero the rest so
-	 * the 108-byte keys compare equal to the registered, NUL-padded names. */
-	memset(from, 0, sizeof(from));
 	sw_rx_prepare(&d->sw, rx);
 	for (int i = 0; i < ENDPOINT_BATCH; i++) {
 		iov[i] = (struct iovec){ rx[i].data, ENDPOINT_BUF };
@@ -56,7 +53,14 @@ void shared_data_input(struct switchd *d)
 	if (n > 0)
 		sw_rx_commit(&d->sw, (unsigned int)n);
 	for (int i = 0; i < n; i++) {
-		uint32_t slot = portmap_lookup(&d->shared_map, &from[i]);
+		socklen_t got = msgs[i].msg_hdr.msg_namelen;
+		uint32_t slot;
+
+		/* recvmmsg fills only as many address bytes as the sender's name has: zero the
+		 * rest so the 108-byte key compares equal to the registered, NUL-padded name. */
+		if (got < sizeof(from[i]))
+			memset((char *)&from[i] + got, 0, sizeof(from[i]) - got);
+		slot = portmap_lookup(&d->shared_map, &from[i]);
 		struct frame f = { rx[i].data, msgs[i].msg_len };
 
 		if (slot == PORTMAP_NONE) {

@@ -51,7 +51,6 @@ struct port {
 	pid_t pid;               /* client credentials from the control connection */
 	uid_t uid;
 	enum daemon_req_kind proto;
-	bool shared;             /* reached through the shared data socket (v0) */
 	bool tx_failing;         /* logged the current run of send errors already */
 	struct sockaddr_un peer;
 	char descr[DAEMON_VDE_DESCR_MAX + 1];

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		die("unexpected argument '%s' after the command (try -h)", argv[optind]);
 	if (!mgmt) {
-		snprintf(path, sizeof(path), "%s.mgmt", ctl);
+		switch_mgmt_default_path(ctl, path, sizeof(path));
 		mgmt = path;
 	}
 	snprintf(line, sizeof(line), "%s%s", cmd, json ? " json" : "");

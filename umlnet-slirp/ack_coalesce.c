@@ -6,12 +6,12 @@
 #include "csum.h"
 #include "tcp_view.h"
 
-bool ack_coalesce_is_pure_ack(const uint8_t *ip, size_t len, struct ack_key *k)
-{
-	size_t payload;
-	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
+/* The checks below take the packet already parsed (tcp_view_ipv4), so that the tracker parses
+ * each packet on the output path once. */
 
-	if (!tcp || payload != 0 || (tcp[12] >> 4) != 5 || tcp[13] != TCP_FLAG_ACK)
+static bool pure_ack(const uint8_t *ip, const uint8_t *tcp, size_t payload, struct ack_key *k)
+{
+	if (payload != 0 || (tcp[12] >> 4) != 5 || tcp[13] != TCP_FLAG_ACK)
 		return false;
 	memcpy(k->addrs, ip + 12, 8);
 	memcpy(k->ports, tcp, 4);
@@ -29,13 +29,12 @@ static int ack_order(const uint8_t *a, const uint8_t *b)
 	return d > 0 ? 1 : d < 0 ? -1 : 0;
 }
 
-bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key *k)
+static bool supersedes(const uint8_t *ip, const uint8_t *tcp, size_t payload,
+		       const struct ack_key *k)
 {
-	size_t payload;
-	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
 	int order;
 
-	if (!tcp || (tcp[13] & ~TCP_FLAG_PSH) != TCP_FLAG_ACK || memcmp(ip + 12, k->addrs, 8) != 0 ||
+	if ((tcp[13] & ~TCP_FLAG_PSH) != TCP_FLAG_ACK || memcmp(ip + 12, k->addrs, 8) != 0 ||
 	    memcmp(tcp, k->ports, 4) != 0)
 		return false;
 	order = ack_order(tcp + 8, k->ack);
@@ -44,10 +43,28 @@ bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key
 	return payload > 0 ? order >= 0 : order > 0;
 }
 
+bool ack_coalesce_is_pure_ack(const uint8_t *ip, size_t len, struct ack_key *k)
+{
+	size_t payload;
+	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
+
+	return tcp && pure_ack(ip, tcp, payload, k);
+}
+
+bool ack_coalesce_supersedes(const uint8_t *ip, size_t len, const struct ack_key *k)
+{
+	size_t payload;
+	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
+
+	return tcp && supersedes(ip, tcp, payload, k);
+}
+
 bool ack_tracker_next(struct ack_tracker *t, const uint8_t *ip, size_t len)
 {
-	bool redundant = t->armed && ack_coalesce_supersedes(ip, len, &t->key);
+	size_t payload;
+	const uint8_t *tcp = tcp_view_ipv4(ip, len, &payload);
+	bool redundant = tcp && t->armed && supersedes(ip, tcp, payload, &t->key);
 
-	t->armed = ack_coalesce_is_pure_ack(ip, len, &t->key);
+	t->armed = tcp && pure_ack(ip, tcp, payload, &t->key);
 	return redundant;
 }

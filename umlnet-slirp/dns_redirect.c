@@ -19,17 +19,17 @@ void dns_redirect_init(struct dns_redirect *r, bool on, struct in_addr server, u
 	r->target_port = port;
 }
 
-/* Returns the UDP header of an unfragmented IPv4/UDP packet, or NULL. */
-static uint8_t *udp_header(uint8_t *ip, size_t len)
+/* Where the UDP header of an unfragmented IPv4/UDP packet starts, or 0 for anything else. */
+static size_t udp_offset(const uint8_t *ip, size_t len)
 {
 	size_t ihl;
 
 	if (len < 20 || (ip[0] >> 4) != 4 || ip[9] != IP_PROTO_UDP)
-		return NULL;
+		return 0;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	if (ihl < 20 || len < ihl + 8 || (csum_get16(ip + 6) & 0x3fff) != 0)
-		return NULL;
-	return ip + ihl;
+		return 0;
+	return ihl;
 }
 
 /* Replaces the address at ip+off and the port at udp+poff, keeping both checksums right. */
@@ -57,9 +57,10 @@ static void rewrite(uint8_t *ip, uint8_t *udp, size_t off, size_t poff, struct i
 
 bool dns_redirect_query(struct dns_redirect *r, uint8_t *ip, size_t len)
 {
-	uint8_t *udp;
+	size_t off = r->on ? udp_offset(ip, len) : 0;
+	uint8_t *udp = ip + off;
 
-	if (!r->on || !(udp = udp_header(ip, len)))
+	if (!off)
 		return false;
 	if (memcmp(ip + 16, &r->alias.s_addr, 4) != 0 || csum_get16(udp + 2) != DNS_PORT)
 		return false;
@@ -70,24 +71,19 @@ bool dns_redirect_query(struct dns_redirect *r, uint8_t *ip, size_t len)
 
 bool dns_redirect_is_answer(const struct dns_redirect *r, const uint8_t *ip, size_t len)
 {
-	const uint8_t *udp;
-	size_t ihl;
+	size_t off = r->on ? udp_offset(ip, len) : 0;
 
-	if (!r->on || len < 28 || (ip[0] >> 4) != 4 || ip[9] != IP_PROTO_UDP)
-		return false;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	if (ihl < 20 || len < ihl + 8)
-		return false;
-	udp = ip + ihl;
-	return memcmp(ip + 12, &r->target.s_addr, 4) == 0 && csum_get16(udp) == r->target_port;
+	/* A fragment is no answer: dns_redirect_answer() could not rewrite it. */
+	return off && memcmp(ip + 12, &r->target.s_addr, 4) == 0 &&
+	       csum_get16(ip + off) == r->target_port;
 }
 
 void dns_redirect_answer(struct dns_redirect *r, uint8_t *ip, size_t len)
 {
-	uint8_t *udp = udp_header(ip, len);
+	size_t off = udp_offset(ip, len);
 
-	if (!udp)
+	if (!off)
 		return;
-	rewrite(ip, udp, 12, 0, r->alias, DNS_PORT);
+	rewrite(ip, ip + off, 12, 0, r->alias, DNS_PORT);
 	r->answers++;
 }

@@ -48,7 +48,7 @@ static void switch_info(const struct state *st, int i, struct sw_info *si)
 	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], *reply;
 
 	state_switch_ctl(st, i, ctl, sizeof(ctl));
-	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", ctl);
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
 	si->nports = 0;
 	si->show = NULL;
 	if (switch_mgmt_query(mgmt, "ports", &reply) == 0) {

@@ -70,13 +70,19 @@ static void print_log_tail(const char *log)
 	fprintf(stderr, "%s%s", p == buf ? "" : p + 1, n && buf[n - 1] != '\n' ? "\n" : "");
 }
 
+static void log_path(const struct state *st, const char *kind, const char *name, char *out,
+		     size_t len)
+{
+	snprintf(out, len, "%s/%s-%s.log", st->dir, kind, name);
+}
+
 static int start_proc(struct state *st, const char *kind, const char *name, char **argv,
 		      struct proc_id *id)
 {
 	char log[PATH_MAX];
 	int err;
 
-	snprintf(log, sizeof(log), "%s/%s-%s.log", st->dir, kind, name);
+	log_path(st, kind, name, log, sizeof(log));
 	err = proc_spawn(argv, log, id);
 	if (err) {
 		fprintf(stderr, "umlnet: error: %s %s: starting %s: %s\n", kind, name, argv[0],
@@ -86,10 +92,47 @@ static int start_proc(struct state *st, const char *kind, const char *name, char
 	return state_record(st, kind, name, id);
 }
 
+/* How a started process shows it is ready, and what to say when it does not. */
+struct readiness {
+	bool (*ready)(const void *arg);
+	const void *arg;
+	const char *who;   /* "switch sw0", ... */
+	const char *late;  /* ... when still running after 10 s */
+	const char *died;  /* ... when it exited */
+};
+
+/* Waits up to 10 s for r->ready while the process lives; else reports and shows the tail of
+ * its log (start_proc's). */
+static int wait_ready(const struct state *st, const char *kind, const char *name,
+		      const struct proc_id *id, const struct readiness *r)
+{
+	char log[PATH_MAX];
+
+	for (int t = 0; t < 100 && proc_alive(id); t++) {
+		if (r->ready(r->arg))
+			return 0;
+		proc_sleep_ms(100);
+	}
+	fprintf(stderr, "umlnet: error: %s%s\n", r->who, proc_alive(id) ? r->late : r->died);
+	log_path(st, kind, name, log, sizeof(log));
+	print_log_tail(log);
+	return -EIO;
+}
+
+static bool switch_answers(const void *mgmt)
+{
+	char *reply;
+
+	if (switch_mgmt_query(mgmt, "version", &reply))
+		return false;
+	free(reply);
+	return true;
+}
+
 static int start_switch(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
-	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], log[PATH_MAX], *reply;
+	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], who[64];
 	char *argv[10];
 	struct proc_id id;
 	int n = 0, err;
@@ -112,36 +155,32 @@ static int start_switch(struct state *st, int i)
 	err = start_proc(st, "switch", s->name, argv, &id);
 	if (err)
 		return err;
-	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", ctl);
-	for (int t = 0; t < 100; t++) {
-		if (!proc_alive(&id))
-			break;
-		if (switch_mgmt_query(mgmt, "version", &reply) == 0) {
-			free(reply);
-			return 0;
-		}
-		proc_sleep_ms(100);
-	}
-	fprintf(stderr, "umlnet: error: switch %s: %s\n", s->name,
-		proc_alive(&id) ? "no answer on its management socket within 10 s" : "exited at start");
-	snprintf(log, sizeof(log), "%s/switch-%s.log", st->dir, s->name);
-	print_log_tail(log);
-	return -EIO;
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
+	snprintf(who, sizeof(who), "switch %s: ", s->name);
+	return wait_ready(st, "switch", s->name, &id, &(struct readiness){
+		switch_answers, mgmt, who, "no answer on its management socket within 10 s",
+		"exited at start" });
 }
 
-/* Whether some port of the switch belongs to pid (the gateway has attached). */
-static bool switch_has_pid(const char *mgmt, pid_t pid)
+struct gateway_probe {
+	const char *mgmt;
+	pid_t pid;
+};
+
+/* Whether some port of the switch belongs to the gateway's pid (it has attached). */
+static bool gateway_attached(const void *arg)
 {
+	const struct gateway_probe *g = arg;
 	struct switch_mgmt_port ports[SWITCH_MGMT_PORTS];
 	char *reply;
 	int n;
 
-	if (switch_mgmt_query(mgmt, "ports", &reply))
+	if (switch_mgmt_query(g->mgmt, "ports", &reply))
 		return false;
 	n = switch_mgmt_parse_ports(reply, ports, SWITCH_MGMT_PORTS);
 	free(reply);
 	for (int i = 0; i < n; i++)
-		if (ports[i].pid == pid)
+		if (ports[i].pid == g->pid)
 			return true;
 	return false;
 }
@@ -149,7 +188,7 @@ static bool switch_has_pid(const char *mgmt, pid_t pid)
 static int start_slirp(struct state *st, int i)
 {
 	const struct conf_switch *s = &st->conf->sw[i];
-	char prog[PATH_MAX], ctl[PATH_MAX], arg[PATH_MAX + 16], mgmt[PATH_MAX + 8], log[PATH_MAX];
+	char prog[PATH_MAX], ctl[PATH_MAX], arg[PATH_MAX + 16], mgmt[PATH_MAX + 8], who[64];
 	char *argv[] = { prog, arg, NULL };
 	struct proc_id id;
 	int err;
@@ -160,22 +199,14 @@ static int start_slirp(struct state *st, int i)
 	}
 	state_switch_ctl(st, i, ctl, sizeof(ctl));
 	snprintf(arg, sizeof(arg), "--switch=%s", ctl);
-	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", ctl);
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
 	err = start_proc(st, "slirp", s->name, argv, &id);
 	if (err)
 		return err;
-	for (int t = 0; t < 100; t++) {
-		if (!proc_alive(&id))
-			break;
-		if (switch_has_pid(mgmt, id.pid))
-			return 0;
-		proc_sleep_ms(100);
-	}
-	fprintf(stderr, "umlnet: error: switch %s: slirp gateway %s\n", s->name,
-		proc_alive(&id) ? "did not attach within 10 s" : "exited at start");
-	snprintf(log, sizeof(log), "%s/slirp-%s.log", st->dir, s->name);
-	print_log_tail(log);
-	return -EIO;
+	snprintf(who, sizeof(who), "switch %s: slirp gateway ", s->name);
+	return wait_ready(st, "slirp", s->name, &id, &(struct readiness){
+		gateway_attached, &(struct gateway_probe){ mgmt, id.pid }, who,
+		"did not attach within 10 s", "exited at start" });
 }
 
 /* Runs a short command (ip) and waits for it; 0 when it succeeded. */
@@ -202,6 +233,20 @@ static int netns_ip(struct state *st, const char *ns, char *a1, char *a2, char *
 	snprintf(nsarg, sizeof(nsarg), "%s", ns);
 	snprintf(log, sizeof(log), "%s/netns-%s.log", st->dir, ns);
 	return run_wait(argv, log);
+}
+
+struct netns_dev {
+	struct state *st;
+	const char *ns;
+	char *dev;
+};
+
+static bool netns_has_dev(const void *arg)
+{
+	const struct netns_dev *d = arg;
+
+	return netns_ip(d->st, d->ns, (char *)"link", (char *)"show", d->dev, NULL, NULL,
+			NULL) == 0;
 }
 
 /* A namespace guest: the namespace (made if missing), umlnet-plug carrying its eth devices to
@@ -246,23 +291,13 @@ static int start_netns(struct state *st, int gi)
 	argv[n] = NULL;
 	err = start_proc(st, "plug", g->name, argv, &id);
 	for (int i = 0; !err && i < g->neth; i++) {
-		char dev[16];
-		int t;
+		char dev[16], who[CONF_NAME + 64];
 
 		snprintf(dev, sizeof(dev), "eth%d", g->eth[i].index);
-		for (t = 0; t < 100 && proc_alive(&id); t++) {
-			if (!netns_ip(st, g->name, (char *)"link", (char *)"show", dev, NULL, NULL,
-				      NULL))
-				break;
-			proc_sleep_ms(100);
-		}
-		if (!proc_alive(&id) || t == 100) {
-			fprintf(stderr, "umlnet: error: netns %s: umlnet-plug did not make %s\n",
-				g->name, dev);
-			snprintf(log, sizeof(log), "%s/plug-%s.log", st->dir, g->name);
-			print_log_tail(log);
+		snprintf(who, sizeof(who), "netns %s: umlnet-plug did not make %s", g->name, dev);
+		if (wait_ready(st, "plug", g->name, &id, &(struct readiness){
+			netns_has_dev, &(struct netns_dev){ st, g->name, dev }, who, "", "" }))
 			return -EIO;
-		}
 		if (g->eth[i].ip[0])
 			err = netns_ip(st, g->name, (char *)"addr", (char *)"add",
 				       g->eth[i].ip, (char *)"dev", dev, NULL);

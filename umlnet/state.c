@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "switch_mgmt.h"
+
 static int state_mkdir_own(const char *path)
 {
 	struct stat st;
@@ -299,10 +301,12 @@ void state_remove(struct state *st)
 	char path[PATH_MAX];
 
 	for (int i = 0; i < st->conf->nsw; i++) {
+		char mgmt[PATH_MAX + 8];
+
 		state_switch_ctl(st, i, path, sizeof(path));
 		unlink(path);
-		strncat(path, ".mgmt", sizeof(path) - strlen(path) - 1);
-		unlink(path);
+		switch_mgmt_default_path(path, mgmt, sizeof(mgmt));
+		unlink(mgmt);
 	}
 	if (!d)
 		return;

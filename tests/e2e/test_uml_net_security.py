@@ -37,6 +37,15 @@ def _record(sock):
     return sock.recv(n, socket.MSG_WAITALL).rstrip(b"\0").decode(errors="replace")
 
 
+def _reap(p, timeout=10):
+    """Lets a gdb session that holds a race window open finish, or ends it."""
+    try:
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(5)
+
+
 def _call_on_line(argv, line):
     """Runs a slip request with stdin = line; returns (exit status, text). stderr is not piped:
     a relay that (wrongly or rightly) starts keeps fd 2 for as long as it lives."""
@@ -332,11 +341,7 @@ def test_tuntap_never_takes_over_existing_device(ctx):
     finally:
         ctl.close()
         data.close()
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(5)
+        _reap(p)
 
 
 def test_add_owner_check_and_netlink_see_one_device(ctx):
@@ -379,11 +384,7 @@ def test_add_owner_check_and_netlink_see_one_device(ctx):
               f"want a refusal and no route:\n{routes}\n{text}")
     finally:
         ours.close()
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(5)
+        _reap(p)
 
 
 def test_tunctl_refuses_setuid(ctx):
