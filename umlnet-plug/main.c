@@ -132,7 +132,11 @@ static int plug_open_all(struct plug *p)
 
 		if (!d->spec)
 			continue;
-		r = p->use_stdio ? plug_stdio_open(&d->local) : plug_local_tap(d, err, sizeof(err));
+		if (!p->use_stdio)
+			r = plug_local_tap(d, err, sizeof(err));
+		else if ((r = plug_stdio_open(&d->local)))
+			snprintf(err, sizeof(err), "%s: standard input/output: %s", d->name,
+				 strerror(-r));
 		if (r) {
 			log_err("%s", err);
 			failed++;

@@ -145,13 +145,12 @@ static int relay_setup(struct relay *r)
 
 		if (!d->open)
 			continue;
+		r->open_devs++; /* before relay_dev_fail() below can count it out */
 		if ((e = relay_add(r, d->local->fd, TAG_LOCAL, i)) || (e = relay_add(r, d->remote->fd, TAG_REMOTE, i)) ||
 		    (e = relay_add(r, d->live_fd, TAG_LIVE, i)) || (e = relay_add(r, d->mac.nl_fd, TAG_NETLINK, i)) ||
 		    (e = relay_add(r, addr_watch_fd(&d->addrs), TAG_ADDRS, i))) {
 			relay_dev_fail(r, d, strerror(-e));
-			continue;
 		}
-		r->open_devs++;
 	}
 	return 0;
 }
