@@ -44,9 +44,19 @@ void mactable_free(struct mactable *t)
 	ohash_free(&t->h);
 }
 
+static bool mac_seen_expired(const struct mactable *t, uint32_t seen, uint32_t now)
+{
+	return now - seen > t->age;
+}
+
 static bool mac_expired(const struct mactable *t, uint64_t v, uint32_t now)
 {
-	return now - mac_val_seen(v) > t->age;
+	return mac_seen_expired(t, mac_val_seen(v), now);
+}
+
+bool mactable_entry_expired(const struct mactable *t, const struct mac_entry *e, uint32_t now)
+{
+	return mac_seen_expired(t, e->seen, now);
 }
 
 enum mac_learn mactable_learn(struct mactable *t, const uint8_t mac[6], uint16_t vlan,

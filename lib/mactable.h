@@ -49,6 +49,9 @@ uint32_t mactable_expire(struct mactable *t, uint32_t now);
 uint32_t mactable_purge_port(struct mactable *t, uint32_t port);
 uint32_t mactable_count(const struct mactable *t);
 
+/* Whether an entry from mactable_next() has aged out (and only waits for the sweep). */
+bool mactable_entry_expired(const struct mactable *t, const struct mac_entry *e, uint32_t now);
+
 /* Iteration over live and not yet swept entries, for status output. */
 uint32_t mactable_next(const struct mactable *t, uint32_t from, struct mac_entry *out);
 

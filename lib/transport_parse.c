@@ -28,6 +28,17 @@ __attribute__((format(printf, 2, 3))) static int parse_fail(struct parse_ctx *c,
 	return -EINVAL;
 }
 
+/* transport_split() for a parser: the one way it fails (a text longer than any specification,
+ * which transport_parse() already refuses) reported like every other parse error. */
+static int parse_split(struct parse_ctx *c, const char *args, unsigned int nfields,
+		       struct transport_fields *f)
+{
+	if (transport_split(args, nfields, f))
+		return parse_fail(c, "specification is longer than %d characters",
+				  TRANSPORT_TEXT_MAX - 1);
+	return 0;
+}
+
 /* The MAC field: kernel checks and wording (mac-and-misc.md §1.1); where the kernel would fall
  * back to a random address we refuse instead, so a typo cannot go unnoticed. */
 static int parse_mac(struct parse_ctx *c, const char *field)
@@ -104,8 +115,8 @@ static int parse_tap_common(struct parse_ctx *c, const char *args, bool dev_requ
 	struct transport_fields f;
 	int r;
 
-	if (transport_split(args, 3, &f))
-		return parse_fail(c, "specification is longer than %d characters", TRANSPORT_TEXT_MAX - 1);
+	if (parse_split(c, args, 3, &f))
+		return -EINVAL;
 	if (f.rest)
 		return parse_fail(c, "tap_setup_common - Extra garbage on specification : '%s'", f.rest);
 	if (dev_required && !transport_given(f.field[0]))
@@ -134,8 +145,8 @@ static int parse_daemon(struct parse_ctx *c, const char *args)
 	const char *type, *ctl;
 	int r;
 
-	if (transport_split(args, 3, &f))
-		return parse_fail(c, "specification is longer than %d characters", TRANSPORT_TEXT_MAX - 1);
+	if (parse_split(c, args, 3, &f))
+		return -EINVAL;
 	if ((r = parse_mac(c, f.field[0])))
 		return r;
 	type = transport_given(f.field[1]) ? f.field[1] : "unix";
@@ -158,8 +169,8 @@ static int parse_mcast(struct parse_ctx *c, const char *args)
 	unsigned long v;
 	int r;
 
-	if (transport_split(args, 4, &f))
-		return parse_fail(c, "specification is longer than %d characters", TRANSPORT_TEXT_MAX - 1);
+	if (parse_split(c, args, 4, &f))
+		return -EINVAL;
 	if (f.rest)
 		return parse_fail(c, "mcast_setup - Extra garbage on specification : '%s'", f.rest);
 	if ((r = parse_mac(c, f.field[0])))
@@ -197,8 +208,8 @@ static int parse_slirp(struct parse_ctx *c, const char *args)
 	size_t n;
 	int r;
 
-	if (transport_split(args, 1, &f))
-		return parse_fail(c, "specification is longer than %d characters", TRANSPORT_TEXT_MAX - 1);
+	if (parse_split(c, args, 1, &f))
+		return -EINVAL;
 	if ((r = parse_mac(c, f.field[0])))
 		return r;
 	s = f.rest && *f.rest ? f.rest : "slirp";
@@ -246,8 +257,8 @@ static int parse_pcap(struct parse_ctx *c, const char *args)
 	struct transport_fields f;
 	int r;
 
-	if (transport_split(args, 5, &f))
-		return parse_fail(c, "specification is longer than %d characters", TRANSPORT_TEXT_MAX - 1);
+	if (parse_split(c, args, 5, &f))
+		return -EINVAL;
 	if (f.rest)
 		return parse_fail(c, "pcap_setup - Extra garbage on specification : '%s'", f.rest);
 	if ((r = parse_ifname(c, "pcap", transport_given(f.field[0]) ? f.field[0] : "eth0")))

@@ -183,7 +183,7 @@ static void macs_out(struct switchd *d, FILE *f, bool json)
 	     s = mactable_next(&d->sw.macs, s + 1, &e)) {
 		uint32_t age = d->sw.now - e.seen;
 
-		if (age > d->sw.macs.age)
+		if (mactable_entry_expired(&d->sw.macs, &e, d->sw.now))
 			continue; /* aged out, not swept yet */
 		mac_format(e.mac, mac);
 		if (json)

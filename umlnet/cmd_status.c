@@ -131,12 +131,13 @@ static void text_guests(const struct state *st, FILE *f)
 		const struct conf_guest *g = &c->g[i];
 		const struct state_proc *p = state_find(st, g->kind == CONF_GUEST_UML ? "guest" :
 							"plug", g->name);
+		bool alive = p && proc_alive(&p->id);
 
 		fprintf(f, "%-12s %-5s %-7d %-8s", g->name, g->kind == CONF_GUEST_UML ? "uml" : "netns",
-			p ? (int)p->id.pid : 0, running(p));
+			p ? (int)p->id.pid : 0, alive ? "running" : "stopped");
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
-			int pr = p && proc_alive(&p->id) ? dev_present(st, g, e->index) : -1;
+			int pr = alive ? dev_present(st, g, e->index) : -1;
 
 			fprintf(f, " eth%d:%s%s%s%s", e->index, e->sw >= 0 ? e->sw_name : "spec",
 				e->ip[0] ? ":" : "", e->ip, pr == 0 ? "(missing)" : "");

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 int umlnet_load(const char *path, struct conf **conf, char **text)
@@ -23,25 +22,17 @@ int umlnet_load(const char *path, struct conf **conf, char **text)
 	char err[600];
 	int rc;
 
-	*conf = calloc(1, sizeof(**conf));
+	*text = NULL;
+	*conf = malloc(sizeof(**conf));
 	if (!*conf)
 		return -ENOMEM;
-	rc = conf_read_file(path, text, err, sizeof(err));
-	if (!rc) {
-		snprintf((*conf)->file, sizeof((*conf)->file), "%s", path);
-		rc = conf_parse(*conf, *text, path, err, sizeof(err));
-	}
+	rc = conf_load(*conf, path, text, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "umlnet: error: %s\n", err);
 		free(*conf);
-		free(*text);
 		*conf = NULL;
-		*text = NULL;
-		return rc;
 	}
-	if (!(*conf)->named)
-		conf_default_name(*conf, path);
-	return 0;
+	return rc;
 }
 
 /* The last lines of a log, for an error about a process that died. */
@@ -209,34 +200,21 @@ static int start_slirp(struct state *st, int i)
 		"did not attach within 10 s", "exited at start" });
 }
 
-/* Runs a short command (ip) and waits for it; 0 when it succeeded. */
-static int run_wait(char *const argv[], const char *log)
+/* `ip -n NS a1...` with the ip program found once by the caller. */
+static int netns_ip(struct state *st, char *ip, const char *ns, char *a1, char *a2, char *a3,
+		    char *a4, char *a5, char *a6)
 {
-	struct proc_id id;
-	int status, err = proc_spawn(argv, log, &id);
-
-	if (err)
-		return err;
-	if (waitpid(id.pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
-
-static int netns_ip(struct state *st, const char *ns, char *a1, char *a2, char *a3, char *a4,
-		    char *a5, char *a6)
-{
-	char ip[PATH_MAX], log[PATH_MAX], nsarg[CONF_NAME];
+	char log[PATH_MAX], nsarg[CONF_NAME];
 	char *argv[] = { ip, (char *)"-n", nsarg, a1, a2, a3, a4, a5, a6, NULL };
 
-	if (proc_find_program("ip", ip, sizeof(ip)))
-		return -ENOENT;
 	snprintf(nsarg, sizeof(nsarg), "%s", ns);
 	snprintf(log, sizeof(log), "%s/netns-%s.log", st->dir, ns);
-	return run_wait(argv, log);
+	return proc_run(argv, log);
 }
 
 struct netns_dev {
 	struct state *st;
+	char *ip;
 	const char *ns;
 	char *dev;
 };
@@ -245,7 +223,7 @@ static bool netns_has_dev(const void *arg)
 {
 	const struct netns_dev *d = arg;
 
-	return netns_ip(d->st, d->ns, (char *)"link", (char *)"show", d->dev, NULL, NULL,
+	return netns_ip(d->st, d->ip, d->ns, (char *)"link", (char *)"show", d->dev, NULL, NULL,
 			NULL) == 0;
 }
 
@@ -269,13 +247,13 @@ static int start_netns(struct state *st, int gi)
 		char *add[] = { ip, (char *)"netns", (char *)"add", g->name, NULL };
 
 		snprintf(log, sizeof(log), "%s/netns-%s.log", st->dir, g->name);
-		if (run_wait(add, log)) {
+		if (proc_run(add, log)) {
 			fprintf(stderr, "umlnet: error: netns %s: 'ip netns add' failed (namespace "
 					"guests need root; see %s)\n", g->name, log);
 			return -EPERM;
 		}
 		state_record(st, "netns", g->name, &id);
-		netns_ip(st, g->name, (char *)"link", (char *)"set", (char *)"lo", (char *)"up",
+		netns_ip(st, ip, g->name, (char *)"link", (char *)"set", (char *)"lo", (char *)"up",
 			 NULL, NULL);
 	}
 	argv[n++] = prog;
@@ -296,17 +274,17 @@ static int start_netns(struct state *st, int gi)
 		snprintf(dev, sizeof(dev), "eth%d", g->eth[i].index);
 		snprintf(who, sizeof(who), "netns %s: umlnet-plug did not make %s", g->name, dev);
 		if (wait_ready(st, "plug", g->name, &id, &(struct readiness){
-			netns_has_dev, &(struct netns_dev){ st, g->name, dev }, who, "", "" }))
+			netns_has_dev, &(struct netns_dev){ st, ip, g->name, dev }, who, "", "" }))
 			return -EIO;
 		if (g->eth[i].ip[0])
-			err = netns_ip(st, g->name, (char *)"addr", (char *)"add",
+			err = netns_ip(st, ip, g->name, (char *)"addr", (char *)"add",
 				       g->eth[i].ip, (char *)"dev", dev, NULL);
 		if (!err)
-			err = netns_ip(st, g->name, (char *)"link", (char *)"set", dev, (char *)"up",
+			err = netns_ip(st, ip, g->name, (char *)"link", (char *)"set", dev, (char *)"up",
 				       NULL, NULL);
 	}
 	for (int i = 0; !err && i < g->nroute; i++)
-		err = netns_ip(st, g->name, (char *)"route", (char *)"add",
+		err = netns_ip(st, ip, g->name, (char *)"route", (char *)"add",
 			       g->route[i].dest, (char *)"via", g->route[i].via, NULL);
 	if (err)
 		fprintf(stderr, "umlnet: error: netns %s: configuring its devices failed (see "

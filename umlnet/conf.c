@@ -617,7 +617,7 @@ out:
 	return rc;
 }
 
-int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+int conf_load(struct conf *c, const char *path, char **text_out, char *err, size_t errlen)
 {
 	char *text;
 	int rc;
@@ -628,9 +628,12 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		return rc;
 	snprintf(c->file, sizeof(c->file), "%s", path);
 	rc = conf_parse(c, text, path, err, errlen);
-	free(text);
 	if (!rc && !c->named)
 		conf_default_name(c, path);
+	if (!rc && text_out)
+		*text_out = text;
+	else
+		free(text);
 	return rc;
 }
 

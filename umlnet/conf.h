@@ -103,8 +103,9 @@ struct conf {
 /* Parses text (the contents of file fname) into c. Returns 0, or -EINVAL with one line in err. */
 int conf_parse(struct conf *c, const char *text, const char *fname, char *err, size_t errlen);
 
-/* Reads and parses a file; the network name defaults to the file's name without ".conf". */
-int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+/* Reads and parses a file; the network name defaults to the file's name without ".conf".
+ * With text_out, the file's text is handed over too (malloc'd; untouched on failure). */
+int conf_load(struct conf *c, const char *path, char **text_out, char *err, size_t errlen);
 
 /* The network name from a file name when the file has no network line: "lab.conf" -> "lab". */
 void conf_default_name(struct conf *c, const char *path);

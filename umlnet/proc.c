@@ -101,6 +101,18 @@ unsigned long long proc_start_time(pid_t pid)
 	return start ? start : 1;
 }
 
+int proc_run(char *const argv[], const char *log)
+{
+	struct proc_id id;
+	int status, err = proc_spawn(argv, log, &id);
+
+	if (err)
+		return err;
+	if (waitpid(id.pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
 bool proc_alive(const struct proc_id *id)
 {
 	unsigned long long s;

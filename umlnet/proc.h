@@ -21,6 +21,10 @@ struct proc_id {
 /* Starts argv[0] (a path) with its output appended to log; returns 0 and fills id, or -errno. */
 int proc_spawn(char *const argv[], const char *log, struct proc_id *id);
 
+/* Runs a short command to its end (proc_spawn, then wait); 0 when it exited with status 0,
+ * -EIO for another status, or -errno. */
+int proc_run(char *const argv[], const char *log);
+
 /* Start time of pid, 0 if there is no such (live, non-zombie) process. */
 unsigned long long proc_start_time(pid_t pid);
 

@@ -171,7 +171,7 @@ static int state_load(struct state *st)
 	if (!st->conf)
 		return -ENOMEM;
 	state_file(st, "topology.conf", path, sizeof(path));
-	rc = conf_load(st->conf, path, err, sizeof(err));
+	rc = conf_load(st->conf, path, NULL, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "umlnet: error: %s\n", err);
 		return rc;
