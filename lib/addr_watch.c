@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "netlink.h"
+
 /* What one message callback needs: fn is NULL while the initial dump fills the table. */
 struct aw_cb {
 	struct addr_watch *w;
@@ -48,53 +50,22 @@ static bool aw_apply(struct addr_watch *w, bool add, uint32_t addr_be, uint32_t 
 	return true;
 }
 
-static uint32_t aw_mask(unsigned int prefixlen)
-{
-	if (prefixlen == 0)
-		return 0;
-	if (prefixlen >= 32)
-		return 0xffffffffu;
-	return htonl(0xffffffffu << (32 - prefixlen));
-}
-
-/* mnl_attr_parse callback: keeps the 4-byte IFA_LOCAL and IFA_ADDRESS attributes. */
-static int aw_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if ((type == IFA_LOCAL || type == IFA_ADDRESS) && mnl_attr_get_payload_len(a) == 4)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
-/* One RTM_NEWADDR/RTM_DELADDR: IFA_LOCAL is the interface's own address (IFA_ADDRESS is the
- * peer on a point-to-point link), IFA_ADDRESS when there is no IFA_LOCAL. */
+/* One RTM_NEWADDR/RTM_DELADDR of the watched interface (nl_ifaddr_v4 decodes it). */
 static int aw_msg(const struct nlmsghdr *h, void *data)
 {
 	struct aw_cb *cb = data;
-	const struct ifaddrmsg *ifa;
-	const struct nlattr *tb[IFA_MAX + 1] = { NULL }, *local;
-	uint32_t addr_be, mask_be;
+	struct in_addr addr;
+	unsigned int prefixlen;
+	uint32_t mask_be;
+	int ifindex;
 	bool add;
 
-	if (h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR)
+	if (!nl_ifaddr_v4(h, &ifindex, &addr, &prefixlen) || ifindex != cb->w->ifindex)
 		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(h) < sizeof(*ifa))
-		return MNL_CB_OK;
-	ifa = mnl_nlmsg_get_payload(h);
-	if (ifa->ifa_family != AF_INET || (int)ifa->ifa_index != cb->w->ifindex)
-		return MNL_CB_OK;
-	if (mnl_attr_parse(h, sizeof(*ifa), aw_attr, tb) < 0)
-		return MNL_CB_OK;
-	local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-	if (!local)
-		return MNL_CB_OK;
-	memcpy(&addr_be, mnl_attr_get_payload(local), 4);
-	mask_be = aw_mask(ifa->ifa_prefixlen);
+	mask_be = nl_prefix_mask(prefixlen).s_addr;
 	add = h->nlmsg_type == RTM_NEWADDR;
-	if (aw_apply(cb->w, add, addr_be, mask_be) && cb->fn)
-		cb->fn(cb->arg, add, addr_be, mask_be);
+	if (aw_apply(cb->w, add, addr.s_addr, mask_be) && cb->fn)
+		cb->fn(cb->arg, add, addr.s_addr, mask_be);
 	return MNL_CB_OK;
 }
 

@@ -86,6 +86,17 @@ bool nl_ipv4_unicast(struct in_addr a)
 	return first != 0 && first != 127 && first < 224;
 }
 
+struct in_addr nl_prefix_mask(unsigned int prefixlen)
+{
+	struct in_addr m = { 0 };
+
+	if (prefixlen >= 32)
+		m.s_addr = 0xffffffffu;
+	else if (prefixlen > 0)
+		m.s_addr = htonl(0xffffffffu << (32 - prefixlen));
+	return m;
+}
+
 int nl_open(struct nl_ctx *nl)
 {
 	nl->sock = mnl_socket_open(NETLINK_ROUTE);
@@ -154,6 +165,38 @@ int nl_addr_add(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned in
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
+/* mnl_attr_parse callback: keeps the 4-byte IFA_LOCAL and IFA_ADDRESS attributes. */
+static int nl_ifaddr_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if ((type == IFA_LOCAL || type == IFA_ADDRESS) && mnl_attr_get_payload_len(a) == 4)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+bool nl_ifaddr_v4(const struct nlmsghdr *h, int *ifindex, struct in_addr *addr,
+		  unsigned int *prefixlen)
+{
+	const struct nlattr *tb[IFA_MAX + 1] = { NULL }, *local;
+	const struct ifaddrmsg *ifa;
+
+	if ((h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR) ||
+	    mnl_nlmsg_get_payload_len(h) < sizeof(*ifa))
+		return false;
+	ifa = mnl_nlmsg_get_payload(h);
+	if (ifa->ifa_family != AF_INET || mnl_attr_parse(h, sizeof(*ifa), nl_ifaddr_attr, tb) < 0)
+		return false;
+	local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!local)
+		return false;
+	memcpy(&addr->s_addr, mnl_attr_get_payload(local), 4);
+	*ifindex = (int)ifa->ifa_index;
+	*prefixlen = ifa->ifa_prefixlen;
+	return true;
+}
+
 struct nl_addr_query {
 	struct in_addr addr;
 	int owner;
@@ -161,33 +204,15 @@ struct nl_addr_query {
 	bool has;
 };
 
-static int nl_addr_attr(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
-
-	if (mnl_attr_type_valid(attr, IFA_MAX) < 0)
-		return MNL_CB_OK;
-	if ((type == IFA_LOCAL || type == IFA_ADDRESS) &&
-	    mnl_attr_validate2(attr, MNL_TYPE_BINARY, sizeof(struct in_addr)) < 0)
-		return MNL_CB_OK;
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int nl_addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_addr_query *q = data;
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
-	const struct nlattr *a;
+	struct in_addr addr;
+	unsigned int prefixlen;
+	int ifindex;
 
-	if (ifa->ifa_family != AF_INET)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ifa), nl_addr_attr, tb);
-	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-	if (a && memcmp(mnl_attr_get_payload(a), &q->addr, sizeof(q->addr)) == 0) {
-		q->owner = (int)ifa->ifa_index;
+	if (nl_ifaddr_v4(nlh, &ifindex, &addr, &prefixlen) && addr.s_addr == q->addr.s_addr) {
+		q->owner = ifindex;
 		q->has |= q->owner == q->ifindex;
 	}
 	return MNL_CB_OK;

@@ -43,6 +43,15 @@ int nl_mask_prefix(struct in_addr mask);
 /* False for addresses no host or guest may claim as its own: 0.0.0.0/8, loopback 127.0.0.0/8,
  * multicast 224.0.0.0/4 and the reserved/broadcast 240.0.0.0/4. */
 bool nl_ipv4_unicast(struct in_addr a);
+/* The netmask of a prefix length (0..32; more counts as 32). */
+struct in_addr nl_prefix_mask(unsigned int prefixlen);
+
+struct nlmsghdr;
+/* Decodes an IPv4 RTM_NEWADDR/RTM_DELADDR: the interface's own address (IFA_LOCAL; IFA_ADDRESS
+ * is the peer on a point-to-point link, used when there is no IFA_LOCAL). False for anything
+ * else. */
+bool nl_ifaddr_v4(const struct nlmsghdr *h, int *ifindex, struct in_addr *addr,
+		  unsigned int *prefixlen);
 
 int nl_open(struct nl_ctx *nl);
 void nl_close(struct nl_ctx *nl);
