@@ -147,12 +147,8 @@ static int demo_state_dir(struct umlnet_opts *o, char *dir, size_t len)
 		snprintf(dir, len, "%s", o->state_dir);
 		return 0;
 	}
-	if (state_base(base, sizeof(base)))
+	if (state_base_create(base, sizeof(base)))
 		return -EACCES;
-	if (mkdir(base, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "umlnet: error: state base '%s': %s\n", base, strerror(errno));
-		return -errno;
-	}
 	if (snprintf(dir, len, "%s/demo.XXXXXX", base) >= (int)len)
 		return -ENAMETOOLONG;
 	if (!mkdtemp(dir)) {

@@ -52,6 +52,19 @@ int state_base(char *out, size_t len)
 	return err;
 }
 
+int state_base_create(char *out, size_t len)
+{
+	int err = state_base(out, len);
+
+	if (err)
+		return err;
+	if (mkdir(out, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "umlnet: error: state base '%s': %s\n", out, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 void state_file(const struct state *st, const char *name, char *out, size_t len)
 {
 	if (snprintf(out, len, "%s/%s", st->dir, name) >= (int)len)
@@ -182,23 +195,34 @@ static int state_load(struct state *st)
 	return rc;
 }
 
-int state_open(struct state *st, const char *dir, const char *network)
+/* st->dir: dir when given, else <base>/<name>, or with no name the only network under the
+ * base. make_base creates the base first (a network about to start). Errors are reported. */
+static int state_pick_dir(struct state *st, const char *dir, const char *name, bool make_base)
 {
 	char base[PATH_MAX - 256];
 	int err;
 
-	memset(st, 0, sizeof(*st));
 	if (dir) {
 		snprintf(st->dir, sizeof(st->dir), "%s", dir);
-	} else {
-		err = state_base(base, sizeof(base));
-		if (err)
-			return err;
-		if (network)
-			snprintf(st->dir, sizeof(st->dir), "%s/%s", base, network);
-		else if ((err = state_pick(base, st->dir, sizeof(st->dir))))
-			return err;
+		return 0;
 	}
+	err = make_base ? state_base_create(base, sizeof(base)) : state_base(base, sizeof(base));
+	if (err)
+		return err;
+	if (!name)
+		return state_pick(base, st->dir, sizeof(st->dir));
+	snprintf(st->dir, sizeof(st->dir), "%s/%s", base, name);
+	return 0;
+}
+
+int state_open(struct state *st, const char *dir, const char *network)
+{
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = state_pick_dir(st, dir, network, false);
+	if (err)
+		return err;
 	if (access(st->dir, F_OK) < 0) {
 		fprintf(stderr, "umlnet: error: network state '%s': %s (is the network up?)\n",
 			st->dir, strerror(errno));
@@ -209,24 +233,15 @@ int state_open(struct state *st, const char *dir, const char *network)
 
 int state_create(struct state *st, const char *dir, struct conf *conf, const char *text)
 {
-	char base[PATH_MAX - 256], path[PATH_MAX];
+	char path[PATH_MAX];
 	FILE *f;
 	int err;
 
 	memset(st, 0, sizeof(*st));
 	st->conf = conf;
-	if (dir) {
-		snprintf(st->dir, sizeof(st->dir), "%s", dir);
-	} else {
-		err = state_base(base, sizeof(base));
-		if (err)
-			return err;
-		if (mkdir(base, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "umlnet: error: state base '%s': %s\n", base, strerror(errno));
-			return -errno;
-		}
-		snprintf(st->dir, sizeof(st->dir), "%s/%s", base, conf->name);
-	}
+	err = state_pick_dir(st, dir, conf->name, true);
+	if (err)
+		return err;
 	/* The longest socket in it, <dir>/uml/<guest>/mconsole, must fit sun_path (108 bytes). */
 	for (int i = 0; i < conf->ng; i++) {
 		size_t need = strlen(st->dir) + strlen("/uml//mconsole") + strlen(conf->g[i].name);

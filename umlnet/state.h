@@ -37,6 +37,8 @@ struct state {
 
 /* The directory under which networks live when --state is not given. */
 int state_base(char *out, size_t len);
+/* The same, created if missing (mode 0755). Errors are reported. */
+int state_base_create(char *out, size_t len);
 
 /* Opens the state of a running network: dir (if set) or base/<network>, or the only network
  * under the base when network is NULL. Loads topology.conf and pids. Errors are reported. */
