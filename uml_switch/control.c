@@ -134,18 +134,34 @@ static void port_describe_client(const struct port *p, char *buf, size_t len)
 		 p->descr[0] ? " (\"" : "", p->descr, p->descr[0] ? "\")" : "");
 }
 
-static int port_register(struct switchd *d, struct pending *pd, const struct daemon_request *req,
-			 struct endpoint *ep, const char **why)
+/* A port for ep: a slot, and its data socket (when it has one of its own) in the loop. Returns
+ * the slot, or -errno with *why set and ep destroyed. */
+static int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why)
 {
-	int slot = sw_port_add(&d->sw, ep, pd->fd);
-	struct port *p;
-	int err;
+	int slot = sw_port_add(&d->sw, ep, ctl_fd), err;
 
 	if (slot < 0) {
 		*why = "the switch has no free port (see -ports)";
 		endpoint_destroy(ep);
 		return slot;
 	}
+	if (ep->fd >= 0 && (err = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN)) < 0) {
+		*why = "registering its data socket";
+		sw_port_del(&d->sw, (uint32_t)slot);
+		return err;
+	}
+	return slot;
+}
+
+static int port_register(struct switchd *d, struct pending *pd, const struct daemon_request *req,
+			 struct endpoint *ep, const char **why)
+{
+	int slot = port_attach(d, ep, pd->fd, why);
+	struct port *p;
+	int err;
+
+	if (slot < 0)
+		return slot;
 	p = &d->sw.ports[slot];
 	p->pid = pd->pid;
 	p->uid = pd->uid;
@@ -159,10 +175,6 @@ static int port_register(struct switchd *d, struct pending *pd, const struct dae
 			sw_port_del(&d->sw, (uint32_t)slot);
 			return err;
 		}
-	} else if ((err = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN)) < 0) {
-		*why = "registering its data socket";
-		sw_port_del(&d->sw, (uint32_t)slot);
-		return err;
 	}
 	return slot;
 }
@@ -296,20 +308,15 @@ void control_close_all(struct switchd *d)
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
 {
 	struct endpoint *ep;
+	const char *why;
 	int r = endpoint_open_spec(spec, &ep, err, errlen), slot;
 
 	if (r)
 		return r;
-	slot = sw_port_add(&d->sw, ep, -1);
+	slot = port_attach(d, ep, -1, &why);
 	if (slot < 0) {
-		endpoint_destroy(ep);
-		snprintf(err, errlen, "the switch has no free port");
+		snprintf(err, errlen, "%s: %s", why, strerror(-slot));
 		return slot;
-	}
-	if (ep->fd >= 0 && (r = ev_add(d, ep->fd, EV_PORT_DATA, (uint32_t)slot, EPOLLIN)) < 0) {
-		sw_port_del(&d->sw, (uint32_t)slot);
-		snprintf(err, errlen, "epoll: %s", strerror(-r));
-		return r;
 	}
 	d->ports_total++;
 	log_info("port %d: %s", slot + 1, spec);
