@@ -38,12 +38,28 @@ def _record(sock):
 
 
 def _reap(p, timeout=10):
-    """Lets a gdb session that holds a race window open finish, or ends it."""
+    """Lets a gdb session that holds a race window open finish, or ends it; returns the end of
+    what gdb printed, for a failure message."""
     try:
         p.wait(timeout)
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait(5)
+    return p.stdout.read().decode(errors="replace")[-1500:]
+
+
+def _under_gdb(ns, commands, pass_fds):
+    """Starts root's uml_net in ns under gdb, which runs `commands` (one -ex each) and holds a
+    race window open at its breakpoints. gdb starts the program through $SHELL, which is what
+    makes `run ... 1>&N` work; bash, because dash refuses a descriptor above 9 in a redirection
+    and the test's sockets are numbered higher when the caller (CI) hands us open descriptors."""
+    argv = ["ip", "netns", "exec", ns.name, "gdb", "-q", "-batch", "-nx"]
+    for command in commands:
+        argv += ["-ex", command]
+    argv += ["--args", program("uml_net")]
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, pass_fds=pass_fds,
+                            env=dict(os.environ, SHELL="/bin/bash"))
 
 
 def _call_on_line(argv, line):
@@ -318,13 +334,10 @@ def test_tuntap_never_takes_over_existing_device(ctx):
     data, data_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
     fd, cfd = data_theirs.fileno(), theirs.fileno()
     # gdb talks on a pipe; its shell starts the helper with fd 1 = the control socket.
-    argv = ["ip", "netns", "exec", ns.name, "gdb", "-q", "-batch", "-nx",
-            "-ex", "break un_tun_create",
-            "-ex", f"run --policy {pol} 4 ethertap tap5 {fd} 1>&{cfd}",
-            "-ex", f"shell {program('tunctl')} -b -u 4321 -t tap5 >/dev/null",
-            "-ex", "continue", "--args", program("uml_net")]
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, pass_fds=[fd, cfd])
+    p = _under_gdb(ns, ["break un_tun_create",
+                        f"run --policy {pol} 4 ethertap tap5 {fd} 1>&{cfd}",
+                        f"shell {program('tunctl')} -b -u 4321 -t tap5 >/dev/null",
+                        "continue"], [fd, cfd])
     theirs.close()
     data_theirs.close()
     try:
@@ -334,10 +347,11 @@ def test_tuntap_never_takes_over_existing_device(ctx):
             text = _record(ctl)
         except (socket.timeout, struct.error):
             status, text = b"", ""
+        gdb = _reap(p)
         link = ns.sh("ip -d link show tap5", check_rc=False).stdout
         check("user 4321" in link, f"another uid's persistent TAP was re-owned:\n{link}\n{text}")
         check(status == b"\x00" and "refused: tap5 already exists on the host" in text,
-              f"the helper attached to an existing device: {status!r} {text!r}")
+              f"the helper attached to an existing device: {status!r} {text!r}\ngdb: {gdb}")
     finally:
         ctl.close()
         data.close()
@@ -359,14 +373,10 @@ def test_add_owner_check_and_netlink_see_one_device(ctx):
            "ip link set x2 up"
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     cfd = theirs.fileno()
-    argv = ["ip", "netns", "exec", ns.name, "gdb", "-q", "-batch", "-nx",
-            "-ex", "break un_load_policy", "-ex", "break un_allowed",
-            "-ex", f"run --policy {pol} 4 add x 10.77.1.60 255.255.255.0 1>&{cfd}",
-            "-ex", f"set var un->who.uid = {UID}", "-ex", "set var un->root = 0",
-            "-ex", "continue", "-ex", f"shell {swap}", "-ex", "continue",
-            "--args", program("uml_net")]
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, pass_fds=[cfd])
+    p = _under_gdb(ns, ["break un_load_policy", "break un_allowed",
+                        f"run --policy {pol} 4 add x 10.77.1.60 255.255.255.0 1>&{cfd}",
+                        f"set var un->who.uid = {UID}", "set var un->root = 0",
+                        "continue", f"shell {swap}", "continue"], [cfd])
     theirs.close()
     try:
         ours.settimeout(30)
@@ -374,6 +384,7 @@ def test_add_owner_check_and_netlink_see_one_device(ctx):
             text = _record(ours)
         except (socket.timeout, struct.error):
             text = ""
+        gdb = _reap(p)
         routes = ns.sh("ip route show 10.77.1.60").stdout
         links = ns.sh("ip -o link show").stdout
         check("x2" in links, f"the swap did not happen:\n{links}\n{text}")
@@ -381,7 +392,7 @@ def test_add_owner_check_and_netlink_see_one_device(ctx):
               f"{routes}\n{text}")
         # Checked before the swap, the name was uid 4321's: refused, and nothing routed.
         check(f"refused: x does not belong to uid {UID}" in text and not routes.strip(),
-              f"want a refusal and no route:\n{routes}\n{text}")
+              f"want a refusal and no route:\n{routes}\n{text}\ngdb: {gdb}")
     finally:
         ours.close()
         _reap(p)
