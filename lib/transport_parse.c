@@ -43,6 +43,12 @@ static int parse_split(struct parse_ctx *c, const char *args, unsigned int nfiel
  * back to a random address we refuse instead, so a typo cannot go unnoticed. */
 static int parse_mac(struct parse_ctx *c, const char *field)
 {
+	return transport_mac_field(c->t, field, c->err, c->errlen);
+}
+
+int transport_mac_field(struct transport_spec *t, const char *field, char *err, size_t errlen)
+{
+	struct parse_ctx ctx = { t, err, errlen }, *c = &ctx;
 	uint8_t *m = c->t->mac;
 
 	if (!transport_given(field))
@@ -287,6 +293,8 @@ static const struct {
 
 const char *transport_kind_name(enum transport_kind kind)
 {
+	if (vector_kind_name(kind))
+		return vector_kind_name(kind);
 	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
 		if (parsers[i].kind == kind)
 			return parsers[i].name;
@@ -304,6 +312,8 @@ int transport_parse(const char *spec, struct transport_spec *out, char *err, siz
 		snprintf(err, errlen, "specification is longer than %d characters", TRANSPORT_TEXT_MAX - 1);
 		return -EINVAL;
 	}
+	if (strncmp(spec, "transport=", 10) == 0)
+		return vector_parse(spec, out, err, errlen);
 	/* The name must be followed by ',' or the end (the kernel's check_transport). */
 	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
 		size_t n = strlen(parsers[i].name);
@@ -314,7 +324,7 @@ int transport_parse(const char *spec, struct transport_spec *out, char *err, siz
 		}
 	}
 	snprintf(err, errlen, "unknown transport in '%.60s' (known: ethertap, tuntap, daemon, mcast, "
-		 "slip, slirp, pcap)", spec);
+		 "slip, slirp, pcap; or transport=bess|fd|l2tpv3|vxlan,...)", spec);
 	return -EPROTONOSUPPORT;
 }
 

@@ -41,6 +41,52 @@ static void put_gate(struct out *o, const struct transport_spec *t)
 	put(o, "gate=%s\n", t->gate[0] ? t->gate : "(none)");
 }
 
+static void put_addr(struct out *o, const char *key, const struct vector_addr *a)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (a->family == AF_UNSPEC)
+		put(o, "%s=(none)\n", key);
+	else
+		put(o, "%s=%s port %u\n", key, inet_ntop(a->family, &a->a, text, sizeof(text)), a->port);
+}
+
+static void put_vector(struct out *o, const struct vector_spec *v, enum transport_kind kind)
+{
+	char text[INET_ADDRSTRLEN];
+
+	switch (kind) {
+	case TRANSPORT_BESS:
+		put(o, "dst=%s\nsrc=%s\n", v->dst, v->src[0] ? v->src : "(none)");
+		break;
+	case TRANSPORT_FD:
+		put(o, "fd=%d\n", v->fd);
+		break;
+	case TRANSPORT_L2TPV3:
+		put(o, "encapsulation=%s\n", v->udp ? "udp" : "ip");
+		put_addr(o, "local", &v->local);
+		put_addr(o, "peer", &v->peer);
+		put(o, "rx_session=0x%08x\ntx_session=0x%08x\n", v->rx_session, v->tx_session);
+		if (v->cookie)
+			put(o, "cookie-bytes=%d\nrx_cookie=0x%llx\ntx_cookie=0x%llx\n", v->cookie64 ? 8 : 4,
+			    (unsigned long long)v->rx_cookie, (unsigned long long)v->tx_cookie);
+		else
+			put(o, "cookie-bytes=0\n");
+		put(o, "counter=%s\n", !v->counter ? "no" : v->pin_counter ? "pinned to 0" : "yes");
+		break;
+	case TRANSPORT_VXLAN:
+		put(o, "vni=%u\n", v->vni);
+		put_addr(o, "local", &v->local);
+		for (unsigned int i = 0; i < v->nremotes; i++)
+			put(o, "remote=%s\n", inet_ntop(AF_INET, &v->remote[i], text, sizeof(text)));
+		put(o, "group=%s\nttl=%u\n",
+		    v->group.s_addr ? inet_ntop(AF_INET, &v->group, text, sizeof(text)) : "(none)", v->ttl);
+		break;
+	default:
+		break;
+	}
+}
+
 void transport_print(const struct transport_spec *t, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -77,6 +123,13 @@ void transport_print(const struct transport_spec *t, char *buf, size_t len)
 		put(&o, "host-if=%s\nfilter=%s\npromisc=%s\noptimize=%s\n", t->dev,
 		    t->filter[0] ? t->filter : "(none)", t->promisc ? "yes" : "no",
 		    t->optimize ? "yes" : "no");
+		put_mac(&o, t);
+		break;
+	case TRANSPORT_BESS:
+	case TRANSPORT_FD:
+	case TRANSPORT_L2TPV3:
+	case TRANSPORT_VXLAN:
+		put_vector(&o, &t->vec, t->kind);
 		put_mac(&o, t);
 		break;
 	}

@@ -44,6 +44,48 @@ enum transport_kind {
 	TRANSPORT_SLIP,
 	TRANSPORT_SLIRP,
 	TRANSPORT_PCAP,
+	/* The vector transports' "transport=<name>,key=value,..." form (vector-transports.md),
+	 * and our own VXLAN trunk in the same form (vxlan.md); vector_parse.c. */
+	TRANSPORT_BESS,
+	TRANSPORT_FD,
+	TRANSPORT_L2TPV3,
+	TRANSPORT_VXLAN,
+};
+
+#define VECTOR_PATH_MAX 108 /* sun_path */
+#define VXLAN_DEFAULT_PORT 4789
+#define VXLAN_REMOTES_MAX 16
+#define VXLAN_VNI_MAX 0xffffffu
+
+/* An address with its port, as a vector transport key gives it (numeric only: parsing must not
+ * touch the system). */
+struct vector_addr {
+	int family;              /* AF_UNSPEC = not given, AF_INET, AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} a;
+	uint16_t port;
+};
+
+/* The vector kinds' fields; each names, from this end's point of view, what UML's keys name from
+ * the guest's (a switch port's src is the switch's own address). */
+struct vector_spec {
+	char dst[VECTOR_PATH_MAX];     /* bess: the listening socket to connect to */
+	char src[VECTOR_PATH_MAX];     /* bess: path to bind before connecting, "" = none */
+	int fd;                        /* fd: the inherited descriptor */
+	struct vector_addr local;      /* l2tpv3: src:srcport; vxlan: local:port */
+	struct vector_addr peer;       /* l2tpv3: dst:dstport */
+	bool udp, v6;                  /* l2tpv3 */
+	uint32_t rx_session, tx_session;
+	bool cookie, cookie64;         /* cookies present; 8 bytes instead of 4 */
+	uint64_t rx_cookie, tx_cookie;
+	bool counter, pin_counter;
+	uint32_t vni;                  /* vxlan */
+	unsigned int nremotes;
+	struct in_addr remote[VXLAN_REMOTES_MAX];
+	struct in_addr group;          /* 0 = no multicast group */
+	uint8_t ttl;                   /* outer TTL of multicast sends */
 };
 
 struct transport_spec {
@@ -62,6 +104,7 @@ struct transport_spec {
 	unsigned int argc;             /* slirp: argv[i] = args + arg_off[i] */
 	uint16_t arg_off[TRANSPORT_SLIRP_ARGS];
 	char args[TRANSPORT_TEXT_MAX];
+	struct vector_spec vec;        /* bess, fd, l2tpv3, vxlan */
 	char warning[160];             /* a kernel warning that does not stop the device, or "" */
 };
 
@@ -75,6 +118,17 @@ void transport_slirp_argv(const struct transport_spec *t, const char **argv);
 
 /* Writes the parsed fields as "key=value" lines (for golden tests and `umlnet-plug --check`). */
 void transport_print(const struct transport_spec *t, char *buf, size_t len);
+
+/* --- shared by the parsers (transport_parse.c, vector_parse.c) --- */
+
+/* A MAC field with the kernel's checks; "" or NULL keeps none. 0 or -EINVAL with err set. */
+int transport_mac_field(struct transport_spec *t, const char *field, char *err, size_t errlen);
+
+/* The "transport=<name>,key=value,..." form; spec starts with "transport=". */
+int vector_parse(const char *spec, struct transport_spec *t, char *err, size_t errlen);
+
+/* The name of a vector kind, NULL for the others. */
+const char *vector_kind_name(enum transport_kind kind);
 
 /* --- the field splitter (transport_args.c), UML's split_if_spec --- */
 

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vector_parse - the "transport=<name>,key=value,..." form of UML's vector devices (the text
+ * after "vec<N>:"; shared/spec/vector-transports.md §2) for the transports a switch or a plug can
+ * be the peer of: bess, fd, l2tpv3; and our VXLAN trunk (vxlan.md) in the same form.
+ *
+ * The kernel's splitting rules hold (pairs split on ',', key and value on the first '=', no
+ * escaping, at most 20 pairs). Where the kernel silently does something else we refuse with one
+ * line naming the key: an unknown key (the kernel ignores "src_port", the HOWTO's spelling, and
+ * then fails far away), a repeated key (the kernel keeps the first), a second '=', a value that
+ * does not parse (the kernel may use stack garbage).
+ * A session id above 2^31 (which the kernel wants written as a negative number, and which panics
+ * the guest otherwise) is fine here in either spelling: we are the peer, not the guest.
+ */
+#include "transport_spec.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VECTOR_PAIRS_MAX 20
+
+struct pair {
+	const char *key, *value;
+	bool used;
+};
+
+struct vparse {
+	struct transport_spec *t;
+	const char *name; /* the transport, for messages */
+	struct pair pairs[VECTOR_PAIRS_MAX];
+	unsigned int npairs;
+	char buf[TRANSPORT_TEXT_MAX];
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 2, 3))) static int vfail(struct vparse *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(p->err, p->errlen, "%s: ", p->name);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Splits the copy in p->buf into pairs; refuses what the kernel would misread. */
+static int split_pairs(struct vparse *p)
+{
+	for (char *s = p->buf; s; ) {
+		char *comma = strchr(s, ','), *eq;
+
+		if (comma)
+			*comma = 0;
+		eq = strchr(s, '=');
+		if (!eq || eq == s)
+			return vfail(p, "'%s' is not key=value", s);
+		*eq = 0;
+		if (strchr(eq + 1, '='))
+			return vfail(p, "value of '%s' contains '=' (the kernel cannot parse it)", s);
+		if (!eq[1])
+			return vfail(p, "key '%s' has no value", s);
+		for (unsigned int i = 0; i < p->npairs; i++)
+			if (strcmp(p->pairs[i].key, s) == 0)
+				return vfail(p, "key '%s' is given twice", s);
+		if (p->npairs == VECTOR_PAIRS_MAX)
+			return vfail(p, "more than %d key=value pairs", VECTOR_PAIRS_MAX);
+		p->pairs[p->npairs++] = (struct pair){ s, eq + 1, false };
+		s = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The value of key, marked as understood; NULL if absent. */
+static const char *get(struct vparse *p, const char *key)
+{
+	for (unsigned int i = 0; i < p->npairs; i++)
+		if (strcmp(p->pairs[i].key, key) == 0) {
+			p->pairs[i].used = true;
+			return p->pairs[i].value;
+		}
+	return NULL;
+}
+
+static const char *need(struct vparse *p, const char *key, int *r)
+{
+	const char *v = get(p, key);
+
+	if (!v && !*r)
+		*r = vfail(p, "missing %s=", key);
+	return v;
+}
+
+/* Whole-string number in [min, max]; base 0 (0x hex, leading-0 octal) like the kernel's
+ * kstrto* for ids, base 10 for ports and counts. */
+static int number(struct vparse *p, const char *key, const char *v, int base, long long min,
+		  unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (v[0] == '-') {
+		long long n = strtoll(v, &end, base);
+
+		if (errno || *end || n < min)
+			return vfail(p, "bad %s '%s'", key, v);
+		*out = (unsigned long long)n;
+		return 0;
+	}
+	*out = strtoull(v, &end, base);
+	if (errno || *end || v[0] == '+' || *out > max)
+		return vfail(p, "bad %s '%s'", key, v);
+	return 0;
+}
+
+static int flag(struct vparse *p, const char *key, bool *out)
+{
+	const char *v = get(p, key);
+
+	if (!v)
+		return 0;
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+		return vfail(p, "%s must be 0 or 1, not '%s'", key, v);
+	*out = v[0] == '1';
+	return 0;
+}
+
+static int port(struct vparse *p, const char *key, const char *v, uint16_t *out)
+{
+	unsigned long long n;
+	int r;
+
+	if (!v)
+		return 0;
+	if ((r = number(p, key, v, 10, 1, 65535, &n)))
+		return r;
+	*out = (uint16_t)n;
+	return 0;
+}
+
+static int address(struct vparse *p, const char *key, const char *v, int family,
+		   struct vector_addr *out)
+{
+	if (!v)
+		return 0;
+	if (inet_pton(family, v, &out->a) != 1)
+		return vfail(p, "%s '%s' is not a numeric %s address", key, v,
+			     family == AF_INET6 ? "IPv6" : "IPv4");
+	out->family = family;
+	return 0;
+}
+
+static int path(struct vparse *p, const char *key, const char *v, char *out)
+{
+	if (!v)
+		return 0;
+	if (strlen(v) >= VECTOR_PATH_MAX)
+		return vfail(p, "%s '%s' is longer than %d characters", key, v, VECTOR_PATH_MAX - 1);
+	memcpy(out, v, strlen(v) + 1);
+	return 0;
+}
+
+static int parse_bess(struct vparse *p)
+{
+	int r = 0;
+	const char *dst = need(p, "dst", &r);
+
+	if (r || (r = path(p, "dst", dst, p->t->vec.dst)))
+		return r;
+	return path(p, "src", get(p, "src"), p->t->vec.src);
+}
+
+static int parse_fd(struct vparse *p)
+{
+	unsigned long long n;
+	int r = 0;
+	const char *v = need(p, "fd", &r);
+
+	if (r || (r = number(p, "fd", v, 10, 0, INT_MAX, &n)))
+		return r;
+	p->t->vec.fd = (int)n;
+	return 0;
+}
+
+/* Session ids are 32 bits on the wire; the kernel reads them as signed int (so 0xffffffff must be
+ * written -1 on a guest's line). We accept both spellings. */
+static int session(struct vparse *p, const char *key, uint32_t *out)
+{
+	unsigned long long n;
+	int r = 0;
+	const char *v = need(p, key, &r);
+
+	if (r || (r = number(p, key, v, 0, INT_MIN, UINT32_MAX, &n)))
+		return r;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int cookies(struct vparse *p)
+{
+	struct vector_spec *vs = &p->t->vec;
+	const char *rx = get(p, "rx_cookie"), *tx = get(p, "tx_cookie");
+	unsigned long long max, n;
+	int r;
+
+	if ((r = flag(p, "cookie64", &vs->cookie64)))
+		return r;
+	if (!rx != !tx)
+		return vfail(p, "rx_cookie and tx_cookie go together");
+	if (!rx)
+		return 0;
+	vs->cookie = true;
+	max = vs->cookie64 ? UINT64_MAX : UINT32_MAX;
+	if ((r = number(p, "rx_cookie", rx, 0, 0, max, &n)))
+		return r;
+	vs->rx_cookie = n;
+	if ((r = number(p, "tx_cookie", tx, 0, 0, max, &n)))
+		return r;
+	vs->tx_cookie = n;
+	return 0;
+}
+
+static int parse_l2tpv3(struct vparse *p)
+{
+	struct vector_spec *vs = &p->t->vec;
+	int family, r = 0;
+	const char *src = need(p, "src", &r), *dst = need(p, "dst", &r);
+
+	if (r || (r = flag(p, "udp", &vs->udp)) || (r = flag(p, "v6", &vs->v6)))
+		return r;
+	family = vs->v6 ? AF_INET6 : AF_INET;
+	if ((r = address(p, "src", src, family, &vs->local)) ||
+	    (r = address(p, "dst", dst, family, &vs->peer)))
+		return r;
+	if (vs->udp) {
+		const char *dstport = need(p, "dstport", &r);
+
+		if (r || (r = port(p, "srcport", get(p, "srcport"), &vs->local.port)) ||
+		    (r = port(p, "dstport", dstport, &vs->peer.port)))
+			return r;
+	} else if (get(p, "srcport") || get(p, "dstport")) {
+		return vfail(p, "srcport/dstport need udp=1 (IP mode has no ports)");
+	}
+	if ((r = session(p, "rx_session", &vs->rx_session)) ||
+	    (r = session(p, "tx_session", &vs->tx_session)) || (r = cookies(p)) ||
+	    (r = flag(p, "counter", &vs->counter)) || (r = flag(p, "pin_counter", &vs->pin_counter)))
+		return r;
+	return 0;
+}
+
+/* remote=A+B+...: the VTEPs that get this trunk's broadcast and unknown frames. */
+static int remotes(struct vparse *p, const char *v)
+{
+	struct vector_spec *vs = &p->t->vec;
+	char list[TRANSPORT_TEXT_MAX];
+
+	if (!v)
+		return 0;
+	memcpy(list, v, strlen(v) + 1);
+	for (char *save, *a = strtok_r(list, "+", &save); a; a = strtok_r(NULL, "+", &save)) {
+		if (vs->nremotes == VXLAN_REMOTES_MAX)
+			return vfail(p, "more than %d remotes", VXLAN_REMOTES_MAX);
+		if (inet_pton(AF_INET, a, &vs->remote[vs->nremotes]) != 1)
+			return vfail(p, "remote '%s' is not a numeric IPv4 address", a);
+		vs->nremotes++;
+	}
+	return 0;
+}
+
+static int parse_vxlan(struct vparse *p)
+{
+	struct vector_spec *vs = &p->t->vec;
+	unsigned long long n;
+	const char *v;
+	int r = 0;
+
+	v = need(p, "vni", &r);
+	if (r || (r = number(p, "vni", v, 10, 0, VXLAN_VNI_MAX, &n)))
+		return r;
+	vs->vni = (uint32_t)n;
+	vs->local.family = AF_INET;
+	vs->local.port = VXLAN_DEFAULT_PORT;
+	if ((r = address(p, "local", get(p, "local"), AF_INET, &vs->local)) ||
+	    (r = port(p, "port", get(p, "port"), &vs->local.port)) || (r = remotes(p, get(p, "remote"))))
+		return r;
+	if ((v = get(p, "group"))) {
+		if (inet_pton(AF_INET, v, &vs->group) != 1 || !IN_MULTICAST(ntohl(vs->group.s_addr)))
+			return vfail(p, "group '%s' is not an IPv4 multicast address", v);
+	}
+	vs->ttl = 1;
+	if ((v = get(p, "ttl"))) {
+		if ((r = number(p, "ttl", v, 10, 0, 255, &n)))
+			return r;
+		vs->ttl = (uint8_t)n;
+	}
+	if (!vs->nremotes && !vs->group.s_addr)
+		return vfail(p, "give remote=<ip>[+<ip>...] or group=<multicast ip>");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum transport_kind kind;
+	int (*parse)(struct vparse *p);
+} kinds[] = {
+	{ "bess", TRANSPORT_BESS, parse_bess },
+	{ "fd", TRANSPORT_FD, parse_fd },
+	{ "l2tpv3", TRANSPORT_L2TPV3, parse_l2tpv3 },
+	{ "vxlan", TRANSPORT_VXLAN, parse_vxlan },
+};
+
+const char *vector_kind_name(enum transport_kind kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].kind == kind)
+			return kinds[i].name;
+	return NULL;
+}
+
+/* The guest-only vector transports, with what to use instead. */
+static int refuse_known(struct vparse *p, const char *name)
+{
+	static const char *const host_if[] = { "raw", "hybrid", "tap" };
+
+	for (size_t i = 0; i < sizeof(host_if) / sizeof(host_if[0]); i++)
+		if (strcmp(name, host_if[i]) == 0)
+			return vfail(p, "a host interface of the guest's own, not a port (use tuntap)");
+	if (strcmp(name, "gre") == 0)
+		return vfail(p, "not served (it needs raw sockets on both sides; use l2tpv3 with udp=1)");
+	snprintf(p->err, p->errlen, "unknown vector transport '%s' (known: bess, fd, l2tpv3, vxlan)", name);
+	return -EPROTONOSUPPORT;
+}
+
+static int parse_kind(struct vparse *p)
+{
+	const char *name = get(p, "transport");
+	int r;
+
+	p->name = name;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(name, kinds[i].name) != 0)
+			continue;
+		p->t->kind = kinds[i].kind;
+		if ((r = kinds[i].parse(p)) || (r = transport_mac_field(p->t, get(p, "mac"), p->err, p->errlen)))
+			return r;
+		for (unsigned int k = 0; k < p->npairs; k++)
+			if (!p->pairs[k].used)
+				return vfail(p, "unknown key '%s'", p->pairs[k].key);
+		return 0;
+	}
+	return refuse_known(p, name);
+}
+
+int vector_parse(const char *spec, struct transport_spec *t, char *err, size_t errlen)
+{
+	struct vparse *p = malloc(sizeof(*p));
+	int r;
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*p = (struct vparse){ .t = t, .name = "vector", .err = err, .errlen = errlen };
+	memcpy(p->buf, spec, strlen(spec) + 1); /* transport_parse() checked the length */
+	r = split_pairs(p);
+	if (!r)
+		r = parse_kind(p);
+	free(p);
+	return r;
+}
