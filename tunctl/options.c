@@ -2,11 +2,10 @@
 /* options - tunctl's command line (see options.h). */
 #include "options.h"
 
+#include "ids.h"
 #include "netlink.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,28 +24,12 @@ void tunctl_usage(const char *prog, FILE *f)
 		prog, prog);
 }
 
-/* A name, else a number (strtol base 0, as the classic tool); -1 when neither. */
+/* A name, else a number (base 0, as the classic tool); -1 when neither. */
 static long tunctl_id(const char *s, bool group)
 {
-	char *end;
-	long v;
+	uint32_t id;
 
-	if (group) {
-		struct group *gr = getgrnam(s);
-
-		if (gr)
-			return gr->gr_gid;
-	} else {
-		struct passwd *pw = getpwnam(s);
-
-		if (pw)
-			return pw->pw_uid;
-	}
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *end || end == s || v < 0 || v > 0x7fffffff)
-		return -1;
-	return v;
+	return ids_parse(group, s, 0, &id) ? -1 : (long)id;
 }
 
 static int tunctl_opt(struct tunctl_opts *o, int c, const char *arg, char *err, size_t errlen)

@@ -2,12 +2,11 @@
 /* policy - uml_net's access rules (see policy.h). */
 #include "policy.h"
 
+#include "ids.h"
 #include "netlink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,18 +214,5 @@ bool policy_allows(const struct policy *pol, const struct policy_caller *who, un
 
 int policy_resolve_nss(bool group, const char *name, uint32_t *id)
 {
-	if (group) {
-		struct group *gr = getgrnam(name);
-
-		if (!gr)
-			return -ENOENT;
-		*id = gr->gr_gid;
-	} else {
-		struct passwd *pw = getpwnam(name);
-
-		if (!pw)
-			return -ENOENT;
-		*id = pw->pw_uid;
-	}
-	return 0;
+	return ids_by_name(group, name, id);
 }

@@ -14,9 +14,9 @@
 #include "umlnet.h"
 
 #include "hostsetup.h"
+#include "ids.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,19 +117,12 @@ static int host_cidr(const char *s, struct in_addr *a, unsigned int *len)
 
 static int host_uid(const char *user, uid_t *uid)
 {
-	struct passwd *pw = getpwnam(user);
-	char *end;
-	unsigned long n;
+	uint32_t id;
+	int r = ids_parse(false, user, 10, &id);
 
-	if (pw) {
-		*uid = pw->pw_uid;
-		return 0;
-	}
-	n = strtoul(user, &end, 10);
-	if (!*user || *end || n > 65534)
-		return -ENOENT;
-	*uid = (uid_t)n;
-	return 0;
+	if (!r)
+		*uid = id;
+	return r;
 }
 
 /* The device itself: made when absent; returns its index. */
