@@ -2,22 +2,23 @@
 #include "tcp_clamp.h"
 
 #include "csum.h"
+#include "tcp_view.h"
 
 #define IP_PROTO_TCP 6
 
-/* The TCP header of an IPv4 or IPv6 (no extension headers) frame, with 20 bytes present. */
+/* The TCP header of an IPv4 (tcp_view's rules: unfragmented, lengths consistent; guests send TCP
+ * with DF) or IPv6 (no extension headers) frame, with 20 bytes present. */
 static uint8_t *tcp_header(uint8_t *frame, size_t len)
 {
 	uint8_t *ip = frame + 14;
+	size_t payload;
+	const uint8_t *tcp;
 
 	if (len < 14 + 40)
 		return NULL;
-	if (frame[12] == 0x08 && frame[13] == 0x00 && (ip[0] >> 4) == 4 && ip[9] == IP_PROTO_TCP) {
-		size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
-
-		if (ihl < 20 || len < 14 + ihl + 20 || (csum_get16(ip + 6) & 0x1fff) != 0)
-			return NULL;
-		return ip + ihl;
+	if (frame[12] == 0x08 && frame[13] == 0x00) {
+		tcp = tcp_view_ipv4(ip, len - 14, &payload);
+		return tcp ? ip + (tcp - ip) : NULL;
 	}
 	if (frame[12] == 0x86 && frame[13] == 0xdd && len >= 14 + 40 + 20 && ip[6] == IP_PROTO_TCP)
 		return ip + 40;
