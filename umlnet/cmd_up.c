@@ -124,7 +124,7 @@ static int start_switch(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], who[64];
-	char *argv[10];
+	char *argv[8 + 2 * CONF_MAX_SWITCH_PORTS];
 	struct proc_id id;
 	int n = 0, err;
 
@@ -141,6 +141,10 @@ static int start_switch(struct state *st, int i)
 	if (s->tap[0]) {
 		argv[n++] = (char *)"-tap";
 		argv[n++] = s->tap;
+	}
+	for (int k = 0; k < s->nport; k++) {
+		argv[n++] = (char *)"-port";
+		argv[n++] = s->port[k];
 	}
 	argv[n] = NULL;
 	err = start_proc(st, "switch", s->name, argv, &id);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "conf.h"
 
+#include "transport_spec.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -228,6 +230,29 @@ static int conf_new_name(struct conf_parser *p, const char *what, const struct c
 	return 0;
 }
 
+/* port=SPEC: an endpoint of UML's syntax (uml_switch -port), checked here so that a typo is
+ * reported with its line, not by a switch that fails to start. */
+static int conf_switch_port(struct conf_parser *p, struct conf_word *w, struct conf_switch *s)
+{
+	struct transport_spec *t;
+	char why[256];
+	int err;
+
+	if (s->nport == CONF_MAX_SWITCH_PORTS)
+		return conf_fail(p, "switch: more than %d port=", CONF_MAX_SWITCH_PORTS);
+	if ((err = conf_copy(p, w, s->port[s->nport], CONF_PATH)))
+		return err;
+	t = malloc(sizeof(*t)); /* a few KiB */
+	if (!t)
+		return conf_fail(p, "out of memory");
+	err = transport_parse(s->port[s->nport], t, why, sizeof(why));
+	free(t);
+	if (err)
+		return conf_fail(p, "switch port '%s': %s", s->port[s->nport], why);
+	s->nport++;
+	return 0;
+}
+
 static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf *c = p->c;
@@ -250,8 +275,10 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_copy(p, &w[i], s->tap, 16);
 			if (!err && !conf_name_ok(s->tap))
 				err = conf_fail(p, "tap '%s': not a valid interface name", s->tap);
-		} else
-			err = conf_unknown(p, "switch", &w[i], "hub, slirp, socket=, tap=");
+		} else if (!strcmp(w[i].key, "port"))
+			err = conf_switch_port(p, &w[i], s);
+		else
+			err = conf_unknown(p, "switch", &w[i], "hub, slirp, socket=, tap=, port=");
 	}
 	if (err)
 		return err;
@@ -729,6 +756,8 @@ void conf_print(const struct conf *c, FILE *f)
 		fprintf(f, "switch %s%s%s", s->name, s->hub ? " hub" : "", s->slirp ? " slirp" : "");
 		conf_print_opt(f, "socket", s->socket);
 		conf_print_opt(f, "tap", s->tap);
+		for (int k = 0; k < s->nport; k++)
+			conf_print_opt(f, "port", s->port[k]);
 		fputc('\n', f);
 	}
 	for (int i = 0; i < c->ng; i++)

@@ -28,6 +28,7 @@
 #define CONF_MAX_HOSTGUESTS 8 /* guest= addresses per tap */
 #define CONF_PATH 256
 #define CONF_ADDR 48
+#define CONF_MAX_SWITCH_PORTS 4 /* port= per switch */
 
 struct conf_switch {
 	char name[CONF_NAME];
@@ -35,6 +36,8 @@ struct conf_switch {
 	bool slirp;            /* attach umlnet-slirp (NAT gateway 10.0.2.2) */
 	char socket[CONF_PATH]; /* control socket; "" = <state>/<name>.ctl */
 	char tap[CONF_NAME];   /* host tap uplink; "" = none */
+	char port[CONF_MAX_SWITCH_PORTS][CONF_PATH]; /* -port SPEC: trunks, taps, groups */
+	int nport;
 	int line;
 };
 

@@ -228,3 +228,28 @@ def test_umlnet_custom_init(ctx):
           f"devices: {st['guests']}")
     net.down()
     check_gone(net)
+
+
+def test_umlnet_switch_port_joins_two_networks(ctx):
+    """port= on a switch line: two networks, each brought up by its own `umlnet up`, joined by
+    their switches' multicast ports (inside a namespace of the test's own), and their guests
+    reach each other through real switches."""
+    ns = ctx.netns("ports")
+    ns.sh("ip link set lo up multicast on && ip route add 224.0.0.0/4 dev lo")
+    nets = []
+    for name, ip in (("west", "10.9.0.1"), ("east", "10.9.0.2")):
+        nets.append(Net(ctx, name, f"network {name}\n"
+                                   f"switch sw port=mcast,,239.77.0.1,4100\n"
+                                   f"guest g{name[0]} mem=48M\n"
+                                   f"    eth0 sw ip={ip}/24\n", netns=ns))
+    for net in nets:
+        net.up()
+    r = nets[0].exec("gw", "ping -c 3 -i 0.2 -W 2 10.9.0.2")
+    check(" 0% packet loss" in r.stdout, f"west -> east through the mcast ports:\n{r.stdout}")
+    st = json.loads(nets[1].umlnet("-j", "status").stdout)
+    ports = st["switches"][0]["ports"]
+    check(any("mcast" in json.dumps(p) and p["rx_frames"] > 0 for p in ports),
+          f"east's switch has no mcast port with traffic: {ports}")
+    for net in nets:
+        net.down()
+        check_gone(net)

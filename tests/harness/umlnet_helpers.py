@@ -23,8 +23,10 @@ def leftovers(path):
 class Net:
     """A network started with `umlnet up` in the test's directory; always taken down."""
 
-    def __init__(self, ctx, name, text):
+    def __init__(self, ctx, name, text, netns=None):
         self.ctx, self.state = ctx, ctx.path(f"state-{name}")
+        # umlnet itself runs in netns: its switches' sockets and its guests live there.
+        self.prefix = ["ip", "netns", "exec", netns.name] if netns else []
         self.conf = ctx.path(f"{name}.conf")
         with open(self.conf, "w") as f:
             f.write(text)
@@ -32,7 +34,7 @@ class Net:
         self.down_done = False
 
     def umlnet(self, *args, timeout=300, ok=True):
-        return run_checked([program("umlnet"), "-s", self.state] + list(args),
+        return run_checked(self.prefix + [program("umlnet"), "-s", self.state] + list(args),
                            f"umlnet {' '.join(args)}", ok, timeout)
 
     def up(self):
