@@ -8,15 +8,10 @@ three): iperf3 TCP from guest a to guest b, the sender's retransmissions, and th
 round-trip time, medians over interleaved rounds. Needs root only for nothing; boots 2 guests per run.
 """
 
-import argparse
-import json
 import os
-import statistics
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "harness"))
-import umlnet_harness as h  # noqa: E402
+from guest_pair import address, h, measure, options, ratio, rounds, serve_iperf, table
 
 
 def vde_switch(ctx):
@@ -38,37 +33,20 @@ def one_run(kind, seconds):
         a = ctx.guest("a", [f"daemon,,unix,{ctl}"], mem="96M")
         b = ctx.guest("b", [f"daemon,,unix,{ctl}"], mem="96M")
         ctx.boot([a, b])
-        a.ok("ip addr add 10.9.9.1/24 dev eth0 && ip link set eth0 up")
-        b.ok("ip addr add 10.9.9.2/24 dev eth0 && ip link set eth0 up && "
-             "(iperf3 -s -D -1 >/dev/null 2>&1); sleep 0.5")
-        # The median of single round trips: a guest's rare scheduling stall would skew a mean.
-        times = [float(w[5:]) for w in a.ok("ping -c 30 -i 0.05 10.9.9.2").split()
-                 if w.startswith("time=")]
-        rtt = statistics.median(times)
-        out = json.loads(a.ok(f"iperf3 -c 10.9.9.2 -t {seconds} -J", timeout=seconds + 60))
-        mbps = out["end"]["sum_received"]["bits_per_second"] / 1e6
-        return mbps, out["end"]["sum_sent"].get("retransmits", 0), float(rtt)
+        address(a, "eth0", "10.9.9.1")
+        address(b, "eth0", "10.9.9.2")
+        serve_iperf(b)
+        return measure(a, "10.9.9.2", seconds)
     finally:
         ctx.cleanup()
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=int, default=5)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap = options(3)
     a = ap.parse_args()
-    kinds = ["ours", "classic", "vde_switch"]
-    res = {k: [] for k in kinds}
-    for _ in range(a.rounds):
-        for k in kinds:
-            res[k].append(one_run(k, a.seconds))
-    print(f"{'switch':12} {'TCP Mbit/s':>11} {'retransmits':>12} {'ping ms (median)':>17}")
-    for k in kinds:
-        m = [statistics.median(x[i] for x in res[k]) for i in range(3)]
-        print(f"{k:12} {m[0]:11.0f} {m[1]:12.0f} {m[2]:17.3f}")
-    base = statistics.median(x[0] for x in res["classic"])
-    print(f"ours/classic TCP: x{statistics.median(x[0] for x in res['ours']) / base:.2f}")
-
+    res = rounds(["ours", "classic", "vde_switch"], a.rounds, lambda k: one_run(k, a.seconds))
+    table("switch", ["TCP Mbit/s", "retransmits", "ping ms (median)"], res)
+    ratio(res, "ours", "classic", "ours/classic TCP")
 
 if __name__ == "__main__":
     main()

@@ -63,6 +63,20 @@ struct endpoint {
 	int fd; /* readable when frames wait, for the owner's epoll; -1 for send-only */
 };
 
+/* For recv() implementations that filter a received batch in place: makes frame i the kept-th
+ * one, swapping the two slots' buffers so that every slot still owns one. Returns kept + 1. */
+static inline unsigned int endpoint_keep_frame(struct frame *frames, unsigned int kept,
+					       unsigned int i)
+{
+	if (kept != i) {
+		uint8_t *tmp = frames[kept].data;
+
+		frames[kept] = frames[i];
+		frames[i].data = tmp;
+	}
+	return kept + 1;
+}
+
 static inline void endpoint_destroy(struct endpoint *ep)
 {
 	if (ep)

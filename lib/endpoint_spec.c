@@ -38,6 +38,10 @@ static const struct {
 	{ TRANSPORT_SLIP, ep_slip_open },
 	{ TRANSPORT_SLIRP, ep_slirp_open },
 	{ TRANSPORT_PCAP, ep_pcap_open },
+	{ TRANSPORT_BESS, ep_bess_open },
+	{ TRANSPORT_FD, ep_fdvec_open },
+	{ TRANSPORT_L2TPV3, ep_l2tpv3_open },
+	{ TRANSPORT_VXLAN, ep_vxlan_open },
 };
 
 int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)

@@ -4,13 +4,19 @@
 #include <errno.h>
 #include <string.h>
 
-static void ep_dgram_prepare(struct ep_dgram *d, unsigned int i, void *data, size_t len)
+static size_t ep_dgram_rx_prefix(const struct ep_dgram *d)
+{
+	return d->rx_prefix ? d->rx_prefix : d->prefix;
+}
+
+static void ep_dgram_prepare(struct ep_dgram *d, unsigned int i, size_t prefix, void *data,
+			     size_t len)
 {
 	struct iovec *iov = d->iov[i];
 	int k = 0;
 
-	if (d->prefix)
-		iov[k++] = (struct iovec){ d->pad[i], d->prefix };
+	if (prefix)
+		iov[k++] = (struct iovec){ d->pad[i], prefix };
 	iov[k++] = (struct iovec){ data, len };
 	d->msgs[i].msg_hdr = (struct msghdr){ .msg_iov = iov, .msg_iovlen = (size_t)k };
 	d->msgs[i].msg_len = 0;
@@ -18,12 +24,13 @@ static void ep_dgram_prepare(struct ep_dgram *d, unsigned int i, void *data, siz
 
 int ep_dgram_recv(struct ep_dgram *d, struct frame *frames, unsigned int n)
 {
+	size_t prefix = ep_dgram_rx_prefix(d);
 	int got;
 
 	if (n > ENDPOINT_BATCH)
 		n = ENDPOINT_BATCH;
 	for (unsigned int i = 0; i < n; i++)
-		ep_dgram_prepare(d, i, frames[i].data, ENDPOINT_BUF);
+		ep_dgram_prepare(d, i, prefix, frames[i].data, ENDPOINT_BUF);
 	/* MSG_TRUNC: msg_len is the real datagram length, so an oversize frame is visible. */
 	got = recvmmsg(d->fd, d->msgs, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (got < 0)
@@ -31,7 +38,7 @@ int ep_dgram_recv(struct ep_dgram *d, struct frame *frames, unsigned int n)
 	for (int i = 0; i < got; i++) {
 		uint32_t len = d->msgs[i].msg_len;
 
-		frames[i].len = len > d->prefix ? len - (uint32_t)d->prefix : 0;
+		frames[i].len = len > prefix ? len - (uint32_t)prefix : 0;
 	}
 	return got;
 }
@@ -55,7 +62,7 @@ int ep_dgram_send(struct ep_dgram *d, const struct frame *frames, unsigned int n
 	if (n > ENDPOINT_BATCH)
 		n = ENDPOINT_BATCH;
 	for (unsigned int i = 0; i < n; i++) {
-		ep_dgram_prepare(d, i, frames[i].data, frames[i].len);
+		ep_dgram_prepare(d, i, d->prefix, frames[i].data, frames[i].len);
 		d->msgs[i].msg_hdr.msg_name = (void *)(uintptr_t)d->peer;
 		d->msgs[i].msg_hdr.msg_namelen = d->peer ? d->peer_len : 0;
 	}

@@ -51,7 +51,8 @@ static bool own_has(const struct ep_mcast *m, const uint8_t *mac)
 static int ep_mcast_recv(struct endpoint *ep, struct frame *frames, unsigned int n)
 {
 	struct ep_mcast *m = to_mcast(ep);
-	int got = ep_dgram_recv(&m->io, frames, n), kept = 0;
+	int got = ep_dgram_recv(&m->io, frames, n);
+	unsigned int kept = 0;
 
 	/* Compact in place: our own looped-back frames, and runts, go. */
 	for (int i = 0; i < got; i++) {
@@ -59,15 +60,9 @@ static int ep_mcast_recv(struct endpoint *ep, struct frame *frames, unsigned int
 			m->own_dropped++;
 			continue;
 		}
-		if (kept != i) {
-			uint8_t *tmp = frames[kept].data;
-
-			frames[kept] = frames[i];
-			frames[i].data = tmp;
-		}
-		kept++;
+		kept = endpoint_keep_frame(frames, kept, (unsigned int)i);
 	}
-	return got < 0 ? got : kept;
+	return got < 0 ? got : (int)kept;
 }
 
 static int ep_mcast_send(struct endpoint *ep, const struct frame *frames, unsigned int n)

@@ -7,6 +7,8 @@ Layers (see tests/README.md):
   e2e    tests/e2e/test_*.py: real UML guests, our programs, throwaway namespaces
 
 usage: tests/run.py [--unit BUILD ...] [--fuzz BUILD] [--fuzz-seconds N] [--e2e] [-k PATTERN]
+A PATTERN picks the e2e tests whose name (e2e: module.test) contains it, or one of its
+'|'-separated alternatives.
 """
 
 import argparse
@@ -80,7 +82,7 @@ def e2e_tests(pattern):
         spec.loader.exec_module(mod)
         for name in sorted(n for n in dir(mod) if n.startswith("test_")):
             full = f"e2e: {mod_name}.{name}"
-            if pattern and pattern not in full:
+            if pattern and not any(alt in full for alt in pattern.split("|")):
                 continue
             yield full, getattr(mod, name)
 

@@ -34,7 +34,7 @@ int control_open(struct switchd *d)
 	return ev_add(d, fd, EV_LISTEN, 0, EPOLLIN);
 }
 
-static void peer_creds(int fd, pid_t *pid, uid_t *uid)
+void peer_creds(int fd, pid_t *pid, uid_t *uid)
 {
 	struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
 	socklen_t len = sizeof(cred);
@@ -136,7 +136,7 @@ static void port_describe_client(const struct port *p, char *buf, size_t len)
 
 /* A port for ep: a slot, and its data socket (when it has one of its own) in the loop. Returns
  * the slot, or -errno with *why set and ep destroyed. */
-static int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why)
+int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why)
 {
 	int slot = sw_port_add(&d->sw, ep, ctl_fd), err;
 
@@ -280,6 +280,19 @@ void control_port_event(struct switchd *d, uint32_t slot)
 	port_remove(d, slot, r == 0 ? "client disconnected"
 			     : r > 0 ? "client sent data on its control connection (protocol violation)"
 				     : "control connection failed");
+}
+
+void control_endpoint_gone(struct switchd *d, uint32_t slot, int err)
+{
+	struct port *p = &d->sw.ports[slot];
+	char what[256];
+
+	p->ep->ops->describe(p->ep, what, sizeof(what));
+	log_info("port %u: %s; removed (%s)", slot + 1,
+		 err == -ENOTCONN ? "peer closed the connection" : strerror(-err), what);
+	if (p->ep->fd >= 0)
+		ev_del(d, p->ep->fd);
+	sw_port_del(&d->sw, slot);
 }
 
 void control_expire_pending(struct switchd *d)

@@ -10,6 +10,7 @@
 #ifndef UMLNET_SWITCH_DAEMON_H
 #define UMLNET_SWITCH_DAEMON_H
 
+#include "bess_listen.h"
 #include "options.h"
 #include "portmap.h"
 #include "switch.h"
@@ -33,6 +34,7 @@ enum ev_tag {
 	EV_SIGNAL,
 	EV_TIMER,
 	EV_STDIN,
+	EV_BESS_LISTEN,  /* -bess socket: accept */
 };
 
 struct pending {
@@ -64,6 +66,7 @@ struct switchd {
 	uint64_t port_serial;   /* makes every data socket name unique */
 	uint64_t started;       /* monotonic seconds at start */
 	uint64_t ports_total;   /* ports ever created */
+	struct bess_listen bess;
 	bool running;
 	struct pending pending[SWITCHD_MAX_PENDING];
 	struct mgmt_conn mgmt[SWITCHD_MAX_MGMT];
@@ -84,6 +87,12 @@ void control_expire_pending(struct switchd *d);
 void control_close_all(struct switchd *d);
 /* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"). */
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen);
+/* A port for ep with its data fd in the loop: the slot, or -errno with *why set and ep destroyed. */
+int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why);
+/* A port without a control connection whose endpoint reported its peer gone (err): removed. */
+void control_endpoint_gone(struct switchd *d, uint32_t slot, int err);
+/* The credentials of a unix socket's peer (pid 0, uid -1 when unknown). */
+void peer_creds(int fd, pid_t *pid, uid_t *uid);
 
 /* shared_data.c: the single data socket of -compat-v0 clients. */
 int shared_data_open(struct switchd *d);

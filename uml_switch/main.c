@@ -6,6 +6,7 @@
  * lives in control.c, forwarding in switch.c, status in mgmt.c.
  */
 #include "daemon.h"
+#include "ep_bess.h"
 #include "log.h"
 #include "stdfds.h"
 #include "switch_mgmt.h"
@@ -203,6 +204,8 @@ static void on_port_data(struct switchd *d, uint32_t slot, uint32_t events)
 	err = sw_service_port(&d->sw, slot);
 	if (err < 0 && p->ctl_fd >= 0)
 		log_debug("port %u: receive: %s", slot + 1, strerror(-err));
+	else if (ep_bess_peer_gone(err)) /* no control connection: the data socket's EOF is the end */
+		control_endpoint_gone(d, slot, err);
 }
 
 static void dispatch(struct switchd *d, const struct epoll_event *ev)
@@ -243,6 +246,9 @@ static void dispatch(struct switchd *d, const struct epoll_event *ev)
 	case EV_STDIN:
 		on_stdin(d, ev->events);
 		break;
+	case EV_BESS_LISTEN:
+		bess_listen_accept(d);
+		break;
 	}
 }
 
@@ -268,6 +274,7 @@ static void switchd_init(struct switchd *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->listen_fd = d->mgmt_fd = d->shared_fd = d->sig_fd = d->timer_fd = d->stdin_fd = -1;
+	d->bess.fd = -1;
 	for (int i = 0; i < SWITCHD_MAX_PENDING; i++)
 		d->pending[i].fd = -1;
 	for (int i = 0; i < SWITCHD_MAX_MGMT; i++)
@@ -330,6 +337,9 @@ static void setup(struct switchd *d, const char *prog)
 	if (o->compat_v0 && (err = shared_data_open(d)))
 		die("data socket '%s': %s", o->data_path,
 		    err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
+	if (o->bess_path && (err = bess_listen_open(d)))
+		die("-bess '%s': %s", o->bess_path,
+		    err == -EADDRINUSE ? "another server is using it" : strerror(-err));
 	if (o->pcap_path && !(d->sw.cap = capture_open(o->pcap_path, err_text, sizeof(err_text))))
 		die("-pcap '%s': %s", o->pcap_path, err_text);
 	attach_ports(d);
@@ -348,6 +358,7 @@ static void setup(struct switchd *d, const char *prog)
 static void cleanup(struct switchd *d)
 {
 	mgmt_close_all(d);
+	bess_listen_close(d);
 	control_close_all(d);
 	unlink(d->ctl_path);
 	if (d->mgmt_path[0])

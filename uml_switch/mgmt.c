@@ -84,6 +84,9 @@ static void status_text(struct switchd *d, FILE *f)
 		(unsigned long long)st->drop_unknown_sender, (unsigned long long)st->mac_table_full,
 		(unsigned long long)st->mac_moves, (unsigned long long)st->rx_batches,
 		(unsigned long long)st->tx_batches);
+	if (d->bess.fd >= 0)
+		fprintf(f, "bess %s (accepted %llu, refused %llu)\n", d->bess.path,
+			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
 }
 
 static void status_json(struct switchd *d, FILE *f)
@@ -97,6 +100,12 @@ static void status_json(struct switchd *d, FILE *f)
 	json_str(f, sw_mode(d));
 	json_key(f, "control", 0);
 	json_str(f, d->ctl_path);
+	if (d->bess.fd >= 0) {
+		json_key(f, "bess", 0);
+		json_str(f, d->bess.path);
+		fprintf(f, ",\"bess_accepted\":%llu,\"bess_refused\":%llu",
+			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
+	}
 	fprintf(f, ",\"pid\":%d,\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"
 		   "\"macs\":%u,\"max_macs\":%u,\"age\":%u,\"drop_unknown_sender\":%llu,"
 		   "\"mac_table_full\":%llu,\"mac_moves\":%llu,\"rx_batches\":%llu,"

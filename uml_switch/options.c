@@ -16,8 +16,9 @@ void switch_usage(FILE *f, const char *prog)
 		"       %s -compat-v0 [-unix control-socket data-socket] [-hub] [-tap tap-device]\n"
 		"Options the classic uml_switch lacks:\n"
 		"  -port SPEC       also attach an endpoint given in UML's syntax, e.g. tuntap,tap1\n"
-		"  -mode OCTAL      permissions of the control and management sockets (e.g. 0660)\n"
-		"  -group GROUP     group of the control and management sockets (name or number)\n"
+		"  -bess PATH       also accept UML vector interfaces (transport=bess,dst=PATH)\n"
+		"  -mode OCTAL      permissions of the control, management and bess sockets (e.g. 0660)\n"
+		"  -group GROUP     group of the control, management and bess sockets (name or number)\n"
 		"  -mgmt PATH       management socket (default: <control-socket>.mgmt; 'none': off)\n"
 		"  -pcap FILE       capture every switched frame to FILE (pcap, for tcpdump)\n"
 		"  -ports N         most ports at once (default 1024)\n"
@@ -164,6 +165,7 @@ static const struct switch_option {
 	{ "-tap", OPT_TEXT, offsetof(struct switch_options, tap), 0, NULL },
 	{ "-compat-v0", OPT_FLAG, offsetof(struct switch_options, compat_v0), 0, NULL },
 	{ "-daemon", OPT_FLAG, offsetof(struct switch_options, daemonize), 0, NULL },
+	{ "-bess", OPT_TEXT, offsetof(struct switch_options, bess_path), 0, NULL },
 	{ "-mgmt", OPT_TEXT, offsetof(struct switch_options, mgmt_path), 0, NULL },
 	{ "-pcap", OPT_TEXT, offsetof(struct switch_options, pcap_path), 0, NULL },
 	{ "-mode", OPT_PARSE, 0, 0, set_mode },

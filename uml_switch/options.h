@@ -21,6 +21,7 @@ struct switch_options {
 	const char *tap;           /* -tap device, or NULL */
 	const char *port_specs[SWITCH_MAX_SPEC_PORTS]; /* -port: extra endpoints, UML syntax */
 	unsigned int nport_specs;
+	const char *bess_path;     /* -bess: listening SOCK_SEQPACKET socket, or NULL */
 	const char *mgmt_path;     /* management socket; NULL = <ctl>.mgmt, "none" = off */
 	const char *pcap_path;     /* capture file, or NULL */
 	bool hub;

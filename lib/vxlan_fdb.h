@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vxlan_fdb - where a VXLAN trunk sends an inner frame (vxlan.md §3, §5 requirement 3).
+ *
+ * Theory of operation: like the Linux vxlan device's FDB, reduced to one VNI. Received packets
+ * teach inner source MAC -> outer source IPv4 address (learning); entries age out after the
+ * ageing time (300 s, Linux's default) unless refreshed. A unicast inner destination with a live
+ * entry goes to that one remote; broadcast, multicast and unknown unicast go to the flood list:
+ * every static remote and the multicast group (head-end replication, as with Linux's all-zeros
+ * entries). The table is bounded (mactable/ohash: no allocation after init); when it is full a
+ * new MAC is not learned and frames to it are flooded, which is always correct.
+ *
+ * Addresses are IPv4 in network byte order (uint32_t, as in struct in_addr). The table reuses
+ * mactable with the address in the "port" field: 255.255.255.255 (MACTABLE_NONE) is never a
+ * packet's source, so it cannot collide.
+ */
+#ifndef UMLNET_VXLAN_FDB_H
+#define UMLNET_VXLAN_FDB_H
+
+#include "mactable.h"
+#include "transport_spec.h"
+
+#include <stdint.h>
+
+#define VXLAN_FDB_MAX 4096          /* learned MACs per trunk */
+#define VXLAN_FDB_AGE 300           /* seconds, Linux's default `ageing` */
+#define VXLAN_FDB_SWEEP 10          /* seconds between sweeps of aged entries */
+#define VXLAN_FLOOD_MAX (VXLAN_REMOTES_MAX + 1) /* the static remotes and the group */
+
+struct vxlan_fdb {
+	struct mactable macs;
+	uint32_t flood[VXLAN_FLOOD_MAX];
+	unsigned int nflood;
+	uint32_t last_sweep;
+	uint64_t full;    /* MACs not learned because the table was full */
+	uint64_t moves;   /* MACs that appeared behind another remote */
+};
+
+/* Returns 0 or -ENOMEM. */
+int vxlan_fdb_init(struct vxlan_fdb *f, uint32_t max_entries, uint32_t age_seconds);
+void vxlan_fdb_free(struct vxlan_fdb *f);
+
+/* Adds addr to the flood list (a repeated address is kept once); -ENOSPC when full. */
+int vxlan_fdb_flood_add(struct vxlan_fdb *f, uint32_t addr);
+
+/* Learns that mac lives behind the remote addr (a group MAC, or an unusable source address
+ * like 0.0.0.0 or a multicast one, teaches nothing). now: monotonic seconds. */
+void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint32_t addr, uint32_t now);
+
+/* Writes the remotes a frame to dst_mac goes to into out (VXLAN_FLOOD_MAX entries); returns
+ * how many: 1 for a learned unicast MAC, else the flood list's length (which may be 0). */
+unsigned int vxlan_fdb_dests(struct vxlan_fdb *f, const uint8_t dst_mac[6], uint32_t now,
+			     uint32_t out[VXLAN_FLOOD_MAX]);
+
+/* Learned entries (aged ones may count until the next sweep). */
+uint32_t vxlan_fdb_count(const struct vxlan_fdb *f);
+
+#endif

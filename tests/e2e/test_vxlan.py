@@ -1,0 +1,226 @@
+"""VXLAN trunks (shared/spec/vxlan.md): our uml_switch with `-port transport=vxlan,...` joins a
+segment with Linux's vxlan device and with other switches. Real UML guests; every address,
+bridge and multicast group lives in namespaces the test creates."""
+
+import time
+
+from umlnet_harness import check, wait_for
+from transport_helpers import Plug, ping_ok, tcp_both_ways
+from vxlan_helpers import guest_on, trunk_status, underlay, vtep_switch, vxlan_spec
+
+GUEST_MAC = "fe:fd:0a:0a:0a:02"
+
+
+def _interop_world(ctx, kernel_vxlan_args, dstport="dstport 4789"):
+    """§9: namespaces A (Linux vxlan0 on bridge br0, underlay 10.99.0.1), B (underlay
+    10.99.0.2, for our switch) and H (10.10.10.1 behind br0, MTU 1450)."""
+    a, b, h = ctx.netns("A"), ctx.netns("B"), ctx.netns("H")
+    a.sh(f"ip link add vethA type veth peer name vethB netns {b.name}")
+    a.sh("ip addr add 10.99.0.1/24 dev vethA && ip link set vethA up")
+    b.sh("ip addr add 10.99.0.2/24 dev vethB && ip link set vethB up")
+    a.sh("ip link add br0 type bridge && ip link set br0 up")
+    a.sh(f"ip link add vethHB type veth peer name vethH netns {h.name} && "
+         "ip link set vethHB master br0 up")
+    a.sh(f"ip link add vxlan0 type vxlan id 42 {dstport} {kernel_vxlan_args} dev vethA && "
+         "ip link set vxlan0 master br0 up")
+    h.sh("ip addr add 10.10.10.1/24 dev vethH && ip link set vethH mtu 1450 up")
+    # veth hands on checksum offload (CHECKSUM_PARTIAL) through vxlan0 and the underlay veth to
+    # B, so H's TCP segments reach a userspace VTEP with unfinished inner checksums (a NIC would
+    # fill them in on a real wire). H computes its checksums itself instead.
+    h.sh("ethtool -K vethH tx off >/dev/null")
+    return a, b, h
+
+
+def _check_linux_learned(a, mac, at):
+    fdb = a.sh("bridge fdb show dev vxlan0").stdout
+    learned = [l for l in fdb.splitlines() if l.startswith(mac) and f"dst {at}" in l]
+    check(learned, f"Linux vxlan0 did not learn {mac} at {at}:\n{fdb}")
+
+
+def test_vxlan_linux_interop(ctx):
+    """§9 recipe: H behind a Linux vxlan0 in A; our switch in B with a UML guest. Ping both
+    ways, byte-exact TCP both ways, and Linux learns the guest's MAC at B's address."""
+    a, b, h = _interop_world(ctx, "local 10.99.0.1")
+    a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")
+    sw = vtep_switch(ctx, "sw", b, vxlan_spec(42, "10.99.0.2", ["10.99.0.1"]))
+    g = guest_on(ctx, "g", sw, b, GUEST_MAC, "10.10.10.2")
+    hexdump = ctx.proc("tcpdump-hex", ["tcpdump", "-c", "1", "-x", "-n", "-i", "vethB",
+                                       "udp and src host 10.99.0.2"], netns=b)
+    wait_for(lambda: "listening on" in hexdump.output(), 10, "tcpdump to start")
+
+    ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.2").stdout, "H -> guest across Linux vxlan0")
+    # Our header on the wire, after the 20-byte IPv4 and 8-byte UDP headers (vxlan.md §1.1).
+    wait_for(lambda: not hexdump.alive(), 10, "tcpdump to see one packet")
+    words = "".join(w for l in hexdump.output().splitlines() if l.strip().startswith("0x")
+                    for w in l.split(":", 1)[1].split())
+    check(words[56:72] == "0800000000002a00", f"our VXLAN header is {words[56:72]}")
+    ping_ok(g.ok("ping -c 3 -i 0.2 -W 2 10.10.10.1"), "guest -> H across Linux vxlan0")
+    tcp_both_ways(ctx, g, h, "10.10.10.2", "10.10.10.1")
+
+    _check_linux_learned(a, GUEST_MAC, "10.99.0.2")
+    st = trunk_status(sw)
+    check(st["vx"]["learned"] >= 1, f"our trunk learned nothing: {st['endpoint']}")
+    # Linux drops reserved bits and wrong headers, so the pings above already prove our header;
+    # and Linux's packets pass our checks.
+    for k in ("short", "no-I", "wrong-vni", "own", "reserved bits"):
+        check(st["vx"][k] == 0, f"trunk counted {k}: {st['endpoint']}")
+    check(st["rx_frames"] > 100 and st["tx_frames"] > 100, f"trunk counters: {st}")
+
+
+def test_vxlan_linux_group(ctx):
+    """§9 variant (a): Linux vxlan0 in group mode (group 239.1.1.1 dev vethA, no fdb entry for
+    us) and our trunk joined to the same group with no remote=: H and the guest find each other
+    through the group and then go unicast; each side learns the other."""
+    a, b, h = _interop_world(ctx, "group 239.1.1.1")
+    sw = vtep_switch(ctx, "sw", b, vxlan_spec(42, "10.99.0.2", group="239.1.1.1"))
+    g = guest_on(ctx, "g", sw, b, GUEST_MAC, "10.10.10.2")
+    ping_ok(g.ok("ping -c 3 -i 0.2 -W 2 10.10.10.1"), "guest -> H through the group")
+    ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.2").stdout, "H -> guest through the group")
+    _check_linux_learned(a, GUEST_MAC, "10.99.0.2")
+    st = trunk_status(sw)
+    check(st["vx"]["learned"] >= 1 and st["vx"]["own"] == 0, f"our trunk: {st['endpoint']}")
+
+
+def test_vxlan_linux_default_port_8472(ctx):
+    """Trap 1 of vxlan.md §8: a Linux vxlan0 created without dstport uses 8472. Our trunk on
+    4789 hears nothing from it; given port=8472 it interoperates."""
+    a, b, h = _interop_world(ctx, "local 10.99.0.1", dstport="")
+    a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")
+    check("dstport 8472" in a.sh("ip -d link show vxlan0").stdout, "Linux default is not 8472")
+    sw = vtep_switch(ctx, "sw", b, vxlan_spec(42, "10.99.0.2", ["10.99.0.1"], port=8472))
+    guest_on(ctx, "g", sw, b, GUEST_MAC, "10.10.10.2")
+    ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.2").stdout, "H -> guest with port 8472")
+    check("local 10.99.0.2:8472" in trunk_status(sw)["endpoint"], "trunk not on 8472")
+    # And the same setup on 4789 stays silent (the kernel sends to 8472 only).
+    sw.stop()
+    sw4789 = vtep_switch(ctx, "sw4789", b, vxlan_spec(42, "10.99.0.2", ["10.99.0.1"]))
+    h.sh("ping -c 2 -i 0.2 -W 1 10.10.10.99", check_rc=False)  # floods ARP to the remote
+    check(trunk_status(sw4789)["rx_frames"] == 0, "a trunk on 4789 heard a Linux 8472 peer")
+
+
+def test_vxlan_plug_namespace_host(ctx):
+    """The same trunk as a umlnet-plug device: a tap in namespace G joins the VNI of a Linux
+    vxlan0 (the plug's UDP socket lives in B); H and G ping and move bytes both ways."""
+    a, b, h = _interop_world(ctx, "local 10.99.0.1")
+    a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")
+    gns = ctx.netns("G")
+    Plug(ctx, ["eth0=" + vxlan_spec(42, "10.99.0.2", ["10.99.0.1"])], netns=gns, run_in=b)
+    gns.sh("ip link set eth0 mtu 1450 && ip addr add 10.10.10.3/24 dev eth0 && "
+           "ip link set eth0 up && ethtool -K eth0 tx off >/dev/null")
+    ping_ok(gns.sh("ping -c 3 -i 0.2 -W 2 10.10.10.1").stdout, "plug tap -> H")
+    ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.3").stdout, "H -> plug tap")
+    mac = gns.sh("cat /sys/class/net/eth0/address").stdout.strip()
+    _check_linux_learned(a, mac, "10.99.0.2")
+
+
+def _capture(ctx, ns, name, expr):
+    """tcpdump of what enters the bridge namespace's ports (each packet once: inbound only;
+    br0 itself would miss unicast forwarded between ports)."""
+    p = ctx.proc(name, ["tcpdump", "-l", "-n", "-Q", "in", "-i", "any", expr], netns=ns)
+    wait_for(lambda: "listening on" in p.output() or not p.alive(), 10, f"{name} to start")
+    return p
+
+
+def test_vxlan_switch_mesh_split_horizon(ctx):
+    """Three switches full-meshed by VXLAN remotes (the same list everywhere: each leaves itself
+    out), guests on two. Unicast crosses; one broadcast arrives once and is carried by exactly
+    two VXLAN packets (to each other switch), never re-forwarded trunk to trunk."""
+    net, vteps = underlay(ctx, 3)
+    mesh = ["10.99.1.1", "10.99.1.2", "10.99.1.3"]
+    sws = [vtep_switch(ctx, f"sw{i + 1}", ns, vxlan_spec(7, mesh[i], mesh))
+           for i, ns in enumerate(vteps)]
+    g1 = guest_on(ctx, "g1", sws[0], vteps[0], "fe:fd:0a:14:00:01", "10.20.0.1")
+    g2 = guest_on(ctx, "g2", sws[1], vteps[1], "fe:fd:0a:14:00:02", "10.20.0.2")
+    ping_ok(g1.ok("ping -c 3 -i 0.2 -W 2 10.20.0.2"), "g1 -> g2 across the mesh")
+    ping_ok(g2.ok("ping -c 3 -i 0.2 -W 2 10.20.0.1"), "g2 -> g1 across the mesh")
+
+    wire = _capture(ctx, net, "tcpdump-underlay", "udp port 4789")
+    g2.ok("rm -f /run/tmp/cap; (tcpdump -n -l -i eth0 'icmp and dst 10.20.0.255' "
+          "> /run/tmp/cap 2>/dev/null &); sleep 1.5")
+    g1.run("ping -b -c 1 -W 1 10.20.0.255", check_rc=False)  # guests ignore it: no replies
+    time.sleep(2)
+    wire.stop()
+    seen = int(g2.ok("grep -c 'ICMP echo request' /run/tmp/cap || true").strip() or 0)
+    check(seen == 1, f"g2 saw the broadcast {seen} times, expected once")
+    copies = wire.output().count("10.20.0.255")
+    check(copies == 2, f"the underlay carried the broadcast {copies} times, expected 2 "
+          f"(sw1 -> sw2, sw1 -> sw3):\n{wire.output()[-3000:]}")
+    # Every VXLAN packet that carried it came from sw1: no switch re-forwarded it trunk to trunk.
+    lines = wire.output().splitlines()
+    outer = [lines[i - 1] for i, l in enumerate(lines) if "10.20.0.255" in l and i > 0]
+    check(all("IP 10.99.1.1.4789 > " in o for o in outer),
+          f"the broadcast was re-sent by another switch:\n" + "\n".join(outer))
+
+
+def _icmp_frame(dst_mac, src_mac, src_ip, dst_ip, payload):
+    import struct
+
+    def csum(b):
+        if len(b) % 2:
+            b += b"\0"
+        s = sum(struct.unpack(f"!{len(b) // 2}H", b))
+        while s >> 16:
+            s = (s & 0xffff) + (s >> 16)
+        return ~s & 0xffff
+
+    icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + payload
+    icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                     bytes(map(int, src_ip.split("."))), bytes(map(int, dst_ip.split("."))))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    mac = lambda m: bytes(int(x, 16) for x in m.split(":"))  # noqa: E731
+    return mac(dst_mac) + mac(src_mac) + b"\x08\x00" + ip + icmp
+
+
+def test_vxlan_wrong_vni_and_reserved_bits(ctx):
+    """Crafted packets from a Python VTEP in another namespace: an echo request with a wrong
+    VNI never reaches the guest; one with reserved bits set does (RFC 7348: ignore them); one
+    without the I bit and a runt are dropped. The trunk's counters show each."""
+    net, (na, nb) = underlay(ctx, 2, prefix="10.99.3")
+    sw = vtep_switch(ctx, "sw", nb, vxlan_spec(42, "10.99.3.2", ["10.99.3.1"]))
+    g = guest_on(ctx, "g", sw, nb, GUEST_MAC, "10.30.0.2")
+    g.ok("rm -f /run/tmp/cap; (tcpdump -n -l -A -i eth0 'icmp[icmptype] = icmp-echo' "
+         "> /run/tmp/cap 2>/dev/null &); sleep 1.5")
+
+    def vx(flags, vni, tail=b"\0"):
+        return bytes([flags, 0, 0, 0]) + vni.to_bytes(3, "big") + tail
+
+    frame = lambda tag: _icmp_frame(GUEST_MAC, "02:00:00:00:00:09", "10.30.0.9",  # noqa: E731
+                                    "10.30.0.2", tag.ljust(32, b"."))
+    pkts = [vx(0x08, 43) + frame(b"WRONGVNI"), vx(0x00, 42) + frame(b"NOIBIT"),
+            vx(0x08, 42)[:6], vx(0x08, 42, b"\x01") + frame(b"RESERVED7"),
+            vx(0x0c, 42) + frame(b"RESERVEDFLAG")]
+    script = ("import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+              f"for p in {pkts!r}:\n    s.sendto(p,('10.99.3.2',4789))\n")
+    na.sh(f"python3 -c \"{script}\"")
+    time.sleep(1)
+    cap = g.ok("cat /run/tmp/cap")
+    check("WRONGVNI" not in cap and "NOIBIT" not in cap,
+          f"a wrong-VNI or I-less packet reached the guest:\n{cap}")
+    check("RESERVED7" in cap and "RESERVEDFLAG" in cap,
+          f"packets with reserved bits did not reach the guest:\n{cap}")
+    vx_ = trunk_status(sw)["vx"]
+    check(vx_["wrong-vni"] == 1 and vx_["no-I"] == 1 and vx_["short"] == 1 and
+          vx_["reserved bits"] == 2, f"trunk counters: {trunk_status(sw)['endpoint']}")
+
+
+def test_vxlan_multicast_group(ctx):
+    """Group mode, no remote=: two switches join 239.1.1.1 on a shared segment; their guests
+    find each other (ARP floods go to the group) and then talk unicast to learned addresses."""
+    net, (n1, n2) = underlay(ctx, 2, prefix="10.99.4")
+    s1 = vtep_switch(ctx, "sw1", n1, vxlan_spec(9, "10.99.4.1", group="239.1.1.1"))
+    s2 = vtep_switch(ctx, "sw2", n2, vxlan_spec(9, "10.99.4.2", group="239.1.1.1"))
+    g1 = guest_on(ctx, "g1", s1, n1, "fe:fd:0a:28:00:01", "10.40.0.1")
+    g2 = guest_on(ctx, "g2", s2, n2, "fe:fd:0a:28:00:02", "10.40.0.2")
+    wire = _capture(ctx, net, "tcpdump-underlay", "udp port 4789")
+    ping_ok(g1.ok("ping -c 3 -i 0.2 -W 2 10.40.0.2"), "g1 -> g2 through the group")
+    ping_ok(g2.ok("ping -c 3 -i 0.2 -W 2 10.40.0.1"), "g2 -> g1 through the group")
+    wire.stop()
+    out = wire.output()
+    check("> 239.1.1.1.4789" in out, f"nothing was sent to the group:\n{out[-2000:]}")
+    check("10.99.4.1.4789 > 10.99.4.2.4789" in out and "10.99.4.2.4789 > 10.99.4.1.4789" in out,
+          f"no unicast between the switches after learning:\n{out[-2000:]}")
+    for sw in (s1, s2):
+        st = trunk_status(sw)
+        check("group 239.1.1.1" in st["endpoint"] and st["vx"]["learned"] >= 1,
+              f"{sw.name}: {st['endpoint']}")

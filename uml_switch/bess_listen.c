@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "bess_listen.h"
+#include "daemon.h"
+#include "ep_bess.h"
+#include "log.h"
+#include "unixsock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BESS_BACKLOG 16
+
+static int bess_resolve(struct bess_listen *b, const char *path)
+{
+	int n;
+
+	if (path[0] == '/') {
+		n = snprintf(b->path, sizeof(b->path), "%s", path);
+	} else {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		n = snprintf(b->path, sizeof(b->path), "%s/%s", cwd, path);
+	}
+	return n >= (int)sizeof(b->path) ? -ENAMETOOLONG : 0;
+}
+
+int bess_listen_open(struct switchd *d)
+{
+	struct bess_listen *b = &d->bess;
+	int fd, err = bess_resolve(b, d->opt.bess_path);
+
+	if (err)
+		return err;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	b->fd = fd;
+	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (§6). */
+	if ((err = unixsock_bind_path(fd, b->path, SOCK_SEQPACKET)))
+		return err;
+	if (listen(fd, BESS_BACKLOG) < 0)
+		return -errno;
+	if ((err = unixsock_set_access(b->path, d->opt.mode, d->opt.gid)))
+		return err;
+	log_info("listening for bess connections on '%s'", b->path);
+	return ev_add(d, fd, EV_BESS_LISTEN, 0, EPOLLIN);
+}
+
+/* One accepted connection: a port, or refused (the endpoint's destroy closes it and removes
+ * the peer's src, so the guest can try again later). */
+static void bess_new_port(struct switchd *d, int fd)
+{
+	struct ep_bess_peer peer = { .unlink_src = true };
+	struct endpoint *ep;
+	const char *why;
+	char what[256];
+	int slot, err;
+
+	peer_creds(fd, &peer.pid, &peer.uid);
+	err = ep_bess_accepted(fd, &peer, &ep);
+	if (err) {
+		log_warn("bess: connection of pid %d: %s", (int)peer.pid, strerror(-err));
+		close(fd);
+		return;
+	}
+	ep->ops->describe(ep, what, sizeof(what));
+	slot = port_attach(d, ep, -1, &why);
+	if (slot < 0) {
+		d->bess.refused++;
+		log_warn("%s: refused: %s: %s (%llu refused so far)", what, why, strerror(-slot),
+			 (unsigned long long)d->bess.refused);
+		return;
+	}
+	d->sw.ports[slot].pid = peer.pid;
+	d->sw.ports[slot].uid = peer.uid;
+	d->bess.accepted++;
+	d->ports_total++;
+	log_info("port %d: new %s", slot + 1, what);
+}
+
+void bess_listen_accept(struct switchd *d)
+{
+	for (;;) {
+		int fd = accept4(d->bess.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+				log_warn("bess: accept: %s", strerror(errno));
+			return;
+		}
+		bess_new_port(d, fd);
+	}
+}
+
+void bess_listen_close(struct switchd *d)
+{
+	if (d->bess.fd < 0)
+		return;
+	ev_del(d, d->bess.fd);
+	close(d->bess.fd);
+	d->bess.fd = -1;
+	unlink(d->bess.path);
+}
