@@ -253,3 +253,31 @@ def test_umlnet_switch_port_joins_two_networks(ctx):
     for net in nets:
         net.down()
         check_gone(net)
+
+
+def test_umlnet_network_spans_two_hosts_by_vxlan(ctx):
+    """One segment over two "hosts" (namespaces joined by a veth pair, each running its own
+    `umlnet up`): the switches' VXLAN trunks carry the guests' traffic across."""
+    hosts = [ctx.netns("hostA"), ctx.netns("hostB")]
+    hosts[0].sh(f"ip link add u0 type veth peer name u0 netns {hosts[1].name}")
+    under = ["10.99.7.1", "10.99.7.2"]
+    nets = []
+    for i, (name, ip) in enumerate((("east", "10.9.1.1"), ("west", "10.9.1.2"))):
+        hosts[i].sh(f"ip addr add {under[i]}/24 dev u0 && ip link set u0 up")
+        trunk = f"transport=vxlan,vni=42,local={under[i]},remote={under[1 - i]}"
+        nets.append(Net(ctx, name, f"network {name}\n"
+                                   f"switch sw port=\"{trunk}\"\n"
+                                   f"guest g{name[0]} mem=48M\n"
+                                   f"    eth0 sw ip={ip}/24\n", netns=hosts[i]))
+    for net in nets:
+        net.up()
+    # 1400-byte pings: full-size frames plus VXLAN's 50 bytes would not fit the 1500-byte veth.
+    r = nets[0].exec("ge", "ping -c 3 -i 0.2 -W 2 -s 1400 10.9.1.2")
+    check(" 0% packet loss" in r.stdout, f"east -> west across the trunk:\n{r.stdout}")
+    st = json.loads(nets[1].umlnet("-j", "status").stdout)
+    trunk = [p for p in st["switches"][0]["ports"] if "vxlan" in json.dumps(p)]
+    check(trunk and trunk[0]["rx_frames"] > 0 and "learned 1" in json.dumps(trunk[0]),
+          f"west's trunk port: {trunk}")
+    for net in nets:
+        net.down()
+        check_gone(net)
