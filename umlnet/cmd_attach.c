@@ -97,6 +97,13 @@ static int target_exec(struct target *t, const char *script)
 
 static int parse_dev(const char *s, size_t n, char *dev)
 {
+	/* A vec device needs its switch's -bess socket, which `up` makes only for switches that
+	 * the topology gives vec devices: not hot-plugged. */
+	if (n >= 4 && !strncmp(s, "vec", 3)) {
+		fprintf(stderr, "umlnet: error: device '%.*s': vec devices cannot be attached or "
+				"detached at run time; put them in the topology file\n", (int)n, s);
+		return -EINVAL;
+	}
 	if (n < 4 || n > 8 || strncmp(s, "eth", 3) || strspn(s + 3, "0123456789") != n - 3) {
 		fprintf(stderr, "umlnet: error: device '%.*s': expected eth<N>\n", (int)n, s);
 		return -EINVAL;

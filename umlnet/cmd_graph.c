@@ -43,16 +43,18 @@ static void graph_write(const struct conf *c, FILE *f)
 			uml ? "#d9ead3" : "#ead1dc");
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
+			char dev[CONF_DEV_NAME];
 
+			conf_dev_name(e, dev);
 			if (e->sw < 0) {
-				fprintf(f, "  \"spec_%s_%d\" [label=\"%s\", shape=note];\n", g->name,
-					e->index, e->spec);
-				fprintf(f, "  \"g_%s\" -- \"spec_%s_%d\" [label=\"eth%d\"];\n", g->name,
-					g->name, e->index, e->index);
+				fprintf(f, "  \"spec_%s_%s\" [label=\"%s\", shape=note];\n", g->name,
+					dev, e->spec);
+				fprintf(f, "  \"g_%s\" -- \"spec_%s_%s\" [label=\"%s\"];\n", g->name,
+					g->name, dev, dev);
 				continue;
 			}
-			fprintf(f, "  \"g_%s\" -- \"sw_%s\" [label=\"eth%d%s%s\"];\n", g->name,
-				e->sw_name, e->index, e->ip[0] ? "\\n" : "", e->ip);
+			fprintf(f, "  \"g_%s\" -- \"sw_%s\" [label=\"%s%s%s\"];\n", g->name,
+				e->sw_name, dev, e->ip[0] ? "\\n" : "", e->ip);
 		}
 	}
 	for (int i = 0; i < c->ndev; i++) {

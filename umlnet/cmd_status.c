@@ -67,16 +67,16 @@ static void switch_info(const struct state *st, int i, struct sw_info *si)
 }
 
 /* 1 present, 0 missing, -1 unknown (the guest does not answer). */
-static int dev_present(const struct state *st, const struct conf_guest *g, int index)
+static int dev_present(const struct state *st, const struct conf_guest *g,
+		       const struct conf_eth *e)
 {
-	char sock[PATH_MAX], dev[16];
+	char sock[PATH_MAX], dev[CONF_DEV_NAME];
 	int r;
 
 	if (g->kind != CONF_GUEST_UML)
 		return -1;
 	state_mconsole(st, g->name, sock, sizeof(sock));
-	snprintf(dev, sizeof(dev), "eth%d", index);
-	r = mconsole_netdev_exists(sock, dev, STATUS_MCONSOLE_MS);
+	r = mconsole_netdev_exists(sock, conf_dev_name(e, dev), STATUS_MCONSOLE_MS);
 	return r < 0 ? -1 : r;
 }
 
@@ -137,10 +137,12 @@ static void text_guests(const struct state *st, FILE *f)
 			p ? (int)p->id.pid : 0, alive ? "running" : "stopped");
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
-			int pr = alive ? dev_present(st, g, e->index) : -1;
+			int pr = alive ? dev_present(st, g, e) : -1;
+			char dev[CONF_DEV_NAME];
 
-			fprintf(f, " eth%d:%s%s%s%s", e->index, e->sw >= 0 ? e->sw_name : "spec",
-				e->ip[0] ? ":" : "", e->ip, pr == 0 ? "(missing)" : "");
+			fprintf(f, " %s:%s%s%s%s", conf_dev_name(e, dev),
+				e->sw >= 0 ? e->sw_name : "spec", e->ip[0] ? ":" : "", e->ip,
+				pr == 0 ? "(missing)" : "");
 		}
 		for (int k = 0; k < al.n; k++)
 			if (!strcmp(al.a[k].guest, g->name))
@@ -223,9 +225,11 @@ static void json_guests(const struct state *st, FILE *f)
 		fputs(",\"devices\":[", f);
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
-			int pr = alive ? dev_present(st, g, e->index) : -1;
+			int pr = alive ? dev_present(st, g, e) : -1;
+			char dev[CONF_DEV_NAME];
 
-			fprintf(f, "%s{\"dev\":\"eth%d\",\"switch\":", k ? "," : "", e->index);
+			fprintf(f, "%s{\"dev\":\"%s\",\"switch\":", k ? "," : "",
+				conf_dev_name(e, dev));
 			json_str(f, e->sw >= 0 ? e->sw_name : "");
 			fputs(",\"spec\":", f);
 			json_str(f, e->spec);

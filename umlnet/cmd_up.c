@@ -123,8 +123,8 @@ static bool switch_answers(const void *mgmt)
 static int start_switch(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
-	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], who[64];
-	char *argv[8 + 2 * CONF_MAX_SWITCH_PORTS];
+	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], bess[PATH_MAX], who[64];
+	char *argv[10 + 2 * CONF_MAX_SWITCH_PORTS];
 	struct proc_id id;
 	int n = 0, err;
 
@@ -145,6 +145,13 @@ static int start_switch(struct state *st, int i)
 	for (int k = 0; k < s->nport; k++) {
 		argv[n++] = (char *)"-port";
 		argv[n++] = s->port[k];
+	}
+	/* Only a switch that carries vec devices listens for them: a network without any gets no
+	 * bess socket (state_create checked the path's length). */
+	if (conf_switch_has_vec(st->conf, i)) {
+		state_switch_bess(st, i, bess, sizeof(bess));
+		argv[n++] = (char *)"-bess";
+		argv[n++] = bess;
 	}
 	argv[n] = NULL;
 	err = start_proc(st, "switch", s->name, argv, &id);
@@ -232,7 +239,8 @@ static bool netns_has_dev(const void *arg)
 }
 
 /* A namespace guest: the namespace (made if missing), umlnet-plug carrying its eth devices to
- * the switches, then addresses and routes inside it. Needs root. */
+ * the switches (conf refuses vec devices there, so at most CONF_MAX_ETH), then addresses and
+ * routes inside it. Needs root. */
 static int start_netns(struct state *st, int gi)
 {
 	struct conf_guest *g = &st->conf->g[gi];
@@ -264,18 +272,18 @@ static int start_netns(struct state *st, int gi)
 	argv[n++] = (char *)"--netns";
 	argv[n++] = g->name;
 	for (int i = 0; i < g->neth; i++) {
-		char spec[PATH_MAX + 64];
+		char spec[PATH_MAX + 64], dev[CONF_DEV_NAME];
 
 		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
-		snprintf(specs[i], sizeof(specs[i]), "eth%d=%s", g->eth[i].index, spec);
+		snprintf(specs[i], sizeof(specs[i]), "%s=%s", conf_dev_name(&g->eth[i], dev), spec);
 		argv[n++] = specs[i];
 	}
 	argv[n] = NULL;
 	err = start_proc(st, "plug", g->name, argv, &id);
 	for (int i = 0; !err && i < g->neth; i++) {
-		char dev[16], who[CONF_NAME + 64];
+		char dev[CONF_DEV_NAME], who[CONF_NAME + 64];
 
-		snprintf(dev, sizeof(dev), "eth%d", g->eth[i].index);
+		conf_dev_name(&g->eth[i], dev);
 		snprintf(who, sizeof(who), "netns %s: umlnet-plug did not make %s", g->name, dev);
 		if (wait_ready(st, "plug", g->name, &id, &(struct readiness){
 			netns_has_dev, &(struct netns_dev){ st, ip, g->name, dev }, who, "", "" }))

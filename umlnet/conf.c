@@ -327,40 +327,65 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 	return 0;
 }
 
-/* "eth<N>" with N from 0 to CONF_MAX_ETH - 1, written without leading zeros. */
-static int conf_eth_index(const char *s)
+/* "eth<N>" or "vec<N>" with N from 0 to CONF_MAX_ETH - 1, written without leading zeros; *vec
+ * tells which. */
+static int conf_dev_index(const char *s, bool *vec)
 {
 	char *end;
 	long v;
 
-	if (strncmp(s, "eth", 3) || !isdigit((unsigned char)s[3]) || (s[3] == '0' && s[4]))
+	*vec = !strncmp(s, "vec", 3);
+	if ((!*vec && strncmp(s, "eth", 3)) || !isdigit((unsigned char)s[3]) ||
+	    (s[3] == '0' && s[4]))
 		return -1;
 	v = strtol(s + 3, &end, 10);
 	return *end || v >= CONF_MAX_ETH ? -1 : (int)v;
 }
 
+const char *conf_dev_name(const struct conf_eth *e, char *out)
+{
+	snprintf(out, CONF_DEV_NAME, "%s%d", e->vec ? "vec" : "eth", e->index);
+	return out;
+}
+
+bool conf_switch_has_vec(const struct conf *c, int sw)
+{
+	for (int i = 0; i < c->ng; i++)
+		for (int j = 0; j < c->g[i].neth; j++)
+			if (c->g[i].eth[j].vec && c->g[i].eth[j].sw == sw)
+				return true;
+	return false;
+}
+
 static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf_guest *g = &p->c->g[p->guest];
+	bool uml = g->kind == CONF_GUEST_UML, vec;
 	struct conf_eth *e;
-	int idx = conf_eth_index(w[0].key), err = 0;
+	int idx = conf_dev_index(w[0].key, &vec), err = 0;
 
 	if (w[0].value)
 		return conf_fail(p, "%s: write '%s %s', a space not '='", w[0].key, w[0].key,
 				 w[0].value);
 	if (idx < 0)
-		return conf_fail(p, "device '%s': expected eth0 to eth%d", w[0].key, CONF_MAX_ETH - 1);
+		return conf_fail(p, uml ? "device '%s': expected eth0 to eth%d or vec0 to vec%d" :
+				 "device '%s': expected eth0 to eth%d", w[0].key, CONF_MAX_ETH - 1,
+				 CONF_MAX_ETH - 1);
+	if (vec && !uml)
+		return conf_fail(p, "%s: vector devices belong to UML guests; netns '%s' takes eth "
+				    "devices only", w[0].key, g->name);
 	for (int i = 0; i < g->neth; i++)
-		if (g->eth[i].index == idx)
+		if (g->eth[i].index == idx && g->eth[i].vec == vec)
 			return conf_fail(p, "%s: already defined for %s '%s' on line %d", w[0].key,
-					 g->kind == CONF_GUEST_UML ? "guest" : "netns", g->name,
-					 g->eth[i].line);
+					 uml ? "guest" : "netns", g->name, g->eth[i].line);
 	e = &g->eth[g->neth];
 	memset(e, 0, sizeof(*e));
+	e->vec = vec;
 	e->index = idx;
 	e->sw = -1;
 	if (n < 2)
-		return conf_fail(p, "%s: needs a switch name or spec=<transport>", w[0].key);
+		return conf_fail(p, vec ? "%s: needs a switch name" :
+				 "%s: needs a switch name or spec=<transport>", w[0].key);
 	for (int i = 1; !err && i < n; i++) {
 		if (i == 1 && !w[i].value) {
 			if (!conf_name_ok(w[i].key))
@@ -372,12 +397,15 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_ip(p, &w[i], e->ip);
 		} else if (!strcmp(w[i].key, "mac")) {
 			err = conf_mac(p, &w[i], e->mac);
-		} else if (!strcmp(w[i].key, "spec") && g->kind == CONF_GUEST_UML) {
+		} else if (!strcmp(w[i].key, "spec") && vec) {
+			err = conf_fail(p, "%s: spec= is for eth devices; a vec device names its "
+					   "switch (its bess socket is made by umlnet)", w[0].key);
+		} else if (!strcmp(w[i].key, "spec") && uml) {
 			err = conf_copy(p, &w[i], e->spec, sizeof(e->spec));
 			if (!err && e->sw_name[0])
 				err = conf_fail(p, "%s: give a switch or spec=, not both", w[0].key);
 		} else {
-			err = conf_unknown(p, w[0].key, &w[i], g->kind == CONF_GUEST_UML ?
+			err = conf_unknown(p, w[0].key, &w[i], uml && !vec ?
 					   "a switch name first, then ip=, mac=; or spec=" :
 					   "a switch name first, then ip=, mac=");
 		}
@@ -517,7 +545,7 @@ static int conf_line(struct conf_parser *p, char *line)
 			    "route, network)", w[0].key);
 }
 
-/* Second pass: every eth line names an existing switch; taps join existing bridges. */
+/* Second pass: every eth and vec line names an existing switch; taps join existing bridges. */
 static int conf_resolve(struct conf_parser *p)
 {
 	struct conf *c = p->c;
@@ -530,9 +558,12 @@ static int conf_resolve(struct conf_parser *p)
 				continue;
 			e->sw = conf_find_switch(c, e->sw_name);
 			p->line = e->line;
-			if (e->sw < 0)
-				return conf_fail(p, "eth%d switch '%s': no switch of that name in the "
-						    "file", e->index, e->sw_name);
+			if (e->sw < 0) {
+				char dev[CONF_DEV_NAME];
+
+				return conf_fail(p, "%s switch '%s': no switch of that name in the "
+						    "file", conf_dev_name(e, dev), e->sw_name);
+			}
 		}
 	}
 	for (int i = 0; i < c->ndev; i++) {
@@ -723,8 +754,9 @@ static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_gu
 	fputc('\n', f);
 	for (int j = 0; j < g->neth; j++) {
 		const struct conf_eth *e = &g->eth[j];
+		char dev[CONF_DEV_NAME];
 
-		fprintf(f, "    eth%d", e->index);
+		fprintf(f, "    %s", conf_dev_name(e, dev));
 		if (e->sw >= 0)
 			fprintf(f, " %s", c->sw[e->sw].name);
 		conf_print_opt(f, "spec", e->spec);

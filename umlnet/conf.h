@@ -4,10 +4,10 @@
  *
  * Theory of operation: a line-oriented file. A line that starts in column one opens a block
  * (network, switch, guest, netns, tap, bridge, route); indented lines belong to the guest or
- * netns block above them (eth<N>, route). Every word after the keyword and name is a flag or
- * key=value; values may be double-quoted ("a b", with \" and \\). Names are checked once here
- * because they become file names, umids and process arguments. References (an eth line naming a
- * switch) are resolved after the whole file is read, so order does not matter.
+ * netns block above them (eth<N>, vec<N>, route). Every word after the keyword and name is a
+ * flag or key=value; values may be double-quoted ("a b", with \" and \\). Names are checked once
+ * here because they become file names, umids and process arguments. References (a device line
+ * naming a switch) are resolved after the whole file is read, so order does not matter.
  *
  * An error names the file, the line, the field and what is wrong, e.g.
  *   demo.conf:4: mem '64X': expected a size such as 64M
@@ -20,7 +20,9 @@
 #include <stdio.h>
 
 #define CONF_NAME 32 /* names: letters, digits, '_', '-'; 1 to 31 characters */
-#define CONF_MAX_ETH 16
+#define CONF_MAX_ETH 16 /* eth0..eth15, and vec0..vec15 likewise */
+#define CONF_MAX_DEVS (2 * CONF_MAX_ETH)
+#define CONF_DEV_NAME 8  /* "eth15", "vec15" */
 #define CONF_MAX_ROUTES 16
 #define CONF_MAX_SWITCHES 32
 #define CONF_MAX_GUESTS 64
@@ -41,8 +43,11 @@ struct conf_switch {
 	int line;
 };
 
+/* A device of a guest: eth<N> (the daemon transport, or a raw spec) or, in UML guests only,
+ * vec<N> (a vector device of the bess transport on the switch's -bess socket). */
 struct conf_eth {
-	int index;              /* N of eth<N> */
+	bool vec;               /* vec<N>, else eth<N> */
+	int index;              /* N */
 	int sw;                 /* index into conf.sw, or -1 with spec set */
 	char sw_name[CONF_NAME];
 	char spec[CONF_PATH];   /* a raw UML transport spec instead of a switch */
@@ -68,7 +73,7 @@ struct conf_guest {
 	char init[CONF_PATH];   /* "" = umlnet-guest-init.sh */
 	char run[512];          /* a shell command run once the network is up */
 	bool forward;
-	struct conf_eth eth[CONF_MAX_ETH];
+	struct conf_eth eth[CONF_MAX_DEVS]; /* eth and vec devices, in file order */
 	int neth;
 	struct conf_route route[CONF_MAX_ROUTES];
 	int nroute;
@@ -118,6 +123,12 @@ int conf_read_file(const char *path, char **text, char *err, size_t errlen);
 
 /* Writes the topology in canonical form (what `umlnet check` prints). */
 void conf_print(const struct conf *c, FILE *f);
+
+/* The device's name in the guest, "eth0" or "vec0", written to out (CONF_DEV_NAME bytes). */
+const char *conf_dev_name(const struct conf_eth *e, char *out);
+
+/* Whether some guest has a vec device on switch sw (the switch then needs its -bess socket). */
+bool conf_switch_has_vec(const struct conf *c, int sw);
 
 int conf_find_switch(const struct conf *c, const char *name);
 int conf_find_guest(const struct conf *c, const char *name);

@@ -2,15 +2,17 @@
 #include "guest.h"
 #include "mconsole.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define GUEST_MAX_ARGS 96
+#define GUEST_MAX_ARGS 128
 
 struct guest_argv {
 	char *v[GUEST_MAX_ARGS + 1];
@@ -51,6 +53,55 @@ void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out,
 	snprintf(out, len, "daemon,%s,unix,%s", e->mac, ctl);
 }
 
+/* The device's word on the kernel command line: eth<N>=<spec>, or for a vec device
+ * vec<N>:transport=bess,dst=<state>/<switch>.bess,src=<state>/<guest>.vec<N>[,mac=M]. */
+static void guest_dev_arg(const struct state *st, const struct conf_guest *g,
+			  const struct conf_eth *e, char *out, size_t len)
+{
+	char dev[CONF_DEV_NAME], dst[PATH_MAX], src[PATH_MAX];
+
+	conf_dev_name(e, dev);
+	if (!e->vec) {
+		char spec[PATH_MAX + 64];
+
+		guest_eth_spec(st, e, spec, sizeof(spec));
+		snprintf(out, len, "%s=%s", dev, spec);
+		return;
+	}
+	state_switch_bess(st, e->sw, dst, sizeof(dst));
+	state_vec_src(st, g, e, src, sizeof(src));
+	snprintf(out, len, "%s:transport=bess,dst=%s,src=%s%s%s", dev, dst, src,
+		 e->mac[0] ? ",mac=" : "", e->mac);
+}
+
+/* The device's word for init: UMLNET_ETH0=10.0.0.1/24, or =up for a device without address
+ * (init brings every device up, so that it connects to its switch). */
+static void guest_dev_env(const struct conf_eth *e, char *out, size_t len)
+{
+	char dev[CONF_DEV_NAME];
+
+	conf_dev_name(e, dev);
+	for (char *c = dev; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	snprintf(out, len, "UMLNET_%s=%s", dev, e->ip[0] ? e->ip : "up");
+}
+
+/* UML binds a vec device's src socket and cannot bind it twice: remove one left over by a
+ * guest that died while its switch was gone. */
+static void guest_remove_stale_src(const struct state *st, const struct conf_guest *g)
+{
+	char src[PATH_MAX];
+	struct stat sb;
+
+	for (int i = 0; i < g->neth; i++) {
+		if (!g->eth[i].vec)
+			continue;
+		state_vec_src(st, g, &g->eth[i], src, sizeof(src));
+		if (lstat(src, &sb) == 0 && S_ISSOCK(sb.st_mode))
+			unlink(src);
+	}
+}
+
 /* Writes <state>/<guest>.run, the guest's run= command, for init to read over hostfs. */
 static int guest_write_run(struct state *st, const struct conf_guest *g, char *path, size_t len)
 {
@@ -68,7 +119,7 @@ static int guest_write_run(struct state *st, const struct conf_guest *g, char *p
 
 static int guest_build(struct state *st, const struct conf_guest *g, struct guest_argv *a)
 {
-	char path[PATH_MAX], spec[PATH_MAX + 64];
+	char path[PATH_MAX], spec[3 * PATH_MAX];
 	int err;
 
 	err = proc_find_program(g->kernel[0] ? g->kernel : "linux", path, sizeof(path));
@@ -107,9 +158,10 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct gues
 	argv_add(a, "pty.legacy_count=0");
 	argv_add(a, "mconsole=notify:%s/notify", st->dir);
 	argv_add(a, "UMLNET_NAME=%s", g->name);
-	for (int i = 0; i < g->neth; i++)
-		if (g->eth[i].ip[0])
-			argv_add(a, "UMLNET_ETH%d=%s", g->eth[i].index, g->eth[i].ip);
+	for (int i = 0; i < g->neth; i++) {
+		guest_dev_env(&g->eth[i], spec, sizeof(spec));
+		argv_add(a, "%s", spec);
+	}
 	for (int i = 0; i < g->nroute; i++)
 		argv_add(a, "UMLNET_ROUTE%d=%s,%s", i, g->route[i].dest, g->route[i].via);
 	if (g->forward)
@@ -121,9 +173,10 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct gues
 		argv_add(a, "UMLNET_RUN=%s", path);
 	}
 	for (int i = 0; i < g->neth; i++) {
-		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
-		argv_add(a, "eth%d=%s", g->eth[i].index, spec);
+		guest_dev_arg(st, g, &g->eth[i], spec, sizeof(spec));
+		argv_add(a, "%s", spec);
 	}
+	guest_remove_stale_src(st, g);
 	return a->oom ? -ENOMEM : 0;
 }
 

@@ -4,7 +4,8 @@
  * commands in them.
  *
  * A guest's configuration travels on its kernel command line as KEY=VALUE words that reach init
- * as environment (see umlnet-guest-init.sh); its devices are eth<N>=daemon,<mac>,unix,<switch>.
+ * as environment (see umlnet-guest-init.sh); its devices are eth<N>=daemon,<mac>,unix,<switch>
+ * and vec<N>:transport=bess,dst=<switch's bess socket>,src=<own socket>.
  * Commands are sent as kernel log lines through the mconsole ("log umlnet-exec <id> <base64>");
  * init runs them and reports output and status through the notify socket (notify.h).
  */

@@ -86,6 +86,66 @@ void state_mconsole(const struct state *st, const char *guest, char *out, size_t
 	snprintf(out, len, "%s/uml/%s/mconsole", st->dir, guest);
 }
 
+void state_switch_bess(const struct state *st, int sw, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s.bess", st->dir, st->conf->sw[sw].name);
+}
+
+void state_vec_src(const struct state *st, const struct conf_guest *g, const struct conf_eth *e,
+		   char *out, size_t len)
+{
+	char dev[CONF_DEV_NAME];
+
+	snprintf(out, len, "%s/%s.%s", st->dir, g->name, conf_dev_name(e, dev));
+}
+
+/* A socket path of the state directory must fit sun_path (107 characters and the NUL): UML
+ * cannot connect to a longer one and ignores a longer src. Reports which. */
+static int state_check_sock(const struct state *st, const char *path, const char *what)
+{
+	size_t n = strlen(path);
+
+	if (n < sizeof(((struct sockaddr_un *)0)->sun_path))
+		return 0;
+	fprintf(stderr, "umlnet: error: state directory '%s': too long for %s '%s' (%zu of at "
+			"most 107 characters)\n", st->dir, what, path, n);
+	return -ENAMETOOLONG;
+}
+
+/* Every socket umlnet or its switches and guests make in (or for) the state directory: each
+ * switch's control and management sockets, a bess socket where a switch has one, each guest's
+ * mconsole and the src of each vec device. Checked before anything starts: a switch would only
+ * "exit at start", a guest would fail its device. */
+static int state_check_socket_paths(const struct state *st)
+{
+	const struct conf *c = st->conf;
+	char path[PATH_MAX], mgmt[PATH_MAX + 8];
+	int err = 0;
+
+	for (int i = 0; !err && i < c->nsw; i++) {
+		state_switch_ctl(st, i, path, sizeof(path));
+		switch_mgmt_default_path(path, mgmt, sizeof(mgmt));
+		err = state_check_sock(st, path, "a switch's control socket");
+		if (!err)
+			err = state_check_sock(st, mgmt, "a switch's management socket");
+		if (!err && conf_switch_has_vec(c, i)) {
+			state_switch_bess(st, i, path, sizeof(path));
+			err = state_check_sock(st, path, "the bess socket");
+		}
+	}
+	for (int i = 0; !err && i < c->ng; i++) {
+		state_mconsole(st, c->g[i].name, path, sizeof(path));
+		err = state_check_sock(st, path, "a guest's mconsole socket");
+		for (int k = 0; !err && k < c->g[i].neth; k++) {
+			if (!c->g[i].eth[k].vec)
+				continue;
+			state_vec_src(st, &c->g[i], &c->g[i].eth[k], path, sizeof(path));
+			err = state_check_sock(st, path, "the vec socket");
+		}
+	}
+	return err;
+}
+
 static int state_load_pids(struct state *st)
 {
 	char path[PATH_MAX], line[256];
@@ -242,17 +302,9 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 	err = state_pick_dir(st, dir, conf->name, true);
 	if (err)
 		return err;
-	/* The longest socket in it, <dir>/uml/<guest>/mconsole, must fit sun_path (108 bytes). */
-	for (int i = 0; i < conf->ng; i++) {
-		size_t need = strlen(st->dir) + strlen("/uml//mconsole") + strlen(conf->g[i].name);
-
-		if (need >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
-			fprintf(stderr, "umlnet: error: state directory '%s': too long for guest %s's "
-					"mconsole socket (%zu of at most 107 characters)\n", st->dir,
-				conf->g[i].name, need);
-			return -ENAMETOOLONG;
-		}
-	}
+	err = state_check_socket_paths(st);
+	if (err)
+		return err;
 	err = state_mkdir_own(st->dir);
 	if (err) {
 		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", st->dir,
@@ -310,7 +362,8 @@ static bool ends_with(const char *s, const char *suffix)
 
 void state_remove(struct state *st)
 {
-	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg" };
+	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg",
+						".bess" };
 	DIR *d = opendir(st->dir);
 	struct dirent *e;
 	char path[PATH_MAX];
@@ -323,6 +376,15 @@ void state_remove(struct state *st)
 		switch_mgmt_default_path(path, mgmt, sizeof(mgmt));
 		unlink(mgmt);
 	}
+	/* The switch removes a vec device's src socket when its connection ends; not when the
+	 * switch was killed first. */
+	for (int i = 0; i < st->conf->ng; i++)
+		for (int k = 0; k < st->conf->g[i].neth; k++)
+			if (st->conf->g[i].eth[k].vec) {
+				state_vec_src(st, &st->conf->g[i], &st->conf->g[i].eth[k], path,
+					      sizeof(path));
+				unlink(path);
+			}
 	if (!d)
 		return;
 	while ((e = readdir(d))) {

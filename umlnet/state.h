@@ -2,7 +2,9 @@
 /*
  * state - where a running network lives: one directory per network holding a copy of its
  * topology (topology.conf), the processes started for it (pids), the switches' sockets, the
- * guests' umid directories (uml/<guest>/mconsole), the notify socket and every log.
+ * guests' umid directories (uml/<guest>/mconsole), the notify socket and every log. A switch
+ * that carries vec devices also listens on <switch>.bess, and each vec device binds its own end
+ * to <guest>.vec<N> (the switch removes that file when the connection ends).
  *
  * The directory is --state DIR, else $UMLNET_STATE_DIR/<network>, else
  * $XDG_RUNTIME_DIR/umlnet/<network>, else /run/umlnet/<network> for root, else
@@ -58,6 +60,10 @@ const struct state_proc *state_find(const struct state *st, const char *kind, co
 /* Paths inside the state directory. */
 void state_switch_ctl(const struct state *st, int sw, char *out, size_t len);
 void state_mconsole(const struct state *st, const char *guest, char *out, size_t len);
+/* The switch's -bess socket, and the src socket of a guest's vec device. */
+void state_switch_bess(const struct state *st, int sw, char *out, size_t len);
+void state_vec_src(const struct state *st, const struct conf_guest *g, const struct conf_eth *e,
+		   char *out, size_t len);
 void state_file(const struct state *st, const char *name, char *out, size_t len);
 
 /* Removes what umlnet put in the directory, then the directory if it is empty. */

@@ -4,6 +4,9 @@
 # reach init as environment variables:
 #   UMLNET_NAME=a                  host name
 #   UMLNET_ETH0=10.0.0.1/24        an IPv4 address for eth0 (UMLNET_ETH1 ... UMLNET_ETH15 likewise)
+#   UMLNET_VEC0=10.0.1.1/24        the same for the vector device vec0 (UMLNET_VEC1 ... 15)
+#                                  (=up instead of an address: a device only brought up, which
+#                                  is what connects it to its switch)
 #   UMLNET_ROUTE0=default,10.0.0.254   a route: destination,gateway (UMLNET_ROUTE1 ... 15)
 #   UMLNET_FORWARD=1               route between the interfaces (the guest's own sysctl)
 #   UMLNET_RUN=/abs/path/script    a shell script to run once the network is up
@@ -27,16 +30,21 @@ notify() {
 }
 
 [ "$UMLNET_FORWARD" = 1 ] && echo 1 > /proc/sys/net/ipv4/ip_forward
-i=0
-while [ $i -lt 16 ]; do
-	eval addr=\${UMLNET_ETH$i:-}
-	if [ -n "$addr" ] && [ -e /sys/class/net/eth$i ]; then
-		ip addr add "$addr" dev eth$i
-		ip link set eth$i up
-	elif [ -n "$addr" ]; then
-		echo "umlnet-init: eth$i: no such device (its transport failed; see above)"
-	fi
-	i=$((i + 1))
+# Every device of the topology: its address, then up (a vec device has no host socket, so no
+# switch port, until it is up).
+for pair in ETH:eth VEC:vec; do
+	kind=${pair%:*} dev=${pair#*:}
+	i=0
+	while [ $i -lt 16 ]; do
+		eval addr=\${UMLNET_$kind$i:-}
+		if [ -n "$addr" ] && [ -e /sys/class/net/$dev$i ]; then
+			[ "$addr" = up ] || ip addr add "$addr" dev $dev$i
+			ip link set $dev$i up || echo "umlnet-init: $dev$i: could not be brought up"
+		elif [ -n "$addr" ]; then
+			echo "umlnet-init: $dev$i: no such device (its transport failed; see above)"
+		fi
+		i=$((i + 1))
+	done
 done
 i=0
 while [ $i -lt 16 ]; do

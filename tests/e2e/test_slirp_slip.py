@@ -52,6 +52,9 @@ def config_file(lines):
     """A config file at a path without '_' (the kernel would turn it into a space; the test
     directory's name holds the test's name, with underscores). Removed by the caller."""
     d = tempfile.mkdtemp(prefix="umlnetslirp")
+    while "_" in d:  # mkdtemp's random part may hold one
+        os.rmdir(d)
+        d = tempfile.mkdtemp(prefix="umlnetslirp")
     path = os.path.join(d, "slirp.conf")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")

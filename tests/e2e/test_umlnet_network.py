@@ -281,3 +281,16 @@ def test_umlnet_network_spans_two_hosts_by_vxlan(ctx):
     for net in nets:
         net.down()
         check_gone(net)
+
+
+def test_umlnet_state_dir_too_long_for_a_switch_socket(ctx):
+    """A state directory whose switch sockets would not fit sun_path is refused before anything
+    starts, naming the socket (the switch would otherwise just exit at start)."""
+    net = Net(ctx, "longsw", "switch sw0\nguest a mem=48M\n    eth0 sw0 ip=10.7.0.1/24\n")
+    net.state = ctx.path("st-")
+    net.state += "x" * (97 - len(net.state))  # <state>/sw0.ctl fits, <state>/sw0.ctl.mgmt not
+    r = net.umlnet("up", net.conf, ok=False)
+    mgmt = os.path.join(net.state, "sw0.ctl.mgmt")
+    check(r.returncode == 1 and f"too long for a switch's management socket '{mgmt}'" in r.stderr
+          and r.stderr.count("\n") == 1, f"up with a long state directory: {r.stderr}")
+    check(not os.path.exists(net.state) and not leftovers(net.state), f"up left {net.state}")
