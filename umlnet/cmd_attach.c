@@ -1,25 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * attach / detach - hot-plug a network device into a running UML guest through its mconsole.
- *   umlnet attach GUEST ethN=SWITCH|SPEC [ip=ADDR/LEN]
- *   umlnet detach GUEST ethN
- * GUEST is a guest of the running network, or a path to any guest's mconsole socket. The kernel
- * answers OK to "config" even when it could not make the device (mac-and-misc.md §2.5), so
- * attach checks that the device exists and fails otherwise.
+ *   umlnet attach GUEST ethN=SWITCH|SPEC [ip=ADDR/LEN] [mac=MAC]
+ *   umlnet attach GUEST vecN=SWITCH [ip=ADDR/LEN] [mac=MAC]
+ *   umlnet detach GUEST ethN|vecN
+ * GUEST is a guest of the running network, or (eth only) a path to any guest's mconsole socket.
+ * Both kinds take one path: the device's word is the one `up` puts on the kernel command line
+ * (guest_dev_arg), sent as "config <word>". The kernel answers OK to "config" even when it could
+ * not make the device (mac-and-misc.md §2.5), so attach checks that the device exists.
+ *
+ * A vec device joins its switch's -bess socket, which a switch has only when the topology file
+ * gives it a vec device (cmd_up.c); attach refuses other switches rather than restart them
+ * (their ports would drop). The device has no socket until it is up in the guest
+ * (vector-transports.md §2), so attach always brings it up, then waits for the switch to show
+ * the port; detach brings it down first, since the kernel refuses to remove an open device.
  */
 #include "attach.h"
+#include "ether.h"
 #include "guest.h"
 #include "mconsole.h"
+#include "switch_mgmt.h"
 #include "umlnet.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ATTACH_PORT_WAIT_MS 3000
+#define DETACH_SRC_WAIT_MS 2000
 
 struct target {
 	struct state st;
 	bool have_state;
+	const struct conf_guest *g; /* with have_state */
 	char sock[PATH_MAX];
 	const char *guest;
 };
@@ -27,6 +44,8 @@ struct target {
 /* Finds the guest's mconsole: a socket path, or a guest of the running network. */
 static int target_open(struct umlnet_opts *o, const char *guest, struct target *t)
 {
+	int gi;
+
 	memset(t, 0, sizeof(*t));
 	t->guest = guest;
 	if (strchr(guest, '/')) {
@@ -36,12 +55,13 @@ static int target_open(struct umlnet_opts *o, const char *guest, struct target *
 	if (umlnet_open(o, &t->st))
 		return -ENOENT;
 	t->have_state = true;
-	if (conf_find_guest(t->st.conf, guest) < 0 ||
-	    t->st.conf->g[conf_find_guest(t->st.conf, guest)].kind != CONF_GUEST_UML) {
+	gi = conf_find_guest(t->st.conf, guest);
+	if (gi < 0 || t->st.conf->g[gi].kind != CONF_GUEST_UML) {
 		fprintf(stderr, "umlnet: error: guest '%s': no UML guest of that name in network "
 				"'%s'\n", guest, t->st.conf->name);
 		return -ENOENT;
 	}
+	t->g = &t->st.conf->g[gi];
 	state_mconsole(&t->st, guest, t->sock, sizeof(t->sock));
 	return 0;
 }
@@ -52,22 +72,25 @@ static void target_close(struct target *t)
 		state_close(&t->st);
 }
 
-/* Sends one mconsole command; a refusal is reported with the guest's own words. */
-static int target_command(struct target *t, const char *cmd, int32_t *kerr)
+/* Sends one mconsole command; a refusal is reported with the guest's own words unless quiet. */
+static int target_command(struct target *t, const char *cmd, bool quiet, int32_t *kerr)
 {
 	struct mconsole_result res;
 	int err = mconsole_run(t->sock, cmd, GUEST_MCONSOLE_MS, &res);
 
 	*kerr = 0;
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: mconsole %s: %s\n", t->guest, t->sock,
-			strerror(-err));
+		if (!quiet)
+			fprintf(stderr, "umlnet: error: guest %s: mconsole %s: %s\n", t->guest,
+				t->sock, strerror(-err));
 		return err;
 	}
 	if (res.failed) {
 		*kerr = res.err;
-		fprintf(stderr, "umlnet: error: guest %s: '%s' refused: %s\n", t->guest, cmd,
-			res.text[0] ? res.text : "(no reason given; see the guest's kernel log)");
+		if (!quiet)
+			fprintf(stderr, "umlnet: error: guest %s: '%s' refused: %s\n", t->guest,
+				cmd, res.text[0] ? res.text :
+				"(no reason given; see the guest's kernel log)");
 		err = -EIO;
 	}
 	mconsole_result_free(&res);
@@ -80,8 +103,16 @@ static void print_line(void *opaque, const char *guest, const char *line)
 	printf("%s: %s\n", guest, line);
 }
 
-/* Runs a short script in the guest (needs the network's notify socket). */
-static int target_exec(struct target *t, const char *script)
+static void drop_line(void *opaque, const char *guest, const char *line)
+{
+	(void)opaque;
+	(void)guest;
+	(void)line;
+}
+
+/* Runs a short script in the guest (needs the network's notify socket); returns its exit
+ * status or -errno. */
+static int target_exec(struct target *t, const char *script, guest_out_fn out)
 {
 	struct notify n;
 	char path[PATH_MAX];
@@ -90,157 +121,341 @@ static int target_exec(struct target *t, const char *script)
 	state_file(&t->st, "notify", path, sizeof(path));
 	if (notify_open(&n, path))
 		return -EBUSY;
-	rc = guest_exec(&t->st, &n, t->guest, script, 30000, print_line, NULL);
+	rc = guest_exec(&t->st, &n, t->guest, script, 30000, out, NULL);
 	notify_close(&n);
 	return rc;
 }
 
-static int parse_dev(const char *s, size_t n, char *dev)
+static long long now_ms(void)
 {
-	/* A vec device needs its switch's -bess socket, which `up` makes only for switches that
-	 * the topology gives vec devices: not hot-plugged. */
-	if (n >= 4 && !strncmp(s, "vec", 3)) {
-		fprintf(stderr, "umlnet: error: device '%.*s': vec devices cannot be attached or "
-				"detached at run time; put them in the topology file\n", (int)n, s);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "eth<N>" or "vec<N>" (N decimal without leading zeros, as the guest names the device) into
+ * e->vec and e->index. */
+static int parse_dev(const char *s, size_t n, struct conf_eth *e)
+{
+	size_t digits = n >= 3 ? strspn(s + 3, "0123456789") : 0;
+
+	memset(e, 0, sizeof(*e));
+	e->sw = -1;
+	if (n < 4 || n > 8 || (strncmp(s, "eth", 3) && strncmp(s, "vec", 3)) ||
+	    digits != n - 3 || (s[3] == '0' && n > 4)) {
+		fprintf(stderr, "umlnet: error: device '%.*s': expected eth<N> or vec<N>\n", (int)n,
+			s);
 		return -EINVAL;
 	}
-	if (n < 4 || n > 8 || strncmp(s, "eth", 3) || strspn(s + 3, "0123456789") != n - 3) {
-		fprintf(stderr, "umlnet: error: device '%.*s': expected eth<N>\n", (int)n, s);
-		return -EINVAL;
-	}
-	snprintf(dev, 16, "%.*s", (int)n, s);
+	e->vec = s[0] == 'v';
+	e->index = atoi(s + 3);
 	return 0;
 }
 
-static int attach_do(struct umlnet_opts *o, const char *guest, const char *what, const char *ip)
+/* Whether a switch of the network listens on its bess socket; reports why not. */
+static int vec_switch_ok(const struct target *t, int sw)
 {
-	struct target t;
-	char dev[16], spec[PATH_MAX + 64], cmd[MCONSOLE_MAX_DATA];
-	const char *eq = strchr(what, '='), *val;
-	int32_t kerr;
-	int err, sw;
+	const char *name = t->st.conf->sw[sw].name;
+	char bess[PATH_MAX];
+	struct stat sb;
 
-	if (!eq || parse_dev(what, (size_t)(eq - what), dev))
-		return eq ? 1 : (fprintf(stderr, "umlnet: error: '%s': expected ethN=SWITCH or "
-						 "ethN=TRANSPORT,...\n", what), 1);
-	val = eq + 1;
-	if (target_open(o, guest, &t)) {
-		target_close(&t);
-		return 1;
-	}
-	sw = t.have_state ? conf_find_switch(t.st.conf, val) : -1;
-	if (sw >= 0) {
-		char ctl[PATH_MAX];
+	state_switch_bess(&t->st, sw, bess, sizeof(bess));
+	if (lstat(bess, &sb) == 0 && S_ISSOCK(sb.st_mode))
+		return 0;
+	if (!conf_switch_has_vec(t->st.conf, sw))
+		fprintf(stderr, "umlnet: error: switch '%s': no bess socket for vec devices (a "
+				"switch gets one only when the topology file puts a vec device on "
+				"it): add one, such as 'vec0 %s' to a guest, and restart the network, "
+				"or attach an eth device\n", name, name);
+	else
+		fprintf(stderr, "umlnet: error: switch '%s': its bess socket '%s' is missing (is "
+				"the switch running?)\n", name, bess);
+	return -ENOENT;
+}
 
-		state_switch_ctl(&t.st, sw, ctl, sizeof(ctl));
-		snprintf(spec, sizeof(spec), "daemon,,unix,%s", ctl);
+/* Fills e->sw, e->spec and e->mac from the target of ethN=/vecN= and the mac= option. */
+static int attach_resolve(struct target *t, struct conf_eth *e, const char *dev,
+			  const char *val, const char *mac)
+{
+	e->sw = t->have_state ? conf_find_switch(t->st.conf, val) : -1;
+	if (e->sw >= 0) {
+		snprintf(e->sw_name, sizeof(e->sw_name), "%s", val);
+	} else if (e->vec && t->have_state) {
+		fprintf(stderr, "umlnet: error: %s '%s': not a switch of network '%s' (a vec "
+				"device joins a switch's bess socket)\n", dev, val, t->st.conf->name);
+		return -EINVAL;
+	} else if (e->vec) {
+		fprintf(stderr, "umlnet: error: %s '%s': a vec device joins a switch of a running "
+				"network: name the guest, not its mconsole socket\n", dev, val);
+		return -EINVAL;
 	} else if (strchr(val, ',')) {
-		snprintf(spec, sizeof(spec), "%s", val);
+		if (mac) {
+			fprintf(stderr, "umlnet: error: mac '%s': for a device on a switch; put "
+					"the MAC into the spec '%s'\n", mac, val);
+			return -EINVAL;
+		}
+		if (snprintf(e->spec, sizeof(e->spec), "%s", val) >= (int)sizeof(e->spec)) {
+			fprintf(stderr, "umlnet: error: %s: spec of %zu characters is too long\n",
+				dev, strlen(val));
+			return -ENAMETOOLONG;
+		}
 	} else {
 		fprintf(stderr, "umlnet: error: %s '%s': neither a switch of the network nor a UML "
 				"transport spec (such as daemon,,unix,/path/to.ctl)\n", dev, val);
-		target_close(&t);
-		return 1;
+		return -EINVAL;
 	}
-	if (snprintf(cmd, sizeof(cmd), "config %s=%s", dev, spec) >= (int)sizeof(cmd)) {
-		fprintf(stderr, "umlnet: error: %s: the spec is too long for one mconsole request\n",
-			dev);
-		target_close(&t);
-		return 1;
-	}
-	err = target_command(&t, cmd, &kerr);
-	if (!err && mconsole_netdev_exists(t.sock, dev, GUEST_MCONSOLE_MS) == 0) {
-		fprintf(stderr, "umlnet: error: guest %s: %s was not created: the guest answered OK "
-				"but has no %s (is '%s' reachable? the guest's kernel log says why)\n",
-			guest, dev, dev, spec);
-		err = -ENODEV;
-	}
-	if (!err && ip) {
-		char script[256];
+	if (mac)
+		snprintf(e->mac, sizeof(e->mac), "%s", mac);
+	return e->vec ? vec_switch_ok(t, e->sw) : 0;
+}
 
+/* Waits until the switch shows the port whose peer is the vec device's src socket. */
+static bool vec_port_seen(const struct target *t, const struct conf_eth *e)
+{
+	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], src[PATH_MAX], *reply;
+	struct switch_mgmt_port ports[SWITCH_MGMT_PORTS];
+	long long end = now_ms() + ATTACH_PORT_WAIT_MS;
+
+	state_switch_ctl(&t->st, e->sw, ctl, sizeof(ctl));
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
+	state_vec_src(&t->st, t->g, e, src, sizeof(src));
+	do {
+		if (switch_mgmt_query(mgmt, "ports", &reply) == 0) {
+			int n = switch_mgmt_parse_ports(reply, ports, SWITCH_MGMT_PORTS);
+
+			free(reply);
+			for (int i = 0; i < n; i++)
+				if (strstr(ports[i].endpoint, src))
+					return true;
+		}
+		usleep(50000);
+	} while (now_ms() < end);
+	return false;
+}
+
+/* Takes a device out of the guest: down (for a guest of the network: the kernel refuses to
+ * remove an open device), "remove", and for a vec device its src file, which the switch
+ * unlinks when it sees the EOF (waited for, then removed here if still there). */
+static int dev_remove(struct target *t, const struct conf_eth *e, bool quiet, int32_t *kerr)
+{
+	char dev[CONF_DEV_NAME], cmd[64], script[96], src[PATH_MAX];
+	struct stat sb;
+	int err;
+
+	conf_dev_name(e, dev);
+	if (t->have_state) {
+		snprintf(script, sizeof(script), "ip link set %s down 2>/dev/null; true", dev);
+		target_exec(t, script, drop_line);
+	}
+	snprintf(cmd, sizeof(cmd), "remove %s", dev);
+	err = target_command(t, cmd, quiet, kerr);
+	if (!e->vec || !t->have_state)
+		return err;
+	state_vec_src(&t->st, t->g, e, src, sizeof(src));
+	for (long long end = now_ms() + DETACH_SRC_WAIT_MS;
+	     lstat(src, &sb) == 0 && now_ms() < end;)
+		usleep(50000);
+	guest_vec_src_remove(&t->st, t->g, e);
+	return err;
+}
+
+/* Brings the new device up in the guest, with its address: a vec device always (it connects
+ * only then), an eth device when ip= asks for it. */
+static int attach_up(struct target *t, const struct conf_eth *e, const char *ip)
+{
+	char dev[CONF_DEV_NAME], script[256];
+	int rc;
+
+	if (!ip && !e->vec)
+		return 0;
+	if (!t->have_state) {
+		fprintf(stderr, "umlnet: error: ip= needs a guest of a running network\n");
+		return -EINVAL;
+	}
+	conf_dev_name(e, dev);
+	if (ip)
 		snprintf(script, sizeof(script), "ip addr add %s dev %s && ip link set %s up", ip,
 			 dev, dev);
-		err = t.have_state ? target_exec(&t, script) : -EINVAL;
-		if (err == -EINVAL)
-			fprintf(stderr, "umlnet: error: ip= needs a guest of a running network\n");
-		else if (err > 0)
-			fprintf(stderr, "umlnet: error: guest %s: setting %s on %s failed\n", guest,
-				ip, dev);
+	else
+		snprintf(script, sizeof(script), "ip link set %s up", dev);
+	rc = target_exec(t, script, print_line);
+	if (rc > 0)
+		fprintf(stderr, "umlnet: error: guest %s: bringing %s up%s%s failed (exit status "
+				"%d)\n", t->guest, dev, ip ? " with " : "", ip ? ip : "", rc);
+	if (rc == 0 && e->vec && !vec_port_seen(t, e)) {
+		fprintf(stderr, "umlnet: error: guest %s: %s is up but switch '%s' shows no port "
+				"for it after %d ms; removed it again\n", t->guest, dev, e->sw_name,
+			ATTACH_PORT_WAIT_MS);
+		rc = -ENOTCONN;
 	}
-	if (!err && t.have_state) {
-		struct attach_list l;
+	return rc ? -EIO : 0;
+}
 
-		attach_load(&t.st, &l);
-		if (l.n < ATTACH_MAX) {
-			struct attach_entry *e = &l.a[l.n++];
+static void attach_record(struct target *t, const struct conf_eth *e, const char *target)
+{
+	struct attach_list l;
+	struct attach_entry *a;
 
-			snprintf(e->guest, sizeof(e->guest), "%s", guest);
-			snprintf(e->dev, sizeof(e->dev), "%s", dev);
-			if (snprintf(e->target, sizeof(e->target), "%s", sw >= 0 ? val : spec) >=
-			    (int)sizeof(e->target))
-				e->target[0] = '\0';
-			attach_save(&t.st, &l);
+	if (!t->have_state)
+		return;
+	attach_load(&t->st, &l);
+	if (l.n >= ATTACH_MAX)
+		return;
+	a = &l.a[l.n++];
+	snprintf(a->guest, sizeof(a->guest), "%s", t->guest);
+	conf_dev_name(e, a->dev);
+	if (snprintf(a->target, sizeof(a->target), "%s", target) >= (int)sizeof(a->target))
+		a->target[0] = '\0';
+	attach_save(&t->st, &l);
+}
+
+static void attach_forget(struct target *t, const struct conf_eth *e)
+{
+	struct attach_list l;
+	char dev[CONF_DEV_NAME];
+	int k = 0;
+
+	if (!t->have_state)
+		return;
+	conf_dev_name(e, dev);
+	attach_load(&t->st, &l);
+	for (int i = 0; i < l.n; i++)
+		if (strcmp(l.a[i].guest, t->guest) || strcmp(l.a[i].dev, dev))
+			l.a[k++] = l.a[i];
+	l.n = k;
+	attach_save(&t->st, &l);
+}
+
+static int attach_do(struct target *t, const char *what, const char *ip, const char *mac,
+		     bool quiet)
+{
+	struct conf_eth e;
+	char dev[CONF_DEV_NAME], word[PATH_MAX * 2 + 96], cmd[MCONSOLE_MAX_DATA];
+	const char *eq = strchr(what, '=');
+	int32_t kerr;
+	int err;
+
+	if (!eq) {
+		fprintf(stderr, "umlnet: error: '%s': expected ethN=SWITCH, ethN=TRANSPORT,... or "
+				"vecN=SWITCH\n", what);
+		return -EINVAL;
+	}
+	if ((err = parse_dev(what, (size_t)(eq - what), &e)))
+		return err;
+	conf_dev_name(&e, dev);
+	if ((err = attach_resolve(t, &e, dev, eq + 1, mac)))
+		return err;
+	/* The src socket of an earlier device of that name (UML never removes it) would make the
+	 * bind of this one fail. */
+	if (e.vec)
+		guest_vec_src_remove(&t->st, t->g, &e);
+	guest_dev_arg(&t->st, t->g, &e, word, sizeof(word));
+	if (snprintf(cmd, sizeof(cmd), "config %s", word) >= (int)sizeof(cmd)) {
+		fprintf(stderr, "umlnet: error: %s: the spec is too long for one mconsole request\n",
+			dev);
+		return -EMSGSIZE;
+	}
+	if ((err = target_command(t, cmd, false, &kerr)))
+		return err;
+	if (mconsole_netdev_exists(t->sock, dev, GUEST_MCONSOLE_MS) == 0) {
+		fprintf(stderr, "umlnet: error: guest %s: %s was not created: the guest answered OK "
+				"but has no %s (is '%s' valid? the guest's kernel log says why)\n",
+			t->guest, dev, dev, word);
+		return -ENODEV;
+	}
+	if ((err = attach_up(t, &e, ip))) {
+		/* A vec device that failed to connect stays unusable until removed (§6): take it
+		 * out so that the next attach starts clean. */
+		if (e.vec)
+			dev_remove(t, &e, true, &kerr);
+		return err;
+	}
+	attach_record(t, &e, e.sw >= 0 ? e.sw_name : e.spec);
+	if (!quiet)
+		printf("%s: %s attached (%s)\n", t->guest, dev, word);
+	return 0;
+}
+
+/* ip= and mac= in any order, each once; checked here, since ip= becomes part of a shell
+ * command in the guest. */
+static int attach_options(int argc, char **argv, const char **ip, const char **mac)
+{
+	uint8_t m[ETHER_ADDR_LEN];
+
+	*ip = *mac = NULL;
+	for (int i = 3; i < argc; i++) {
+		if (!strncmp(argv[i], "ip=", 3) && !*ip && conf_ipv4_ok(argv[i] + 3, true)) {
+			*ip = argv[i] + 3;
+		} else if (!strncmp(argv[i], "ip=", 3) && !*ip) {
+			fprintf(stderr, "umlnet: error: ip '%s': expected an IPv4 address with a "
+					"prefix length, such as 10.0.0.1/24\n", argv[i] + 3);
+			return -EINVAL;
+		} else if (!strncmp(argv[i], "mac=", 4) && !*mac) {
+			*mac = argv[i] + 4;
+			if (strlen(*mac) != 17 || mac_parse(*mac, m) || mac_is_group(m) ||
+			    !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
+				fprintf(stderr, "umlnet: error: mac '%s': expected six hex bytes of a "
+						"unicast address, such as 02:00:0a:00:00:01\n", *mac);
+				return -EINVAL;
+			}
+		} else {
+			fprintf(stderr, "umlnet: error: usage: umlnet attach GUEST ethN=SWITCH|SPEC|"
+					"vecN=SWITCH [ip=ADDR/LEN] [mac=MAC]\n");
+			return -E2BIG;
 		}
 	}
-	if (!err && !o->quiet)
-		printf("%s: %s attached (%s)\n", guest, dev, spec);
-	target_close(&t);
-	return err ? 1 : 0;
+	return 0;
 }
 
 int cmd_attach(struct umlnet_opts *o, int argc, char **argv)
 {
-	const char *ip = NULL;
+	const char *ip, *mac;
+	struct target t;
+	int err;
 
-	if (argc == 4 && !strncmp(argv[3], "ip=", 3))
-		ip = argv[3] + 3;
-	else if (argc != 3) {
-		fprintf(stderr, "umlnet: error: usage: umlnet attach GUEST ethN=SWITCH|SPEC "
-				"[ip=ADDR/LEN]\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "umlnet: error: usage: umlnet attach GUEST ethN=SWITCH|SPEC|"
+				"vecN=SWITCH [ip=ADDR/LEN] [mac=MAC]\n");
 		return 2;
 	}
-	return attach_do(o, argv[1], argv[2], ip);
+	err = attach_options(argc, argv, &ip, &mac);
+	if (err)
+		return err == -E2BIG ? 2 : 1;
+	if (target_open(o, argv[1], &t)) {
+		target_close(&t);
+		return 1;
+	}
+	err = attach_do(&t, argv[2], ip, mac, o->quiet);
+	target_close(&t);
+	return err ? 1 : 0;
 }
 
 int cmd_detach(struct umlnet_opts *o, int argc, char **argv)
 {
 	struct target t;
-	char dev[16], cmd[64], script[64];
+	struct conf_eth e;
+	char dev[CONF_DEV_NAME];
 	int32_t kerr;
 	int err;
 
 	if (argc != 3) {
-		fprintf(stderr, "umlnet: error: usage: umlnet detach GUEST ethN\n");
+		fprintf(stderr, "umlnet: error: usage: umlnet detach GUEST ethN|vecN\n");
 		return 2;
 	}
-	if (parse_dev(argv[2], strlen(argv[2]), dev))
+	if (parse_dev(argv[2], strlen(argv[2]), &e))
 		return 1;
+	conf_dev_name(&e, dev);
 	if (target_open(o, argv[1], &t)) {
 		target_close(&t);
 		return 1;
 	}
-	/* The kernel refuses to remove an interface that is up: bring it down first when we can
-	 * reach the guest's init. */
-	if (t.have_state) {
-		snprintf(script, sizeof(script), "ip link set %s down 2>/dev/null; true", dev);
-		target_exec(&t, script);
-	}
-	snprintf(cmd, sizeof(cmd), "remove %s", dev);
-	err = target_command(&t, cmd, &kerr);
-	if (err && kerr == -16)
+	err = dev_remove(&t, &e, false, &kerr);
+	if (err && kerr == -EBUSY)
 		fprintf(stderr, "umlnet: hint: %s is up in the guest; 'ip link set %s down' there "
 				"first\n", dev, dev);
-	if (!err && t.have_state) {
-		struct attach_list l;
-		int k = 0;
-
-		attach_load(&t.st, &l);
-		for (int i = 0; i < l.n; i++)
-			if (strcmp(l.a[i].guest, argv[1]) || strcmp(l.a[i].dev, dev))
-				l.a[k++] = l.a[i];
-		l.n = k;
-		attach_save(&t.st, &l);
-	}
+	if (!err)
+		attach_forget(&t, &e);
 	if (!err && !o->quiet)
 		printf("%s: %s detached\n", argv[1], dev);
 	target_close(&t);

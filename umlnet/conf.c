@@ -135,7 +135,7 @@ static int conf_unknown(struct conf_parser *p, const char *what, const struct co
 }
 
 /* a.b.c.d/len (with_len) or a.b.c.d. */
-static bool conf_ipv4_ok(const char *s, bool with_len)
+bool conf_ipv4_ok(const char *s, bool with_len)
 {
 	char addr[CONF_ADDR];
 	struct in_addr a;

@@ -130,6 +130,9 @@ const char *conf_dev_name(const struct conf_eth *e, char *out);
 /* Whether some guest has a vec device on switch sw (the switch then needs its -bess socket). */
 bool conf_switch_has_vec(const struct conf *c, int sw);
 
+/* Whether s is a dotted IPv4 address (with "/len", 0 to 32, when with_len). */
+bool conf_ipv4_ok(const char *s, bool with_len);
+
 int conf_find_switch(const struct conf *c, const char *name);
 int conf_find_guest(const struct conf *c, const char *name);
 

@@ -53,9 +53,7 @@ void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out,
 	snprintf(out, len, "daemon,%s,unix,%s", e->mac, ctl);
 }
 
-/* The device's word on the kernel command line: eth<N>=<spec>, or for a vec device
- * vec<N>:transport=bess,dst=<state>/<switch>.bess,src=<state>/<guest>.vec<N>[,mac=M]. */
-static void guest_dev_arg(const struct state *st, const struct conf_guest *g,
+void guest_dev_arg(const struct state *st, const struct conf_guest *g,
 			  const struct conf_eth *e, char *out, size_t len)
 {
 	char dev[CONF_DEV_NAME], dst[PATH_MAX], src[PATH_MAX];
@@ -86,20 +84,24 @@ static void guest_dev_env(const struct conf_eth *e, char *out, size_t len)
 	snprintf(out, len, "UMLNET_%s=%s", dev, e->ip[0] ? e->ip : "up");
 }
 
-/* UML binds a vec device's src socket and cannot bind it twice: remove one left over by a
- * guest that died while its switch was gone. */
-static void guest_remove_stale_src(const struct state *st, const struct conf_guest *g)
+void guest_vec_src_remove(const struct state *st, const struct conf_guest *g,
+			  const struct conf_eth *e)
 {
 	char src[PATH_MAX];
 	struct stat sb;
 
-	for (int i = 0; i < g->neth; i++) {
-		if (!g->eth[i].vec)
-			continue;
-		state_vec_src(st, g, &g->eth[i], src, sizeof(src));
-		if (lstat(src, &sb) == 0 && S_ISSOCK(sb.st_mode))
-			unlink(src);
-	}
+	state_vec_src(st, g, e, src, sizeof(src));
+	if (lstat(src, &sb) == 0 && S_ISSOCK(sb.st_mode))
+		unlink(src);
+}
+
+/* UML binds a vec device's src socket and cannot bind it twice: remove one left over by a
+ * guest that died while its switch was gone. */
+static void guest_remove_stale_src(const struct state *st, const struct conf_guest *g)
+{
+	for (int i = 0; i < g->neth; i++)
+		if (g->eth[i].vec)
+			guest_vec_src_remove(st, g, &g->eth[i]);
 }
 
 /* Writes <state>/<guest>.run, the guest's run= command, for init to read over hostfs. */

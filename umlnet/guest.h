@@ -23,6 +23,17 @@ int guest_start(struct state *st, int gi);
 /* The UML transport spec for eth e of a guest: daemon,<mac>,unix,<ctl> or the raw spec. */
 void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out, size_t len);
 
+/* The device's word on the kernel command line and in mconsole "config": eth<N>=<spec>, or for
+ * a vec device vec<N>:transport=bess,dst=<state>/<switch>.bess,src=<state>/<guest>.vec<N>
+ * [,mac=M]. st is only used for a device on a switch. */
+void guest_dev_arg(const struct state *st, const struct conf_guest *g, const struct conf_eth *e,
+		   char *out, size_t len);
+
+/* Removes vec device e's src socket file if one exists (UML never does, and cannot bind it
+ * again while it exists: vector-transports.md §6). */
+void guest_vec_src_remove(const struct state *st, const struct conf_guest *g,
+			  const struct conf_eth *e);
+
 /* Output of a command, line by line. */
 typedef void (*guest_out_fn)(void *opaque, const char *guest, const char *line);
 
