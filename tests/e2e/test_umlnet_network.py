@@ -42,9 +42,11 @@ def test_umlnet_four_guests_routed(ctx):
     net = Net(ctx, "four", FOUR)
     out = net.up().stdout
     check("network four is up" in out, f"up said: {out}")
-    # a and b reach c through the router r, and back
+    # a and b reach c through the router r, and back. One lost echo in three UML guests' hops was
+    # seen once in some dozens of runs (cause not found): a loss gets one more try, a
+    # route that does not work fails both.
     for guest, dst in (("a", "10.2.0.1"), ("b", "10.2.0.1"), ("c", "10.1.0.2")):
-        r = net.exec(guest, f"ping -c 2 -i 0.2 -W 2 {dst}")
+        r = net.exec(guest, f"ping -c 2 -i 0.2 -W 2 {dst} || ping -c 3 -i 0.2 -W 2 {dst}")
         check(" 0% packet loss" in r.stdout and "ttl=63" in r.stdout,
               f"{guest} -> {dst} through r:\n{r.stdout}")
     st = json.loads(net.umlnet("-j", "status").stdout)
