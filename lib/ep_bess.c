@@ -72,8 +72,21 @@ static void ep_bess_describe(const struct endpoint *ep, char *buf, size_t len)
 	snprintf(buf, len, "%s", to_bess(ep)->desc);
 }
 
-/* The peer's socket file, removed only if it still is a socket owned by the peer's user. The
- * directory is opened first so that the check and the unlink look at the same directory. */
+/* Whether the peer's user could remove a file of its own from the directory itself: the
+ * directory is that user's, or sticky and world-writable (/tmp). A privileged switch must not
+ * delete a socket that a service handed to the user in a directory the user cannot write. */
+static bool ep_bess_dir_is_peers(int dfd, uid_t uid)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st) < 0)
+		return false;
+	return st.st_uid == uid || ((st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH));
+}
+
+/* The peer's socket file, removed only if it still is a socket owned by the peer's user, in a
+ * directory from which that user could remove it. The directory is opened first so that the
+ * checks and the unlink look at the same directory. */
 static void ep_bess_unlink_peer(const struct ep_bess *b)
 {
 	const char *slash = strrchr(b->unlink_path, '/');
@@ -88,7 +101,8 @@ static void ep_bess_unlink_peer(const struct ep_bess *b)
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return;
-	if (fstatat(dfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
+	if (ep_bess_dir_is_peers(dfd, b->peer_uid) &&
+	    fstatat(dfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
 	    st.st_uid == b->peer_uid)
 		unlinkat(dfd, slash + 1, 0);
 	close(dfd);

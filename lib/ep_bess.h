@@ -33,8 +33,9 @@ struct ep_bess_peer {
 	pid_t pid;
 	uid_t uid;
 	/* At destroy, unlink the path the peer bound (getpeername) if, at that moment, it is an
-	 * absolute path naming a socket file owned by uid: a peer cannot make a privileged switch
-	 * delete anything but its own socket. */
+	 * absolute path naming a socket file owned by uid, in a directory that uid owns or a sticky
+	 * world-writable one: a peer cannot make a privileged switch delete anything it could not
+	 * delete itself. */
 	bool unlink_src;
 };
 

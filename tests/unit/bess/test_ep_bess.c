@@ -17,7 +17,8 @@
 
 #define TESTS(X) X(test_frames_both_ways) X(test_batches) X(test_zero_length_record_dropped) \
 	X(test_eof_after_frames) X(test_connect_refused_message) X(test_src_bound_and_unlinked) \
-	X(test_accepted_unlinks_peer_socket_only) X(test_fd_refuses_stream_and_pipe) \
+	X(test_accepted_unlinks_peer_socket_only) X(test_unlink_needs_the_peers_directory) \
+	X(test_fd_refuses_stream_and_pipe) \
 	X(test_fd_dgram_pair)
 #include "check.h"
 
@@ -327,6 +328,49 @@ static void test_accepted_unlinks_peer_socket_only(void)
 	endpoint_destroy(ep);
 	close(c);
 	close(lfd);
+	unlink(dst);
+}
+
+/* One connection from a socket bound at src and handed to uid 4321, ended at once; the
+ * accepted side believes its peer is uid 4321. */
+static void end_one_of_4321(const char *dst, const char *src)
+{
+	struct ep_bess_peer peer = { .pid = 1, .uid = 4321, .unlink_src = true };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct endpoint *ep;
+	int lfd = listen_at(dst), c = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	unlink(src);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", src);
+	CHECK_EQ(bind(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	CHECK_EQ(chown(src, 4321, 4321), 0);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", dst);
+	CHECK_EQ(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	CHECK_EQ(ep_bess_accepted(accept(lfd, NULL, NULL), &peer, &ep), 0);
+	close(c);
+	endpoint_destroy(ep);
+	close(lfd);
+}
+
+/* A socket of the peer's user in a directory that user cannot write (a service's, say) stays:
+ * a root switch must not delete what the guest could not. A sticky world-writable directory is
+ * the guest's to clean, like its own. Needs root (chown). */
+static void test_unlink_needs_the_peers_directory(void)
+{
+	char dst[108], src[108];
+	struct stat st;
+
+	if (getuid() != 0)
+		return;
+	path_in_dir(dst, sizeof(dst), "sw3.sock");
+	path_in_dir(src, sizeof(src), "g3.sock");
+	CHECK_EQ(chmod(dir, 0755), 0); /* root's, not the peer's */
+	end_one_of_4321(dst, src);
+	CHECK(lstat(src, &st) == 0 && S_ISSOCK(st.st_mode));
+	CHECK_EQ(chmod(dir, 01777), 0);
+	end_one_of_4321(dst, src);
+	CHECK(lstat(src, &st) < 0 && errno == ENOENT);
+	CHECK_EQ(chmod(dir, 0700), 0);
 	unlink(dst);
 }
 
