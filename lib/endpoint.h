@@ -18,6 +18,7 @@
 
 #include "ether.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +76,14 @@ static inline unsigned int endpoint_keep_frame(struct frame *frames, unsigned in
 		frames[i].data = tmp;
 	}
 	return kept + 1;
+}
+
+/* True for the recv()/send() results that mean a connected endpoint's peer is gone for good
+ * (EOF, reset): an owner with no other sign of the peer's end (no control connection) drops the
+ * endpoint on them. */
+static inline bool endpoint_peer_gone(int err)
+{
+	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN;
 }
 
 static inline void endpoint_destroy(struct endpoint *ep)

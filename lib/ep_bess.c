@@ -34,11 +34,6 @@ static struct ep_bess *to_bess(const struct endpoint *ep)
 	return (struct ep_bess *)(uintptr_t)ep;
 }
 
-bool ep_bess_peer_gone(int err)
-{
-	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN;
-}
-
 /* Whether the peer has closed or shut down its side (our receive side is shut). */
 static bool ep_bess_peer_closed(int fd)
 {

@@ -42,7 +42,4 @@ struct ep_bess_peer {
 /* Takes ownership of fd, a connected SOCK_SEQPACKET socket returned by accept(). */
 int ep_bess_accepted(int fd, const struct ep_bess_peer *peer, struct endpoint **out);
 
-/* True for the recv()/send() results that mean the peer is gone for good (EOF, reset). */
-bool ep_bess_peer_gone(int err);
-
 #endif

@@ -34,7 +34,6 @@ struct ep_l2tpv3 {
 	struct l2tpv3 hdr;
 	union l2tpv3_sa local, peer;  /* local: as bound (the real port when srcport was 0) */
 	socklen_t sa_len;
-	size_t rx_prefix;
 	uint64_t dropped[L2TPV3_VERDICTS];
 	struct ep_dgram io;
 };
@@ -53,7 +52,7 @@ static int ep_l2tpv3_recv_batch(struct ep_l2tpv3 *e, struct frame *frames, unsig
 	*got = ep_dgram_recv(&e->io, frames, n);
 	for (int i = 0; i < *got; i++) {
 		size_t len = 0;
-		enum l2tpv3_verdict v = l2tpv3_rx(&e->hdr, e->io.pad[i], e->rx_prefix, frames[i].data,
+		enum l2tpv3_verdict v = l2tpv3_rx(&e->hdr, e->io.pad[i], e->io.rx_prefix, frames[i].data,
 						  ENDPOINT_BUF, e->io.msgs[i].msg_len, &len);
 
 		if (v != L2TPV3_OK) {
@@ -209,12 +208,11 @@ int ep_l2tpv3_open(const struct transport_spec *t, struct endpoint **out, char *
 		return fd;
 	}
 	l2tpv3_init(&e->hdr, v);
-	e->rx_prefix = l2tpv3_rx_prefix(&e->hdr);
 	e->ep.ops = &ep_l2tpv3_ops;
 	e->ep.fd = fd;
 	e->io.fd = fd;
 	e->io.prefix = l2tpv3_hdr_len(&e->hdr);
-	e->io.rx_prefix = e->rx_prefix;
+	e->io.rx_prefix = l2tpv3_rx_prefix(&e->hdr);
 	e->io.peer = &e->peer;
 	e->io.peer_len = e->sa_len;
 	*out = &e->ep;

@@ -27,6 +27,7 @@
  * per frame. (ep_dgram serves one fixed peer per endpoint; here each datagram has its own
  * source or destination, so the trunk keeps its own small loop.)
  */
+#include "clock.h"
 #include "ep_transports.h"
 #include "vxlan.h"
 #include "vxlan_fdb.h"
@@ -37,7 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define VX_TX_MSGS (ENDPOINT_BATCH * 2) /* datagrams per sendmmsg: floods multiply frames */
@@ -84,14 +84,6 @@ struct ep_vxlan {
 static struct ep_vxlan *to_vx(const struct endpoint *ep)
 {
 	return (struct ep_vxlan *)(uintptr_t)ep;
-}
-
-static uint32_t vx_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_sec;
 }
 
 static bool vx_is_own(const struct ep_vxlan *v, uint32_t addr)
@@ -155,7 +147,7 @@ static int ep_vxlan_recv(struct endpoint *ep, struct frame *frames, unsigned int
 	got = recvmmsg(ep->fd, rx->msgs, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (got < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	now = vx_now();
+	now = clock_seconds();
 	for (int i = 0; i < got; i++) {
 		if (!vx_rx_accept(v, (unsigned int)i))
 			continue;
@@ -229,7 +221,7 @@ static void vx_tx_add(struct ep_vxlan *v, unsigned int m, const struct frame *f,
 static int ep_vxlan_send(struct endpoint *ep, const struct frame *frames, unsigned int n)
 {
 	struct ep_vxlan *v = to_vx(ep);
-	uint32_t dests[VXLAN_FLOOD_MAX], now = vx_now();
+	uint32_t dests[VXLAN_FLOOD_MAX], now = clock_seconds();
 	unsigned int nmsg = 0, sent;
 
 	for (unsigned int i = 0; i < n; i++) {

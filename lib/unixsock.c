@@ -32,13 +32,6 @@ int unixsock_abstract_addr(struct sockaddr_un *a, const char *text)
 	return 0;
 }
 
-static int stream_socket(void)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	return fd < 0 ? -errno : fd;
-}
-
 /* Whether a server answers at a: a refused connection means the file is a leftover. */
 static bool unixsock_is_live(const struct sockaddr_un *a, int type)
 {
@@ -70,13 +63,13 @@ int unixsock_bind_path(int fd, const char *path, int type)
 	return bind(fd, (const struct sockaddr *)&a, sizeof(a)) == 0 ? 0 : -errno;
 }
 
-int unixsock_listen(const char *path, int backlog)
+int unixsock_listen(const char *path, int type, int backlog)
 {
-	int fd = stream_socket(), err;
+	int fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err;
 
 	if (fd < 0)
-		return fd;
-	err = unixsock_bind_path(fd, path, SOCK_STREAM);
+		return -errno;
+	err = unixsock_bind_path(fd, path, type);
 	if (!err && listen(fd, backlog) < 0)
 		err = -errno;
 	if (err) {

@@ -23,10 +23,10 @@ int unixsock_abstract_addr(struct sockaddr_un *a, const char *text);
  * no server answers on (left by a crash or SIGKILL). -EADDRINUSE if a live server owns it. */
 int unixsock_bind_path(int fd, const char *path, int type);
 
-/* Listening SOCK_STREAM socket at path (non-blocking, close-on-exec). A stale socket file nobody
- * answers on is removed first. Returns the fd, -EADDRINUSE if a live server owns the path, or
- * another -errno. */
-int unixsock_listen(const char *path, int backlog);
+/* Listening socket of type (SOCK_STREAM, SOCK_SEQPACKET) at path (non-blocking, close-on-exec).
+ * A stale socket file nobody answers on is removed first. Returns the fd, -EADDRINUSE if a live
+ * server owns the path, or another -errno. */
+int unixsock_listen(const char *path, int type, int backlog);
 
 /* Applies a mode (if mode >= 0) and a group (if gid != (gid_t)-1) to the socket file. */
 int unixsock_set_access(const char *path, int mode, gid_t gid);

@@ -37,15 +37,11 @@ int bess_listen_open(struct switchd *d)
 
 	if (err)
 		return err;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	b->fd = fd;
 	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (§6). */
-	if ((err = unixsock_bind_path(fd, b->path, SOCK_SEQPACKET)))
-		return err;
-	if (listen(fd, BESS_BACKLOG) < 0)
-		return -errno;
+	fd = unixsock_listen(b->path, SOCK_SEQPACKET, BESS_BACKLOG);
+	if (fd < 0)
+		return fd;
+	b->fd = fd;
 	if ((err = unixsock_set_access(b->path, d->opt.mode, d->opt.gid)))
 		return err;
 	log_info("listening for bess connections on '%s'", b->path);

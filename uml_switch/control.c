@@ -22,7 +22,7 @@
 
 int control_open(struct switchd *d)
 {
-	int fd = unixsock_listen(d->ctl_path, 15);
+	int fd = unixsock_listen(d->ctl_path, SOCK_STREAM, 15);
 	int err;
 
 	if (fd < 0)

@@ -76,7 +76,6 @@ int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t 
 /* Changes the events of an fd already added (ports waiting for room, replies in progress). */
 int ev_mod(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
 void ev_del(struct switchd *d, int fd);
-uint32_t mono_seconds(void);
 
 /* control.c: the daemon protocol's handshake and port lifetime. */
 int control_open(struct switchd *d);

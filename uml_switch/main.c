@@ -5,8 +5,8 @@
  * main.c: start-up (options, sockets, banner), the event loop and clean-up. The protocol
  * lives in control.c, forwarding in switch.c, status in mgmt.c.
  */
+#include "clock.h"
 #include "daemon.h"
-#include "ep_bess.h"
 #include "log.h"
 #include "stdfds.h"
 #include "switch_mgmt.h"
@@ -23,14 +23,6 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
-
-uint32_t mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint32_t)ts.tv_sec;
-}
 
 static int ev_ctl(struct switchd *d, int op, int fd, enum ev_tag tag, uint32_t index,
 		  uint32_t events)
@@ -204,7 +196,7 @@ static void on_port_data(struct switchd *d, uint32_t slot, uint32_t events)
 	err = sw_service_port(&d->sw, slot);
 	if (err < 0 && p->ctl_fd >= 0)
 		log_debug("port %u: receive: %s", slot + 1, strerror(-err));
-	else if (ep_bess_peer_gone(err)) /* no control connection: the data socket's EOF is the end */
+	else if (endpoint_peer_gone(err)) /* no control connection: the data socket's EOF is the end */
 		control_endpoint_gone(d, slot, err);
 }
 
@@ -262,7 +254,7 @@ static void run(struct switchd *d)
 
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
-		d->sw.now = mono_seconds();
+		d->sw.now = clock_seconds();
 		for (int i = 0; i < n && d->running; i++)
 			dispatch(d, &evs[i]);
 		/* Frames from every port read in this round leave together. */
@@ -322,7 +314,7 @@ static void setup(struct switchd *d, const char *prog)
 	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
 	if (err)
 		die("allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs, strerror(-err));
-	d->sw.now = mono_seconds();
+	d->sw.now = clock_seconds();
 	d->started = d->sw.now;
 	d->sw.on_backlog = on_backlog;
 	d->sw.on_backlog_arg = d;

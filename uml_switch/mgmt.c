@@ -25,7 +25,7 @@
 
 int mgmt_open(struct switchd *d)
 {
-	int fd = unixsock_listen(d->mgmt_path, 8), err;
+	int fd = unixsock_listen(d->mgmt_path, SOCK_STREAM, 8), err;
 
 	if (fd < 0)
 		return fd;

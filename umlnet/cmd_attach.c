@@ -16,6 +16,7 @@
  * the port; detach brings it down first, since the kernel refuses to remove an open device.
  */
 #include "attach.h"
+#include "clock.h"
 #include "ether.h"
 #include "guest.h"
 #include "mconsole.h"
@@ -27,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define ATTACH_PORT_WAIT_MS 3000
@@ -126,14 +126,6 @@ static int target_exec(struct target *t, const char *script, guest_out_fn out)
 	return rc;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "eth<N>" or "vec<N>" (N decimal without leading zeros, as the guest names the device) into
  * e->vec and e->index. */
 static int parse_dev(const char *s, size_t n, struct conf_eth *e)
@@ -215,7 +207,7 @@ static bool vec_port_seen(const struct target *t, const struct conf_eth *e)
 {
 	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], src[PATH_MAX], *reply;
 	struct switch_mgmt_port ports[SWITCH_MGMT_PORTS];
-	long long end = now_ms() + ATTACH_PORT_WAIT_MS;
+	long long end = clock_ms() + ATTACH_PORT_WAIT_MS;
 
 	state_switch_ctl(&t->st, e->sw, ctl, sizeof(ctl));
 	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
@@ -230,7 +222,7 @@ static bool vec_port_seen(const struct target *t, const struct conf_eth *e)
 					return true;
 		}
 		usleep(50000);
-	} while (now_ms() < end);
+	} while (clock_ms() < end);
 	return false;
 }
 
@@ -253,8 +245,8 @@ static int dev_remove(struct target *t, const struct conf_eth *e, bool quiet, in
 	if (!e->vec || !t->have_state)
 		return err;
 	state_vec_src(&t->st, t->g, e, src, sizeof(src));
-	for (long long end = now_ms() + DETACH_SRC_WAIT_MS;
-	     lstat(src, &sb) == 0 && now_ms() < end;)
+	for (long long end = clock_ms() + DETACH_SRC_WAIT_MS;
+	     lstat(src, &sb) == 0 && clock_ms() < end;)
 		usleep(50000);
 	guest_vec_src_remove(&t->st, t->g, e);
 	return err;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "notify.h"
+#include "clock.h"
 #include "mconsole.h"
 
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Set by the signal handler; a handler cannot be given a context, so this one flag is global. */
@@ -56,14 +56,6 @@ void notify_close(struct notify *n)
 		unlink(n->path);
 	}
 	n->fd = -1;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Splits a user notification ("up a", "o 12 text", "x 12 0") into m. */
@@ -127,12 +119,12 @@ static int notify_one(struct notify *n, notify_fn fn, void *opaque)
 
 int notify_loop(struct notify *n, int timeout_ms, notify_fn fn, void *opaque)
 {
-	long long deadline = now_ms() + timeout_ms, next_tick = 0;
+	long long deadline = clock_ms() + timeout_ms, next_tick = 0;
 
 	for (;;) {
 		struct pollfd p[2] = { { .fd = n->fd, .events = POLLIN },
 				       { .fd = n->extra_fd, .events = POLLIN } };
-		long long now = now_ms();
+		long long now = clock_ms();
 		int r;
 
 		if (notify_stop) {

@@ -214,8 +214,8 @@ static void test_eof_after_frames(void)
 	CHECK_EQ(recv_into(l.ep, bufs, f, ENDPOINT_BATCH), 2);
 	r = recv_into(l.ep, bufs, f, ENDPOINT_BATCH);
 	CHECK_EQ(r, -ENOTCONN);
-	CHECK(ep_bess_peer_gone(r));
-	CHECK(!ep_bess_peer_gone(0) && !ep_bess_peer_gone(-EAGAIN) && !ep_bess_peer_gone(-ECONNREFUSED));
+	CHECK(endpoint_peer_gone(r));
+	CHECK(!endpoint_peer_gone(0) && !endpoint_peer_gone(-EAGAIN) && !endpoint_peer_gone(-ECONNREFUSED));
 	/* sending to a closed peer is an error too, not a silent success */
 	f[0] = (struct frame){ fr, sizeof(fr) };
 	CHECK(l.ep->ops->send(l.ep, f, 1) < 0);
