@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "unixsock.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -115,23 +116,25 @@ int unixsock_connect(int fd, const struct sockaddr_un *a)
 }
 
 /* Abstract names made of text print as "@text"; binary ones (UML's: padding, pid, time and
- * uninitialised bytes) as "@hex:" and their first 12 bytes after the marker. */
+ * uninitialised bytes) as "@hex:" and their first 12 bytes after the marker. Text a client
+ * chose is escaped (log_escape), so a name cannot break a log or reply line. */
 const char *unixsock_addr_text(const struct sockaddr_un *a, char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)a->sun_path;
 	size_t end = sizeof(a->sun_path), o;
 	bool text = true;
 
-	if (p[0] != 0) {
-		snprintf(buf, len, "%.*s", (int)strnlen(a->sun_path, end), a->sun_path);
+	if (len == 0)
 		return buf;
-	}
+	if (p[0] != 0)
+		return log_escape(p, end, buf, len);
 	while (end > 1 && p[end - 1] == 0)
 		end--;
 	for (size_t i = 1; i < end; i++)
 		text = text && p[i] >= 0x20 && p[i] < 0x7f;
 	if (text) {
-		snprintf(buf, len, "@%.*s", (int)(end - 1), a->sun_path + 1);
+		buf[0] = '@';
+		log_escape(p + 1, end - 1, buf + 1, len - 1);
 		return buf;
 	}
 	o = (size_t)snprintf(buf, len, "@hex:");

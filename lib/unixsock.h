@@ -42,8 +42,9 @@ void unixsock_grow_sndbuf(int fd, int bytes);
 /* Connects fd to a (full 110-byte length); returns 0 or -errno. */
 int unixsock_connect(int fd, const struct sockaddr_un *a);
 
-/* Short printable form of a 108-byte name for logs: "@text" for abstract names (non-printable
- * bytes as \xNN, trailing NULs dropped), the path otherwise. */
+/* Short printable form of a 108-byte name for logs and replies: "@text" for abstract names made
+ * of text (trailing NULs dropped), "@hex:..." (the first 12 bytes) for binary ones, the path
+ * otherwise; text escaped as log_escape() does. buf should hold LOG_ESCAPED_LEN(108) bytes. */
 const char *unixsock_addr_text(const struct sockaddr_un *a, char *buf, size_t len);
 
 #endif

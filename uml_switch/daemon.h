@@ -55,6 +55,14 @@ struct mgmt_conn {
 	bool eof;               /* the client has stopped sending */
 };
 
+/* Clients refused a data socket they may not reach themselves (control.c). */
+struct access_refusals {
+	uint64_t count;
+	uid_t last_uid;         /* the last one logged, and when */
+	uint32_t last_logged;
+	bool logged;
+};
+
 struct switchd {
 	struct switch_options opt;
 	struct sw sw;
@@ -66,6 +74,7 @@ struct switchd {
 	uint64_t port_serial;   /* makes every data socket name unique */
 	uint64_t started;       /* monotonic seconds at start */
 	uint64_t ports_total;   /* ports ever created */
+	struct access_refusals refused;
 	struct bess_listen bess;
 	bool running;
 	struct pending pending[SWITCHD_MAX_PENDING];

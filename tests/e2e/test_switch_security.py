@@ -1,0 +1,218 @@
+"""uml_switch on a shared host: a root switch lends no rights to its clients, client-chosen names
+cannot forge log or reply lines, its sockets are made safely, bad start-up options stop it."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+from daemon_client import DaemonClient, frame, v3_request
+from umlnet_harness import Skip, check, program, wait_for
+
+NOBODY = 65534
+BCAST = "ff:ff:ff:ff:ff:ff"
+
+# Run as an unprivileged user: registers a port with the switch and reports what happened.
+#   name NAME  names NAME (a path, or @text for an abstract name) without binding it
+#   own        binds an abstract name of its own; after a line on stdin, sends a broadcast and
+#              waits for one frame
+CLIENT = r'''
+import os, socket, struct, sys
+ctl, mode = sys.argv[1], sys.argv[2]
+data = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+if mode == "own":
+    name = (b"\0umlnet-sec-own/%d" % os.getpid()).ljust(108, b"\0")
+    data.bind(name)
+else:
+    arg = sys.argv[3].encode()
+    name = (b"\0" + arg[1:] if arg.startswith(b"@") else arg).ljust(108, b"\0")
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+c.settimeout(5)
+c.connect(ctl)
+c.sendall(struct.pack("<IIIH", 0xFEEDFACE, 3, 0, socket.AF_UNIX) + name + b"\0\0")
+reply = b""
+while len(reply) < 110:
+    chunk = c.recv(110 - len(reply))
+    if not chunk:
+        break
+    reply += chunk
+if len(reply) < 110:
+    print("refused", flush=True)
+    sys.exit(0)
+print("accepted", flush=True)
+if mode == "own":
+    sys.stdin.readline()  # the test's peer is there
+    data.sendto(b"\xff" * 6 + b"\x02\0\0\0\0\x99" + b"\x88\xb5" + b"from nobody", reply[2:])
+    data.settimeout(5)
+    got = data.recv(2000)
+    print("got", got[14:].decode(errors="replace"), flush=True)
+sys.stdin.read()  # keeps the port until the test closes our stdin
+'''
+
+
+def as_nobody(ctx, *args):
+    """The client above as user nobody; returns the Popen (stdin and stdout are pipes)."""
+    script = ctx.path("client.py")
+    if not os.path.exists(script):
+        with open(script, "w") as f:
+            f.write(CLIENT)
+    return subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                             sys.executable, script] + list(args), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def first_line(p):
+    line = p.stdout.readline().strip()
+    return line
+
+
+def finish(p):
+    p.stdin.close()
+    p.wait(10)
+
+
+def quiet(sock, timeout=1.0):
+    """True if nothing arrives on sock within timeout seconds."""
+    sock.settimeout(timeout)
+    try:
+        sock.recv(65536)
+        return False
+    except socket.timeout:
+        return True
+
+
+def status(sw):
+    return json.loads(sw.ctl_cmd("-j", "status"))
+
+
+def need_root():
+    if os.geteuid() != 0:
+        raise Skip("needs root (a root switch and a second user)")
+
+
+def test_root_switch_lends_no_rights(ctx):
+    """A root switch shared with every user (-mode 0666): nobody cannot get a port on a root-only
+    path socket (0600 in a 0700 directory) nor on root's abstract socket, no frame reaches
+    either, the refusals are logged once and counted; nobody's own socket still works."""
+    need_root()
+    sw = ctx.switch(args=["-mode", "0666"])
+    private = ctx.path("private")
+    os.mkdir(private, 0o700)
+    root_path = os.path.join(private, "root.sock")
+    root_sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    root_sock.bind(root_path)
+    os.chmod(root_path, 0o600)
+    root_abs = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    abs_name = "@umlnet-sec-root/%d" % os.getpid()
+    root_abs.bind((b"\0" + abs_name[1:].encode()).ljust(108, b"\0"))  # as the switch names it
+    results = {}
+    for what, name in (("path", root_path), ("abstract", abs_name)):
+        p = as_nobody(ctx, sw.ctl, "name", name)
+        results[what] = first_line(p)
+        # While nobody still holds its control connection: a broadcast must reach neither socket.
+        root_client = DaemonClient(sw.ctl)
+        root_client.send(frame(BCAST, "02:00:00:00:00:01", b"secret"))
+        check(quiet(root_sock, 0.5) and quiet(root_abs, 0.5),
+              f"a frame reached root's {what} socket named by nobody")
+        root_client.close()
+        finish(p)
+    check(results == {"path": "refused", "abstract": "refused"},
+          f"nobody got a port on root's sockets: {results}\n{sw.output()}")
+    log = sw.output()
+    refusals = [ln for ln in log.splitlines() if f"uid {NOBODY}" in ln and "refused" in ln]
+    check(len(refusals) == 1 and "may not connect" in refusals[0],
+          f"expected one logged refusal for uid {NOBODY} (the second within a minute is only "
+          f"counted):\n{log}")
+    check(status(sw)["refused_data_socket"] == 2, f"status: {status(sw)}")
+
+    # A legitimate unprivileged client: its own socket, frames both ways.
+    p = as_nobody(ctx, sw.ctl, "own")
+    check(first_line(p) == "accepted", f"nobody's own socket was refused:\n{sw.output()}")
+    peer = DaemonClient(sw.ctl)
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    got = wait_for(lambda: peer.recv(0.5), 5, "nobody's broadcast")
+    check(got.endswith(b"from nobody"), f"got {got!r}")
+    peer.send(frame("02:00:00:00:00:99", "02:00:00:00:00:02", b"to nobody"))
+    check(first_line(p) == "got to nobody", "nobody did not get the frame sent to it")
+    finish(p)
+
+
+def test_nobody_path_socket_in_reach_is_accepted(ctx):
+    """The permission check is the kernel's own, done as the client: a socket nobody may write
+    to (its own, in a directory it can search) is accepted from a root switch."""
+    need_root()
+    sw = ctx.switch(args=["-mode", "0666"])
+    where = ctx.path("shared")
+    os.mkdir(where)
+    os.chmod(where, 0o1777)
+    path = os.path.join(where, "nobody.sock")
+    # Bound by nobody itself, so that it is nobody's socket file.
+    binder = subprocess.Popen(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable,
+         "-c", "import socket,sys; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); "
+         f"s.bind({path!r}); print('bound', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    check(first_line(binder) == "bound", "nobody could not bind its socket")
+    p = as_nobody(ctx, sw.ctl, "name", path)
+    check(first_line(p) == "accepted", f"nobody's own path socket was refused:\n{sw.output()}")
+    finish(p)
+    finish(binder)
+    check(status(sw)["refused_data_socket"] == 0, f"status: {status(sw)}")
+
+
+def test_client_names_are_escaped(ctx):
+    """A name with a newline and fake log text stays on one escaped line in the log, in
+    `uml_switchctl ports` (daemon and bess ports) and in the management socket's replies."""
+    sw = ctx.switch(args=["-bess", ctx.path("sw.bess")])
+    fake = "\numl_switch: port 9: new fake"
+    path = ctx.path("evil" + fake + ".sock")
+    data = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    data.bind(path)
+    ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ctl.settimeout(5)
+    ctl.connect(sw.ctl)
+    ctl.sendall(v3_request(path.encode().ljust(108, b"\0")))
+    check(len(ctl.recv(110)) == 110, f"the switch refused the client:\n{sw.output()}")
+    bess = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    bess_src = ctx.path("vec" + fake + ".sock")
+    bess.bind(bess_src)
+    bess.connect(ctx.path("sw.bess"))
+    wait_for(lambda: len(json.loads(sw.ctl_cmd("-j", "ports"))) == 2, 5, "both ports")
+    escaped = "\\x0auml_switch: port 9: new fake"
+    log = sw.output()
+    ports = sw.ctl_cmd("ports")
+    for where, text in (("log", log), ("ports", ports)):
+        lines = text.splitlines()
+        check(not any(ln.startswith("uml_switch: port 9") for ln in lines),
+              f"a forged line in the {where}:\n{text}")
+        check(sum(escaped in ln for ln in lines) == 2,
+              f"the {where} does not show both names escaped on their lines:\n{text}")
+    m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    m.settimeout(5)
+    m.connect(sw.ctl + ".mgmt")
+    m.sendall(b"\x1b[2Jcls\n")
+    reply = m.recv(4096)
+    check(b"\\x1b[2Jcls" in reply and b"\x1b" not in reply, f"mgmt reply: {reply!r}")
+
+
+def test_unprivileged_uml_guest_on_root_switch(ctx):
+    """A real UML guest run by nobody (the daemon transport binds an abstract data socket as
+    nobody) attaches to a root switch and pings a root guest: the owner check lets it in."""
+    need_root()
+    sw = ctx.switch(args=["-mode", "0666"])
+    uml_dir = ctx.path("uml")
+    os.makedirs(uml_dir, exist_ok=True)
+    os.chmod(uml_dir, 0o1777)
+    prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    a = ctx.guest("a", [f"daemon,,unix,{sw.ctl}"], argv_prefix=prefix)
+    b = ctx.guest("b", [f"daemon,,unix,{sw.ctl}"])
+    ctx.boot([a, b])
+    a.ok("ip addr add 10.9.0.1/24 dev eth0 && ip link set eth0 up")
+    b.ok("ip addr add 10.9.0.2/24 dev eth0 && ip link set eth0 up")
+    out = a.ok("ping -c 3 -i 0.2 -W 2 10.9.0.2")
+    check(" 0% packet loss" in out, out)
+    uids = sorted(p["uid"] for p in json.loads(sw.ctl_cmd("-j", "ports")))
+    check(uids == [0, NOBODY], f"port uids {uids}")
+    check(status(sw)["refused_data_socket"] == 0, f"status: {status(sw)}")
