@@ -216,3 +216,42 @@ def test_unprivileged_uml_guest_on_root_switch(ctx):
     uids = sorted(p["uid"] for p in json.loads(sw.ctl_cmd("-j", "ports")))
     check(uids == [0, NOBODY], f"port uids {uids}")
     check(status(sw)["refused_data_socket"] == 0, f"status: {status(sw)}")
+
+
+def start(ctx, *args, timeout=5):
+    """uml_switch run to its exit (or killed after timeout s); returns (status, stderr)."""
+    r = subprocess.run([program("uml_switch")] + list(args), stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=timeout)
+    return r.returncode, r.stderr
+
+
+def test_bad_start_up_options_exit_2_and_leave_nothing(ctx):
+    """A -port or -tap that does not parse, a bad value, a socket already served: one line naming
+    the field, status 2, no socket file left behind."""
+    ctl = ctx.path("bad.ctl")
+    busy = ctx.switch("busy")
+    cases = [
+        (["-port", "transport=vxlan,vni=99999999"], "-port 'transport=vxlan,vni=99999999'"),
+        (["-port", "bogus,x"], "-port 'bogus,x': unknown transport"),
+        (["-port", "tuntap,tap0,zz:zz"], "-port 'tuntap,tap0,zz:zz'"),
+        (["-tap", "a-name-longer-than-ifnamsiz"], "-tap 'a-name-longer-than-ifnamsiz'"),
+        (["-ports", "0"], "-ports '0'"),
+        # The control and management sockets were made before -bess failed: both go again.
+        (["-bess", busy.ctl], "-bess '%s': another server is using it" % busy.ctl),
+    ]
+    for args, text in cases:
+        rc, err = start(ctx, "-unix", ctl, *args)
+        check(rc == 2 and text in err and len(err.splitlines()) == 1,
+              f"{args}: status {rc}, stderr:\n{err}")
+        left = [f for f in os.listdir(ctx.dir) if f.startswith("bad.")]
+        check(not left, f"{args}: left behind {left}")
+    check(busy.alive() and os.path.exists(busy.ctl), "the busy switch's socket was touched")
+
+
+def test_endpoint_failing_to_open_is_not_fatal(ctx):
+    """A -port that parses but cannot be opened (nothing at its daemon socket) is reported on one
+    line and the switch serves without it."""
+    sw = ctx.switch(args=["-port", f"daemon,,unix,{ctx.path('nothing.ctl')}"])
+    lines = [ln for ln in sw.output().splitlines() if "nothing.ctl" in ln]
+    check(len(lines) == 1 and "running without it" in lines[0], sw.output())
+    check(sw.alive() and status(sw)["ports"] == 0, f"status: {status(sw)}")
