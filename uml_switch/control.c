@@ -29,15 +29,11 @@
 
 int control_open(struct switchd *d)
 {
-	int fd = unixsock_listen(d->ctl_path, SOCK_STREAM, 15);
-	int err;
+	int fd = unixsock_listen(d->ctl_path, SOCK_STREAM, 15, &d->access);
 
 	if (fd < 0)
 		return fd;
 	d->listen_fd = fd;
-	err = unixsock_set_access(d->ctl_path, d->opt.mode, d->opt.gid);
-	if (err)
-		return err;
 	return ev_add(d, fd, EV_LISTEN, 0, EPOLLIN);
 }
 

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "portmap.h"
 #include "switch.h"
+#include "unixsock.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -71,6 +72,7 @@ struct switchd {
 	int listen_fd, mgmt_fd, shared_fd, sig_fd, timer_fd, stdin_fd;
 	char ctl_path[PATH_MAX];
 	char mgmt_path[PATH_MAX];
+	struct unixsock_access access; /* mode and group of every socket file (-mode, -group) */
 	uint64_t port_serial;   /* makes every data socket name unique */
 	uint64_t started;       /* monotonic seconds at start */
 	uint64_t ports_total;   /* ports ever created */

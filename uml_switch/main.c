@@ -10,6 +10,7 @@
 #include "log.h"
 #include "stdfds.h"
 #include "switch_mgmt.h"
+#include "unixsock.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -329,6 +330,25 @@ static void attach_ports(struct switchd *d)
 			log_err("-port '%s': %s; running without it", o->port_specs[i], err);
 }
 
+/* Every socket path is checked before any socket is made (unixsock_dir_check). */
+static void check_socket_dirs(struct switchd *d)
+{
+	const struct switch_options *o = &d->opt;
+	const struct {
+		const char *opt, *path;
+	} socks[] = {
+		{ "-unix", d->ctl_path },
+		{ "-mgmt", d->mgmt_path[0] ? d->mgmt_path : NULL },
+		{ "-compat-v0 data socket", o->compat_v0 ? o->data_path : NULL },
+		{ "-bess", o->bess_path },
+	};
+	char why[PATH_MAX + 96];
+
+	for (size_t i = 0; i < sizeof(socks) / sizeof(socks[0]); i++)
+		if (socks[i].path && unixsock_dir_check(socks[i].path, why, sizeof(why)))
+			setup_fail(d, "%s '%s': refused: %s", socks[i].opt, socks[i].path, why);
+}
+
 static void setup(struct switchd *d, const char *prog)
 {
 	struct switch_options *o = &d->opt;
@@ -339,6 +359,7 @@ static void setup(struct switchd *d, const char *prog)
 	err = resolve_paths(d);
 	if (err)
 		setup_fail(d, "-unix '%s': %s", o->ctl_path, strerror(-err));
+	check_socket_dirs(d);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
 		setup_fail(d, "epoll_create1: %s", strerror(errno));
@@ -350,6 +371,7 @@ static void setup(struct switchd *d, const char *prog)
 	d->started = d->sw.now;
 	d->sw.on_backlog = on_backlog;
 	d->sw.on_backlog_arg = d;
+	d->access = (struct unixsock_access){ o->mode, o->gid };
 	if ((err = timer_open(d)))
 		setup_fail(d, "setting up the timer: %s", strerror(-err));
 	err = control_open(d);

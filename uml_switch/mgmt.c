@@ -25,13 +25,12 @@
 
 int mgmt_open(struct switchd *d)
 {
-	int fd = unixsock_listen(d->mgmt_path, SOCK_STREAM, 8), err;
+	int fd = unixsock_listen(d->mgmt_path, SOCK_STREAM, 8, &d->access);
 
 	if (fd < 0)
 		return fd;
 	d->mgmt_fd = fd;
-	err = unixsock_set_access(d->mgmt_path, d->opt.mode, d->opt.gid);
-	return err ? err : ev_add(d, fd, EV_MGMT_LISTEN, 0, EPOLLIN);
+	return ev_add(d, fd, EV_MGMT_LISTEN, 0, EPOLLIN);
 }
 
 static void mgmt_close(struct switchd *d, struct mgmt_conn *c)

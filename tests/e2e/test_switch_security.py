@@ -255,3 +255,79 @@ def test_endpoint_failing_to_open_is_not_fatal(ctx):
     lines = [ln for ln in sw.output().splitlines() if "nothing.ctl" in ln]
     check(len(lines) == 1 and "running without it" in lines[0], sw.output())
     check(sw.alive() and status(sw)["ports"] == 0, f"status: {status(sw)}")
+
+
+def test_socket_dirs_others_control_are_refused(ctx):
+    """-unix, -mgmt and -bess in a directory another user owns, in a group- or world-writable one
+    without the sticky bit, or through another user's symlink: one line, status 2, nothing made.
+    A sticky world-writable directory (like /tmp) is fine."""
+    need_root()
+    others = ctx.path("others")
+    os.mkdir(others)
+    os.chown(others, NOBODY, NOBODY)
+    world = ctx.path("world")
+    os.mkdir(world)
+    os.chmod(world, 0o777)
+    group = ctx.path("group")
+    os.mkdir(group)
+    os.chmod(group, 0o775)
+    sticky = ctx.path("sticky")
+    os.mkdir(sticky)
+    os.chmod(sticky, 0o1777)
+    mine = ctx.path("mine")
+    os.mkdir(mine, 0o755)
+    link = os.path.join(sticky, "link")
+    os.symlink(mine, link)
+    os.lchown(link, NOBODY, NOBODY)
+    cases = [
+        (["-unix", f"{others}/ctl"], f"directory '{others}' belongs to uid {NOBODY}"),
+        (["-unix", f"{world}/ctl"], f"directory '{world}' is writable by others and not sticky"),
+        (["-unix", f"{group}/ctl"], f"directory '{group}' is writable by its group and not sticky"),
+        (["-unix", f"{link}/ctl"], f"'{link}' is a symlink of uid {NOBODY}"),
+        (["-unix", f"{mine}/ctl", "-mgmt", f"{others}/m"], f"-mgmt '{others}/m': refused"),
+        (["-unix", f"{mine}/ctl", "-bess", f"{world}/b"], f"-bess '{world}/b': refused"),
+    ]
+    for args, text in cases:
+        rc, err = start(ctx, *args)
+        check(rc == 2 and text in err and len(err.splitlines()) == 1,
+              f"{args}: status {rc}, stderr:\n{err}")
+        made = [os.path.join(d, f) for d in (others, world, group, mine) for f in os.listdir(d)]
+        check(not made, f"{args}: made {made}")
+    sw = ctx.switch("in-sticky", ctl=os.path.join(sticky, "ctl"))
+    check(sw.alive(), "a switch in a sticky world-writable directory was refused")
+
+
+def test_sockets_are_born_with_their_mode(ctx):
+    """With -mode and -group every socket file is created with its mode (under a umask set for the
+    bind) and its group is set without following symlinks: no chmod or chown by path after bind."""
+    need_root()
+    if not subprocess.run(["which", "strace"], capture_output=True).stdout:
+        raise Skip("strace is not installed")
+    where = ctx.path("socks")
+    os.mkdir(where, 0o755)
+    ctl, bess = os.path.join(where, "ctl"), os.path.join(where, "b")
+    trace = ctx.path("strace.out")
+    p = ctx.proc("traced", ["strace", "-f", "-o", trace, "-e",
+                            "trace=bind,umask,chmod,fchmodat,chown,lchown,fchownat",
+                            program("uml_switch"), "-unix", ctl, "-mode", "0660", "-group",
+                            "daemon", "-bess", bess, "-compat-v0", "-unix", ctl,
+                            os.path.join(where, "data")])
+    wait_for(lambda: "attached to unix socket" in p.output(), 10, "the traced switch")
+    for path in (ctl, ctl + ".mgmt", bess, os.path.join(where, "data")):
+        st = os.lstat(path)
+        check(oct(st.st_mode & 0o777) == "0o660" and st.st_gid == 1,
+              f"{path}: mode {oct(st.st_mode)} gid {st.st_gid}")
+    with open(trace) as f:
+        calls = f.read()
+    byname = [ln for ln in calls.splitlines()
+              if any(c in ln for c in ("chmod(\"/", "chown(\"/", "lchown("))
+              and "/proc/self/fd/" not in ln]
+    check(not byname, "socket files changed by path after bind:\n" + "\n".join(byname))
+    follows = [ln for ln in calls.splitlines()
+               if "fchownat(" in ln and "AT_SYMLINK_NOFOLLOW" not in ln]
+    check(not follows, "a chown that follows symlinks:\n" + "\n".join(follows))
+    lines = calls.splitlines()
+    for i, ln in enumerate(lines):
+        if "bind(" in ln and where in ln:
+            check(i > 0 and "umask(0177)" in lines[i - 1],
+                  f"bind without the socket's umask before it:\n{lines[i - 1]}\n{ln}")
