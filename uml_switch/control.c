@@ -39,12 +39,11 @@ int control_open(struct switchd *d)
 
 void peer_creds(int fd, pid_t *pid, uid_t *uid)
 {
-	struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
-	socklen_t len = sizeof(cred);
+	struct peercred c;
 
-	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
-	*pid = cred.pid;
-	*uid = cred.uid;
+	peercred_get(fd, &c); /* on failure: pid 0, uid -1 */
+	*pid = c.pid;
+	*uid = c.uid;
 }
 
 static struct pending *pending_slot(struct switchd *d)
