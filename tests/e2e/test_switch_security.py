@@ -42,7 +42,8 @@ if len(reply) < 110:
     sys.exit(0)
 print("accepted", flush=True)
 if mode == "own":
-    sys.stdin.readline()  # the test's peer is there
+    if not sys.stdin.readline():  # the test's peer is there (or the test is done with us)
+        sys.exit(0)
     data.sendto(b"\xff" * 6 + b"\x02\0\0\0\0\x99" + b"\x88\xb5" + b"from nobody", reply[2:])
     data.settimeout(5)
     got = data.recv(2000)
@@ -51,14 +52,16 @@ sys.stdin.read()  # keeps the port until the test closes our stdin
 '''
 
 
-def as_nobody(ctx, *args):
-    """The client above as user nobody; returns the Popen (stdin and stdout are pipes)."""
+def as_nobody(ctx, *args, groups=None):
+    """The client above as user nobody (with the supplementary groups given, else none); returns
+    the Popen (stdin and stdout are pipes)."""
     script = ctx.path("client.py")
     if not os.path.exists(script):
         with open(script, "w") as f:
             f.write(CLIENT)
-    return subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                             sys.executable, script] + list(args), stdin=subprocess.PIPE,
+    grp = [f"--groups={groups}"] if groups else ["--clear-groups"]
+    return subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}"] + grp +
+                            [sys.executable, script] + list(args), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
 
 
@@ -160,6 +163,64 @@ def test_nobody_path_socket_in_reach_is_accepted(ctx):
     finish(p)
     finish(binder)
     check(status(sw)["refused_data_socket"] == 0, f"status: {status(sw)}")
+
+
+def test_client_groups_count(ctx):
+    """The check is made with the client's supplementary groups too: a socket its group may write
+    (0660, root:daemon, in a 0750 root:daemon directory) is reached by nobody only while nobody is
+    in group daemon."""
+    need_root()
+    sw = ctx.switch(args=["-mode", "0666"])
+    where = ctx.path("daemon-only")
+    os.mkdir(where)
+    os.chown(where, 0, 1)
+    os.chmod(where, 0o750)
+    path = os.path.join(where, "svc.sock")
+    svc = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    svc.bind(path)
+    os.chown(path, 0, 1)
+    os.chmod(path, 0o660)
+    seen = {}
+    for groups in (None, "1"):
+        p = as_nobody(ctx, sw.ctl, "name", path, groups=groups)
+        seen[groups] = first_line(p)
+        finish(p)
+    check(seen == {None: "refused", "1": "accepted"}, f"{seen}\n{sw.output()}")
+
+
+def test_unprivileged_switch_lends_no_rights(ctx):
+    """A switch run by an ordinary user (uid 4242) and shared (-mode 0666) cannot take on a
+    client's rights: it accepts only data sockets of the client's own user. nobody naming the
+    switch user's private socket is refused; nobody's own abstract socket is accepted."""
+    need_root()
+    owner = 4242
+    home = ctx.path("u4242")
+    os.mkdir(home, 0o700)
+    os.chown(home, owner, owner)
+    os.chmod(ctx.dir, 0o755)
+    priv = ["setpriv", f"--reuid={owner}", f"--regid={owner}", "--clear-groups"]
+    ctl = os.path.join(home, "ctl")
+    sw = ctx.proc("userswitch", priv + [program("uml_switch"), "-unix", ctl, "-mode", "0666"])
+    wait_for(lambda: "attached to unix socket" in sw.output(), 10, "the user's switch")
+    os.chmod(home, 0o711)  # others may reach the control socket, not list or read the directory
+    secret = os.path.join(home, "secret.sock")
+    holder = subprocess.Popen(
+        priv + [sys.executable, "-c", "import os,socket,sys; s=socket.socket(socket.AF_UNIX,"
+                f"socket.SOCK_DGRAM); s.bind({secret!r}); os.chmod({secret!r}, 0o600); "
+                "print('bound', flush=True); s.settimeout(2)\ntry:\n    s.recv(10)\n"
+                "    print('GOT A FRAME', flush=True)\nexcept OSError:\n    print('quiet', flush=True)"],
+        stdout=subprocess.PIPE, text=True)
+    check(first_line(holder) == "bound", "the switch user's socket was not bound")
+    p = as_nobody(ctx, ctl, "name", secret)
+    got = first_line(p)
+    finish(p)
+    check(got == "refused" and first_line(holder) == "quiet",
+          f"nobody got a port on the switch user's socket ({got}):\n{sw.output()}")
+    check("belongs to another user" in sw.output(), sw.output())
+    p = as_nobody(ctx, ctl, "own")
+    got = first_line(p)
+    finish(p)
+    check(got == "accepted", f"nobody's own socket was refused:\n{sw.output()}")
 
 
 def test_client_names_are_escaped(ctx):
