@@ -174,10 +174,18 @@ int ep_unix_shared(int shared_fd, const struct sockaddr_un *peer, const struct p
 	int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err;
 
 	/* Frames go out by name from the shared socket: the name is checked once, here, through a
-	 * socket of our own that goes no further than connect(). */
+	 * socket of our own that goes no further than connect(). A path could be swapped for a
+	 * symlink to another socket after that, and every later frame would follow it with our
+	 * rights; an abstract name cannot be redirected. */
 	*why = "creating its port";
 	if (probe < 0)
 		return -errno;
+	if (as && as->uid != 0 && as->uid != geteuid() && peer->sun_path[0] != 0) {
+		close(probe);
+		*why = "a version 0 client of another user must name an abstract socket (frames go to "
+		       "a path by name, with the switch's rights)";
+		return -EACCES;
+	}
 	err = ep_unix_connect_as(probe, peer, as, why);
 	close(probe);
 	if (err)

@@ -15,21 +15,34 @@ BCAST = "ff:ff:ff:ff:ff:ff"
 
 # Run as an unprivileged user: registers a port with the switch and reports what happened.
 #   name NAME  names NAME (a path, or @text for an abstract name) without binding it
+#   v0path P   binds path P and registers it as a version 0 client (v0abs: an abstract name)
 #   own        binds an abstract name of its own; after a line on stdin, sends a broadcast and
 #              waits for one frame
 CLIENT = r'''
 import os, socket, struct, sys
 ctl, mode = sys.argv[1], sys.argv[2]
 data = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-if mode == "own":
+if mode in ("own", "v0abs"):
     name = (b"\0umlnet-sec-own/%d" % os.getpid()).ljust(108, b"\0")
     data.bind(name)
+elif mode == "v0path":
+    data.bind(sys.argv[3])
+    name = sys.argv[3].encode().ljust(108, b"\0")
 else:
     arg = sys.argv[3].encode()
     name = (b"\0" + arg[1:] if arg.startswith(b"@") else arg).ljust(108, b"\0")
 c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 c.settimeout(5)
 c.connect(ctl)
+if mode.startswith("v0"):  # no reply: a refused client sees its connection closed
+    c.sendall(struct.pack("<I", 0) + b"\0" * 6 + struct.pack("<H", socket.AF_UNIX) + name)
+    c.settimeout(1)
+    try:
+        print("refused" if c.recv(1) == b"" else "reply?", flush=True)
+    except socket.timeout:
+        print("accepted", flush=True)
+    sys.stdin.read()
+    sys.exit(0)
 c.sendall(struct.pack("<IIIH", 0xFEEDFACE, 3, 0, socket.AF_UNIX) + name + b"\0\0")
 reply = b""
 while len(reply) < 110:
@@ -221,6 +234,25 @@ def test_unprivileged_switch_lends_no_rights(ctx):
     got = first_line(p)
     finish(p)
     check(got == "accepted", f"nobody's own socket was refused:\n{sw.output()}")
+
+
+def test_compat_v0_client_of_another_user_needs_an_abstract_name(ctx):
+    """-compat-v0 sends to a version 0 client by name, frame after frame: a root switch refuses
+    nobody's path name (it could become a symlink to root's socket later) and accepts nobody's
+    abstract name."""
+    need_root()
+    data = ctx.path("uml.data")
+    sw = ctx.switch(args=["-mode", "0666", "-compat-v0", "-unix", ctx.path("switch.ctl"), data])
+    where = ctx.path("nobody-dir")
+    os.mkdir(where)
+    os.chown(where, NOBODY, NOBODY)
+    seen = {}
+    for mode, args in (("v0path", [os.path.join(where, "v0.sock")]), ("v0abs", [])):
+        p = as_nobody(ctx, sw.ctl, mode, *args)
+        seen[mode] = first_line(p)
+        finish(p)
+    check(seen == {"v0path": "refused", "v0abs": "accepted"}, f"{seen}\n{sw.output()}")
+    check("must name an abstract socket" in sw.output(), sw.output())
 
 
 def test_client_names_are_escaped(ctx):
