@@ -52,8 +52,11 @@ static int peercred_save(struct peercred_saved *s)
 		return -ENOMEM;
 	s->ngroups = getgroups(n, s->groups);
 	if (s->ngroups < 0) {
+		int err = errno ? -errno : -EINVAL;
+
 		free(s->groups);
-		return -errno;
+		s->groups = NULL;
+		return err;
 	}
 	s->fsuid = (uid_t)setfsuid((uid_t)-1);
 	s->fsgid = (gid_t)setfsgid((gid_t)-1);
@@ -67,8 +70,9 @@ int peercred_assume(const struct peercred *c, struct peercred_saved *s)
 	if (err)
 		return err;
 	if (setgroups((size_t)c->ngroups, c->groups) < 0) {
-		err = -errno;
+		err = errno ? -errno : -EPERM;
 		free(s->groups);
+		s->groups = NULL;
 		return err;
 	}
 	setfsgid(c->gid);

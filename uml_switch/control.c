@@ -221,14 +221,16 @@ static bool control_refusal_is_news(struct switchd *d, uid_t uid)
 static void control_refuse(struct switchd *d, struct pending *pd, const struct daemon_request *req,
 			   const char *why, int err)
 {
-	char name[LOG_ESCAPED_LEN(sizeof(req->addr.sun_path))];
 	bool access = err == -EACCES || err == -EPERM;
 
-	if (!access || control_refusal_is_news(d, pd->uid))
+	if (!access || control_refusal_is_news(d, pd->uid)) {
+		char name[LOG_ESCAPED_LEN(sizeof(req->addr.sun_path))];
+
 		log_warn("client pid %d uid %d (%s request, data socket %s): refused: %s: %s%s",
 			 (int)pd->pid, (int)pd->uid, daemon_req_kind_name(req->kind),
 			 unixsock_addr_text(&req->addr, name, sizeof(name)), why, strerror(-err),
 			 access ? " (such refusals: refused_data_socket in the status)" : "");
+	}
 	pending_close(d, pd);
 }
 
