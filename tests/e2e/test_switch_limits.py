@@ -1,0 +1,208 @@
+"""uml_switch's resource limits against an unprivileged user trying to exhaust them: a MAC
+flood never turns into unicast flooding, idle management and half-open control connections
+of one user never lock out another, one user's ports are capped and queued frames stay within
+the backlog budget. The attacker runs as `nobody` (setpriv); the switch, as root, opens its
+sockets to it with -mode 0666."""
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from daemon_client import DaemonClient, frame
+from umlnet_harness import Skip, check, wait_for
+
+A, B, F = "02:00:00:00:0a:01", "02:00:00:00:0b:02", "02:00:00:00:0f:0f"
+BCAST = "ff:ff:ff:ff:ff:ff"
+HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness")
+
+# What the unprivileged user runs: opens `count` connections of a kind and holds them until
+# its stdin closes. It prints "ready <opened> <refused>" once they are all tried.
+HOLDER = r"""
+import socket, sys, time
+sys.path.insert(0, sys.argv[1])
+from daemon_client import DaemonClient
+kind, path, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
+held, refused = [], 0
+for i in range(count):
+    try:
+        if kind == "port":
+            held.append(DaemonClient(path))   # registered, never reads its data socket
+        else:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)                   # blocking: waits for room in the listen queue
+            held.append(s)                    # and never sends a (complete) request
+    except (OSError, ConnectionError):
+        refused += 1
+print("ready", len(held), refused, flush=True)
+if kind == "idle":
+    # Reports how many of the held connections the switch has closed, when asked.
+    for line in sys.stdin:
+        closed = 0
+        for s in held:
+            s.setblocking(False)
+            try:
+                closed += s.recv(1) == b""
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed += 1
+        print("closed", closed, flush=True)
+else:
+    sys.stdin.read()
+"""
+
+
+class Holder:
+    """`count` connections of `kind` ("conn", "idle" or "port") held by user nobody."""
+
+    def __init__(self, kind, path, count):
+        if os.geteuid() != 0:
+            raise Skip("needs root to act as user nobody")
+        self.p = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                   sys.executable, "-c", HOLDER, HARNESS, kind, path, str(count)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        words = self.p.stdout.readline().split()
+        check(words[:1] == ["ready"], f"holder did not start: {words}")
+        self.opened, self.refused = int(words[1]), int(words[2])
+
+    def closed(self):
+        self.p.stdin.write("?\n")
+        self.p.stdin.flush()
+        return int(self.p.stdout.readline().split()[1])
+
+    def stop(self):
+        self.p.stdin.close()
+        self.p.wait(10)
+
+
+def switch(ctx, *args):
+    sw = ctx.switch(args=["-mode", "0666"] + list(args))
+    os.chmod(sw.ctl, 0o666)  # the classic (no -mode) leaves it to umask
+    return sw
+
+
+def status(sw):
+    return json.loads(sw.ctl_cmd("-j", "status"))
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def uid_refusals(sw, what):
+    return [line for line in sw.output().splitlines() if f"refused a {what}" in line]
+
+
+def test_mac_flood_never_leaks_unicast(ctx):
+    sw = switch(ctx)
+    flooder = DaemonClient(sw.ctl)
+    flooder.send(frame(BCAST, F))  # its own address first: the flood is sent to it (filtered)
+    leaked, stop = [], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            f = flooder.recv(0.2)
+            if f and f[:6] in (bytes.fromhex(A.replace(":", "")), bytes.fromhex(B.replace(":", ""))):
+                leaked.append(f)
+
+    def flood(n):
+        rnd = random.Random(1)
+        for _ in range(n):
+            src = bytes([0x02]) + rnd.randbytes(5)
+            flooder.send(frame(F, src))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    flood(20000)  # well past the table's 4096 entries
+    more = threading.Thread(target=flood, args=(80000,))
+    more.start()
+    a, b = DaemonClient(sw.ctl), DaemonClient(sw.ctl)
+    a.send(frame(BCAST, A))
+    b.send(frame(BCAST, B))
+    delivered = 0
+    for i in range(50):
+        src, dst, rx = (a, b, B) if i % 2 else (b, a, A)
+        payload = b"private %d" % i
+        src.send(frame(rx, A if src is a else B, payload))
+        deadline = time.time() + 2
+        while time.time() < deadline:
+            got = dst.recv(0.5)
+            if got and got.endswith(payload):
+                delivered += 1
+                break
+    more.join()
+    time.sleep(0.5)
+    stop.set()
+    watcher.join()
+    st = status(sw)
+    check(not leaked, f"the flooder received {len(leaked)} unicast frames of others, e.g. {leaked[:1]}")
+    check(delivered == 50, f"only {delivered} of 50 unicast frames arrived")
+    check(st["mac_port_full"] > 0 and st["macs"] <= st["max_macs"], f"status: {st}")
+    log = sw.output()
+    check(log.count("new source addresses are not learned") == 1, f"not logged once:\n{log[-2000:]}")
+
+
+def test_idle_management_connections_do_not_lock_out_others(ctx):
+    sw = switch(ctx)
+    held = Holder("conn", sw.ctl + ".mgmt", 40)
+    try:
+        out = json.loads(sw.ctl_cmd("-j", "show"))  # root, while nobody holds what it can
+        st = out["switch"]
+        check(st["mgmt_conns"] == 8 + 1 or st["mgmt_conns"] == 8, f"status: {st}")
+        check(st["refused_mgmt"] == 32, f"refused_mgmt: {st['refused_mgmt']}")
+        check(held.opened == 40, f"nobody's connects: {held.opened} (the kernel accepts them)")
+        check(len(uid_refusals(sw, "management connection")) == 1, "refusals not logged once")
+    finally:
+        held.stop()
+
+
+def test_idle_management_connections_time_out(ctx):
+    sw = switch(ctx, "-limit", "mgmt-idle=2")
+    held = Holder("idle", sw.ctl + ".mgmt", 4)
+    try:
+        check(held.closed() == 0, "closed at once")
+        wait_for(lambda: held.closed() == 4, 8, "idle management connections to be closed")
+        check(status(sw)["mgmt_idle_closed"] == 4, f"status: {status(sw)}")
+    finally:
+        held.stop()
+
+
+def test_half_open_control_connections_do_not_lock_out_others(ctx):
+    sw = switch(ctx)
+    held = Holder("conn", sw.ctl, 300)
+    try:
+        check(held.opened == 300, f"nobody's connects: {held.opened} (the kernel accepts them)")
+        client = DaemonClient(sw.ctl)  # root registers while nobody holds 300 half-open
+        client.send(frame(BCAST, A))
+        st = status(sw)
+        check(st["ports"] == 1, f"status: {st}")
+        check(st["pending"] == 16 and st["refused_pending"] == 284, f"status: {st}")
+        check(len(uid_refusals(sw, "pending control connection")) == 1, "refusals not logged once")
+    finally:
+        held.stop()
+
+
+def test_ports_per_user_and_backlog_budget(ctx):
+    sw = switch(ctx)
+    held = Holder("port", sw.ctl, 300)
+    try:
+        check(held.opened == 256 and held.refused == 44, f"nobody got {held.opened} ports")
+        before = rss_kb(sw.pid)
+        sender = DaemonClient(sw.ctl)  # another user still gets a port
+        for i in range(200):  # to 256 peers that never read: their backlogs fill
+            sender.send(frame(BCAST, A, bytes(1486)))
+        time.sleep(1)
+        grown = rss_kb(sw.pid) - before
+        st = status(sw)
+        check(st["ports"] == 257 and st["refused_ports"] == 44, f"status: {st}")
+        check(st["drop_budget"] > 0 and st["backlog_bytes"] <= st["backlog_budget"], f"status: {st}")
+        check(grown < 24 * 1024, f"the switch grew by {grown} KiB")
+        check(len(uid_refusals(sw, "port")) == 1, "refusals not logged once")
+    finally:
+        held.stop()
