@@ -108,13 +108,23 @@ bool mactable_entry_expired(const struct mactable *t, const struct mac_entry *e,
 	return mac_seen_expired(t, e->seen, now);
 }
 
-/* Frees one entry of a port holding more than `port` plus one, if `port` holds well under its
- * fair share of the full table. Below the share such a port always exists (the others hold
- * more than the share on average), so the search does not come back empty-handed; it starts
- * where the last one stopped so that evictions spread over the table. */
+static uint32_t mac_largest_port(const struct mactable *t)
+{
+	uint32_t best = 0;
+
+	for (uint32_t i = 1; i < t->nports; i++)
+		if (t->port_count[i] > t->port_count[best])
+			best = i;
+	return best;
+}
+
+/* Frees one entry of the port holding the most, if `port` holds well under its fair share of
+ * the full table. Below the share the largest holds more than `port` plus one (the others hold
+ * more than the share on average), so the search finds an entry of it; it starts where the
+ * last one stopped so that evictions spread over the table. */
 static bool mac_evict_for(struct mactable *t, uint32_t port)
 {
-	uint32_t mine, users, mask = t->h.cap - 1;
+	uint32_t mine, users, victim, mask = t->h.cap - 1;
 
 	if (!mac_counted(t, port))
 		return false;
@@ -122,14 +132,11 @@ static bool mac_evict_for(struct mactable *t, uint32_t port)
 	users = t->ports_used + (mine == 0);
 	if (mine + 2 > t->h.max / users)
 		return false;
+	victim = mac_largest_port(t);
 	for (uint32_t i = 0; i < t->h.cap; i++) {
 		uint32_t s = (t->cursor + i) & mask;
-		uint32_t owner;
 
-		if (!t->h.used[s])
-			continue;
-		owner = mac_val_port(t->h.vals[s]);
-		if (mac_counted(t, owner) && t->port_count[owner] > mine + 1) {
+		if (t->h.used[s] && mac_val_port(t->h.vals[s]) == victim) {
 			mac_remove(t, s);
 			t->cursor = (s + 1) & mask;
 			return true;

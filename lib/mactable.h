@@ -10,9 +10,9 @@
  * per port, cap them, and share the table fairly. A port at its cap learns nothing new (its
  * frames are still forwarded; frames to its unlearned addresses are flooded, as to any unknown
  * one). When the whole table is full, a port holding well under its fair share (table size /
- * ports holding addresses) takes an entry of a port holding more than itself plus one, so one
- * port that fills the table with made-up addresses cannot keep others from being learned, and
- * known addresses are never lost to a port that already holds as many. Without limits a full
+ * ports holding addresses) takes an entry of the port holding the most, so one port that fills
+ * the table with made-up addresses cannot keep others from being learned, and known addresses
+ * are never lost to a port that already holds about as many (shares end within one). Without limits a full
  * table simply learns nothing new, and the caller counts it.
  */
 #ifndef UMLNET_MACTABLE_H

@@ -4,6 +4,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* Every buffer free, lowest numbers on top: a lightly used pool keeps touching the same few
+ * pages. */
+static void backlog_pool_refill(struct backlog_pool *p)
+{
+	for (uint32_t i = 0; i < p->nbufs; i++)
+		p->free[i] = p->nbufs - 1 - i;
+	p->nfree = p->nbufs;
+	p->touched = 0;
+}
 
 int backlog_pool_init(struct backlog_pool *p, size_t budget_bytes)
 {
@@ -14,23 +25,25 @@ int backlog_pool_init(struct backlog_pool *p, size_t budget_bytes)
 		n = 1;
 	if (n > UINT32_MAX)
 		return -EINVAL;
-	/* calloc of this size maps fresh pages: only buffers ever used become resident. */
-	p->mem = calloc(n, ETHER_FRAME_MAX);
+	/* Mapped, not allocated: only buffers in use become resident, and they can be released. */
+	p->mem_len = n * ETHER_FRAME_MAX;
+	p->mem = mmap(NULL, p->mem_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p->mem == MAP_FAILED)
+		p->mem = NULL;
 	p->free = malloc(n * sizeof(*p->free));
 	if (!p->mem || !p->free) {
 		backlog_pool_free(p);
 		return -ENOMEM;
 	}
-	p->nbufs = p->nfree = (uint32_t)n;
-	/* Lowest numbers on top: a lightly used pool keeps touching the same few pages. */
-	for (uint32_t i = 0; i < p->nbufs; i++)
-		p->free[i] = p->nbufs - 1 - i;
+	p->nbufs = (uint32_t)n;
+	backlog_pool_refill(p);
 	return 0;
 }
 
 void backlog_pool_free(struct backlog_pool *p)
 {
-	free(p->mem);
+	if (p->mem)
+		munmap(p->mem, p->mem_len);
 	free(p->free);
 	memset(p, 0, sizeof(*p));
 }
@@ -60,6 +73,8 @@ enum backlog_push backlog_push(struct backlog_pool *p, struct backlog *b, const 
 		return BACKLOG_POOL_EMPTY;
 	slot = (b->head + b->count) % BACKLOG_FRAMES;
 	b->buf[slot] = p->free[--p->nfree];
+	if (b->buf[slot] >= p->touched)
+		p->touched = b->buf[slot] + 1;
 	memcpy(backlog_buf(p, b->buf[slot]), f->data, f->len);
 	b->len[slot] = f->len;
 	b->count++;
@@ -79,12 +94,24 @@ unsigned int backlog_peek(const struct backlog_pool *p, const struct backlog *b,
 	return n;
 }
 
+/* Every buffer is free again: give the pages a large burst touched back to the system, and
+ * start the next burst from the first page again. */
+static void backlog_pool_release(struct backlog_pool *p)
+{
+	if ((size_t)p->touched * ETHER_FRAME_MAX < BACKLOG_RELEASE)
+		return;
+	madvise(p->mem, (size_t)p->touched * ETHER_FRAME_MAX, MADV_DONTNEED);
+	backlog_pool_refill(p);
+}
+
 void backlog_pop(struct backlog_pool *p, struct backlog *b, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		p->free[p->nfree++] = b->buf[(b->head + i) % BACKLOG_FRAMES];
 	b->head = (b->head + n) % BACKLOG_FRAMES;
 	b->count -= n;
+	if (n && p->nfree == p->nbufs)
+		backlog_pool_release(p);
 }
 
 void backlog_clear(struct backlog_pool *p, struct backlog *b)

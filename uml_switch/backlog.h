@@ -12,6 +12,9 @@
  * queueing never allocates and the switch's memory stays bounded however many ports stop
  * reading. A port holds at most BACKLOG_FRAMES of them. A frame is dropped, and counted by
  * reason, when its port's backlog is full (drop_full) or the pool is empty (drop_budget).
+ * Free buffers are handed out lowest first, and when every backlog has drained after a burst
+ * that touched more than BACKLOG_RELEASE bytes, the pool's pages go back to the system: a
+ * switch's memory returns to its idle size after a storm.
  */
 #ifndef UMLNET_SWITCH_BACKLOG_H
 #define UMLNET_SWITCH_BACKLOG_H
@@ -24,11 +27,14 @@
 
 #define BACKLOG_FRAMES 128
 #define BACKLOG_DEFAULT_KB 16384 /* 16 MiB: about 11,000 full-size frames */
+#define BACKLOG_RELEASE (1u << 20)
 
 struct backlog_pool {
-	uint8_t *mem;           /* nbufs buffers of ETHER_FRAME_MAX bytes */
+	uint8_t *mem;           /* nbufs buffers of ETHER_FRAME_MAX bytes (mmap) */
+	size_t mem_len;
 	uint32_t *free;         /* stack of free buffer numbers */
 	uint32_t nbufs, nfree;
+	uint32_t touched;       /* buffers 0 .. touched-1 may be resident */
 };
 
 struct backlog {

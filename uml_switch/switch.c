@@ -38,9 +38,8 @@ int sw_set_limits(struct sw *s, uint32_t macs_per_port, size_t backlog_bytes)
 
 	if (err)
 		return err;
-	for (uint32_t i = 0; i < s->max_ports; i++)
-		if (s->ports[i].used)
-			backlog_clear(&s->bl_pool, &s->ports[i].bl);
+	for (uint32_t i = 0; i < s->nactive; i++)
+		backlog_clear(&s->bl_pool, &s->ports[s->active[i]].bl);
 	backlog_pool_free(&s->bl_pool);
 	return backlog_pool_init(&s->bl_pool, backlog_bytes);
 }
