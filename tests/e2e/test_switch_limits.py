@@ -21,44 +21,59 @@ BCAST = "ff:ff:ff:ff:ff:ff"
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness")
 
 # What the unprivileged user runs: opens `count` connections of a kind and holds them until
-# its stdin closes. It prints "ready <opened> <refused>" once they are all tried.
+# its stdin closes. It prints "ready <opened> <refused>" once they are all tried. Kinds: "port"
+# (registered daemon-protocol clients that never read), "conn" (stream connections that never
+# send a request), "bess" (SOCK_SEQPACKET connections), "flood" (like conn, and reconnects every
+# one the switch closes, as an attacker keeping the switch busy would). Each line on its stdin
+# is answered with how many of its connections the switch has closed.
 HOLDER = r"""
-import socket, sys, time
+import select, socket, sys
 sys.path.insert(0, sys.argv[1])
 from daemon_client import DaemonClient
 kind, path, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+def open_one():
+    if kind == "port":
+        return DaemonClient(path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET if kind == "bess" else socket.SOCK_STREAM)
+    s.connect(path)  # blocking: waits for room in the listen queue
+    return s
+
+def closed_by_switch(s):
+    s.setblocking(False)
+    try:
+        return s.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
 held, refused = [], 0
 for i in range(count):
     try:
-        if kind == "port":
-            held.append(DaemonClient(path))   # registered, never reads its data socket
-        else:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.connect(path)                   # blocking: waits for room in the listen queue
-            held.append(s)                    # and never sends a (complete) request
+        held.append(open_one())
     except (OSError, ConnectionError):
         refused += 1
 print("ready", len(held), refused, flush=True)
-if kind == "idle":
-    # Reports how many of the held connections the switch has closed, when asked.
-    for line in sys.stdin:
-        closed = 0
-        for s in held:
-            s.setblocking(False)
-            try:
-                closed += s.recv(1) == b""
-            except BlockingIOError:
-                pass
-            except OSError:
-                closed += 1
-        print("closed", closed, flush=True)
-else:
-    sys.stdin.read()
+while True:
+    ready, _, _ = select.select([sys.stdin], [], [], 0.2)
+    if ready:
+        if not sys.stdin.readline():
+            break
+        print("closed", sum(closed_by_switch(s) for s in held), flush=True)
+    if kind == "flood":
+        for i, s in enumerate(held):
+            if closed_by_switch(s):
+                s.close()
+                try:
+                    held[i] = open_one()
+                except OSError:
+                    pass
 """
 
 
 class Holder:
-    """`count` connections of `kind` ("conn", "idle" or "port") held by user nobody."""
+    """`count` connections of `kind` (see HOLDER) held by user nobody."""
 
     def __init__(self, kind, path, count):
         if os.geteuid() != 0:
@@ -75,15 +90,16 @@ class Holder:
         self.p.stdin.flush()
         return int(self.p.stdout.readline().split()[1])
 
-    def stop(self):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
         self.p.stdin.close()
         self.p.wait(10)
 
 
 def switch(ctx, *args):
-    sw = ctx.switch(args=["-mode", "0666"] + list(args))
-    os.chmod(sw.ctl, 0o666)  # the classic (no -mode) leaves it to umask
-    return sw
+    return ctx.switch(args=["-mode", "0666"] + list(args))
 
 
 def status(sw):
@@ -150,33 +166,26 @@ def test_mac_flood_never_leaks_unicast(ctx):
 
 def test_idle_management_connections_do_not_lock_out_others(ctx):
     sw = switch(ctx)
-    held = Holder("conn", sw.ctl + ".mgmt", 40)
-    try:
+    with Holder("conn", sw.ctl + ".mgmt", 40) as held:
         out = json.loads(sw.ctl_cmd("-j", "show"))  # root, while nobody holds what it can
         st = out["switch"]
         check(st["mgmt_conns"] == 8 + 1 or st["mgmt_conns"] == 8, f"status: {st}")
         check(st["refused_mgmt"] == 32, f"refused_mgmt: {st['refused_mgmt']}")
         check(held.opened == 40, f"nobody's connects: {held.opened} (the kernel accepts them)")
         check(len(uid_refusals(sw, "management connection")) == 1, "refusals not logged once")
-    finally:
-        held.stop()
 
 
 def test_idle_management_connections_time_out(ctx):
     sw = switch(ctx, "-limit", "mgmt-idle=2")
-    held = Holder("idle", sw.ctl + ".mgmt", 4)
-    try:
+    with Holder("conn", sw.ctl + ".mgmt", 4) as held:
         check(held.closed() == 0, "closed at once")
         wait_for(lambda: held.closed() == 4, 8, "idle management connections to be closed")
         check(status(sw)["mgmt_idle_closed"] == 4, f"status: {status(sw)}")
-    finally:
-        held.stop()
 
 
 def test_half_open_control_connections_do_not_lock_out_others(ctx):
     sw = switch(ctx)
-    held = Holder("conn", sw.ctl, 300)
-    try:
+    with Holder("conn", sw.ctl, 300) as held:
         check(held.opened == 300, f"nobody's connects: {held.opened} (the kernel accepts them)")
         client = DaemonClient(sw.ctl)  # root registers while nobody holds 300 half-open
         client.send(frame(BCAST, A))
@@ -184,14 +193,11 @@ def test_half_open_control_connections_do_not_lock_out_others(ctx):
         check(st["ports"] == 1, f"status: {st}")
         check(st["pending"] == 16 and st["refused_pending"] == 284, f"status: {st}")
         check(len(uid_refusals(sw, "pending control connection")) == 1, "refusals not logged once")
-    finally:
-        held.stop()
 
 
 def test_ports_per_user_and_backlog_budget(ctx):
     sw = switch(ctx)
-    held = Holder("port", sw.ctl, 300)
-    try:
+    with Holder("port", sw.ctl, 300) as held:
         check(held.opened == 256 and held.refused == 44, f"nobody got {held.opened} ports")
         before = rss_kb(sw.pid)
         sender = DaemonClient(sw.ctl)  # another user still gets a port
@@ -204,5 +210,33 @@ def test_ports_per_user_and_backlog_budget(ctx):
         check(st["drop_budget"] > 0 and st["backlog_bytes"] <= st["backlog_budget"], f"status: {st}")
         check(grown < 24 * 1024, f"the switch grew by {grown} KiB")
         check(len(uid_refusals(sw, "port")) == 1, "refusals not logged once")
-    finally:
-        held.stop()
+
+
+def test_bess_connections_per_user(ctx):
+    bess = ctx.path("switch-bess.sock")
+    sw = switch(ctx, "-bess", bess)
+    with Holder("bess", bess, 300) as held:
+        wait_for(lambda: status(sw)["bess_refused"] == 44, 10, "nobody's bess connections past 256 refused")
+        check(held.closed() == 44, "the refused connections are not closed")
+        mine = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # root's still becomes a port
+        mine.connect(bess)
+        wait_for(lambda: status(sw)["ports"] == 257, 10, "root's bess connection to become a port")
+        st = status(sw)
+        check(st["bess_accepted"] == 257 and st["refused_ports"] == 44, f"status: {st}")
+        check(len(uid_refusals(sw, "port")) == 1, "refusals not logged once")
+
+
+def test_guests_attach_while_one_user_floods_control_and_management(ctx):
+    """Real UML guests boot and attach while user nobody keeps 300 half-open control connections
+    open (reconnecting whichever the switch closes) and holds 40 management connections."""
+    sw = switch(ctx)
+    with Holder("flood", sw.ctl, 300), Holder("conn", sw.ctl + ".mgmt", 40):
+        a = ctx.guest("a", [f"daemon,,unix,{sw.ctl}"])
+        b = ctx.guest("b", [f"daemon,,unix,{sw.ctl}"])
+        ctx.boot([a, b])
+        a.ok("ip addr add 10.42.0.1/24 dev eth0 && ip link set eth0 up")
+        b.ok("ip addr add 10.42.0.2/24 dev eth0 && ip link set eth0 up")
+        out = a.run("ping -c 3 -i 0.2 -W 2 10.42.0.2", check_rc=False)[1]
+        check(" 0% packet loss" in out, f"guest a cannot ping guest b:\n{out}")
+        st = status(sw)  # root's management connection is served too
+        check(st["ports"] == 2 and st["refused_pending"] > 0 and st["refused_mgmt"] == 32, f"status: {st}")

@@ -61,6 +61,13 @@ static void test_cap_per_port(void)
 	mactable_free(&t);
 }
 
+/* A table of 64 entries shared by 8 ports, without a cap per port. */
+static void small_table(struct mactable *t)
+{
+	CHECK_EQ(mactable_init(t, 64, 300), 0);
+	CHECK_EQ(mactable_limit_ports(t, 8, 0), 0);
+}
+
 /* One port filled the table: a newcomer still gets its addresses learned, up to a fair share,
  * taken only from the port holding more. */
 static void test_fair_share_of_a_full_table(void)
@@ -68,8 +75,7 @@ static void test_fair_share_of_a_full_table(void)
 	struct mactable t;
 	uint8_t m[6];
 
-	CHECK_EQ(mactable_init(&t, 64, 300), 0);
-	CHECK_EQ(mactable_limit_ports(&t, 8, 0), 0);
+	small_table(&t);
 	CHECK_EQ(learn_many(&t, 0, 0, 100), 64);
 	mac_of(1, 0, m);
 	CHECK_EQ(mactable_learn(&t, m, 0, 1, 1), MAC_EVICTED);
@@ -93,8 +99,7 @@ static void test_no_push_out_of_equals(void)
 	struct mactable t;
 	uint8_t m[6];
 
-	CHECK_EQ(mactable_init(&t, 64, 300), 0);
-	CHECK_EQ(mactable_limit_ports(&t, 8, 0), 0);
+	small_table(&t);
 	for (uint32_t p = 0; p < 4; p++)
 		CHECK_EQ(learn_many(&t, p, 0, 16), 16);
 	for (uint32_t p = 0; p < 4; p++)
