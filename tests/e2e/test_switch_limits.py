@@ -195,6 +195,18 @@ def test_half_open_control_connections_do_not_lock_out_others(ctx):
         check(len(uid_refusals(sw, "pending control connection")) == 1, "refusals not logged once")
 
 
+def test_classic_accepts_a_client_during_a_half_open_flood(ctx):
+    """The behaviour we must keep: the classic switch serves connections one at a time and
+    never refuses a well-formed client for others' half-open ones."""
+    if not os.access("/usr/bin/uml_switch", os.X_OK):
+        raise Skip("the classic uml_switch is not installed")
+    classic = ctx.switch("classic", binary="/usr/bin/uml_switch")
+    os.chmod(classic.ctl, 0o666)  # the classic has no -mode
+    with Holder("conn", classic.ctl, 300) as held:
+        check(held.opened == 300, f"nobody's connects: {held.opened}")
+        DaemonClient(classic.ctl).send(frame(BCAST, A))
+
+
 def test_ports_per_user_and_backlog_budget(ctx):
     sw = switch(ctx)
     with Holder("port", sw.ctl, 300) as held:
