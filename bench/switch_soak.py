@@ -35,18 +35,12 @@ def mac(i):
     return "02:50:%02x:%02x:%02x:%02x" % (i >> 24 & 255, i >> 16 & 255, i >> 8 & 255, i & 255)
 
 
-def switch_path(arg):
-    if arg:
-        return arg
-    build = os.environ.get("UMLNET_BUILD", os.path.join(HERE, "..", "build"))
-    return os.path.join(build, "uml_switch", "uml_switch")
+BUILD = os.environ.get("UMLNET_BUILD", os.path.join(HERE, "..", "build"))
 
 
 def status(ctl):
-    ctlprog = os.path.join(os.path.dirname(os.path.dirname(switch_path(ARGS.switch))),
-                           "uml_switchctl", "uml_switchctl")
-    out = subprocess.run([ctlprog, "-s", ctl, "-j", "status"], capture_output=True, text=True,
-                         timeout=10, check=True).stdout
+    out = subprocess.run([os.path.join(BUILD, "uml_switchctl", "uml_switchctl"), "-s", ctl, "-j",
+                          "status"], capture_output=True, text=True, timeout=10, check=True).stdout
     return json.loads(out)
 
 
@@ -121,12 +115,11 @@ def main():
     ap.add_argument("--ports", type=int, default=256)
     ap.add_argument("--churn", type=int, default=5000)
     ap.add_argument("--switch", default=None)
-    global ARGS
-    ARGS = ap.parse_args()
+    args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="umlnet-soak-")
     ctl = os.path.join(tmp, "soak.ctl")
     log = open(os.path.join(tmp, "switch.log"), "w")
-    sw = subprocess.Popen([switch_path(ARGS.switch), "-unix", ctl, "-q"], stdin=subprocess.DEVNULL,
+    sw = subprocess.Popen([args.switch or os.path.join(BUILD, "uml_switch", "uml_switch"), "-unix", ctl, "-q"], stdin=subprocess.DEVNULL,
                           stdout=log, stderr=subprocess.STDOUT)
     try:
         while not os.path.exists(ctl + ".mgmt"):
@@ -137,18 +130,18 @@ def main():
         peer.send(frame(BCAST, mac(1)))
         t0 = time.time()
         serial = cycles(ctl, peer, 500, 1000)                 # warm-up
-        serial = churn(ctl, ARGS.ports, 500, serial)
+        serial = churn(ctl, args.ports, 500, serial)
         settle(ctl, peer)
         before = figures(sw.pid)
-        serial = cycles(ctl, peer, ARGS.cycles, serial)
+        serial = cycles(ctl, peer, args.cycles, serial)
         settle(ctl, peer)
         after_cycles = figures(sw.pid)
-        serial = churn(ctl, ARGS.ports, ARGS.churn, serial)
+        serial = churn(ctl, args.ports, args.churn, serial)
         settle(ctl, peer)
         after = figures(sw.pid)
         st = status(ctl)
-        print(f"uml_switch soak: {ARGS.cycles} attach/detach cycles, {ARGS.ports}-port churn with "
-              f"{ARGS.churn} replacements, {time.time() - t0:.0f} s")
+        print(f"uml_switch soak: {args.cycles} attach/detach cycles, {args.ports}-port churn with "
+              f"{args.churn} replacements, {time.time() - t0:.0f} s")
         print(f"{'':22} {'fds':>5} {'RSS KiB':>9}")
         for name, (fds, rss) in (("fresh", fresh), ("after warm-up", before),
                                  ("after cycles", after_cycles), ("after churn", after)):
