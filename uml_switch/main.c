@@ -145,6 +145,7 @@ static void on_timer(struct switchd *d)
 		return;
 	mactable_expire(&d->sw.macs, d->sw.now);
 	control_expire_pending(d);
+	mgmt_expire_idle(d);
 	if (d->sw.cap)
 		capture_flush(d->sw.cap);
 }
@@ -312,6 +313,8 @@ static void setup(struct switchd *d, const char *prog)
 	if (d->epfd < 0)
 		die("epoll_create1: %s", strerror(errno));
 	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
+	if (!err)
+		err = switchd_apply_limits(d);
 	if (err)
 		die("allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs, strerror(-err));
 	d->sw.now = clock_seconds();
@@ -362,6 +365,7 @@ static void cleanup(struct switchd *d)
 	capture_close(d->sw.cap);
 	d->sw.cap = NULL;
 	sw_free(&d->sw);
+	uidlim_free(&d->uids);
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,8 @@
 #ifndef UMLNET_SWITCH_OPTIONS_H
 #define UMLNET_SWITCH_OPTIONS_H
 
+#include "switch_limits.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@ struct switch_options {
 	uint32_t max_ports;
 	uint32_t max_macs;
 	uint32_t age;
+	struct switch_limits limits; /* -limit */
 	int verbosity;             /* 0 quiet, 1 normal, 2 verbose */
 };
 
