@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Every document a source comment cites exists in the tree, with the section it names.
 
-A citation is `NAME.md`, optionally followed by sections: `NAME.md §3`, `NAME.md §3.2, §7`,
-`NAME.md §2-§9` (every top-level section from 2 to 9). A bare `§N` later in the same file refers
-to the last document cited above it. Documents written for this project live in doc/; a citation
-of another tracked file (bench/README.md) is checked against that file.
+A citation is a path ending in `.md`, optionally followed by sections: `doc/NAME.md §3`,
+`doc/NAME.md §3.2, §7`, `doc/NAME.md §2-§9` (every top-level section from 2 to 9). A bare `§N`
+later in the same file refers to the last document cited above it. Paths are from the top of the
+tree: the project's documents are cited as doc/NAME.md (a bare NAME.md fails even if doc/ has it,
+so that a reader knows where to look), other files as they are (bench/README.md).
 
 A section N exists when the document has a Markdown heading `#... N Title` (the number, one
 space, the title): `## 3 Handshake`, `### 3.2 The data-socket name`.
@@ -64,11 +65,13 @@ def cited_sections(text):
     return nums
 
 
-def document_path(root, cited):
-    """Where a cited document lives: an existing tracked path as written, else doc/NAME.md."""
-    if "/" in cited and os.path.exists(os.path.join(root, cited)):
-        return cited
-    return os.path.join("doc", os.path.basename(cited))
+def unresolved_path(root, cited):
+    """Why the cited path does not name a file of the tree, or None if it does."""
+    if os.path.isfile(os.path.join(root, cited)):
+        return None
+    if "/" not in cited and os.path.isfile(os.path.join(root, "doc", cited)):
+        return f"cite it as doc/{cited}"
+    return f"{cited} does not exist"
 
 
 def check_line(root, cache, line, last_doc):
@@ -77,12 +80,13 @@ def check_line(root, cache, line, last_doc):
     consumed = []
     for m in CITATION.finditer(line):
         consumed.append(m.span())
-        doc = document_path(root, m.group(1))
-        last_doc[0] = doc
-        secs = sections_of(os.path.join(root, doc), cache)
-        if secs is None:
-            yield m.group(0).strip(), f"{doc} does not exist"
+        doc = m.group(1)
+        why = unresolved_path(root, doc)
+        last_doc[0] = None if why else doc  # bare §s after a bad citation: reported once, there
+        if why:
+            yield m.group(0).strip(), why
             continue
+        secs = sections_of(os.path.join(root, doc), cache)
         for n in cited_sections(m.group(2)):
             if n not in secs:
                 yield m.group(0).strip(), f"{doc} has no section {n}"

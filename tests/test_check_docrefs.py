@@ -47,6 +47,8 @@ def main():
         (f"/* {p} §1-§3 */\n", 1, "has no section 3"),
         (f"/* {p} §1 */\n/* bare §7 */\n", 1, "lib/x.c:2: §7"),
         ("/* doc/nosuch" + MD + " §1 */\n", 1, "does not exist"),
+        ("/* proto" + MD + " §1 */\n", 1, "cite it as doc/proto" + MD),
+        ("/* shared/spec/proto" + MD + " §1 */\n", 1, "does not exist"),
     ]
     ok = all([expect(src, status, text) for src, status, text in cases])
     print("check_docrefs: all cases behave" if ok else "check_docrefs: some cases misbehave")
