@@ -37,7 +37,7 @@ int bess_listen_open(struct switchd *d)
 
 	if (err)
 		return err;
-	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (§6). */
+	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (doc/vector-transports.md §6). */
 	fd = unixsock_listen(b->path, SOCK_SEQPACKET, BESS_BACKLOG);
 	if (fd < 0)
 		return fd;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bess_listen - `uml_switch -bess PATH`: the server side of UML's bess vector transport
- * (vector-transports.md §6). One AF_UNIX SOCK_SEQPACKET socket listens at PATH; every accepted
+ * (doc/vector-transports.md §6). One AF_UNIX SOCK_SEQPACKET socket listens at PATH; every accepted
  * connection is one UML interface and becomes a switch port over ep_bess_accepted() (lib/ep_bess.h),
  * attached like any other endpoint. The port goes when its peer closes (EOF), and then the
  * endpoint unlinks the path the peer had bound (its `src=`), so that the guest's next `up` can

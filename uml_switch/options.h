@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * options - uml_switch's command line: the classic one (daemon-protocol.md §8) unchanged, plus
+ * options - uml_switch's command line: the classic one (doc/daemon-protocol.md §8) unchanged, plus
  * the options the classic lacks. Both -opt and --opt spellings are accepted.
  */
 #ifndef UMLNET_SWITCH_OPTIONS_H
