@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * addr_watch - the IPv4 addresses of one interface, kept current from rtnetlink, for the address
- * hooks of UML's transports (transports.md §1.8): what the kernel's inetaddr notifier sees.
+ * hooks of UML's transports (doc/transports.md §1.8): what the kernel's inetaddr notifier sees.
  *
  * Theory of operation: the socket joins RTNLGRP_IPV4_IFADDR in the namespace it is opened in (it
  * stays bound to that namespace wherever the owner goes next), then one RTM_GETADDR dump fills

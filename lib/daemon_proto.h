@@ -2,7 +2,7 @@
 /*
  * daemon_proto - the control handshake of the UML `daemon` transport (uml_switch protocol).
  *
- * Wire format (host byte order, x86-64 sizes; shared/spec/daemon-protocol.md §3, §7):
+ * Wire format (host byte order, x86-64 sizes; doc/daemon-protocol.md §3, §7):
  *
  *   v3   124 bytes: magic u32 @0 = 0xfeedface, version u32 @4 = 3, type u32 @8 = 0,
  *        sockaddr_un @12 (110 bytes), 2 bytes padding.

@@ -48,7 +48,7 @@ struct endpoint_ops {
 	/* The frames it delivers were observed elsewhere (a capture), not sent by hosts behind it:
 	 * a switch learns no addresses from them and floods them. */
 	bool monitor;
-	/* Appended with the address hooks (issue 4; transports.md §1.8). Optional (NULL: the
+	/* Appended with the address hooks (issue 4; doc/transports.md §1.8). Optional (NULL: the
 	 * transport does not care): the guest behind the endpoint gained (add) or lost an IPv4
 	 * address; addr_be and mask_be are in network byte order. Runs the transport's host helper
 	 * synchronously, as the kernel's notifier does; msg gets the helper's answer as one line
@@ -96,7 +96,7 @@ static inline void endpoint_destroy(struct endpoint *ep)
  * The unix datagram endpoint of the daemon protocol. With its own socket (conn), the socket is
  * bound to local and connected to peer: the kernel then delivers to it only what peer sends,
  * and peer's sends skip the 10-frame queue limit of unconnected unix datagram sockets
- * (performance-notes.md). With a shared socket (shared_fd >= 0), frames go out with sendto(peer)
+ * (doc/performance-notes.md). With a shared socket (shared_fd >= 0), frames go out with sendto(peer)
  * and arrive through the owner of the shared socket; the endpoint has no fd of its own.
  *
  * peer is a name a client chose; as is that client (NULL: act with our own rights). We reach
@@ -114,7 +114,7 @@ int ep_tap_open(const char *ifname, struct endpoint **out);
 
 /*
  * Opens an endpoint from UML's own device syntax, the text after "eth<N>=":
- * "<transport>,<args>" with UML's defaults and field rules (shared/spec/transports.md).
+ * "<transport>,<args>" with UML's defaults and field rules (doc/transports.md).
  * Returns 0, or -errno with a one-line reason naming the bad field and value in err.
  * (endpoint_spec.c: the table of transports.)
  */

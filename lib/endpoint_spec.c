@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* tuntap: a named device is preconfigured (transports.md §3.1); no name means helper mode. */
+/* tuntap: a named device is preconfigured (doc/transports.md §3.1); no name means helper mode. */
 static int open_tuntap(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)
 {
 	int r;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ep_bess - UML's socket vector transports, `bess` and `fd` (vector-transports.md §6, §10): one
+ * ep_bess - UML's socket vector transports, `bess` and `fd` (doc/vector-transports.md §6, §10): one
  * bare Ethernet frame per record of an AF_UNIX SOCK_SEQPACKET connection (bess, fd) or per
  * datagram of a connected SOCK_DGRAM socket (fd), no header, no length prefix.
  *

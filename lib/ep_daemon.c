@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ep_daemon - a client of any switch that speaks the uml_switch protocol, exactly as UML's
- * daemon transport is (transports.md §4, daemon-protocol.md §3): a stream connection to the
+ * daemon transport is (doc/transports.md §4, doc/daemon-protocol.md §3): a stream connection to the
  * control socket, a datagram socket bound to a 108-byte abstract name with address length 110,
  * the 124-byte v3 request in one write, the 110-byte reply naming the switch's data socket, then
  * one frame per datagram sent there. Unlike UML we then connect() the data socket to that address:
  * the switch's frames to us then skip the 10-datagram queue limit of unconnected unix sockets
- * (performance-notes.md), which otherwise drops bursts. Every switch we know sends from the
+ * (doc/performance-notes.md), which otherwise drops bursts. Every switch we know sends from the
  * socket it named (the classic's one data socket, our and vde_switch's per-port sockets).
  *
  * The control connection is kept open and never written again: the switch removes our port when

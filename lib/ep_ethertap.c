@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_ethertap - UML's ethertap transport (transports.md §2, helper-protocol.md §2): the helper
+ * ep_ethertap - UML's ethertap transport (doc/transports.md §2, doc/helper-protocol.md §2): the helper
  * `uml_net 4 ethertap <dev> <data-fd> [<gate>]` is the I/O relay. It gets a datagram socketpair
  * end by number (each datagram: 2 opaque bytes + one Ethernet frame) and a stream socketpair end
  * as fd 1 (control: a status byte 1, an output record, then address-change replies). The helper
@@ -67,7 +67,7 @@ static void ep_ethertap_destroy(struct endpoint *ep)
 	free(e);
 }
 
-/* The kernel's change message (helper-protocol.md §2): what is a native int, the address and the
+/* The kernel's change message (doc/helper-protocol.md §2): what is a native int, the address and the
  * netmask are 4 bytes each in network order. */
 struct ethertap_change {
 	int32_t what; /* 0 = add, 1 = delete */

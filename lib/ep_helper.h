@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ep_helper - running a host helper as the UML kernel does (helper-protocol.md §1): the program
+ * ep_helper - running a host helper as the UML kernel does (doc/helper-protocol.md §1): the program
  * is found on PATH (uml_net, a slirp program), fd 0 and fd 1 are given ones, one more fd may be
  * kept open across exec (ethertap's data socket, named by number in argv), everything else is
  * close-on-exec. Plus the helper's "output record" (a native int length, then text).
@@ -32,7 +32,7 @@ int ep_helper_read_full(int fd, void *buf, size_t len, int timeout_ms);
  * run_helper() users do. Returns 0, or -errno (-ECHILD: the helper failed). */
 int ep_helper_run(const char *const *argv, int in_fd, char *text, size_t len, int timeout_ms);
 
-/* `uml_net 4 add|del <dev> <addr> <mask>` (helper-protocol.md §4): the host route and proxy ARP
+/* `uml_net 4 add|del <dev> <addr> <mask>` (doc/helper-protocol.md §4): the host route and proxy ARP
  * follow a guest address. addr_be and mask_be are in network byte order. Returns as
  * ep_helper_run(); text gets the helper's answer. */
 int ep_helper_addr(const char *dev, bool add, uint32_t addr_be, uint32_t mask_be, char *text,

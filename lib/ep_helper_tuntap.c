@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_helper_tuntap - tuntap in helper mode (transports.md §3.2, helper-protocol.md §3): run
+ * ep_helper_tuntap - tuntap in helper mode (doc/transports.md §3.2, doc/helper-protocol.md §3): run
  * `uml_net 4 tuntap up <gate>` with fd 1 = our datagram socketpair end, receive one datagram
  * (interface name in bytes 0..15, helper text from 16, the tap fd by SCM_RIGHTS), wait for the
  * helper. The tap is not persistent: it vanishes when the endpoint closes the fd.
  *
  * The endpoint is the tap fd's (ep_fd.h) wrapped with the interface name, for the address hook:
- * `uml_net 4 add|del <tapN> <addr> <mask>` (helper-protocol.md §4) as the kernel's notifier runs.
+ * `uml_net 4 add|del <tapN> <addr> <mask>` (doc/helper-protocol.md §4) as the kernel's notifier runs.
  */
 #include "ep_fd.h"
 #include "ep_helper.h"

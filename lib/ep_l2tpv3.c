@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_l2tpv3 - the peer of UML's vector l2tpv3 transport (vector-transports.md §7): a static
+ * ep_l2tpv3 - the peer of UML's vector l2tpv3 transport (doc/vector-transports.md §7): a static
  * L2TPv3 pseudowire carrying one Ethernet frame per datagram, over UDP (udp=1) or directly over
  * IP protocol 115 (a raw socket, CAP_NET_RAW). The header codec is l2tpv3.c; this file only
  * opens the socket and moves batches through ep_dgram with the header in each message's prefix.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_mcast - UML's mcast transport (transports.md §5): one Ethernet frame per UDP datagram to
+ * ep_mcast - UML's mcast transport (doc/transports.md §5): one Ethernet frame per UDP datagram to
  * group:port, the socket set up exactly as the kernel does (SO_REUSEADDR, multicast TTL, loop
  * on, bound to group:port, joined on INADDR_ANY), so UML guests and this endpoint share a group.
  *

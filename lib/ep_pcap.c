@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_pcap - UML's pcap transport (transports.md §9), read-only: frames captured on a host
+ * ep_pcap - UML's pcap transport (doc/transports.md §9), read-only: frames captured on a host
  * interface (optionally through a tcpdump filter expression) come out of recv(); frames sent to
  * it are dropped and counted, never injected. Snap length 1526 as the kernel (MTU + 26),
  * promiscuous unless "nopromisc", the BPF optimiser only with "optimize".

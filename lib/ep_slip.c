@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_slip - UML's slip transport (transports.md §7, helper-protocol.md §5): a host pty whose
+ * ep_slip - UML's slip transport (doc/transports.md §7, doc/helper-protocol.md §5): a host pty whose
  * slave gets the SLIP line discipline, so the host has an sl<N> interface; we speak SLIP on the
  * master. With a gate address `uml_net 4 slip up <gate>` (stdin = the slave) attaches the
  * discipline and configures the host side, and `uml_net 4 slip down <sl>` undoes it at close;
@@ -34,7 +34,7 @@ struct slip_line {
 	char slname[IFNAMSIZ];
 };
 
-/* The kernel's raw settings for the slave (slirp-and-slip.md §2). */
+/* The kernel's raw settings for the slave (doc/slirp-and-slip.md §2). */
 static int slip_raw(int fd)
 {
 	struct termios tio;
@@ -57,7 +57,7 @@ static int slip_tramp(struct slip_line *l, const char *op, const char *arg, char
 	return ep_helper_run(argv, l->slave, text, len, SLIP_HELPER_TIMEOUT_MS);
 }
 
-/* The address hook (helper-protocol.md §4): `uml_net 4 add|del <slN> <addr> <mask>`. */
+/* The address hook (doc/helper-protocol.md §4): `uml_net 4 add|del <slN> <addr> <mask>`. */
 static int slip_addr_change(void *arg, bool add, uint32_t addr_be, uint32_t mask_be, char *msg,
 			    size_t msglen)
 {

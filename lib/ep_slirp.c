@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_slirp - UML's slirp transport (transports.md §8, slirp-and-slip.md §3): the slirp program
+ * ep_slirp - UML's slirp transport (doc/transports.md §8, doc/slirp-and-slip.md §3): the slirp program
  * runs with fd 0 and fd 1 both one end of an AF_UNIX stream socketpair and speaks SLIP on it; we
  * keep the other end. argv comes from the spec ('_' already turned into spaces). The endpoint
  * converts between Ethernet and the IPv4 packets SLIP carries (ep_slipeth.h).

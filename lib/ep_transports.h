@@ -18,7 +18,7 @@ int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out,
 int ep_ethertap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_slip_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_slirp_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
-/* The vector transports (vector-transports.md) and the VXLAN trunk (vxlan.md). */
+/* The vector transports (doc/vector-transports.md) and the VXLAN trunk (doc/vxlan.md). */
 int ep_bess_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_fdvec_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_l2tpv3_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ep_vxlan - a VXLAN trunk (RFC 7348; shared/spec/vxlan.md): one VNI of an IPv4 underlay as ONE
+ * ep_vxlan - a VXLAN trunk (RFC 7348; doc/vxlan.md): one VNI of an IPv4 underlay as ONE
  * switch port, interoperable with Linux's `vxlan` device and with other switches' trunks.
  *
  * Theory of operation: one UDP socket bound to local:port (default 0.0.0.0:4789; with a group,
@@ -9,16 +9,16 @@
  * 08 00 00 00 VNI 00 (vxlan.c). Received packets teach inner source MAC -> outer source address
  * (vxlan_fdb.c); a frame to a learned unicast MAC goes to that remote only, everything else
  * (broadcast, multicast, unknown unicast) to every static remote and to the group, all at our
- * own port number (vxlan.md §3: Linux answers at its dstport, never at a source port).
+ * own port number (doc/vxlan.md §3: Linux answers at its dstport, never at a source port).
  *
- * Split horizon (vxlan.md §5 requirement 4) comes for free: every remote of the trunk is behind
+ * Split horizon (doc/vxlan.md §5 requirement 4) comes for free: every remote of the trunk is behind
  * this one endpoint, so the trunk is a single switch port, and a switch never sends a frame back
  * out of the port it came in on: nothing received from one remote is ever forwarded to another,
  * and a full mesh of trunks cannot loop.
  *
  * Like Linux we clear DF (IP_PMTUDISC_DONT) and let the kernel fragment outer packets larger
  * than the underlay MTU (inner MTU 1450 on a 1500 underlay avoids it); a frame the kernel refuses
- * outright (EMSGSIZE) is counted as oversize. Receive checks (vxlan.md §1.1): the I bit is
+ * outright (EMSGSIZE) is counted as oversize. Receive checks (doc/vxlan.md §1.1): the I bit is
  * required and the VNI must be ours, else the packet is dropped and counted; reserved bits are
  * counted but accepted (RFC 7348; Linux is stricter). Packets whose source is one of our own
  * addresses (a group echo, a mesh list that names ourselves) are dropped.

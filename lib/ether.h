@@ -3,7 +3,7 @@
  * ether - Ethernet frame facts and MAC address text.
  *
  * Frames on every UML transport are bare Ethernet: destination, source, type, payload; no FCS,
- * no padding (transports.md §1.6). The largest a switch passes is 1518 bytes: 1514 at MTU 1500
+ * no padding (doc/transports.md §1.6). The largest a switch passes is 1518 bytes: 1514 at MTU 1500
  * plus one 802.1Q tag.
  */
 #ifndef UMLNET_ETHER_H

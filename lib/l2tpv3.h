@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * l2tpv3 - the data header of UML's static L2TPv3 pseudowire (vector-transports.md §7): pure
+ * l2tpv3 - the data header of UML's static L2TPv3 pseudowire (doc/vector-transports.md §7): pure
  * functions that write and check it, no sockets (ep_l2tpv3.c does the I/O).
  *
  * Theory of operation. There is no control channel: both ends are configured with the same

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mactable.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct mac_key {
@@ -42,6 +44,53 @@ int mactable_init(struct mactable *t, uint32_t max_entries, uint32_t age_seconds
 void mactable_free(struct mactable *t)
 {
 	ohash_free(&t->h);
+	free(t->port_count);
+	t->port_count = NULL;
+}
+
+int mactable_limit_ports(struct mactable *t, uint32_t nports, uint32_t per_port)
+{
+	free(t->port_count);
+	t->port_count = calloc(nports, sizeof(*t->port_count));
+	if (!t->port_count)
+		return -ENOMEM;
+	t->nports = nports;
+	t->per_port = per_port;
+	t->ports_used = 0;
+	return 0;
+}
+
+static bool mac_counted(const struct mactable *t, uint32_t port)
+{
+	return t->port_count && port < t->nports;
+}
+
+uint32_t mactable_port_count(const struct mactable *t, uint32_t port)
+{
+	return mac_counted(t, port) ? t->port_count[port] : 0;
+}
+
+static void mac_count_add(struct mactable *t, uint32_t port)
+{
+	if (mac_counted(t, port) && t->port_count[port]++ == 0)
+		t->ports_used++;
+}
+
+static void mac_count_del(struct mactable *t, uint32_t port)
+{
+	if (mac_counted(t, port) && --t->port_count[port] == 0)
+		t->ports_used--;
+}
+
+static bool mac_port_at_cap(const struct mactable *t, uint32_t port)
+{
+	return t->per_port && mac_counted(t, port) && t->port_count[port] >= t->per_port;
+}
+
+static void mac_remove(struct mactable *t, uint32_t slot)
+{
+	mac_count_del(t, mac_val_port(t->h.vals[slot]));
+	ohash_remove(&t->h, slot);
 }
 
 static bool mac_seen_expired(const struct mactable *t, uint32_t seen, uint32_t now)
@@ -59,24 +108,80 @@ bool mactable_entry_expired(const struct mactable *t, const struct mac_entry *e,
 	return mac_seen_expired(t, e->seen, now);
 }
 
+static uint32_t mac_largest_port(const struct mactable *t)
+{
+	uint32_t best = 0;
+
+	for (uint32_t i = 1; i < t->nports; i++)
+		if (t->port_count[i] > t->port_count[best])
+			best = i;
+	return best;
+}
+
+/* Frees one entry of the port holding the most, if `port` holds well under its fair share of
+ * the full table. Below the share the largest holds more than `port` plus one (the others hold
+ * more than the share on average), so the search finds an entry of it; it starts where the
+ * last one stopped so that evictions spread over the table. */
+static bool mac_evict_for(struct mactable *t, uint32_t port)
+{
+	uint32_t mine, users, victim, mask = t->h.cap - 1;
+
+	if (!mac_counted(t, port))
+		return false;
+	mine = t->port_count[port];
+	users = t->ports_used + (mine == 0);
+	if (mine + 2 > t->h.max / users)
+		return false;
+	victim = mac_largest_port(t);
+	for (uint32_t i = 0; i < t->h.cap; i++) {
+		uint32_t s = (t->cursor + i) & mask;
+
+		if (t->h.used[s] && mac_val_port(t->h.vals[s]) == victim) {
+			mac_remove(t, s);
+			t->cursor = (s + 1) & mask;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* An address already in the table, seen now on `port`. */
+static enum mac_learn mac_relearn(struct mactable *t, uint32_t s, uint32_t port, uint32_t now)
+{
+	uint64_t old = t->h.vals[s];
+
+	if (mac_val_port(old) == port) {
+		t->h.vals[s] = mac_val(port, now);
+		return MAC_REFRESHED;
+	}
+	if (mac_port_at_cap(t, port))
+		return MAC_PORT_FULL;
+	mac_count_del(t, mac_val_port(old));
+	mac_count_add(t, port);
+	t->h.vals[s] = mac_val(port, now);
+	/* An entry that aged out but was not swept yet is new, not a move. */
+	return mac_expired(t, old, now) ? MAC_NEW : MAC_MOVED;
+}
+
 enum mac_learn mactable_learn(struct mactable *t, const uint8_t mac[6], uint16_t vlan,
 			      uint32_t port, uint32_t now)
 {
 	struct mac_key k = mac_key(mac, vlan);
-	bool added;
-	uint32_t s = ohash_insert(&t->h, &k, mac_val(port, now), &added);
-	uint64_t old;
+	uint32_t s = ohash_find(&t->h, &k);
+	bool added, evicted = false;
 
-	if (s == OHASH_NONE)
-		return MAC_FULL;
-	if (added)
-		return MAC_NEW;
-	old = t->h.vals[s];
-	t->h.vals[s] = mac_val(port, now);
-	if (mac_val_port(old) == port)
-		return MAC_REFRESHED;
-	/* An entry that aged out but was not swept yet is new, not a move. */
-	return mac_expired(t, old, now) ? MAC_NEW : MAC_MOVED;
+	if (s != OHASH_NONE)
+		return mac_relearn(t, s, port, now);
+	if (mac_port_at_cap(t, port))
+		return MAC_PORT_FULL;
+	if (t->h.count >= t->h.max) {
+		if (!mac_evict_for(t, port))
+			return MAC_FULL;
+		evicted = true;
+	}
+	ohash_insert(&t->h, &k, mac_val(port, now), &added);
+	mac_count_add(t, port);
+	return evicted ? MAC_EVICTED : MAC_NEW;
 }
 
 uint32_t mactable_lookup(struct mactable *t, const uint8_t mac[6], uint16_t vlan, uint32_t now)
@@ -87,14 +192,16 @@ uint32_t mactable_lookup(struct mactable *t, const uint8_t mac[6], uint16_t vlan
 	if (s == OHASH_NONE)
 		return MACTABLE_NONE;
 	if (mac_expired(t, t->h.vals[s], now)) {
-		ohash_remove(&t->h, s);
+		mac_remove(t, s);
 		return MACTABLE_NONE;
 	}
 	return mac_val_port(t->h.vals[s]);
 }
 
+/* Predicates of ohash_remove_if: a true answer removes the entry, so they also keep the
+ * per-port counts. */
 struct mac_match {
-	const struct mactable *t;
+	struct mactable *t;
 	uint32_t now;
 	uint32_t port;
 };
@@ -103,14 +210,20 @@ static bool mac_match_expired(uint64_t v, void *arg)
 {
 	const struct mac_match *m = arg;
 
-	return mac_expired(m->t, v, m->now);
+	if (!mac_expired(m->t, v, m->now))
+		return false;
+	mac_count_del(m->t, mac_val_port(v));
+	return true;
 }
 
 static bool mac_match_port(uint64_t v, void *arg)
 {
 	const struct mac_match *m = arg;
 
-	return mac_val_port(v) == m->port;
+	if (mac_val_port(v) != m->port)
+		return false;
+	mac_count_del(m->t, m->port);
+	return true;
 }
 
 uint32_t mactable_expire(struct mactable *t, uint32_t now)

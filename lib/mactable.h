@@ -4,9 +4,16 @@
  *
  * Time is whole seconds of a monotonic clock that the caller reads once per batch. An entry
  * older than the aging time counts as absent on lookup even before a sweep frees it, so aging
- * is exact to the second without a timer per entry. Capacity is fixed at init: when it is
- * full, new addresses are not learned (frames to them are flooded, which is always correct)
- * and the caller counts it.
+ * is exact to the second without a timer per entry. Capacity is fixed at init.
+ *
+ * Limits (mactable_limit_ports): a table whose values are port numbers can also count entries
+ * per port, cap them, and share the table fairly. A port at its cap learns nothing new (its
+ * frames are still forwarded; frames to its unlearned addresses are flooded, as to any unknown
+ * one). When the whole table is full, a port holding well under its fair share (table size /
+ * ports holding addresses) takes an entry of the port holding the most, so one port that fills
+ * the table with made-up addresses cannot keep others from being learned, and known addresses
+ * are never lost to a port that already holds about as many (shares end within one). Without limits a full
+ * table simply learns nothing new, and the caller counts it.
  */
 #ifndef UMLNET_MACTABLE_H
 #define UMLNET_MACTABLE_H
@@ -22,11 +29,19 @@ enum mac_learn {
 	MAC_NEW,       /* learned now */
 	MAC_MOVED,     /* was on another port */
 	MAC_FULL,      /* table full: not learned */
+	MAC_PORT_FULL, /* the port holds its cap of addresses: not learned */
+	MAC_EVICTED,   /* learned now in place of another port's entry (fair share) */
 };
 
 struct mactable {
 	struct ohash h;
 	uint32_t age;  /* seconds an entry lives without traffic */
+	/* Per-port accounting, when limited (NULL otherwise). */
+	uint32_t *port_count; /* entries (live or not yet swept) per port */
+	uint32_t nports;      /* ports numbered 0 .. nports-1 */
+	uint32_t ports_used;  /* ports holding at least one entry */
+	uint32_t per_port;    /* cap per port, 0: none */
+	uint32_t cursor;      /* where the next search for an entry to evict starts */
 };
 
 struct mac_entry {
@@ -38,6 +53,11 @@ struct mac_entry {
 
 int mactable_init(struct mactable *t, uint32_t max_entries, uint32_t age_seconds);
 void mactable_free(struct mactable *t);
+/* Counts entries per port (values below nports), caps each port at per_port (0: no cap) and
+ * shares a full table fairly. Returns 0 or -ENOMEM. */
+int mactable_limit_ports(struct mactable *t, uint32_t nports, uint32_t per_port);
+/* Entries a port holds (0 without limits). */
+uint32_t mactable_port_count(const struct mactable *t, uint32_t port);
 
 enum mac_learn mactable_learn(struct mactable *t, const uint8_t mac[6], uint16_t vlan,
 			      uint32_t port, uint32_t now);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mconsole - the client side of UML's management console (shared/spec/mac-and-misc.md §2).
+ * mconsole - the client side of UML's management console (doc/mac-and-misc.md §2).
  *
  * Theory of operation: the guest kernel serves a unix datagram socket (<uml_dir><umid>/mconsole).
  * A request is one datagram: magic 0xcafebabe, version 2, len, then len (< 512) bytes of command
@@ -103,7 +103,7 @@ int mconsole_run(const char *path, const char *cmd, int timeout_ms, struct mcons
 
 /*
  * Whether the guest has network device dev: 1 yes, 0 no, -errno when it cannot be asked.
- * `config ethN=...` answers OK even when no device was made (mac-and-misc.md §2.5), so this is
+ * `config ethN=...` answers OK even when no device was made (doc/mac-and-misc.md §2.5), so this is
  * how a controller checks. The 6.1 kernel cannot read /proc/net/dev through the mconsole
  * ("Read of file failed"), so this asks for the device's sysctl directory instead.
  */

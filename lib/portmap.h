@@ -4,7 +4,7 @@
  * clients (the classic single data socket, kept for -compat-v0 clients).
  *
  * The key is all 108 bytes of sun_path, verbatim: UML clients bind a 108-byte abstract name
- * whose tail is uninitialised kernel memory (daemon-protocol.md §3.2), so names are opaque
+ * whose tail is uninitialised kernel memory (doc/daemon-protocol.md §3.2), so names are opaque
  * keys, never strings. Lookup is O(1) whatever the number of ports.
  */
 #ifndef UMLNET_PORTMAP_H

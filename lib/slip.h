@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * slip - RFC 1055 SLIP framing as UML's slip and slirp transports use it
- * (shared/spec/slirp-and-slip.md §1): END 0xC0, ESC 0xDB, ESC_END 0xDC, ESC_ESC 0xDD.
+ * (doc/slirp-and-slip.md §1): END 0xC0, ESC 0xDB, ESC_END 0xDC, ESC_ESC 0xDD.
  *
  * The encoder always sends a leading END, as the UML kernel does. The decoder is a stream
  * state machine: feed it bytes as they arrive (packets may be split anywhere, escapes too);

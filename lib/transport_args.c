@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * transport_args - UML's split_if_spec (transports.md §1.2): positional comma fields, an empty
+ * transport_args - UML's split_if_spec (doc/transports.md §1.2): positional comma fields, an empty
  * field keeps its default, and text after the last field's comma is "remaining" (a trailing
  * comma gives remaining text "", which the transports treat like extra text).
  */

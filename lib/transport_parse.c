@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * transport_parse - one parser per UML transport, each with the kernel's fields, defaults and
- * messages (shared/spec/transports.md §2-§9, mac-and-misc.md §1.1). See transport_spec.h.
+ * messages (doc/transports.md §2-§9, doc/mac-and-misc.md §1.1). See transport_spec.h.
  */
 #include "transport_spec.h"
 
@@ -39,7 +39,7 @@ static int parse_split(struct parse_ctx *c, const char *args, unsigned int nfiel
 	return 0;
 }
 
-/* The MAC field: kernel checks and wording (mac-and-misc.md §1.1); where the kernel would fall
+/* The MAC field: kernel checks and wording (doc/mac-and-misc.md §1.1); where the kernel would fall
  * back to a random address we refuse instead, so a typo cannot go unnoticed. */
 static int parse_mac(struct parse_ctx *c, const char *field)
 {

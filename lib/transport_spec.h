@@ -3,7 +3,7 @@
  * transport_spec - UML's "<transport>,<args>" device text, parsed without opening anything.
  *
  * Theory of operation: the text after "eth<N>=" names a transport and gives it positional,
- * comma-separated fields (shared/spec/transports.md §1.2): an empty field keeps its default, a
+ * comma-separated fields (doc/transports.md §1.2): an empty field keeps its default, a
  * missing tail keeps defaults, more fields than the transport has are "remaining" text that the
  * transport rejects with the kernel's own message (or, for daemon, warns about). slip takes the
  * whole rest as its gate address; slirp takes the rest as the program's argv with '_' turned into
@@ -44,8 +44,8 @@ enum transport_kind {
 	TRANSPORT_SLIP,
 	TRANSPORT_SLIRP,
 	TRANSPORT_PCAP,
-	/* The vector transports' "transport=<name>,key=value,..." form (vector-transports.md),
-	 * and our own VXLAN trunk in the same form (vxlan.md); vector_parse.c. */
+	/* The vector transports' "transport=<name>,key=value,..." form (doc/vector-transports.md),
+	 * and our own VXLAN trunk in the same form (doc/vxlan.md); vector_parse.c. */
 	TRANSPORT_BESS,
 	TRANSPORT_FD,
 	TRANSPORT_L2TPV3,

@@ -3,7 +3,7 @@
  * unixsock - AF_UNIX addresses and sockets as the daemon protocol needs them.
  *
  * Abstract names are always bound with the full 110-byte address length, so the 108 bytes
- * sent on the wire are exactly the name (daemon-protocol.md §3.3); filesystem names are
+ * sent on the wire are exactly the name (doc/daemon-protocol.md §3.3); filesystem names are
  * NUL-padded to 108 bytes, which reaches the same socket with either length.
  */
 #ifndef UMLNET_UNIXSOCK_H

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vector_parse - the "transport=<name>,key=value,..." form of UML's vector devices (the text
- * after "vec<N>:"; shared/spec/vector-transports.md §2) for the transports a switch or a plug can
- * be the peer of: bess, fd, l2tpv3; and our VXLAN trunk (vxlan.md) in the same form.
+ * after "vec<N>:"; doc/vector-transports.md §2) for the transports a switch or a plug can
+ * be the peer of: bess, fd, l2tpv3; and our VXLAN trunk (doc/vxlan.md) in the same form.
  *
  * The kernel's splitting rules hold (pairs split on ',', key and value on the first '=', no
  * escaping, at most 20 pairs). Where the kernel silently does something else we refuse with one

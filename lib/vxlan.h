@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vxlan - the VXLAN header (RFC 7348; shared/spec/vxlan.md §1.1), written and checked without
+ * vxlan - the VXLAN header (RFC 7348; doc/vxlan.md §1.1), written and checked without
  * touching any socket.
  *
  * Wire layout, 8 bytes in network byte order, after the outer UDP header:
@@ -25,7 +25,7 @@
 #define VXLAN_HDR_LEN 8
 #define VXLAN_FLAG_I 0x08
 /* Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet header (14): an inner IP MTU of
- * 1450 on a 1500-byte IPv4 underlay (vxlan.md §2). */
+ * 1450 on a 1500-byte IPv4 underlay (doc/vxlan.md §2). */
 #define VXLAN_OVERHEAD_V4 50
 
 /* What vxlan_check() found. */

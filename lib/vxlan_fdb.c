@@ -53,6 +53,8 @@ void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint32_t addr, u
 		break;
 	case MAC_NEW:
 	case MAC_REFRESHED:
+	case MAC_PORT_FULL: /* no per-port limits here */
+	case MAC_EVICTED:
 		break;
 	}
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vxlan_fdb - where a VXLAN trunk sends an inner frame (vxlan.md §3, §5 requirement 3).
+ * vxlan_fdb - where a VXLAN trunk sends an inner frame (doc/vxlan.md §3, §5 requirement 3).
  *
  * Theory of operation: like the Linux vxlan device's FDB, reduced to one VNI. Received packets
  * teach inner source MAC -> outer source IPv4 address (learning); entries age out after the

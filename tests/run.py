@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs umlnet's tests and prints one line per test and a closing `N passed, N failed, N skipped`.
 
-Layers (see tests/README.md):
+Layers (see README.md, Layout):
   unit   meson test in each build directory given (plain and sanitizer builds)
   fuzz   each libFuzzer target for a bounded time, when the fuzz build exists
   e2e    tests/e2e/test_*.py: real UML guests, our programs, throwaway namespaces

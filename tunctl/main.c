@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tunctl - create and delete persistent TUN/TAP devices (uml-utilities' tunctl, same options
- * and messages, helper-protocol.md §6), plus layer-3 TUN devices (-n) and the host recipe for a
+ * and messages, doc/helper-protocol.md §6), plus layer-3 TUN devices (-n) and the host recipe for a
  * preconfigured device (-a, -r, -B; see options.h and hostnet.h). Each failure is one line
  * naming the step, with a hint for the common causes.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * options - tunctl's command line: the classic uml-utilities options (helper-protocol.md §6,
+ * options - tunctl's command line: the classic uml-utilities options (doc/helper-protocol.md §6,
  * same messages) plus -n (a layer-3 TUN device), -h, and the host recipe of the UML networking
  * page for a preconfigured device, done through rtnetlink:
  *

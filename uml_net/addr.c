@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* addr - `uml_net 4 add|del <dev> <addr> <netmask>` (helper-protocol.md §4): the host route
+/* addr - `uml_net 4 add|del <dev> <addr> <netmask>` (doc/helper-protocol.md §4): the host route
  * and proxy-ARP entries follow the guest's addresses. The answer is one output record. */
 #include "uml_net.h"
 

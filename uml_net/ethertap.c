@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ethertap - `uml_net 4 ethertap <dev> <data-fd> [<gate>]` (helper-protocol.md §2) on hosts
+ * ethertap - `uml_net 4 ethertap <dev> <data-fd> [<gate>]` (doc/helper-protocol.md §2) on hosts
  * that have had no ethertap driver since Linux 2.6: a TAP device named <dev> stands in for it.
  *
  * The helper answers on fd 1 (a stream socket) with a status byte (1 = ready) and an output

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * output - the text uml_net hands the UML kernel, which prints it on the guest's console
- * (helper-protocol.md §1.2). Lines accumulate in a fixed buffer (the kernel reads at most one
+ * (doc/helper-protocol.md §1.2). Lines accumulate in a fixed buffer (the kernel reads at most one
  * page); out_send_record() writes the output record: a 4-byte native length L, then L bytes of
  * text including the terminating NUL.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * request - the argv a UML kernel gives uml_net (shared/spec/helper-protocol.md §1.1), checked
+ * request - the argv a UML kernel gives uml_net (doc/helper-protocol.md §1.1), checked
  * field by field before anything privileged happens. Only protocol version 4 (Linux 2.6 and
  * later, including 6.1) is accepted:
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * slip - `uml_net 4 slip up <gate>` / `slip down [<name>]` (helper-protocol.md §5); stdin is
+ * slip - `uml_net 4 slip up <gate>` / `slip down [<name>]` (doc/helper-protocol.md §5); stdin is
  * the pty slave whose master the UML kernel reads and writes SLIP on.
  *
  * With the host's SLIP line discipline (N_SLIP) the helper attaches it as the classic one did

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tuntap - `uml_net 4 tuntap up <gate>` (helper-protocol.md §3): a new TAP owned by the
+ * tuntap - `uml_net 4 tuntap up <gate>` (doc/helper-protocol.md §3): a new TAP owned by the
  * caller, its host side at <gate>/32 and up, IP forwarding on; the reply is one datagram on
  * fd 1: 16-byte name field, the text with its NUL, and the TAP fd as SCM_RIGHTS. On failure the
  * datagram holds only the text (as the classic helper), which the kernel prints.

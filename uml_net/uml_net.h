@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * uml_net - the setuid helper the UML kernel runs for the tuntap (helper mode), ethertap and
- * slip transports and for guest address changes (shared/spec/helper-protocol.md).
+ * slip transports and for guest address changes (doc/helper-protocol.md).
  *
  * Theory of operation: main.c sanitises the process (environment, umask, stray fds), records
  * who the caller is (real uid/gid/groups), loads the root-owned policy, and parses argv

@@ -5,8 +5,16 @@
  * A UML guest's data socket queues only max_dgram_qlen (10 on Debian) frames from a sender it
  * is not connected to, so a burst towards a guest finds it full long before the guest is slow:
  * dropping there costs TCP a retransmission for nothing. Instead the switch copies what did not
- * fit into this ring (a bounded number of frames, allocated the first time a port needs it) and
- * sends it when the socket is writable again. Only what does not fit here is dropped and counted.
+ * fit into the port's backlog and sends it when the socket is writable again.
+ *
+ * Memory: the copies live in one pool per switch, a fixed number of frame-sized buffers
+ * (the backlog budget, -limit backlog-kb) allocated once and handed out from a free list, so
+ * queueing never allocates and the switch's memory stays bounded however many ports stop
+ * reading. A port holds at most BACKLOG_FRAMES of them. A frame is dropped, and counted by
+ * reason, when its port's backlog is full (drop_full) or the pool is empty (drop_budget).
+ * Free buffers are handed out lowest first, and when every backlog has drained after a burst
+ * that touched more than BACKLOG_RELEASE bytes, the pool's pages go back to the system: a
+ * switch's memory returns to its idle size after a storm.
  */
 #ifndef UMLNET_SWITCH_BACKLOG_H
 #define UMLNET_SWITCH_BACKLOG_H
@@ -14,22 +22,48 @@
 #include "endpoint.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define BACKLOG_FRAMES 128
+#define BACKLOG_DEFAULT_KB 16384 /* 16 MiB: about 11,000 full-size frames */
+#define BACKLOG_RELEASE (1u << 20)
+
+struct backlog_pool {
+	uint8_t *mem;           /* nbufs buffers of ETHER_FRAME_MAX bytes (mmap) */
+	size_t mem_len;
+	uint32_t *free;         /* stack of free buffer numbers */
+	uint32_t nbufs, nfree;
+	uint32_t touched;       /* buffers 0 .. touched-1 may be resident */
+};
 
 struct backlog {
-	uint8_t *buf;                  /* BACKLOG_FRAMES slots of ETHER_FRAME_MAX bytes, or NULL */
+	uint32_t buf[BACKLOG_FRAMES];  /* pool buffer of each queued frame */
 	uint32_t len[BACKLOG_FRAMES];
 	uint32_t head, count;
 };
 
-/* Copies f in; false if the ring is full (or cannot be allocated). */
-bool backlog_push(struct backlog *b, const struct frame *f);
+enum backlog_push {
+	BACKLOG_QUEUED,
+	BACKLOG_PORT_FULL,      /* the port holds BACKLOG_FRAMES already (or the frame is too big) */
+	BACKLOG_POOL_EMPTY,     /* the switch's backlog budget is used up */
+};
+
+/* A pool of budget_bytes (at least one buffer). Returns 0 or -ENOMEM. */
+int backlog_pool_init(struct backlog_pool *p, size_t budget_bytes);
+void backlog_pool_free(struct backlog_pool *p);
+/* Bytes of the budget in use (whole buffers). */
+size_t backlog_pool_used(const struct backlog_pool *p);
+size_t backlog_pool_size(const struct backlog_pool *p);
+
+/* Copies f in. */
+enum backlog_push backlog_push(struct backlog_pool *p, struct backlog *b, const struct frame *f);
 /* Points out[] at up to max of the oldest frames, in order; returns how many. */
-unsigned int backlog_peek(const struct backlog *b, struct frame *out, unsigned int max);
-/* Forgets the n oldest frames. */
-void backlog_pop(struct backlog *b, unsigned int n);
-void backlog_free(struct backlog *b);
+unsigned int backlog_peek(const struct backlog_pool *p, const struct backlog *b, struct frame *out,
+			  unsigned int max);
+/* Forgets the n oldest frames, giving their buffers back. */
+void backlog_pop(struct backlog_pool *p, struct backlog *b, unsigned int n);
+/* Forgets every frame. */
+void backlog_clear(struct backlog_pool *p, struct backlog *b);
 
 #endif

@@ -37,7 +37,7 @@ int bess_listen_open(struct switchd *d)
 
 	if (err)
 		return err;
-	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (§6). */
+	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (doc/vector-transports.md §6). */
 	fd = unixsock_listen(b->path, SOCK_SEQPACKET, BESS_BACKLOG, &d->access);
 	if (fd < 0)
 		return fd;
@@ -71,8 +71,13 @@ static void bess_new_port(struct switchd *d, int fd)
 			 (unsigned long long)d->bess.refused);
 		return;
 	}
-	d->sw.ports[slot].pid = peer.pid;
-	d->sw.ports[slot].uid = peer.uid;
+	if (sw_port_set_owner(&d->sw, (uint32_t)slot, peer.pid, peer.uid) < 0) {
+		/* Logged once per user by the accounting; the endpoint's destroy closes fd. */
+		d->bess.refused++;
+		ev_del(d, ep->fd);
+		sw_port_del(&d->sw, (uint32_t)slot);
+		return;
+	}
 	d->bess.accepted++;
 	d->ports_total++;
 	log_info("port %d: new %s", slot + 1, what);

@@ -54,11 +54,18 @@ static struct pending *pending_slot(struct switchd *d)
 	return NULL;
 }
 
-static void pending_close(struct switchd *d, struct pending *p)
+/* The pending slot is free again; the connection, closed or now a port's, is not ours. */
+static void pending_release(struct switchd *d, struct pending *p)
 {
 	ev_del(d, p->fd);
-	close(p->fd);
 	p->fd = -1;
+	uidlim_put(&d->uids, UIDLIM_PENDING, p->uid);
+}
+
+static void pending_close(struct switchd *d, struct pending *p)
+{
+	close(p->fd);
+	pending_release(d, p);
 }
 
 void control_accept(struct switchd *d)
@@ -66,31 +73,27 @@ void control_accept(struct switchd *d)
 	for (;;) {
 		int fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct pending *p;
+		pid_t pid;
+		uid_t uid;
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 				log_warn("accepting a client: %s", strerror(errno));
 			return;
 		}
-		p = pending_slot(d);
-		if (!p) {
-			pid_t pid;
-			uid_t uid;
-
-			peer_creds(fd, &pid, &uid);
-			log_warn("client pid %d uid %d: refused: %d clients are already handshaking",
-				 (int)pid, (int)uid, SWITCHD_MAX_PENDING);
+		peer_creds(fd, &pid, &uid);
+		if (!uidlim_take(&d->uids, UIDLIM_PENDING, uid, pid)) {
 			close(fd);
 			continue;
 		}
+		p = pending_slot(d); /* there is one: the total is capped at their number */
+		p->pid = pid;
+		p->uid = uid;
 		p->fd = fd;
 		p->len = 0;
 		p->deadline = d->sw.now + SWITCHD_PENDING_TIMEOUT;
-		peer_creds(fd, &p->pid, &p->uid);
-		if (ev_add(d, fd, EV_PENDING, (uint32_t)(p - d->pending), EPOLLIN) < 0) {
-			close(fd);
-			p->fd = -1;
-		}
+		if (ev_add(d, fd, EV_PENDING, (uint32_t)(p - d->pending), EPOLLIN) < 0)
+			pending_close(d, p);
 	}
 }
 
@@ -162,8 +165,12 @@ static int port_register(struct switchd *d, struct pending *pd, const struct dae
 	if (slot < 0)
 		return slot;
 	p = &d->sw.ports[slot];
-	p->pid = pd->pid;
-	p->uid = pd->uid;
+	err = sw_port_set_owner(&d->sw, (uint32_t)slot, pd->pid, pd->uid);
+	if (err) {
+		*why = NULL; /* logged once per user by the accounting */
+		sw_port_del(&d->sw, (uint32_t)slot);
+		return err;
+	}
 	p->proto = req->kind;
 	p->peer = req->addr;
 	memcpy(p->descr, req->descr, sizeof(p->descr));
@@ -223,7 +230,8 @@ static void control_refuse(struct switchd *d, struct pending *pd, const struct d
 {
 	bool access = err == -EACCES || err == -EPERM;
 
-	if (!access || control_refusal_is_news(d, pd->uid)) {
+	/* why NULL: the refusal was logged where it was decided */
+	if (why && (!access || control_refusal_is_news(d, pd->uid))) {
 		char name[LOG_ESCAPED_LEN(sizeof(req->addr.sun_path))];
 
 		log_warn("client pid %d uid %d (%s request, data socket %s): refused: %s: %s%s",
@@ -246,7 +254,6 @@ static void control_new_port(struct switchd *d, struct pending *pd, const struct
 
 	if (slot >= 0)
 		slot = port_endpoint(d, req, &client, &local, &ep, &why);
-
 	if (slot >= 0)
 		slot = port_register(d, pd, req, ep, &why);
 	if (slot >= 0 && req->kind != DREQ_V0 &&
@@ -262,8 +269,7 @@ static void control_new_port(struct switchd *d, struct pending *pd, const struct
 		return;
 	}
 	/* The connection now belongs to the port: readable means the client is gone. */
-	ev_del(d, pd->fd);
-	pd->fd = -1;
+	pending_release(d, pd);
 	ev_add(d, d->sw.ports[slot].ctl_fd, EV_PORT_CTL, (uint32_t)slot, EPOLLIN | EPOLLRDHUP);
 	d->ports_total++;
 	port_describe_client(&d->sw.ports[slot], who, sizeof(who));

@@ -20,9 +20,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SWITCHD_MAX_PENDING 64      /* control connections still handshaking */
+/* Totals over all users; the caps per user are in opt.limits (switch_limits.h). */
+#define SWITCHD_MAX_PENDING 256     /* control connections still handshaking */
 #define SWITCHD_PENDING_TIMEOUT 10  /* seconds a client has to send its request */
-#define SWITCHD_MAX_MGMT 16
+#define SWITCHD_MAX_MGMT 64
 
 enum ev_tag {
 	EV_LISTEN = 1,   /* control socket: accept */
@@ -49,6 +50,9 @@ struct pending {
 
 struct mgmt_conn {
 	int fd;                 /* -1: free */
+	pid_t pid;
+	uid_t uid;
+	uint32_t last;          /* when it last sent a command or took reply bytes (seconds) */
 	size_t inlen;
 	char in[512];
 	char *out;              /* reply not yet written */
@@ -78,6 +82,8 @@ struct switchd {
 	uint64_t ports_total;   /* ports ever created */
 	struct access_refusals refused;
 	struct bess_listen bess;
+	struct uidlim uids;     /* what each user holds (uidlimit.h) */
+	uint64_t mgmt_idle_closed; /* management connections closed for silence */
 	bool running;
 	struct pending pending[SWITCHD_MAX_PENDING];
 	struct mgmt_conn mgmt[SWITCHD_MAX_MGMT];
@@ -87,6 +93,9 @@ int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t 
 /* Changes the events of an fd already added (ports waiting for room, replies in progress). */
 int ev_mod(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
 void ev_del(struct switchd *d, int fd);
+
+/* daemon_limits.c: opt.limits into the core and the per-user accounting. 0 or -errno. */
+int switchd_apply_limits(struct switchd *d);
 
 /* control.c: the daemon protocol's handshake and port lifetime. */
 int control_open(struct switchd *d);
@@ -112,6 +121,8 @@ void shared_data_input(struct switchd *d);
 int mgmt_open(struct switchd *d);
 void mgmt_accept(struct switchd *d);
 void mgmt_event(struct switchd *d, uint32_t index, uint32_t events);
+/* Closes management connections silent for longer than opt.limits.mgmt_idle. */
+void mgmt_expire_idle(struct switchd *d);
 void mgmt_close_all(struct switchd *d);
 
 #endif

@@ -148,6 +148,7 @@ static void on_timer(struct switchd *d)
 		return;
 	mactable_expire(&d->sw.macs, d->sw.now);
 	control_expire_pending(d);
+	mgmt_expire_idle(d);
 	if (d->sw.cap)
 		capture_flush(d->sw.cap);
 }
@@ -364,6 +365,8 @@ static void setup(struct switchd *d, const char *prog)
 	if (d->epfd < 0)
 		setup_fail(d, "epoll_create1: %s", strerror(errno));
 	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
+	if (!err)
+		err = switchd_apply_limits(d);
 	if (err)
 		setup_fail(d, "allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs,
 			   strerror(-err));
@@ -411,6 +414,7 @@ static void cleanup(struct switchd *d)
 	capture_close(d->sw.cap);
 	d->sw.cap = NULL;
 	sw_free(&d->sw);
+	uidlim_free(&d->uids);
 }
 
 int main(int argc, char **argv)

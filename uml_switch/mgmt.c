@@ -9,6 +9,10 @@
  *   "error: unknown command '<word>' (try 'help')" and the blank line.
  * Replies are built in memory and written without blocking; a slow reader gets the rest when
  * its socket is writable, so it never holds up the data path.
+ *
+ * Limits: each user (SO_PEERCRED) may hold -limit mgmt-per-uid connections, SWITCHD_MAX_MGMT in
+ * all, and a connection that neither sends a command nor takes reply bytes for mgmt-idle
+ * seconds is closed, so idle connections cannot lock others (or umlnet's readiness check) out.
  */
 #include "daemon.h"
 #include "json.h"
@@ -37,6 +41,7 @@ static void mgmt_close(struct switchd *d, struct mgmt_conn *c)
 {
 	ev_del(d, c->fd);
 	close(c->fd);
+	uidlim_put(&d->uids, UIDLIM_MGMT, c->uid);
 	free(c->out);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -46,26 +51,79 @@ void mgmt_accept(struct switchd *d)
 {
 	for (;;) {
 		int fd = accept4(d->mgmt_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		int i;
+		struct mgmt_conn *c = d->mgmt;
+		pid_t pid;
+		uid_t uid;
 
 		if (fd < 0)
 			return;
-		for (i = 0; i < SWITCHD_MAX_MGMT && d->mgmt[i].fd >= 0; i++)
-			;
-		if (i == SWITCHD_MAX_MGMT) {
-			log_warn("management: refused a client: %d are connected already", SWITCHD_MAX_MGMT);
+		peer_creds(fd, &pid, &uid);
+		if (!uidlim_take(&d->uids, UIDLIM_MGMT, uid, pid)) {
 			close(fd);
 			continue;
 		}
-		d->mgmt[i].fd = fd;
-		if (ev_add(d, fd, EV_MGMT_CONN, (uint32_t)i, EPOLLIN) < 0)
-			mgmt_close(d, &d->mgmt[i]);
+		while (c->fd >= 0) /* there is a free one: the total is capped at their number */
+			c++;
+		c->fd = fd;
+		c->pid = pid;
+		c->uid = uid;
+		c->last = d->sw.now;
+		if (ev_add(d, fd, EV_MGMT_CONN, (uint32_t)(c - d->mgmt), EPOLLIN) < 0)
+			mgmt_close(d, c);
+	}
+}
+
+void mgmt_expire_idle(struct switchd *d)
+{
+	for (int i = 0; i < SWITCHD_MAX_MGMT; i++) {
+		struct mgmt_conn *c = &d->mgmt[i];
+
+		if (c->fd < 0 || d->sw.now - c->last <= d->opt.limits.mgmt_idle)
+			continue;
+		log_debug("management: closed the connection of pid %d uid %d, silent for %u s",
+			  (int)c->pid, (int)c->uid, d->opt.limits.mgmt_idle);
+		d->mgmt_idle_closed++;
+		mgmt_close(d, c);
 	}
 }
 
 static const char *sw_mode(const struct switchd *d)
 {
 	return d->sw.hub ? "hub" : "switch";
+}
+
+/* Limits and what they refused, in one order for both formats: name and value. */
+#define LIMIT_FIELDS(X, d)                                                                   \
+	X("macs_per_port", (d)->opt.limits.macs_per_port)                                    \
+	X("mac_port_full", (d)->sw.st.mac_port_full)                                         \
+	X("mac_evictions", (d)->sw.st.mac_evictions)                                         \
+	X("ports_per_uid", (d)->opt.limits.ports_per_uid)                                    \
+	X("refused_ports", (d)->uids.refused[UIDLIM_PORTS])                                  \
+	X("pending", (d)->uids.total[UIDLIM_PENDING])                                        \
+	X("pending_per_uid", (d)->opt.limits.pending_per_uid)                                \
+	X("refused_pending", (d)->uids.refused[UIDLIM_PENDING])                              \
+	X("mgmt_conns", (d)->uids.total[UIDLIM_MGMT])                                        \
+	X("mgmt_per_uid", (d)->opt.limits.mgmt_per_uid)                                      \
+	X("refused_mgmt", (d)->uids.refused[UIDLIM_MGMT])                                    \
+	X("mgmt_idle", (d)->opt.limits.mgmt_idle)                                            \
+	X("mgmt_idle_closed", (d)->mgmt_idle_closed)                                         \
+	X("backlog_bytes", backlog_pool_used(&(d)->sw.bl_pool))                              \
+	X("backlog_budget", backlog_pool_size(&(d)->sw.bl_pool))                             \
+	X("drop_full", (d)->sw.st.drop_full)                                                 \
+	X("drop_budget", (d)->sw.st.drop_budget)
+
+static void limits_text(struct switchd *d, FILE *f)
+{
+#define X(name, v) fprintf(f, name " %llu\n", (unsigned long long)(v));
+	LIMIT_FIELDS(X, d)
+#undef X
+}
+
+static void limits_json(struct switchd *d, FILE *f)
+{
+#define X(name, v) fprintf(f, ",\"" name "\":%llu", (unsigned long long)(v));
+	LIMIT_FIELDS(X, d)
+#undef X
 }
 
 static void status_text(struct switchd *d, FILE *f)
@@ -84,6 +142,7 @@ static void status_text(struct switchd *d, FILE *f)
 		(unsigned long long)st->mac_moves, (unsigned long long)st->rx_batches,
 		(unsigned long long)st->tx_batches);
 	fprintf(f, "refused_data_socket %llu\n", (unsigned long long)d->refused.count);
+	limits_text(d, f);
 	if (d->bess.fd >= 0)
 		fprintf(f, "bess %s (accepted %llu, refused %llu)\n", d->bess.path,
 			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
@@ -107,6 +166,7 @@ static void status_json(struct switchd *d, FILE *f)
 			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
 	}
 	fprintf(f, ",\"refused_data_socket\":%llu", (unsigned long long)d->refused.count);
+	limits_json(d, f);
 	fprintf(f, ",\"pid\":%d,\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"
 		   "\"macs\":%u,\"max_macs\":%u,\"age\":%u,\"drop_unknown_sender\":%llu,"
 		   "\"mac_table_full\":%llu,\"mac_moves\":%llu,\"rx_batches\":%llu,"
@@ -121,9 +181,9 @@ static void status_json(struct switchd *d, FILE *f)
 /* The counters of a port, in one order for both formats. */
 #define PORT_COUNTERS(X)                                                                     \
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(drop_runt) X(drop_oversize)      \
-	X(drop_full) X(drop_error) X(filtered)
+	X(drop_full) X(drop_error) X(filtered) X(drop_budget) X(mac_limit)
 
-static void port_json(FILE *f, uint32_t slot, const struct port *p)
+static void port_json(FILE *f, const struct mactable *macs, uint32_t slot, const struct port *p)
 {
 	char what[256];
 
@@ -141,7 +201,7 @@ static void port_json(FILE *f, uint32_t slot, const struct port *p)
 #define X(c) fprintf(f, ",\"" #c "\":%llu", (unsigned long long)p->st.c);
 	PORT_COUNTERS(X)
 #undef X
-	fprintf(f, ",\"queued\":%u}", p->bl.count);
+	fprintf(f, ",\"queued\":%u,\"macs\":%u}", p->bl.count, mactable_port_count(macs, slot));
 }
 
 static void port_text(FILE *f, uint32_t slot, const struct port *p)
@@ -173,7 +233,7 @@ static void ports_out(struct switchd *d, FILE *f, bool json)
 		if (json) {
 			if (i)
 				fputc(',', f);
-			port_json(f, slot, &d->sw.ports[slot]);
+			port_json(f, &d->sw.macs, slot, &d->sw.ports[slot]);
 		} else {
 			port_text(f, slot, &d->sw.ports[slot]);
 		}
@@ -303,6 +363,7 @@ static int mgmt_write(struct switchd *d, struct mgmt_conn *c, uint32_t index)
 			break;
 		}
 		c->outoff += (size_t)w;
+		c->last = d->sw.now;
 	}
 	if (c->outoff == c->outlen) {
 		free(c->out);
@@ -327,6 +388,7 @@ static int mgmt_read(struct switchd *d, struct mgmt_conn *c)
 		return errno == EAGAIN ? 0 : -1;
 	c->inlen += (size_t)r;
 	c->in[c->inlen] = 0;
+	c->last = d->sw.now;
 	while ((nl = strchr(c->in, '\n'))) {
 		size_t used = (size_t)(nl - c->in) + 1;
 

@@ -25,10 +25,13 @@ void switch_usage(FILE *f, const char *prog)
 		"  -ports N         most ports at once (default 1024)\n"
 		"  -macs N          size of the MAC address table (default 4096)\n"
 		"  -age SECONDS     forget an address after this long without traffic (default 300)\n"
+		"  -limit NAME=N[,NAME=N...]  resource limits (see LIMITS in uml_switch(1)):\n",
+		prog, prog);
+	switch_limits_usage(f);
+	fprintf(f,
 		"  -v, -q           log more (every learned address) / only errors\n"
 		"  -h, --help       this text;  --version  the version\n"
-		"Read the status with: uml_switchctl -s <control-socket> show\n",
-		prog, prog);
+		"Read the status with: uml_switchctl -s <control-socket> show\n");
 }
 
 static int bad_value(const char *opt, const char *val, const char *why)
@@ -95,6 +98,7 @@ static void switch_options_defaults(struct switch_options *o)
 	o->max_ports = 1024;
 	o->max_macs = 4096;
 	o->age = 300;
+	switch_limits_defaults(&o->limits);
 	o->verbosity = 1;
 }
 
@@ -162,6 +166,11 @@ static int set_tap(struct switch_options *o, const char *v)
 	return check_spec("-tap", v, spec);
 }
 
+static int set_limit(struct switch_options *o, const char *v)
+{
+	return switch_limits_parse(&o->limits, v);
+}
+
 static int add_port(struct switch_options *o, const char *v)
 {
 	if (o->nport_specs == SWITCH_MAX_SPEC_PORTS) {
@@ -200,6 +209,7 @@ static const struct switch_option {
 	{ "-macs", OPT_PARSE, 0, 0, set_macs },
 	{ "-age", OPT_PARSE, 0, 0, set_age },
 	{ "-port", OPT_PARSE, 0, 0, add_port },
+	{ "-limit", OPT_PARSE, 0, 0, set_limit },
 	{ "-v", OPT_LEVEL, 0, 2, NULL },
 	{ "-q", OPT_LEVEL, 0, 0, NULL },
 	{ "-h", OPT_ACTION, 0, 0, show_help },

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * options - uml_switch's command line: the classic one (daemon-protocol.md §8) unchanged, plus
+ * options - uml_switch's command line: the classic one (doc/daemon-protocol.md §8) unchanged, plus
  * the options the classic lacks. Both -opt and --opt spellings are accepted.
  */
 #ifndef UMLNET_SWITCH_OPTIONS_H
 #define UMLNET_SWITCH_OPTIONS_H
+
+#include "switch_limits.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +34,7 @@ struct switch_options {
 	uint32_t max_ports;
 	uint32_t max_macs;
 	uint32_t age;
+	struct switch_limits limits; /* -limit */
 	int verbosity;             /* 0 quiet, 1 normal, 2 verbose */
 };
 

@@ -25,19 +25,32 @@ int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, b
 		return -ENOMEM;
 	}
 	err = mactable_init(&s->macs, max_macs, age);
+	if (!err)
+		err = sw_set_limits(s, SW_DEFAULT_MACS_PER_PORT, (size_t)BACKLOG_DEFAULT_KB << 10);
 	if (err)
 		sw_free(s);
 	return err;
 }
 
+int sw_set_limits(struct sw *s, uint32_t macs_per_port, size_t backlog_bytes)
+{
+	int err = mactable_limit_ports(&s->macs, s->max_ports, macs_per_port);
+
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < s->nactive; i++)
+		backlog_clear(&s->bl_pool, &s->ports[s->active[i]].bl);
+	backlog_pool_free(&s->bl_pool);
+	return backlog_pool_init(&s->bl_pool, backlog_bytes);
+}
+
 void sw_free(struct sw *s)
 {
 	for (uint32_t i = 0; s->ports && i < s->max_ports; i++) {
-		if (s->ports[i].used) {
-			backlog_free(&s->ports[i].bl);
+		if (s->ports[i].used)
 			endpoint_destroy(s->ports[i].ep);
-		}
 	}
+	backlog_pool_free(&s->bl_pool);
 	free(s->ports);
 	free(s->active);
 	free(s->dirty);
@@ -64,6 +77,18 @@ int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 	return -ENOSPC;
 }
 
+int sw_port_set_owner(struct sw *s, uint32_t slot, pid_t pid, uid_t uid)
+{
+	struct port *p = &s->ports[slot];
+
+	if (s->uids && !uidlim_take(s->uids, UIDLIM_PORTS, uid, pid))
+		return -EUSERS;
+	p->pid = pid;
+	p->uid = uid;
+	p->owned = s->uids != NULL;
+	return 0;
+}
+
 void sw_port_del(struct sw *s, uint32_t slot)
 {
 	struct port *p = &s->ports[slot];
@@ -75,7 +100,9 @@ void sw_port_del(struct sw *s, uint32_t slot)
 	s->active[p->active_pos] = last;
 	s->ports[last].active_pos = p->active_pos;
 	mactable_purge_port(&s->macs, slot);
-	backlog_free(&p->bl);
+	backlog_clear(&s->bl_pool, &p->bl);
+	if (p->owned)
+		uidlim_put(s->uids, UIDLIM_PORTS, p->uid);
 	endpoint_destroy(p->ep);
 	memset(p, 0, sizeof(*p));
 	p->ctl_fd = -1;
@@ -110,6 +137,21 @@ static bool sw_frame_ok(struct port *p, const struct frame *f)
 	return true;
 }
 
+/* One line per port the first time one of its addresses is not learned; counted always. */
+static void sw_learn_refused(struct sw *s, uint32_t in, const char *why)
+{
+	struct port *p = &s->ports[in];
+	char what[160];
+
+	if (p->mac_logged)
+		return;
+	p->mac_logged = true;
+	p->ep->ops->describe(p->ep, what, sizeof(what));
+	log_warn("port %u (pid %d uid %d, %s): new source addresses are not learned: %s; its frames "
+		 "are still forwarded (further cases are counted, not logged)",
+		 in + 1, (int)p->pid, (int)p->uid, what, why);
+}
+
 static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
 {
 	if (mac_is_group(src))
@@ -120,8 +162,18 @@ static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
 		break;
 	case MAC_FULL:
 		s->st.mac_table_full++;
+		sw_learn_refused(s, in, "the MAC table is full and the port holds its fair share");
 		break;
-	default:
+	case MAC_PORT_FULL:
+		s->st.mac_port_full++;
+		s->ports[in].st.mac_limit++;
+		sw_learn_refused(s, in, "the port holds its limit of addresses (-limit macs-per-port)");
+		break;
+	case MAC_EVICTED:
+		s->st.mac_evictions++;
+		break;
+	case MAC_NEW:
+	case MAC_REFRESHED:
 		break;
 	}
 }
@@ -203,15 +255,40 @@ static unsigned int sw_send_frames(struct sw *s, uint32_t slot, const struct fra
 	return done;
 }
 
-/* Keeps what the peer did not take, up to the backlog's size; the rest is dropped, counted. */
+/* A frame the backlog budget had no room for: counted, and logged once per port. */
+static void sw_drop_budget(struct sw *s, uint32_t slot)
+{
+	struct port *p = &s->ports[slot];
+
+	p->st.drop_budget++;
+	s->st.drop_budget++;
+	if (!p->budget_logged)
+		log_warn("port %u (pid %d uid %d): dropping frames its peer has no room for: the "
+			 "switch's backlog budget of %zu KiB is in use (-limit backlog-kb)",
+			 slot + 1, (int)p->pid, (int)p->uid, backlog_pool_size(&s->bl_pool) >> 10);
+	p->budget_logged = true;
+}
+
+/* Keeps what the peer did not take, as far as the port's backlog and the switch's budget
+ * allow; the rest is dropped, counted by reason. */
 static void sw_hold(struct sw *s, uint32_t slot, const struct frame *f, unsigned int n)
 {
 	struct port *p = &s->ports[slot];
 	bool was_waiting = p->bl.count > 0;
 
-	for (unsigned int i = 0; i < n; i++)
-		if (!backlog_push(&p->bl, &f[i]))
+	for (unsigned int i = 0; i < n; i++) {
+		switch (backlog_push(&s->bl_pool, &p->bl, &f[i])) {
+		case BACKLOG_QUEUED:
+			break;
+		case BACKLOG_PORT_FULL:
 			p->st.drop_full++;
+			s->st.drop_full++;
+			break;
+		case BACKLOG_POOL_EMPTY:
+			sw_drop_budget(s, slot);
+			break;
+		}
+	}
 	if (!was_waiting && p->bl.count && s->on_backlog)
 		s->on_backlog(s->on_backlog_arg, slot, true);
 }
@@ -223,10 +300,10 @@ static bool sw_drain_backlog(struct sw *s, uint32_t slot)
 	struct frame f[ENDPOINT_BATCH];
 
 	while (p->bl.count) {
-		unsigned int n = backlog_peek(&p->bl, f, ENDPOINT_BATCH);
+		unsigned int n = backlog_peek(&s->bl_pool, &p->bl, f, ENDPOINT_BATCH);
 		unsigned int sent = sw_send_frames(s, slot, f, n);
 
-		backlog_pop(&p->bl, sent);
+		backlog_pop(&s->bl_pool, &p->bl, sent);
 		if (sent < n)
 			return false;
 	}

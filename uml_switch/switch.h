@@ -14,7 +14,13 @@
  * only when it runs short. What a full peer does not take waits in the port's backlog (see
  * backlog.h) until the owner reports the endpoint writable; only overflow is dropped. A port
  * that cannot take more (its socket buffer is full) loses the rest of its queue, counted as
- * drop_full on that port; no port ever waits for another.
+ * drop_full on that port (drop_budget when the switch's backlog budget is used up); no port
+ * ever waits for another.
+ *
+ * Limits: each port learns at most macs_per_port source addresses and a full MAC table is
+ * shared fairly (mactable.h). A source that is not learned changes nothing for forwarding: the
+ * frame still goes where its destination says, and known addresses still reach only their
+ * port. Ports owned by a user count against that user's cap (uidlimit.h).
  *
  * Ports are slots in a fixed array sized at start; the active ones are also kept in a dense
  * list so that flooding visits only live ports. Port numbers shown to users are slot + 1.
@@ -27,6 +33,7 @@
 #include "daemon_proto.h"
 #include "endpoint.h"
 #include "mactable.h"
+#include "uidlimit.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,6 +49,8 @@ struct port_stats {
 	uint64_t drop_full;      /* to this port, which had no room even in its backlog */
 	uint64_t drop_error;     /* to this port, whose socket reported an error */
 	uint64_t filtered;       /* destination learned on the port it came from */
+	uint64_t drop_budget;    /* to this port, when the switch's backlog budget was used up */
+	uint64_t mac_limit;      /* source addresses not learned: the port held its cap */
 };
 
 struct port {
@@ -52,6 +61,9 @@ struct port {
 	uid_t uid;
 	enum daemon_req_kind proto;
 	bool tx_failing;         /* logged the current run of send errors already */
+	bool owned;              /* pid/uid set by sw_port_set_owner: counts against the uid */
+	bool mac_logged;         /* logged that an address of this port was not learned */
+	bool budget_logged;      /* logged a drop for lack of backlog budget */
 	struct sockaddr_un peer;
 	char descr[DAEMON_VDE_DESCR_MAX + 1];
 	struct port_stats st;
@@ -64,7 +76,11 @@ struct port {
 struct switch_stats {
 	uint64_t drop_unknown_sender; /* on the shared socket from an unregistered address */
 	uint64_t mac_table_full;      /* source addresses not learned for lack of room */
+	uint64_t mac_port_full;       /* source addresses not learned: their port held its cap */
+	uint64_t mac_evictions;       /* entries given up to a port under its fair share */
 	uint64_t mac_moves;
+	uint64_t drop_full;           /* frames dropped: their port's backlog was full */
+	uint64_t drop_budget;         /* frames dropped: the backlog budget was used up */
 	uint64_t rx_batches;          /* endpoint receive calls that returned frames */
 	uint64_t tx_batches;          /* endpoint send calls */
 };
@@ -78,6 +94,8 @@ struct sw {
 	uint32_t *dirty;         /* slots with queued frames */
 	uint32_t ndirty;
 	struct mactable macs;
+	struct backlog_pool bl_pool;    /* buffers of every port's backlog */
+	struct uidlim *uids;            /* per-user accounting of ports, or NULL */
 	struct capture *cap;
 	uint8_t (*pool)[ENDPOINT_BUF]; /* receive buffers, SW_POOL of them */
 	uint32_t pool_used;             /* buffers holding queued frames */
@@ -88,7 +106,12 @@ struct sw {
 	struct switch_stats st;
 };
 
+#define SW_DEFAULT_MACS_PER_PORT 256
+
+/* A switch with the default limits (SW_DEFAULT_MACS_PER_PORT, BACKLOG_DEFAULT_KB). */
 int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, bool hub);
+/* Addresses one port may learn (0: no cap) and the bytes all backlogs may hold. */
+int sw_set_limits(struct sw *s, uint32_t macs_per_port, size_t backlog_bytes);
 void sw_free(struct sw *s);
 
 /* Points frames[0..ENDPOINT_BATCH) at free pool buffers (flushing first if the pool is short);
@@ -98,8 +121,11 @@ void sw_rx_commit(struct sw *s, unsigned int n);
 
 /* Takes a free slot for ep (ownership passes); returns the slot or -ENOSPC. */
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd);
-/* Frees the slot: queued frames sent, endpoint destroyed, learned addresses forgotten. The
- * caller closes ctl_fd. */
+/* Records who owns the port (its client's credentials) and counts it against the uid's cap of
+ * ports (s->uids); -EUSERS, with the refusal counted and logged there, when over it. */
+int sw_port_set_owner(struct sw *s, uint32_t slot, pid_t pid, uid_t uid);
+/* Frees the slot: queued frames sent, endpoint destroyed, learned addresses forgotten, the
+ * owner's count given back. The caller closes ctl_fd. */
 void sw_port_del(struct sw *s, uint32_t slot);
 
 /* Switches one received frame from port `in`, queueing it; call sw_flush() after the batch. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * addrs - the namespace device's IPv4 addresses reach the transport's host helper, as the UML
- * kernel's address notifier does (transports.md §1.8, helper-protocol.md §4): tuntap in helper
+ * kernel's address notifier does (doc/transports.md §1.8, doc/helper-protocol.md §4): tuntap in helper
  * mode and slip with a gate run `uml_net 4 add|del <host-dev> <addr> <mask>`, ethertap sends a
  * change message, and the host then routes and proxy-ARPs the guest's addresses.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * macrule - the seed's MAC rule for a device without a given MAC (mac-and-misc.md §1.2): when the
+ * macrule - the seed's MAC rule for a device without a given MAC (doc/mac-and-misc.md §1.2): when the
  * device first has an IPv4 address (and at the latest when it is brought up) its MAC becomes
  * fe:fd:<the four address bytes>; brought up without an address it keeps the random, locally
  * administered MAC the tap was created with. Later address changes do not move it.

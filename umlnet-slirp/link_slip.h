@@ -12,7 +12,7 @@
  * carry) is dropped and counted. If the guest stops reading and the buffer fills, packets are
  * dropped and counted (TCP retransmits) rather than blocking the loop.
  * EOF on stdin means the kernel closed the interface: the program must exit at once, because
- * the UML waits for it (slirp-and-slip.md §3.1).
+ * the UML waits for it (doc/slirp-and-slip.md §3.1).
  */
 #ifndef UMLNET_SLIRP_LINK_SLIP_H
 #define UMLNET_SLIRP_LINK_SLIP_H

@@ -7,12 +7,12 @@
  * GUEST is a guest of the running network, or (eth only) a path to any guest's mconsole socket.
  * Both kinds take one path: the device's word is the one `up` puts on the kernel command line
  * (guest_dev_arg), sent as "config <word>". The kernel answers OK to "config" even when it could
- * not make the device (mac-and-misc.md §2.5), so attach checks that the device exists.
+ * not make the device (doc/mac-and-misc.md §2.5), so attach checks that the device exists.
  *
  * A vec device joins its switch's -bess socket, which a switch has only when the topology file
  * gives it a vec device (cmd_up.c); attach refuses other switches rather than restart them
  * (their ports would drop). The device has no socket until it is up in the guest
- * (vector-transports.md §2), so attach always brings it up, then waits for the switch to show
+ * (doc/vector-transports.md §2), so attach always brings it up, then waits for the switch to show
  * the port; detach brings it down first, since the kernel refuses to remove an open device.
  */
 #include "attach.h"

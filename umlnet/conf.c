@@ -163,7 +163,7 @@ static int conf_ip(struct conf_parser *p, const struct conf_word *w, char *dst)
 	return err;
 }
 
-/* A MAC the UML kernel takes without falling back to a random one (mac-and-misc.md §1.1). */
+/* A MAC the UML kernel takes without falling back to a random one (doc/mac-and-misc.md §1.1). */
 static int conf_mac(struct conf_parser *p, const struct conf_word *w, char *dst)
 {
 	unsigned int b[6];

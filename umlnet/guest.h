@@ -30,7 +30,7 @@ void guest_dev_arg(const struct state *st, const struct conf_guest *g, const str
 		   char *out, size_t len);
 
 /* Removes vec device e's src socket file if one exists (UML never does, and cannot bind it
- * again while it exists: vector-transports.md §6). */
+ * again while it exists: doc/vector-transports.md §6). */
 void guest_vec_src_remove(const struct state *st, const struct conf_guest *g,
 			  const struct conf_eth *e);
 

@@ -1,4 +1,4 @@
-"""UML's vector transports bess and fd (vector-transports.md §6, §10) on our uml_switch: real UML
+"""UML's vector transports bess and fd (doc/vector-transports.md §6, §10) on our uml_switch: real UML
 guests with vec0 on `uml_switch -bess PATH` beside daemon guests, down/up cycles (the switch
 removes the guest's src socket), an inherited fd port, umlnet-plug as a bess client, and the
 errors a user meets (nothing listening, a guest that vanishes, no free port)."""

@@ -1,4 +1,4 @@
-"""l2tpv3 (vector-transports.md §7): our endpoint as the peer of a real UML guest's vec0.
+"""l2tpv3 (doc/vector-transports.md §7): our endpoint as the peer of a real UML guest's vec0.
 
 Everything runs inside namespaces the test creates, so the ports and the raw protocol-115 sockets
 are private. A: a UML guest with vec0 on l2tpv3 to a `uml_switch -port transport=l2tpv3,...`
@@ -231,7 +231,7 @@ def test_l2tpv3_plug(ctx):
 
 def test_l2tpv3_plug_ipv6(ctx):
     """The same over IPv6 UDP (v6=1, ::1 on both ends). The guest's down/up closes its socket and
-    binds a new one (vector-transports.md §2): our end, never connected, needs nothing."""
+    binds a new one (doc/vector-transports.md §2): our end, never connected, needs nothing."""
     g, ns, plug = plug_pair(ctx, v6=True)
     g.ok("ip link set vec0 down && sleep 0.5 && ip link set vec0 up")
     ping_ok(g.ok("ping -c 3 -i 0.2 -W 2 10.32.0.2"), "guest -> plug namespace after down/up")

@@ -65,7 +65,7 @@ def test_mconsole_bad_config_is_an_error(ctx):
     _, g = booted(ctx)
     sock = g.mconsole()
     missing = os.path.join(ctx.dir, "no-switch-here.ctl")
-    # The kernel says OK although it made no device (mac-and-misc.md §2.5) ...
+    # The kernel says OK although it made no device (doc/mac-and-misc.md §2.5) ...
     if os.access(CLASSIC, os.X_OK):
         rc, out, _ = mc(CLASSIC, sock, "config", f"eth2=daemon,,unix,{missing}")
         check((rc, out) == (0, "OK \n"), f"classic on a bad config: {rc} {out!r}")

@@ -1,5 +1,5 @@
 """umlnet-plug passes the namespace guest's IPv4 addresses to the transport's host helper as the UML
-kernel's address notifier does (transports.md §1.8, helper-protocol.md §2-§5): tuntap in helper
+kernel's address notifier does (doc/transports.md §1.8, doc/helper-protocol.md §2-§5): tuntap in helper
 mode and slip run `uml_net 4 add|del <host-dev> <addr> <mask>`, ethertap sends the 12-byte change
 on its control stream. The host (namespace `net`) then has the /32 route to the guest and the
 proxy-ARP entry on its LAN, so a host on that LAN (namespace `far`, no routes of its own beyond

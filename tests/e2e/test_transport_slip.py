@@ -26,7 +26,7 @@ def test_slip_our_uml_net_routed_to_uml(ctx):
     ns.sh("ip addr add 10.27.0.1/24 dev eth0 && ip link set eth0 up && "
           "ip route add 10.28.0.0/24 via 10.27.0.254")
     # No manual host route: the plug runs `uml_net 4 add <slN> 10.27.0.1 255.255.255.0` as a
-    # UML kernel does for its address (helper-protocol.md §4).
+    # UML kernel does for its address (doc/helper-protocol.md §4).
     h.wait_for(lambda: f"dev {slif[0]}" in net.sh("ip -4 route show 10.27.0.1/32").stdout, 15,
                f"the host route to 10.27.0.1 via {slif[0]}:\n{plug.output()}")
     g = NsGuest(ctx, "uml", net, ["tuntap,tuml,fe:fd:0a:1c:00:01"]).wait_ready()

@@ -1,4 +1,4 @@
-"""VXLAN trunks (shared/spec/vxlan.md): our uml_switch with `-port transport=vxlan,...` joins a
+"""VXLAN trunks (doc/vxlan.md): our uml_switch with `-port transport=vxlan,...` joins a
 segment with Linux's vxlan device and with other switches. Real UML guests; every address,
 bridge and multicast group lives in namespaces the test creates."""
 
@@ -49,7 +49,7 @@ def test_vxlan_linux_interop(ctx):
     wait_for(lambda: "listening on" in hexdump.output(), 10, "tcpdump to start")
 
     ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.2").stdout, "H -> guest across Linux vxlan0")
-    # Our header on the wire, after the 20-byte IPv4 and 8-byte UDP headers (vxlan.md §1.1).
+    # Our header on the wire, after the 20-byte IPv4 and 8-byte UDP headers (doc/vxlan.md §1.1).
     wait_for(lambda: not hexdump.alive(), 10, "tcpdump to see one packet")
     words = "".join(w for l in hexdump.output().splitlines() if l.strip().startswith("0x")
                     for w in l.split(":", 1)[1].split())
@@ -82,7 +82,7 @@ def test_vxlan_linux_group(ctx):
 
 
 def test_vxlan_linux_default_port_8472(ctx):
-    """Trap 1 of vxlan.md §8: a Linux vxlan0 created without dstport uses 8472. Our trunk on
+    """Trap 1 of doc/vxlan.md §8: a Linux vxlan0 created without dstport uses 8472. Our trunk on
     4789 hears nothing from it; given port=8472 it interoperates."""
     a, b, h = _interop_world(ctx, "local 10.99.0.1", dstport="")
     a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")

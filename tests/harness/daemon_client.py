@@ -1,6 +1,6 @@
 """A synthetic client of the daemon (uml_switch) protocol, for tests and nothing else.
 
-It does what the UML kernel does (shared/spec/daemon-protocol.md §3): binds its data socket to
+It does what the UML kernel does (doc/daemon-protocol.md §3): binds its data socket to
 a 108-byte abstract name with the full address length, sends the 124-byte version 3 request in
 one write, and reads the 110-byte reply naming the switch's data socket.
 """

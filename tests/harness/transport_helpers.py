@@ -112,7 +112,7 @@ def _guest_digest_when_done(g, size):
 
 
 class DaemonClient:
-    """A minimal daemon-protocol client (daemon-protocol.md §3) for listening on a switch."""
+    """A minimal daemon-protocol client (doc/daemon-protocol.md §3) for listening on a switch."""
 
     def __init__(self, ctl):
         self.ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -1,4 +1,4 @@
-"""Helpers for the VXLAN trunk tests and benchmark (shared/spec/vxlan.md): an IPv4 underlay of
+"""Helpers for the VXLAN trunk tests and benchmark (doc/vxlan.md): an IPv4 underlay of
 namespaces on one bridge, a switch with a VXLAN trunk inside a namespace, a UML guest on it, and
 the counters the trunk reports. Everything lives in namespaces the test creates."""
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for the decoders of what a UML guest sends: mconsole reply chunks and notify
- * datagrams (mac-and-misc.md §2.3, §2.6). A guest is not trusted: whatever the bytes, the
+ * datagrams (doc/mac-and-misc.md §2.3, §2.6). A guest is not trusted: whatever the bytes, the
  * decoded text is NUL-terminated inside the buffer and its length agrees with the header.
  */
 #include "mconsole.h"

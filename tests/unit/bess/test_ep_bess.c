@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* ep_bess: the bess and fd vector transports against sockets made here (vector-transports.md §6, §10). */
+/* ep_bess: the bess and fd vector transports against sockets made here (doc/vector-transports.md §6, §10). */
 #include "endpoint.h"
 #include "ep_bess.h"
 

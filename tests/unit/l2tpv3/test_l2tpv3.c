@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * l2tpv3: the header codec (exact bytes of vector-transports.md §7.2, checks on receive, IP mode
+ * l2tpv3: the header codec (exact bytes of doc/vector-transports.md §7.2, checks on receive, IP mode
  * and the outer IPv4 header) and the endpoint over real loopback UDP sockets.
  */
 #include "endpoint.h"

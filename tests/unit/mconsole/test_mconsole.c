@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of lib/mconsole: the wire encoding, reply/notify decoding, and a whole request
- * against a fake guest that answers in several chunks (mac-and-misc.md §2). */
+ * against a fake guest that answers in several chunks (doc/mac-and-misc.md §2). */
 #include "mconsole.h"
 
 #include <errno.h>

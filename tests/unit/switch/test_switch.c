@@ -225,7 +225,111 @@ static void test_aging_floods_again(void)
 	sw_free(&r.s);
 }
 
+/* A port that fills the table with made-up sources never receives what others send to each
+ * other: their addresses are still learned (fair share), and frames from sources that could
+ * not be learned are still forwarded by destination. */
+static void test_mac_flood_does_not_leak_unicast(void)
+{
+	struct rig r;
+	uint8_t buf[64] = { 0 };
+	struct frame f = { buf, 60 };
+	unsigned int before[4];
+
+	rig_init(&r, false);
+	send_frame(&r, 0, 0xff, 0x55, 60); /* the flooder's own address, learned first */
+	memcpy(buf, (uint8_t[]){ 2, 0, 0, 0, 0, 0x55 }, 6); /* so the flood itself is filtered */
+	for (uint32_t i = 0; i < 5000; i++) {
+		memcpy(buf + 6, (uint8_t[]){ 2, 0x77, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i, 0x55 }, 6);
+		sw_input(&r.s, 0, &f);
+		sw_flush(&r.s);
+	}
+	CHECK_EQ(mactable_count(&r.s.macs), 64);
+	send_frame(&r, 1, 0xff, 1, 60);   /* 1 and 2 announce themselves */
+	send_frame(&r, 2, 0xff, 2, 60);
+	for (int i = 0; i < 4; i++)
+		before[i] = r.ep[i].got;
+	for (int i = 0; i < 10; i++) {
+		send_frame(&r, 1, 2, 1, 60);
+		send_frame(&r, 2, 1, 2, 60);
+	}
+	CHECK_EQ(r.ep[0].got - before[0], 0);
+	CHECK_EQ(r.ep[1].got - before[1], 10);
+	CHECK_EQ(r.ep[2].got - before[2], 10);
+	CHECK_EQ(r.ep[3].got - before[3], 0);
+	CHECK_EQ(r.s.st.mac_evictions, 2);
+	sw_free(&r.s);
+}
+
+/* The per-port cap: learning stops at it, frames keep flowing, and it is counted. */
+static void test_mac_cap_per_port(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	CHECK_EQ(sw_set_limits(&r.s, 3, (size_t)BACKLOG_DEFAULT_KB << 10), 0);
+	for (uint8_t m = 10; m < 15; m++)
+		send_frame(&r, 0, 0xff, m, 60);
+	CHECK_EQ(mactable_port_count(&r.s.macs, 0), 3);
+	CHECK_EQ(r.s.ports[0].st.mac_limit, 2);
+	CHECK_EQ(r.s.st.mac_port_full, 2);
+	got(&r, 0, 5, 5, 5);
+	send_frame(&r, 1, 14, 7, 60);     /* 14 was not learned: flooded */
+	got(&r, 1, 5, 6, 6);
+	send_frame(&r, 1, 10, 7, 60);     /* 10 was: only to port 0 */
+	got(&r, 2, 5, 6, 6);
+	sw_free(&r.s);
+}
+
+/* All backlogs together hold no more than the budget; the rest is dropped as drop_budget. */
+static void test_backlog_budget(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 10 * ETHER_FRAME_MAX), 0);
+	r.ep[1].room = r.ep[2].room = 0;
+	for (int i = 0; i < 8; i++)
+		send_frame(&r, 0, 0xff, 1, 60);
+	CHECK_EQ(r.s.ports[1].bl.count, 5); /* the two ports share the 10 buffers */
+	CHECK_EQ(r.s.ports[2].bl.count, 5);
+	CHECK_EQ(r.s.st.drop_budget, 6);
+	CHECK_EQ(r.s.ports[2].st.drop_budget, 3);
+	CHECK_EQ(r.s.ports[2].st.drop_full, 0);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 10 * ETHER_FRAME_MAX);
+	r.ep[1].room = 100;
+	sw_port_writable(&r.s, 1);       /* its buffers go back to the pool */
+	CHECK_EQ(r.ep[1].got, 5);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 5 * ETHER_FRAME_MAX);
+	sw_port_del(&r.s, 2);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 0);
+	sw_free(&r.s);
+}
+
+/* Ports count against their owner's cap, and a removed port gives its place back. */
+static void test_ports_per_uid(void)
+{
+	struct rig r;
+	struct uidlim u;
+
+	rig_init(&r, false);
+	uidlim_init(&u, 0);
+	u.per_uid[UIDLIM_PORTS] = 2;
+	r.s.uids = &u;
+	CHECK_EQ(sw_port_set_owner(&r.s, 0, 10, 1000), 0);
+	CHECK_EQ(sw_port_set_owner(&r.s, 1, 11, 1000), 0);
+	CHECK_EQ(sw_port_set_owner(&r.s, 2, 12, 1000), -EUSERS);
+	CHECK_EQ(sw_port_set_owner(&r.s, 3, 13, 1001), 0);
+	CHECK_EQ(u.refused[UIDLIM_PORTS], 1);
+	sw_port_del(&r.s, 0);
+	CHECK_EQ(uidlim_held(&u, UIDLIM_PORTS, 1000), 1);
+	CHECK_EQ(sw_port_set_owner(&r.s, 2, 12, 1000), 0);
+	sw_free(&r.s);
+	uidlim_free(&u);
+}
+
 #define TESTS(X)                                                                             \
+	X(test_mac_flood_does_not_leak_unicast) X(test_mac_cap_per_port) X(test_backlog_budget) \
+	X(test_ports_per_uid)                                                                \
 	X(test_learn_then_unicast) X(test_broadcast_and_hub) X(test_move_and_filter)         \
 	X(test_runt_and_oversize) X(test_full_and_failing_ports) X(test_port_removal_forgets) \
 	X(test_aging_floods_again)

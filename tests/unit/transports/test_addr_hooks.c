@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The transports' address hooks (endpoint_ops.addr_change) against stand-in helpers: a shell
- * script named uml_net first in PATH answers with an output record (helper-protocol.md §1.2: a
+ * script named uml_net first in PATH answers with an output record (doc/helper-protocol.md §1.2: a
  * native int length, here written for a little-endian host, then the text) that echoes what it
  * was given, so the test sees the exact argv of `add`/`del` and the exact 12 bytes of ethertap's
  * change message.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vxlan: the header bytes we send and what a receiver accepts (vxlan.md §1.1). */
+/* vxlan: the header bytes we send and what a receiver accepts (doc/vxlan.md §1.1). */
 #include "vxlan.h"
 
 #include <string.h>

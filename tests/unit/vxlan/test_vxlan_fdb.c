@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vxlan_fdb: learning, ageing and the flood list (vxlan.md §3, §5 requirement 3). */
+/* vxlan_fdb: learning, ageing and the flood list (doc/vxlan.md §3, §5 requirement 3). */
 #include "vxlan_fdb.h"
 
 #include <arpa/inet.h>
