@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	}
 	if (!ctl)
 		die("usage: relay -unix CTL [-batched]");
-	fd = unixsock_listen(ctl, SOCK_STREAM, 4);
+	fd = unixsock_listen(ctl, SOCK_STREAM, 4, NULL);
 	if (fd < 0)
 		die("%s: %s", ctl, strerror(-fd));
 	printf("relay attached to unix socket '%s'\n", ctl);

@@ -98,10 +98,16 @@ static inline void endpoint_destroy(struct endpoint *ep)
  * and peer's sends skip the 10-frame queue limit of unconnected unix datagram sockets
  * (doc/performance-notes.md). With a shared socket (shared_fd >= 0), frames go out with sendto(peer)
  * and arrive through the owner of the shared socket; the endpoint has no fd of its own.
+ *
+ * peer is a name a client chose; as is that client (NULL: act with our own rights). We reach
+ * peer only as the client could itself: a path socket with its filesystem rights, an abstract
+ * one only if its user created it (ep_unix_connect_as). Both return 0 or -errno with *why set.
  */
+struct peercred;
 int ep_unix_connected(const struct sockaddr_un *local, const struct sockaddr_un *peer,
-		      struct endpoint **out);
-int ep_unix_shared(int shared_fd, const struct sockaddr_un *peer, struct endpoint **out);
+		      const struct peercred *as, struct endpoint **out, const char **why);
+int ep_unix_shared(int shared_fd, const struct sockaddr_un *peer, const struct peercred *as,
+		   struct endpoint **out, const char **why);
 
 /* A host tap device (IFF_TAP | IFF_NO_PI); creates it if it does not exist and we may. */
 int ep_tap_open(const char *ifname, struct endpoint **out);

@@ -3,6 +3,7 @@
 #include "ep_bess.h"
 #include "ep_dgram.h"
 #include "ep_transports.h"
+#include "log.h"
 #include "unixsock.h"
 
 #include <errno.h>
@@ -150,7 +151,7 @@ int ep_bess_accepted(int fd, const struct ep_bess_peer *peer, struct endpoint **
 	struct sockaddr_un a = { 0 };
 	socklen_t alen = sizeof(a);
 	struct ep_bess *b = ep_bess_new(fd, &ep_bess_ops);
-	char name[VECTOR_PATH_MAX + 8] = "unnamed";
+	char name[VECTOR_PATH_MAX + 8] = "", shown[LOG_ESCAPED_LEN(sizeof(a.sun_path))] = "unnamed";
 	size_t plen;
 
 	if (!b)
@@ -161,9 +162,9 @@ int ep_bess_accepted(int fd, const struct ep_bess_peer *peer, struct endpoint **
 	plen = alen > offsetof(struct sockaddr_un, sun_path) ? alen - offsetof(struct sockaddr_un, sun_path) : 0;
 	if (plen && a.sun_path[0])
 		snprintf(name, sizeof(name), "%.*s", (int)strnlen(a.sun_path, plen), a.sun_path);
-	else if (plen > 1)
-		unixsock_addr_text(&a, name, sizeof(name));
-	snprintf(b->desc, sizeof(b->desc), "bess peer %s (pid %d)", name, (int)peer->pid);
+	if (plen > 1 || name[0]) /* the peer chose the name: shown escaped */
+		unixsock_addr_text(&a, shown, sizeof(shown));
+	snprintf(b->desc, sizeof(b->desc), "bess peer %s (pid %d)", shown, (int)peer->pid);
 	if (peer->unlink_src && name[0] == '/')
 		snprintf(b->unlink_path, sizeof(b->unlink_path), "%s", name);
 	b->peer_uid = peer->uid;

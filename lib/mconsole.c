@@ -244,7 +244,7 @@ int mconsole_notify_listen(const char *path)
 
 	if (fd < 0)
 		return -errno;
-	err = unixsock_bind_path(fd, path, SOCK_DGRAM);
+	err = unixsock_bind_path(fd, path, SOCK_DGRAM, NULL);
 	if (err) {
 		close(fd);
 		return err;

@@ -38,12 +38,10 @@ int bess_listen_open(struct switchd *d)
 	if (err)
 		return err;
 	/* A full sockaddr_un holds 107 characters: UML's own limit for dst (doc/vector-transports.md §6). */
-	fd = unixsock_listen(b->path, SOCK_SEQPACKET, BESS_BACKLOG);
+	fd = unixsock_listen(b->path, SOCK_SEQPACKET, BESS_BACKLOG, &d->access);
 	if (fd < 0)
 		return fd;
 	b->fd = fd;
-	if ((err = unixsock_set_access(b->path, d->opt.mode, d->opt.gid)))
-		return err;
 	log_info("listening for bess connections on '%s'", b->path);
 	return ev_add(d, fd, EV_BESS_LISTEN, 0, EPOLLIN);
 }

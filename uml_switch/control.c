@@ -8,9 +8,16 @@
  * closed, and at most SWITCHD_MAX_PENDING can wait at once, so idle or broken clients cannot
  * use up the switch's descriptors. Every refusal is one log line naming the client (its pid
  * and uid, from the connection's credentials) and the reason.
+ *
+ * The data socket a client names is reached only as the client could reach it itself (see
+ * ep_unix_connect_as in lib/ep_unix.c): a privileged switch must not lend its rights to a
+ * client that names somebody else's socket. Such refusals are counted (status:
+ * refused_data_socket) and logged once per user and minute, so a client retrying in a loop
+ * cannot flood the log. Names a client chose are shown escaped (log_escape).
  */
 #include "daemon.h"
 #include "log.h"
+#include "peercred.h"
 #include "unixsock.h"
 
 #include <errno.h>
@@ -22,26 +29,21 @@
 
 int control_open(struct switchd *d)
 {
-	int fd = unixsock_listen(d->ctl_path, SOCK_STREAM, 15);
-	int err;
+	int fd = unixsock_listen(d->ctl_path, SOCK_STREAM, 15, &d->access);
 
 	if (fd < 0)
 		return fd;
 	d->listen_fd = fd;
-	err = unixsock_set_access(d->ctl_path, d->opt.mode, d->opt.gid);
-	if (err)
-		return err;
 	return ev_add(d, fd, EV_LISTEN, 0, EPOLLIN);
 }
 
 void peer_creds(int fd, pid_t *pid, uid_t *uid)
 {
-	struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
-	socklen_t len = sizeof(cred);
+	struct peercred c;
 
-	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
-	*pid = cred.pid;
-	*uid = cred.uid;
+	peercred_get(fd, &c); /* on failure: pid 0, uid -1 */
+	*pid = c.pid;
+	*uid = c.uid;
 }
 
 static struct pending *pending_slot(struct switchd *d)
@@ -105,36 +107,33 @@ static void port_local_addr(struct switchd *d, struct sockaddr_un *a)
 	unixsock_abstract_addr(a, name);
 }
 
-/* The endpoint a new client's frames will use: a socket of its own, or the shared one. */
+/* The endpoint a new client's frames will use: a socket of its own, or the shared one, reached
+ * with the client's rights. */
 static int port_endpoint(struct switchd *d, const struct daemon_request *req,
-			 struct sockaddr_un *local, struct endpoint **ep, const char **why)
+			 const struct peercred *client, struct sockaddr_un *local,
+			 struct endpoint **ep, const char **why)
 {
-	int err;
-
 	if (req->kind == DREQ_V0) {
 		if (d->shared_fd < 0) {
 			*why = "version 0 request, but the switch was not started with -compat-v0";
 			return -EPROTONOSUPPORT;
 		}
-		*why = "creating its port";
-		return ep_unix_shared(d->shared_fd, &req->addr, ep);
+		return ep_unix_shared(d->shared_fd, &req->addr, client, ep, why);
 	}
 	port_local_addr(d, local);
 	/* Connecting now, before the reply, also holds on to clients (libvdeplug) that unlink
 	 * their socket file once the handshake is done. */
-	err = ep_unix_connected(local, &req->addr, ep);
-	if (err)
-		*why = "cannot connect to its data socket";
-	return err;
+	return ep_unix_connected(local, &req->addr, client, ep, why);
 }
 
 static void port_describe_client(const struct port *p, char *buf, size_t len)
 {
-	char name[256];
+	char name[LOG_ESCAPED_LEN(sizeof(p->peer.sun_path))], descr[LOG_ESCAPED_LEN(sizeof(p->descr))];
 
+	log_escape(p->descr, sizeof(p->descr), descr, sizeof(descr));
 	snprintf(buf, len, "%s client pid %d uid %d, data socket %s%s%s%s", daemon_req_kind_name(p->proto),
 		 (int)p->pid, (int)p->uid, unixsock_addr_text(&p->peer, name, sizeof(name)),
-		 p->descr[0] ? " (\"" : "", p->descr, p->descr[0] ? "\")" : "");
+		 descr[0] ? " (\"" : "", descr, descr[0] ? "\")" : "");
 }
 
 /* A port for ep: a slot, and its data socket (when it has one of its own) in the loop. Returns
@@ -201,7 +200,7 @@ static void port_unregister(struct switchd *d, uint32_t slot)
 static void port_remove(struct switchd *d, uint32_t slot, const char *reason)
 {
 	struct port *p = &d->sw.ports[slot];
-	char who[512];
+	char who[1024];
 
 	port_describe_client(p, who, sizeof(who));
 	if (p->ctl_fd >= 0) {
@@ -212,15 +211,49 @@ static void port_remove(struct switchd *d, uint32_t slot, const char *reason)
 	port_unregister(d, slot);
 }
 
+/* Whether to log a refusal of access: the first for a user in a minute; all are counted. */
+static bool control_refusal_is_news(struct switchd *d, uid_t uid)
+{
+	struct access_refusals *r = &d->refused;
+
+	r->count++;
+	if (r->logged && r->last_uid == uid && d->sw.now - r->last_logged < 60)
+		return false;
+	r->logged = true;
+	r->last_uid = uid;
+	r->last_logged = d->sw.now;
+	return true;
+}
+
+static void control_refuse(struct switchd *d, struct pending *pd, const struct daemon_request *req,
+			   const char *why, int err)
+{
+	bool access = err == -EACCES || err == -EPERM;
+
+	/* why NULL: the refusal was logged where it was decided */
+	if (why && (!access || control_refusal_is_news(d, pd->uid))) {
+		char name[LOG_ESCAPED_LEN(sizeof(req->addr.sun_path))];
+
+		log_warn("client pid %d uid %d (%s request, data socket %s): refused: %s: %s%s",
+			 (int)pd->pid, (int)pd->uid, daemon_req_kind_name(req->kind),
+			 unixsock_addr_text(&req->addr, name, sizeof(name)), why, strerror(-err),
+			 access ? " (such refusals: refused_data_socket in the status)" : "");
+	}
+	pending_close(d, pd);
+}
+
 /* The request is complete: make the port and answer with its data socket's address. */
 static void control_new_port(struct switchd *d, struct pending *pd, const struct daemon_request *req)
 {
 	struct sockaddr_un local;
 	struct endpoint *ep = NULL;
-	const char *why = NULL;
-	char name[256], who[512];
-	int slot = port_endpoint(d, req, &local, &ep, &why); /* 0 or -errno until registered */
+	struct peercred client;
+	const char *why = "reading its credentials";
+	char who[1024];
+	int slot = peercred_get(pd->fd, &client); /* 0 or -errno until registered */
 
+	if (slot >= 0)
+		slot = port_endpoint(d, req, &client, &local, &ep, &why);
 	if (slot >= 0)
 		slot = port_register(d, pd, req, ep, &why);
 	if (slot >= 0 && req->kind != DREQ_V0 &&
@@ -231,13 +264,8 @@ static void control_new_port(struct switchd *d, struct pending *pd, const struct
 		port_unregister(d, (uint32_t)slot);
 		slot = err;
 	}
-	if (slot < 0 && why) { /* NULL: the refusal was logged where it was decided */
-		log_warn("client pid %d uid %d (%s request, data socket %s): refused: %s: %s",
-			 (int)pd->pid, (int)pd->uid, daemon_req_kind_name(req->kind),
-			 unixsock_addr_text(&req->addr, name, sizeof(name)), why, strerror(-slot));
-	}
 	if (slot < 0) {
-		pending_close(d, pd);
+		control_refuse(d, pd, req, why, slot);
 		return;
 	}
 	/* The connection now belongs to the port: readable means the client is gone. */

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "portmap.h"
 #include "switch.h"
+#include "unixsock.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -59,6 +60,14 @@ struct mgmt_conn {
 	bool eof;               /* the client has stopped sending */
 };
 
+/* Clients refused a data socket they may not reach themselves (control.c). */
+struct access_refusals {
+	uint64_t count;
+	uid_t last_uid;         /* the last one logged, and when */
+	uint32_t last_logged;
+	bool logged;
+};
+
 struct switchd {
 	struct switch_options opt;
 	struct sw sw;
@@ -67,9 +76,11 @@ struct switchd {
 	int listen_fd, mgmt_fd, shared_fd, sig_fd, timer_fd, stdin_fd;
 	char ctl_path[PATH_MAX];
 	char mgmt_path[PATH_MAX];
+	struct unixsock_access access; /* mode and group of every socket file (-mode, -group) */
 	uint64_t port_serial;   /* makes every data socket name unique */
 	uint64_t started;       /* monotonic seconds at start */
 	uint64_t ports_total;   /* ports ever created */
+	struct access_refusals refused;
 	struct bess_listen bess;
 	struct uidlim uids;     /* what each user holds (uidlimit.h) */
 	uint64_t mgmt_idle_closed; /* management connections closed for silence */

@@ -10,9 +10,12 @@
 #include "log.h"
 #include "stdfds.h"
 #include "switch_mgmt.h"
+#include "unixsock.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdnoreturn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,12 +277,41 @@ static void switchd_init(struct switchd *d)
 		d->mgmt[i].fd = -1;
 }
 
-static void fail_ctl(struct switchd *d, int err)
+/* The socket files this switch created (a path another server owns is left alone). */
+static void remove_sockets(struct switchd *d)
+{
+	bess_listen_close(d);
+	if (d->listen_fd >= 0)
+		unlink(d->ctl_path);
+	if (d->mgmt_fd >= 0 && d->mgmt_path[0])
+		unlink(d->mgmt_path);
+	if (d->shared_fd >= 0)
+		unlink(d->opt.data_path);
+}
+
+/* Start-up went wrong: one line, no socket left behind, status 2 (the configuration is bad or
+ * cannot be served; nothing has started). */
+static noreturn void setup_fail(struct switchd *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static noreturn void setup_fail(struct switchd *d, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_err("%s", line);
+	remove_sockets(d);
+	exit(2);
+}
+
+static noreturn void fail_ctl(struct switchd *d, int err)
 {
 	if (err == -EADDRINUSE)
-		die("the control socket '%s' has another server attached to it; remove it or use "
-		    "a different -unix path", d->ctl_path);
-	die("control socket '%s': %s", d->ctl_path, strerror(-err));
+		setup_fail(d, "the control socket '%s' has another server attached to it; remove it "
+			   "or use a different -unix path", d->ctl_path);
+	setup_fail(d, "-unix '%s': %s", d->ctl_path, strerror(-err));
 }
 
 /* -tap and -port endpoints. Like the classic with -tap, a port that cannot be attached is
@@ -299,6 +331,25 @@ static void attach_ports(struct switchd *d)
 			log_err("-port '%s': %s; running without it", o->port_specs[i], err);
 }
 
+/* Every socket path is checked before any socket is made (unixsock_dir_check). */
+static void check_socket_dirs(struct switchd *d)
+{
+	const struct switch_options *o = &d->opt;
+	const struct {
+		const char *opt, *path;
+	} socks[] = {
+		{ "-unix", d->ctl_path },
+		{ "-mgmt", d->mgmt_path[0] ? d->mgmt_path : NULL },
+		{ "-compat-v0 data socket", o->compat_v0 ? o->data_path : NULL },
+		{ "-bess", o->bess_path },
+	};
+	char why[PATH_MAX + 96];
+
+	for (size_t i = 0; i < sizeof(socks) / sizeof(socks[0]); i++)
+		if (socks[i].path && unixsock_dir_check(socks[i].path, why, sizeof(why)))
+			setup_fail(d, "%s '%s': refused: %s", socks[i].opt, socks[i].path, why);
+}
+
 static void setup(struct switchd *d, const char *prog)
 {
 	struct switch_options *o = &d->opt;
@@ -308,35 +359,38 @@ static void setup(struct switchd *d, const char *prog)
 	raise_fd_limit();
 	err = resolve_paths(d);
 	if (err)
-		die("-unix '%s': %s", o->ctl_path, strerror(-err));
+		setup_fail(d, "-unix '%s': %s", o->ctl_path, strerror(-err));
+	check_socket_dirs(d);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
-		die("epoll_create1: %s", strerror(errno));
+		setup_fail(d, "epoll_create1: %s", strerror(errno));
 	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
 	if (!err)
 		err = switchd_apply_limits(d);
 	if (err)
-		die("allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs, strerror(-err));
+		setup_fail(d, "allocating %u ports and %u addresses: %s", o->max_ports, o->max_macs,
+			   strerror(-err));
 	d->sw.now = clock_seconds();
 	d->started = d->sw.now;
 	d->sw.on_backlog = on_backlog;
 	d->sw.on_backlog_arg = d;
+	d->access = (struct unixsock_access){ o->mode, o->gid };
 	if ((err = timer_open(d)))
-		die("setting up the timer: %s", strerror(-err));
+		setup_fail(d, "setting up the timer: %s", strerror(-err));
 	err = control_open(d);
 	if (err)
 		fail_ctl(d, err);
 	if (d->mgmt_path[0] && (err = mgmt_open(d)))
-		die("-mgmt '%s': %s", d->mgmt_path,
-		    err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
+		setup_fail(d, "-mgmt '%s': %s", d->mgmt_path,
+			   err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
 	if (o->compat_v0 && (err = shared_data_open(d)))
-		die("data socket '%s': %s", o->data_path,
-		    err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
+		setup_fail(d, "data socket '%s': %s", o->data_path,
+			   err == -EADDRINUSE ? "another switch is using it" : strerror(-err));
 	if (o->bess_path && (err = bess_listen_open(d)))
-		die("-bess '%s': %s", o->bess_path,
-		    err == -EADDRINUSE ? "another server is using it" : strerror(-err));
+		setup_fail(d, "-bess '%s': %s", o->bess_path,
+			   err == -EADDRINUSE ? "another server is using it" : strerror(-err));
 	if (o->pcap_path && !(d->sw.cap = capture_open(o->pcap_path, err_text, sizeof(err_text))))
-		die("-pcap '%s': %s", o->pcap_path, err_text);
+		setup_fail(d, "-pcap '%s': %s", o->pcap_path, err_text);
 	attach_ports(d);
 	if (o->hub)
 		printf("%s will be a hub instead of a switch\n", prog);
@@ -353,15 +407,10 @@ static void setup(struct switchd *d, const char *prog)
 static void cleanup(struct switchd *d)
 {
 	mgmt_close_all(d);
-	bess_listen_close(d);
 	control_close_all(d);
-	unlink(d->ctl_path);
-	if (d->mgmt_path[0])
-		unlink(d->mgmt_path);
-	if (d->shared_fd >= 0) {
-		unlink(d->opt.data_path);
+	remove_sockets(d);
+	if (d->shared_fd >= 0)
 		portmap_free(&d->shared_map);
-	}
 	capture_close(d->sw.cap);
 	d->sw.cap = NULL;
 	sw_free(&d->sw);
@@ -379,7 +428,7 @@ int main(int argc, char **argv)
 	log_init("uml_switch", LOG_LVL_INFO);
 	r = switch_options_parse(&d.opt, argc, argv);
 	if (r)
-		return r > 0 ? 0 : 1;
+		return r > 0 ? 0 : 2; /* a bad option: named on one line already */
 	log_init("uml_switch", d.opt.verbosity == 0 ? LOG_LVL_ERR
 			       : d.opt.verbosity == 1 ? LOG_LVL_INFO : LOG_LVL_DEBUG);
 	block_signals();

@@ -29,13 +29,12 @@
 
 int mgmt_open(struct switchd *d)
 {
-	int fd = unixsock_listen(d->mgmt_path, SOCK_STREAM, 8), err;
+	int fd = unixsock_listen(d->mgmt_path, SOCK_STREAM, 8, &d->access);
 
 	if (fd < 0)
 		return fd;
 	d->mgmt_fd = fd;
-	err = unixsock_set_access(d->mgmt_path, d->opt.mode, d->opt.gid);
-	return err ? err : ev_add(d, fd, EV_MGMT_LISTEN, 0, EPOLLIN);
+	return ev_add(d, fd, EV_MGMT_LISTEN, 0, EPOLLIN);
 }
 
 static void mgmt_close(struct switchd *d, struct mgmt_conn *c)
@@ -142,6 +141,7 @@ static void status_text(struct switchd *d, FILE *f)
 		(unsigned long long)st->drop_unknown_sender, (unsigned long long)st->mac_table_full,
 		(unsigned long long)st->mac_moves, (unsigned long long)st->rx_batches,
 		(unsigned long long)st->tx_batches);
+	fprintf(f, "refused_data_socket %llu\n", (unsigned long long)d->refused.count);
 	limits_text(d, f);
 	if (d->bess.fd >= 0)
 		fprintf(f, "bess %s (accepted %llu, refused %llu)\n", d->bess.path,
@@ -165,6 +165,7 @@ static void status_json(struct switchd *d, FILE *f)
 		fprintf(f, ",\"bess_accepted\":%llu,\"bess_refused\":%llu",
 			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
 	}
+	fprintf(f, ",\"refused_data_socket\":%llu", (unsigned long long)d->refused.count);
 	limits_json(d, f);
 	fprintf(f, ",\"pid\":%d,\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"
 		   "\"macs\":%u,\"max_macs\":%u,\"age\":%u,\"drop_unknown_sender\":%llu,"
@@ -314,8 +315,12 @@ static void mgmt_command(struct switchd *d, char *line, FILE *f)
 			ports_out(d, f, false);
 			macs_out(d, f, false);
 		}
-	} else
-		fprintf(f, "error: unknown command '%.64s' (try 'help')", words[0]);
+	} else {
+		char shown[LOG_ESCAPED_LEN(64)];
+
+		fprintf(f, "error: unknown command '%s' (try 'help')",
+			log_escape(words[0], 64, shown, sizeof(shown)));
+	}
 }
 
 /* Appends the reply to c->out; the reply ends with one empty line. */

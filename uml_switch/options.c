@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "options.h"
+#include "transport_spec.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -140,6 +141,31 @@ static int set_age(struct switch_options *o, const char *v)
 	return parse_u32("-age", v, 1, 1u << 30, &o->age);
 }
 
+/* A spec that does not parse stops the switch before anything starts: a typo must not bring up
+ * half a network. (Opening what parsed can still fail later; that is not fatal.) */
+static int check_spec(const char *opt, const char *value, const char *spec)
+{
+	struct transport_spec *t = malloc(sizeof(*t)); /* a few KiB */
+	char err[256];
+	int r;
+
+	if (!t)
+		return bad_value(opt, value, "out of memory");
+	r = transport_parse(spec, t, err, sizeof(err));
+	free(t);
+	return r ? bad_value(opt, value, err) : 0;
+}
+
+static int set_tap(struct switch_options *o, const char *v)
+{
+	char spec[TRANSPORT_IFNAMSIZ + 16];
+
+	if (snprintf(spec, sizeof(spec), "tuntap,%s", v) >= (int)sizeof(spec))
+		return bad_value("-tap", v, "longer than a network device name");
+	o->tap = v;
+	return check_spec("-tap", v, spec);
+}
+
 static int set_limit(struct switch_options *o, const char *v)
 {
 	return switch_limits_parse(&o->limits, v);
@@ -153,7 +179,7 @@ static int add_port(struct switch_options *o, const char *v)
 		return -1;
 	}
 	o->port_specs[o->nport_specs++] = v;
-	return 0;
+	return check_spec("-port", v, v);
 }
 
 /*
@@ -171,7 +197,7 @@ static const struct switch_option {
 } switch_option_table[] = {
 	{ "-unix", OPT_TEXT, offsetof(struct switch_options, ctl_path), 0, NULL },
 	{ "-hub", OPT_FLAG, offsetof(struct switch_options, hub), 0, NULL },
-	{ "-tap", OPT_TEXT, offsetof(struct switch_options, tap), 0, NULL },
+	{ "-tap", OPT_PARSE, 0, 0, set_tap },
 	{ "-compat-v0", OPT_FLAG, offsetof(struct switch_options, compat_v0), 0, NULL },
 	{ "-daemon", OPT_FLAG, offsetof(struct switch_options, daemonize), 0, NULL },
 	{ "-bess", OPT_TEXT, offsetof(struct switch_options, bess_path), 0, NULL },

@@ -24,12 +24,13 @@ int shared_data_open(struct switchd *d)
 
 	if (fd < 0)
 		return -errno;
+	err = unixsock_bind_path(fd, d->opt.data_path, SOCK_DGRAM, &d->access);
+	if (err) { /* not ours to remove at exit: shared_fd stays -1 */
+		close(fd);
+		return err;
+	}
 	d->shared_fd = fd;
-	err = unixsock_bind_path(fd, d->opt.data_path, SOCK_DGRAM);
-	if (!err)
-		err = unixsock_set_access(d->opt.data_path, d->opt.mode, d->opt.gid);
-	if (!err)
-		err = portmap_init(&d->shared_map, d->opt.max_ports);
+	err = portmap_init(&d->shared_map, d->opt.max_ports);
 	if (!err)
 		err = ev_add(d, fd, EV_SHARED_DATA, 0, EPOLLIN);
 	return err;

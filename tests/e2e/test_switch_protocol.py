@@ -282,7 +282,7 @@ def test_command_line_and_lifecycle(ctx):
     sw2 = ctx.switch("stale2", ctl=sw.ctl)
     r = subprocess.run([program("uml_switch"), "-unix", sw2.ctl], stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=5)
-    check(r.returncode == 1 and "has another server attached" in r.stderr, r.stderr)
+    check(r.returncode == 2 and "has another server attached" in r.stderr, r.stderr)
     # Permissions for a group of users; bad values are named.
     sw3 = ctx.switch("perm", args=["-mode", "0660", "-group", "daemon"])
     st = os.stat(sw3.ctl)
@@ -291,7 +291,7 @@ def test_command_line_and_lifecycle(ctx):
     for args, text in ((["-mode", "9"], "-mode '9'"), (["-group", "nosuchgroup"], "-group 'nosuchgroup'"),
                        (["-bogus"], "unknown option '-bogus'")):
         r = subprocess.run([program("uml_switch")] + args, capture_output=True, text=True, timeout=5)
-        check(r.returncode == 1 and text in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr)
+        check(r.returncode == 2 and text in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr)
     r = subprocess.run([program("uml_switch"), "--help"], capture_output=True, text=True)
     check(r.returncode == 0 and "-unix control-socket" in r.stdout, r.stdout)
     # -daemon: the command returns once the switch serves in the background.

@@ -63,5 +63,18 @@ static void test_bad(void)
 	CHECK_EQ(parse(&o, (const char *[]){ "-frobnicate", NULL }), -1);
 }
 
-#define TESTS(X) X(test_defaults) X(test_classic) X(test_new_options) X(test_bad)
+/* Endpoint specs are parsed with the options: one that does not parse stops the switch. */
+static void test_bad_port_specs(void)
+{
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ "-port", "bogus,x", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-port", "transport=vxlan,vni=99999999", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-port", "tuntap,tap0,zz:zz", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-tap", "a-name-longer-than-ifnamsiz", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-tap", "tap3", "-port", "daemon,,unix,/x", NULL }), 0);
+	CHECK_STR(o.tap, "tap3");
+}
+
+#define TESTS(X) X(test_defaults) X(test_classic) X(test_new_options) X(test_bad) X(test_bad_port_specs)
 #include "check.h"
