@@ -311,8 +311,13 @@ static void sw_drop_pooled(struct sw *s, uint32_t slot, enum backlog_push why)
 	bool share = why == BACKLOG_OVER_SHARE;
 	bool *logged = share ? &p->share_logged : &p->budget_logged;
 
-	(share ? p->st.drop_share++ : p->st.drop_budget++);
-	(share ? s->st.drop_share++ : s->st.drop_budget++);
+	if (share) {
+		p->st.drop_share++;
+		s->st.drop_share++;
+	} else {
+		p->st.drop_budget++;
+		s->st.drop_budget++;
+	}
 	if (*logged)
 		return;
 	*logged = true;
