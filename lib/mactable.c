@@ -41,19 +41,29 @@ int mactable_init(struct mactable *t, uint32_t max_entries, uint32_t age_seconds
 	return ohash_init(&t->h, max_entries, sizeof(struct mac_key));
 }
 
+static void mac_free_ports(struct mactable *t)
+{
+	free(t->port_count);
+	free(t->port_trunk);
+	t->port_count = NULL;
+	t->port_trunk = NULL;
+}
+
 void mactable_free(struct mactable *t)
 {
 	ohash_free(&t->h);
-	free(t->port_count);
-	t->port_count = NULL;
+	mac_free_ports(t);
 }
 
 int mactable_limit_ports(struct mactable *t, uint32_t nports, uint32_t per_port)
 {
-	free(t->port_count);
+	mac_free_ports(t);
 	t->port_count = calloc(nports, sizeof(*t->port_count));
-	if (!t->port_count)
+	t->port_trunk = calloc(nports, sizeof(*t->port_trunk));
+	if (!t->port_count || !t->port_trunk) {
+		mac_free_ports(t);
 		return -ENOMEM;
+	}
 	t->nports = nports;
 	t->per_port = per_port;
 	t->ports_used = 0;
@@ -63,6 +73,17 @@ int mactable_limit_ports(struct mactable *t, uint32_t nports, uint32_t per_port)
 static bool mac_counted(const struct mactable *t, uint32_t port)
 {
 	return t->port_count && port < t->nports;
+}
+
+void mactable_set_trunk(struct mactable *t, uint32_t port, bool trunk)
+{
+	if (mac_counted(t, port))
+		t->port_trunk[port] = trunk;
+}
+
+static bool mac_port_trunk(const struct mactable *t, uint32_t port)
+{
+	return mac_counted(t, port) && t->port_trunk[port];
 }
 
 uint32_t mactable_port_count(const struct mactable *t, uint32_t port)
@@ -154,6 +175,9 @@ static enum mac_learn mac_relearn(struct mactable *t, uint32_t s, uint32_t port,
 		t->h.vals[s] = mac_val(port, now);
 		return MAC_REFRESHED;
 	}
+	if (mac_port_trunk(t, port) && !mac_port_trunk(t, mac_val_port(old)) &&
+	    !mac_expired(t, old, now))
+		return MAC_MOVE_REFUSED;
 	if (mac_port_at_cap(t, port))
 		return MAC_PORT_FULL;
 	mac_count_del(t, mac_val_port(old));

@@ -14,12 +14,21 @@
  * the table with made-up addresses cannot keep others from being learned, and known addresses
  * are never lost to a port that already holds about as many (shares end within one). Without limits a full
  * table simply learns nothing new, and the caller counts it.
+ *
+ * Trunks (mactable_set_trunk, on a limited table): a port marked as a trunk carries the stations
+ * of other switches or hosts, any of which can send with any source address. It never takes a
+ * live address of a local (unmarked) port: the same address seen on a trunk is not moved
+ * (MAC_MOVE_REFUSED) until the local entry ages out or its port is purged, so a station behind a
+ * trunk cannot draw a local guest's unicast to itself by sending with the guest's address.
+ * Moves between local ports (a guest that reconnects gets a new port), between trunks, and from
+ * a trunk to a local port happen at once, as before.
  */
 #ifndef UMLNET_MACTABLE_H
 #define UMLNET_MACTABLE_H
 
 #include "ohash.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MACTABLE_NONE UINT32_MAX
@@ -31,6 +40,7 @@ enum mac_learn {
 	MAC_FULL,      /* table full: not learned */
 	MAC_PORT_FULL, /* the port holds its cap of addresses: not learned */
 	MAC_EVICTED,   /* learned now in place of another port's entry (fair share) */
+	MAC_MOVE_REFUSED, /* a trunk port sent a live address of a local port: not moved */
 };
 
 struct mactable {
@@ -38,6 +48,7 @@ struct mactable {
 	uint32_t age;  /* seconds an entry lives without traffic */
 	/* Per-port accounting, when limited (NULL otherwise). */
 	uint32_t *port_count; /* entries (live or not yet swept) per port */
+	bool *port_trunk;     /* the port is a trunk (see above) */
 	uint32_t nports;      /* ports numbered 0 .. nports-1 */
 	uint32_t ports_used;  /* ports holding at least one entry */
 	uint32_t per_port;    /* cap per port, 0: none */
@@ -56,6 +67,9 @@ void mactable_free(struct mactable *t);
 /* Counts entries per port (values below nports), caps each port at per_port (0: no cap) and
  * shares a full table fairly. Returns 0 or -ENOMEM. */
 int mactable_limit_ports(struct mactable *t, uint32_t nports, uint32_t per_port);
+/* Marks a port as a trunk or a local port (the default; also after mactable_limit_ports). No
+ * effect on a table without limits. */
+void mactable_set_trunk(struct mactable *t, uint32_t port, bool trunk);
 /* Entries a port holds (0 without limits). */
 uint32_t mactable_port_count(const struct mactable *t, uint32_t port);
 

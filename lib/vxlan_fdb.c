@@ -55,6 +55,7 @@ void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint32_t addr, u
 	case MAC_REFRESHED:
 	case MAC_PORT_FULL: /* no per-port limits here */
 	case MAC_EVICTED:
+	case MAC_MOVE_REFUSED: /* nor trunks */
 		break;
 	}
 }

@@ -58,6 +58,28 @@ size_t backlog_pool_size(const struct backlog_pool *p)
 	return (size_t)p->nbufs * ETHER_FRAME_MAX;
 }
 
+void backlog_pool_set_ports(struct backlog_pool *p, uint32_t ports)
+{
+	p->ports = ports;
+}
+
+/* The fair share applies from this many buffers in use: the first half, rounded up. */
+static uint32_t backlog_pool_free_for_all(const struct backlog_pool *p)
+{
+	return p->nbufs - p->nbufs / 2;
+}
+
+uint32_t backlog_pool_share(const struct backlog_pool *p)
+{
+	return p->ports ? (p->nbufs / 2) / p->ports : p->nbufs;
+}
+
+static bool backlog_over_share(const struct backlog_pool *p, const struct backlog *b)
+{
+	return p->ports && p->nbufs - p->nfree >= backlog_pool_free_for_all(p) &&
+	       b->count >= backlog_pool_share(p);
+}
+
 static uint8_t *backlog_buf(const struct backlog_pool *p, uint32_t i)
 {
 	return p->mem + (size_t)i * ETHER_FRAME_MAX;
@@ -69,6 +91,8 @@ enum backlog_push backlog_push(struct backlog_pool *p, struct backlog *b, const 
 
 	if (b->count == BACKLOG_FRAMES || f->len > ETHER_FRAME_MAX)
 		return BACKLOG_PORT_FULL;
+	if (backlog_over_share(p, b))
+		return BACKLOG_OVER_SHARE;
 	if (!p->nfree)
 		return BACKLOG_POOL_EMPTY;
 	slot = (b->head + b->count) % BACKLOG_FRAMES;

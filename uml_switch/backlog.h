@@ -11,7 +11,16 @@
  * (the backlog budget, -limit backlog-kb) allocated once and handed out from a free list, so
  * queueing never allocates and the switch's memory stays bounded however many ports stop
  * reading. A port holds at most BACKLOG_FRAMES of them. A frame is dropped, and counted by
- * reason, when its port's backlog is full (drop_full) or the pool is empty (drop_budget).
+ * reason, when its port's backlog is full (drop_full), when its port holds its fair share of a
+ * pool under pressure (drop_share) or when the pool is empty (drop_budget).
+ *
+ * Fair share: the first half of the pool (rounded up) goes to whoever needs it; once that much
+ * is in use, a port holding (the rest of the pool) / (ports) buffers or more gets no more
+ * (backlog_pool_set_ports tells the pool how many ports share it). So however the others
+ * behave, a port holding less than that share finds a free buffer: since the pool was last
+ * under half full, each other port has gained at most a share, and together with this port's
+ * own that leaves one free (as long as no port was added meanwhile). A port whose peer never
+ * reads, or a user with many of them, cannot starve a guest that is only momentarily full.
  * Free buffers are handed out lowest first, and when every backlog has drained after a burst
  * that touched more than BACKLOG_RELEASE bytes, the pool's pages go back to the system: a
  * switch's memory returns to its idle size after a storm.
@@ -35,6 +44,7 @@ struct backlog_pool {
 	uint32_t *free;         /* stack of free buffer numbers */
 	uint32_t nbufs, nfree;
 	uint32_t touched;       /* buffers 0 .. touched-1 may be resident */
+	uint32_t ports;         /* ports sharing the pool; 0: no fair share */
 };
 
 struct backlog {
@@ -46,6 +56,7 @@ struct backlog {
 enum backlog_push {
 	BACKLOG_QUEUED,
 	BACKLOG_PORT_FULL,      /* the port holds BACKLOG_FRAMES already (or the frame is too big) */
+	BACKLOG_OVER_SHARE,     /* the pool is under pressure and the port holds its share */
 	BACKLOG_POOL_EMPTY,     /* the switch's backlog budget is used up */
 };
 
@@ -55,6 +66,10 @@ void backlog_pool_free(struct backlog_pool *p);
 /* Bytes of the budget in use (whole buffers). */
 size_t backlog_pool_used(const struct backlog_pool *p);
 size_t backlog_pool_size(const struct backlog_pool *p);
+/* How many ports share the pool (0: no fair share). */
+void backlog_pool_set_ports(struct backlog_pool *p, uint32_t ports);
+/* Frames one port may hold once the pool is under pressure (see above). */
+uint32_t backlog_pool_share(const struct backlog_pool *p);
 
 /* Copies f in. */
 enum backlog_push backlog_push(struct backlog_pool *p, struct backlog *b, const struct frame *f);

@@ -97,6 +97,7 @@ static const char *sw_mode(const struct switchd *d)
 	X("macs_per_port", (d)->opt.limits.macs_per_port)                                    \
 	X("mac_port_full", (d)->sw.st.mac_port_full)                                         \
 	X("mac_evictions", (d)->sw.st.mac_evictions)                                         \
+	X("mac_move_refused", (d)->sw.st.mac_move_refused)                                   \
 	X("ports_per_uid", (d)->opt.limits.ports_per_uid)                                    \
 	X("refused_ports", (d)->uids.refused[UIDLIM_PORTS])                                  \
 	X("pending", (d)->uids.total[UIDLIM_PENDING])                                        \
@@ -110,7 +111,8 @@ static const char *sw_mode(const struct switchd *d)
 	X("backlog_bytes", backlog_pool_used(&(d)->sw.bl_pool))                              \
 	X("backlog_budget", backlog_pool_size(&(d)->sw.bl_pool))                             \
 	X("drop_full", (d)->sw.st.drop_full)                                                 \
-	X("drop_budget", (d)->sw.st.drop_budget)
+	X("drop_budget", (d)->sw.st.drop_budget)                                             \
+	X("drop_share", (d)->sw.st.drop_share)
 
 static void limits_text(struct switchd *d, FILE *f)
 {
@@ -181,7 +183,8 @@ static void status_json(struct switchd *d, FILE *f)
 /* The counters of a port, in one order for both formats. */
 #define PORT_COUNTERS(X)                                                                     \
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(drop_runt) X(drop_oversize)      \
-	X(drop_full) X(drop_error) X(filtered) X(drop_budget) X(mac_limit)
+	X(drop_full) X(drop_error) X(filtered) X(drop_budget) X(drop_share) X(mac_limit)     \
+	X(mac_move_refused)
 
 static void port_json(FILE *f, const struct mactable *macs, uint32_t slot, const struct port *p)
 {

@@ -38,10 +38,17 @@ int sw_set_limits(struct sw *s, uint32_t macs_per_port, size_t backlog_bytes)
 
 	if (err)
 		return err;
-	for (uint32_t i = 0; i < s->nactive; i++)
-		backlog_clear(&s->bl_pool, &s->ports[s->active[i]].bl);
+	for (uint32_t i = 0; i < s->nactive; i++) {
+		struct port *p = &s->ports[s->active[i]];
+
+		mactable_set_trunk(&s->macs, s->active[i], p->trunk);
+		backlog_clear(&s->bl_pool, &p->bl);
+	}
 	backlog_pool_free(&s->bl_pool);
-	return backlog_pool_init(&s->bl_pool, backlog_bytes);
+	err = backlog_pool_init(&s->bl_pool, backlog_bytes);
+	if (!err)
+		backlog_pool_set_ports(&s->bl_pool, s->nactive);
+	return err;
 }
 
 void sw_free(struct sw *s)
@@ -59,6 +66,20 @@ void sw_free(struct sw *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Endpoint kinds that carry the stations of other switches or hosts: network transports
+ * (tunnels, groups) and an uplink to another switch. Any other kind is one local station, host
+ * or gateway (a guest's socket, a tap, slirp), whose addresses a trunk may not take (mactable.h).
+ * A bess or fd port cannot tell a guest from another switch by its kind: it counts as local. */
+static const char *const sw_trunk_kinds[] = { "vxlan", "mcast", "l2tpv3", "daemon" };
+
+bool sw_kind_is_trunk(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(sw_trunk_kinds) / sizeof(sw_trunk_kinds[0]); i++)
+		if (!strcmp(kind, sw_trunk_kinds[i]))
+			return true;
+	return false;
+}
+
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 {
 	for (uint32_t i = 0; i < s->max_ports; i++) {
@@ -70,8 +91,11 @@ int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 		p->used = true;
 		p->ep = ep;
 		p->ctl_fd = ctl_fd;
+		p->trunk = sw_kind_is_trunk(ep->ops->kind);
 		p->active_pos = s->nactive;
 		s->active[s->nactive++] = i;
+		mactable_set_trunk(&s->macs, i, p->trunk);
+		backlog_pool_set_ports(&s->bl_pool, s->nactive);
 		return (int)i;
 	}
 	return -ENOSPC;
@@ -100,7 +124,9 @@ void sw_port_del(struct sw *s, uint32_t slot)
 	s->active[p->active_pos] = last;
 	s->ports[last].active_pos = p->active_pos;
 	mactable_purge_port(&s->macs, slot);
+	mactable_set_trunk(&s->macs, slot, false);
 	backlog_clear(&s->bl_pool, &p->bl);
+	backlog_pool_set_ports(&s->bl_pool, s->nactive);
 	if (p->owned)
 		uidlim_put(s->uids, UIDLIM_PORTS, p->uid);
 	endpoint_destroy(p->ep);
@@ -152,6 +178,25 @@ static void sw_learn_refused(struct sw *s, uint32_t in, const char *why)
 		 in + 1, (int)p->pid, (int)p->uid, what, why);
 }
 
+/* A trunk sent a live address of a local port: counted, and logged once per trunk port. */
+static void sw_move_refused(struct sw *s, uint32_t in, const uint8_t *src)
+{
+	struct port *p = &s->ports[in];
+	uint32_t local = mactable_lookup(&s->macs, src, 0, s->now);
+	char what[160], mac[MAC_TEXT_LEN];
+
+	s->st.mac_move_refused++;
+	p->st.mac_move_refused++;
+	if (p->move_logged)
+		return;
+	p->move_logged = true;
+	p->ep->ops->describe(p->ep, what, sizeof(what));
+	log_warn("port %u (%s, a trunk): source %s is learned on local port %u: not moved to the "
+		 "trunk until it ages out there; its frames are still forwarded (further cases are "
+		 "counted, not logged)",
+		 in + 1, what, mac_format(src, mac), local + 1);
+}
+
 static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
 {
 	if (mac_is_group(src))
@@ -171,6 +216,9 @@ static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
 		break;
 	case MAC_EVICTED:
 		s->st.mac_evictions++;
+		break;
+	case MAC_MOVE_REFUSED:
+		sw_move_refused(s, in, src);
 		break;
 	case MAC_NEW:
 	case MAC_REFRESHED:
@@ -255,18 +303,33 @@ static unsigned int sw_send_frames(struct sw *s, uint32_t slot, const struct fra
 	return done;
 }
 
-/* A frame the backlog budget had no room for: counted, and logged once per port. */
-static void sw_drop_budget(struct sw *s, uint32_t slot)
+/* A frame the backlog pool would not take: counted by reason, and logged once per port and
+ * reason. */
+static void sw_drop_pooled(struct sw *s, uint32_t slot, enum backlog_push why)
 {
 	struct port *p = &s->ports[slot];
+	bool share = why == BACKLOG_OVER_SHARE;
+	bool *logged = share ? &p->share_logged : &p->budget_logged;
 
-	p->st.drop_budget++;
-	s->st.drop_budget++;
-	if (!p->budget_logged)
+	if (share) {
+		p->st.drop_share++;
+		s->st.drop_share++;
+	} else {
+		p->st.drop_budget++;
+		s->st.drop_budget++;
+	}
+	if (*logged)
+		return;
+	*logged = true;
+	if (share)
+		log_warn("port %u (pid %d uid %d): dropping frames its peer has no room for: it holds "
+			 "its fair share (%u frames) of the switch's backlog budget, which is more than "
+			 "half in use (-limit backlog-kb)",
+			 slot + 1, (int)p->pid, (int)p->uid, backlog_pool_share(&s->bl_pool));
+	else
 		log_warn("port %u (pid %d uid %d): dropping frames its peer has no room for: the "
 			 "switch's backlog budget of %zu KiB is in use (-limit backlog-kb)",
 			 slot + 1, (int)p->pid, (int)p->uid, backlog_pool_size(&s->bl_pool) >> 10);
-	p->budget_logged = true;
 }
 
 /* Keeps what the peer did not take, as far as the port's backlog and the switch's budget
@@ -277,15 +340,18 @@ static void sw_hold(struct sw *s, uint32_t slot, const struct frame *f, unsigned
 	bool was_waiting = p->bl.count > 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		switch (backlog_push(&s->bl_pool, &p->bl, &f[i])) {
+		enum backlog_push r = backlog_push(&s->bl_pool, &p->bl, &f[i]);
+
+		switch (r) {
 		case BACKLOG_QUEUED:
 			break;
 		case BACKLOG_PORT_FULL:
 			p->st.drop_full++;
 			s->st.drop_full++;
 			break;
+		case BACKLOG_OVER_SHARE:
 		case BACKLOG_POOL_EMPTY:
-			sw_drop_budget(s, slot);
+			sw_drop_pooled(s, slot, r);
 			break;
 		}
 	}

@@ -22,6 +22,10 @@
  * frame still goes where its destination says, and known addresses still reach only their
  * port. Ports owned by a user count against that user's cap (uidlimit.h).
  *
+ * Trunks: a port whose endpoint carries other switches' stations (VXLAN, mcast, L2TPv3, a
+ * daemon uplink: sw_kind_is_trunk) never takes a live address of a local port; the frame is
+ * forwarded all the same, and the refusal counted (mac_move_refused) and logged once per port.
+ *
  * Ports are slots in a fixed array sized at start; the active ones are also kept in a dense
  * list so that flooding visits only live ports. Port numbers shown to users are slot + 1.
  */
@@ -51,6 +55,8 @@ struct port_stats {
 	uint64_t filtered;       /* destination learned on the port it came from */
 	uint64_t drop_budget;    /* to this port, when the switch's backlog budget was used up */
 	uint64_t mac_limit;      /* source addresses not learned: the port held its cap */
+	uint64_t mac_move_refused; /* sources of local ports seen on this trunk: not moved */
+	uint64_t drop_share;     /* to this port, which held its share of a backlog pool under pressure */
 };
 
 struct port {
@@ -64,6 +70,9 @@ struct port {
 	bool owned;              /* pid/uid set by sw_port_set_owner: counts against the uid */
 	bool mac_logged;         /* logged that an address of this port was not learned */
 	bool budget_logged;      /* logged a drop for lack of backlog budget */
+	bool share_logged;       /* logged a drop for holding its share of the backlog pool */
+	bool trunk;              /* carries other switches' stations (sw_kind_is_trunk) */
+	bool move_logged;        /* logged a local address not moved to this trunk */
 	struct sockaddr_un peer;
 	char descr[DAEMON_VDE_DESCR_MAX + 1];
 	struct port_stats st;
@@ -79,8 +88,10 @@ struct switch_stats {
 	uint64_t mac_port_full;       /* source addresses not learned: their port held its cap */
 	uint64_t mac_evictions;       /* entries given up to a port under its fair share */
 	uint64_t mac_moves;
+	uint64_t mac_move_refused;    /* local addresses a trunk sent from, not moved (mactable.h) */
 	uint64_t drop_full;           /* frames dropped: their port's backlog was full */
 	uint64_t drop_budget;         /* frames dropped: the backlog budget was used up */
+	uint64_t drop_share;          /* frames dropped: their port held its share of the pool */
 	uint64_t rx_batches;          /* endpoint receive calls that returned frames */
 	uint64_t tx_batches;          /* endpoint send calls */
 };
@@ -118,6 +129,10 @@ void sw_free(struct sw *s);
  * after receiving into them, sw_rx_commit() the number filled. */
 void sw_rx_prepare(struct sw *s, struct frame *frames);
 void sw_rx_commit(struct sw *s, unsigned int n);
+
+/* Whether ports of this endpoint kind are trunks: they carry the stations of other switches or
+ * hosts, and may not take a local port's addresses (mactable.h). */
+bool sw_kind_is_trunk(const char *kind);
 
 /* Takes a free slot for ep (ownership passes); returns the slot or -ENOSPC. */
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd);

@@ -14,9 +14,11 @@ import threading
 import time
 
 from daemon_client import DaemonClient, frame
+from transport_helpers import mcast_ns
 from umlnet_harness import Skip, check, wait_for
 
 A, B, F = "02:00:00:00:0a:01", "02:00:00:00:0b:02", "02:00:00:00:0f:0f"
+W = "02:00:00:00:0c:03"
 BCAST = "ff:ff:ff:ff:ff:ff"
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness")
 
@@ -69,6 +71,42 @@ while True:
                     held[i] = open_one()
                 except OSError:
                     pass
+"""
+
+
+# Run inside the switch's namespace (its clients' data sockets are abstract, so they live there):
+# guest-like clients A and C on the switch, and the far side of its mcast trunk, which sends
+# frames with A's address as source. Prints what each client received, as JSON.
+TRUNK_CLIENTS = r"""
+import json, socket, sys, time
+sys.path.insert(0, sys.argv[1])
+from daemon_client import DaemonClient, frame
+ctl, group, port, A, C, BCAST = sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:8]
+
+def count(client, payload):
+    return sum(f.endswith(payload) for f in client.recv_all(0.5))
+
+a, c = DaemonClient(ctl), DaemonClient(ctl)
+c.send(frame(BCAST, C))        # C is learned (and its frames go out on the trunk)
+time.sleep(0.2)
+a.send(frame(C, A, b"hello"))  # A is learned; only C gets it, so the trunk never saw A
+time.sleep(0.3)
+a.recv_all(0.2)
+c.recv_all(0.2)
+far = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(2):
+    far.sendto(frame(BCAST, A, b"from the trunk"), (group, port))
+time.sleep(0.3)
+out = {"trunk_frames_at_c": count(c, b"from the trunk")}
+c.send(frame(A, C, b"for A"))
+out["a_got"] = count(a, b"for A")
+a2 = DaemonClient(ctl)         # A again, reconnected: a new local port
+a2.send(frame(C, A, b"moved"))
+time.sleep(0.3)
+c.recv_all(0.2)
+c.send(frame(A, C, b"for A2"))
+out["a2_got"] = count(a2, b"for A2")
+print(json.dumps(out), flush=True)
 """
 
 
@@ -208,6 +246,9 @@ def test_classic_accepts_a_client_during_a_half_open_flood(ctx):
 
 
 def test_ports_per_user_and_backlog_budget(ctx):
+    """One user's 256 ports that never read fill the backlog pool up to their fair share; a
+    guest-like client that joins afterwards and is only momentarily full still has a burst to
+    it held (with no fair share it found the pool empty and got only what its socket holds)."""
     sw = switch(ctx)
     with Holder("port", sw.ctl, 300) as held:
         check(held.opened == 256 and held.refused == 44, f"nobody got {held.opened} ports")
@@ -217,11 +258,42 @@ def test_ports_per_user_and_backlog_budget(ctx):
             sender.send(frame(BCAST, A, bytes(1486)))
         time.sleep(1)
         grown = rss_kb(sw.pid) - before
+        w = DaemonClient(sw.ctl)
+        w.send(frame(BCAST, W))
+        time.sleep(0.3)
+        for i in range(30):  # more than its socket holds (10), less than its share of the pool
+            sender.send(frame(W, A, b"burst %d" % i))
+        time.sleep(0.5)
+        burst = [f for f in w.recv_all(0.5) if b"burst" in f]
         st = status(sw)
-        check(st["ports"] == 257 and st["refused_ports"] == 44, f"status: {st}")
-        check(st["drop_budget"] > 0 and st["backlog_bytes"] <= st["backlog_budget"], f"status: {st}")
+        check(len(burst) == 30, f"the momentarily full client got {len(burst)} of 30 frames")
+        check(st["ports"] == 258 and st["refused_ports"] == 44, f"status: {st}")
+        check(st["drop_share"] > 0 and st["drop_budget"] == 0, f"status: {st}")
+        check(st["backlog_bytes"] <= st["backlog_budget"], f"status: {st}")
         check(grown < 24 * 1024, f"the switch grew by {grown} KiB")
         check(len(uid_refusals(sw, "port")) == 1, "refusals not logged once")
+
+
+def test_trunk_does_not_take_a_local_address(ctx):
+    """A frame from the far side of an mcast trunk with local client A's address as source is
+    forwarded, but A's address stays on A's port: a unicast to A from client C still reaches A.
+    A reconnecting on a new local port moves at once."""
+    group, port, c_mac = "239.192.168.7", 1107, "02:00:00:00:0c:0c"
+    net = mcast_ns(ctx, "trunk")
+    sw = ctx.switch(args=["-port", f"mcast,,{group},{port}"], netns=net)
+    r = subprocess.run(["ip", "netns", "exec", net.name, sys.executable, "-c", TRUNK_CLIENTS,
+                        HARNESS, sw.ctl, group, str(port), A, c_mac, BCAST],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"clients failed:\n{r.stdout}{r.stderr}")
+    got = json.loads(r.stdout.splitlines()[-1])
+    st = status(sw)
+    check(got["trunk_frames_at_c"] == 2, f"the trunk's frames were not forwarded: {got}")
+    check(got["a_got"] == 1, f"A's unicast went to the trunk: {got}, status {st}")
+    check(got["a2_got"] == 1, f"A's reconnect did not move its address: {got}")
+    check(st["mac_move_refused"] == 2 and st["mac_moves"] == 1, f"status: {st}")
+    trunk = [p for p in json.loads(sw.ctl_cmd("-j", "ports")) if p["kind"] == "mcast"]
+    check(len(trunk) == 1 and trunk[0]["mac_move_refused"] == 2, f"ports: {trunk}")
+    check(sw.output().count("not moved to the trunk") == 1, f"not logged once:\n{sw.output()[-2000:]}")
 
 
 def test_bess_connections_per_user(ctx):

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Resource limits: the MAC table's per-port cap and fair sharing, the per-user accounting and
- * the -limit parser. */
+/* Resource limits: the MAC table's per-port cap, fair sharing and trunks, the per-user
+ * accounting, the backlog pool's fair share and the -limit parser. */
 #include "backlog.h"
 #include "check.h"
 #include "mactable.h"
@@ -112,6 +112,36 @@ static void test_no_push_out_of_equals(void)
 	mactable_free(&t);
 }
 
+/* A trunk never takes a live address of a local port, and its frames do not keep the local
+ * entry alive; every other move happens at once. */
+static void test_trunk_keeps_local_addresses(void)
+{
+	struct mactable t;
+	uint8_t m[6];
+
+	small_table(&t);
+	mactable_set_trunk(&t, 6, true);
+	mactable_set_trunk(&t, 7, true);
+	mac_of(0, 1, m);
+	CHECK_EQ(mactable_learn(&t, m, 0, 0, 100), MAC_NEW);
+	CHECK_EQ(mactable_learn(&t, m, 0, 6, 101), MAC_MOVE_REFUSED);
+	CHECK_EQ(mactable_lookup(&t, m, 0, 101), 0);
+	CHECK_EQ(mactable_learn(&t, m, 0, 6, 400), MAC_MOVE_REFUSED); /* alive to the second */
+	CHECK_EQ(mactable_learn(&t, m, 0, 6, 401), MAC_NEW);          /* aged out on port 0 */
+	CHECK_EQ(mactable_lookup(&t, m, 0, 401), 6);
+	CHECK_EQ(mactable_learn(&t, m, 0, 7, 402), MAC_MOVED);        /* trunk to trunk */
+	CHECK_EQ(mactable_learn(&t, m, 0, 1, 403), MAC_MOVED);        /* trunk to local */
+	CHECK_EQ(mactable_learn(&t, m, 0, 2, 404), MAC_MOVED);        /* local to local */
+	CHECK_EQ(mactable_learn(&t, m, 0, 7, 405), MAC_MOVE_REFUSED);
+	CHECK_EQ(mactable_port_count(&t, 2), 1);
+	CHECK_EQ(mactable_port_count(&t, 7), 0);
+	CHECK_EQ(mactable_purge_port(&t, 2), 1);                      /* its port is gone */
+	CHECK_EQ(mactable_learn(&t, m, 0, 7, 406), MAC_NEW);
+	mactable_set_trunk(&t, 7, false);                             /* a local port now */
+	CHECK_EQ(mactable_learn(&t, m, 0, 6, 407), MAC_MOVE_REFUSED);
+	mactable_free(&t);
+}
+
 static void test_uid_accounting(void)
 {
 	struct uidlim u;
@@ -185,7 +215,80 @@ static void test_backlog_pool(void)
 	backlog_pool_free(&p);
 }
 
+static uint8_t small_data[60];
+static const struct frame small = { small_data, sizeof(small_data) };
+
+/* A pool of nbufs buffers shared by `ports` ports. */
+static void shared_pool(struct backlog_pool *p, uint32_t nbufs, uint32_t ports)
+{
+	CHECK_EQ(backlog_pool_init(p, nbufs * ETHER_FRAME_MAX), 0);
+	backlog_pool_set_ports(p, ports);
+}
+
+/* Empties n backlogs and frees their pool. */
+static void shared_pool_free(struct backlog_pool *p, struct backlog *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		backlog_clear(p, &b[i]);
+	backlog_pool_free(p);
+}
+
+/* Once half the pool is in use, a port holding its share gets no more, whoever it is. */
+static void test_backlog_share(void)
+{
+	static struct backlog b[4];
+	const struct frame *f = &small;
+	struct backlog_pool p;
+	int queued = 0;
+
+	shared_pool(&p, 41, 4);
+	CHECK_EQ(backlog_pool_share(&p), 5);                 /* the 20 above the first 21, by 4 */
+	for (int i = 0; i < 100; i++)
+		queued += backlog_push(&p, &b[0], f) == BACKLOG_QUEUED;
+	CHECK_EQ(queued, 21);
+	CHECK_EQ(backlog_push(&p, &b[0], f), BACKLOG_OVER_SHARE);
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(backlog_push(&p, &b[1], f), BACKLOG_QUEUED);
+	CHECK_EQ(backlog_push(&p, &b[1], f), BACKLOG_OVER_SHARE);
+	backlog_pop(&p, &b[0], 10);                          /* under half again: anyone may take */
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(backlog_push(&p, &b[1], f), BACKLOG_QUEUED);
+	shared_pool_free(&p, b, 4);
+}
+
+/* However ports fill and drain a pool shared by a fixed number of them, one holding less than
+ * its share never finds the pool empty. */
+static void test_backlog_share_guarantee(void)
+{
+	static struct backlog b[8];
+	struct backlog_pool p;
+	uint32_t rnd = 1, share, starved = 0, empty = 0;
+
+	shared_pool(&p, 101, 8);
+	share = backlog_pool_share(&p);
+	for (int i = 0; i < 200000; i++) {
+		struct backlog *x;
+		enum backlog_push r;
+
+		rnd = rnd * 1103515245 + 12345;
+		x = &b[(rnd >> 16) % 8];
+		/* Ports 0-3 never read; the others drain now and then. */
+		if (x >= &b[4] && (rnd >> 8) % 4 == 0) {
+			backlog_pop(&p, x, x->count < 3 ? x->count : 3);
+			continue;
+		}
+		r = backlog_push(&p, x, &small);
+		starved += r == BACKLOG_POOL_EMPTY && x->count < share;
+		empty += r == BACKLOG_POOL_EMPTY;
+	}
+	CHECK_EQ(starved, 0);
+	CHECK_EQ(empty, 0); /* one over its share is refused as such, before the pool is empty */
+	CHECK(backlog_pool_used(&p) > 50 * ETHER_FRAME_MAX); /* it was under pressure */
+	shared_pool_free(&p, b, 8);
+}
+
 #define TESTS(X)                                                                             \
 	X(test_cap_per_port) X(test_fair_share_of_a_full_table) X(test_no_push_out_of_equals) \
-	X(test_uid_accounting) X(test_limit_option) X(test_backlog_pool)
+	X(test_trunk_keeps_local_addresses) X(test_uid_accounting) X(test_limit_option)      \
+	X(test_backlog_pool) X(test_backlog_share) X(test_backlog_share_guarantee)
 #include "check.h"

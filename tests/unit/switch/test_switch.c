@@ -45,6 +45,11 @@ static const struct endpoint_ops fake_ops = {
 	.kind = "fake", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
 };
 
+/* The kind of a VXLAN trunk: a port that carries other switches' stations. */
+static const struct endpoint_ops fake_trunk_ops = {
+	.kind = "vxlan", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
+};
+
 struct rig {
 	struct sw s;
 	struct fake_ep ep[4];
@@ -61,6 +66,14 @@ static void rig_init(struct rig *r, bool hub)
 		r->ep[i].room = 1000;
 		CHECK_EQ(sw_port_add(&r->s, &r->ep[i].ep, -1), i);
 	}
+}
+
+/* Makes port i a trunk: its endpoint becomes one of a trunk's kind. */
+static void rig_trunk(struct rig *r, uint32_t i)
+{
+	sw_port_del(&r->s, i);
+	r->ep[i].ep.ops = &fake_trunk_ops;
+	CHECK_EQ(sw_port_add(&r->s, &r->ep[i].ep, -1), (int)i);
 }
 
 /* Sends a frame dst <- src from port in. Addresses are 02:00:00:00:00:<n>, 0xff = broadcast. */
@@ -280,29 +293,121 @@ static void test_mac_cap_per_port(void)
 	sw_free(&r.s);
 }
 
-/* All backlogs together hold no more than the budget; the rest is dropped as drop_budget. */
+/* Port `in` broadcasts n frames from address 9. */
+static void broadcast(struct rig *r, uint32_t in, int n)
+{
+	for (int i = 0; i < n; i++)
+		send_frame(r, in, 0xff, 9, 60);
+}
+
+/* All backlogs together hold no more than the budget. With a fixed set of ports the fair share
+ * keeps the pool from running dry; ports added while it is under pressure can still find it
+ * empty, and that is dropped as drop_budget. */
 static void test_backlog_budget(void)
 {
 	struct rig r;
 
 	rig_init(&r, false);
-	CHECK_EQ(sw_set_limits(&r.s, 256, 10 * ETHER_FRAME_MAX), 0);
-	r.ep[1].room = r.ep[2].room = 0;
-	for (int i = 0; i < 8; i++)
-		send_frame(&r, 0, 0xff, 1, 60);
-	CHECK_EQ(r.s.ports[1].bl.count, 5); /* the two ports share the 10 buffers */
-	CHECK_EQ(r.s.ports[2].bl.count, 5);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * ETHER_FRAME_MAX), 0);
+	sw_port_del(&r.s, 2);
+	sw_port_del(&r.s, 3);
+	r.ep[0].room = r.ep[1].room = r.ep[2].room = r.ep[3].room = 0;
+	broadcast(&r, 0, 30);            /* port 1: the first half, 20; then its share is 10 */
+	CHECK_EQ(r.s.ports[1].bl.count, 20);
+	broadcast(&r, 1, 15);            /* port 0: its share */
+	CHECK_EQ(r.s.ports[0].bl.count, 10);
+	CHECK_EQ(sw_port_add(&r.s, &r.ep[2].ep, -1), 2);
+	broadcast(&r, 0, 10);            /* port 2: the share of 3 ports, 6 */
+	CHECK_EQ(r.s.ports[2].bl.count, 6);
+	CHECK_EQ(sw_port_add(&r.s, &r.ep[3].ep, -1), 3);
+	broadcast(&r, 0, 10);            /* port 3: 4 of its share of 5 are left */
+	CHECK_EQ(r.s.ports[3].bl.count, 4);
+	CHECK_EQ(r.s.ports[3].st.drop_budget, 6);
 	CHECK_EQ(r.s.st.drop_budget, 6);
-	CHECK_EQ(r.s.ports[2].st.drop_budget, 3);
-	CHECK_EQ(r.s.ports[2].st.drop_full, 0);
-	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 10 * ETHER_FRAME_MAX);
+	CHECK_EQ(r.s.ports[1].st.drop_share, 10 + 10 + 10);
+	CHECK_EQ(r.s.st.drop_share, 30 + 5 + 4 + 10);
+	CHECK_EQ(r.s.ports[3].st.drop_full, 0);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 40 * ETHER_FRAME_MAX);
 	r.ep[1].room = 100;
 	sw_port_writable(&r.s, 1);       /* its buffers go back to the pool */
-	CHECK_EQ(r.ep[1].got, 5);
-	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 5 * ETHER_FRAME_MAX);
+	CHECK_EQ(r.ep[1].got, 20);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 20 * ETHER_FRAME_MAX);
+	sw_port_del(&r.s, 0);
 	sw_port_del(&r.s, 2);
+	sw_port_del(&r.s, 3);
 	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 0);
 	sw_free(&r.s);
+}
+
+/* A port whose peer never reads cannot take the whole backlog pool: once half of it is in use
+ * it keeps no more than its share, and a port that is only momentarily full still has its
+ * frames held. */
+static void test_backlog_fair_share(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * ETHER_FRAME_MAX), 0);
+	send_frame(&r, 1, 0xff, 1, 60);   /* 1 lives on port 1, 2 on port 2 */
+	send_frame(&r, 2, 0xff, 2, 60);
+	r.ep[1].room = r.ep[2].room = 0;
+	for (int i = 0; i < 100; i++)     /* port 0 floods port 1, whose peer never reads */
+		send_frame(&r, 0, 1, 9, 60);
+	CHECK_EQ(r.s.ports[1].bl.count, 20);
+	CHECK_EQ(r.s.ports[1].st.drop_share, 80);
+	for (int i = 0; i < 6; i++)       /* port 2's peer is momentarily full */
+		send_frame(&r, 3, 2, 8, 60);
+	CHECK_EQ(r.s.ports[2].bl.count, 5); /* its share: (40 / 2) / 4 ports */
+	CHECK_EQ(r.s.ports[2].st.drop_budget, 0);
+	CHECK_EQ(r.s.ports[2].st.drop_share, 1);
+	CHECK_EQ(r.s.st.drop_share, 81);
+	CHECK_EQ(r.s.st.drop_budget, 0);
+	r.ep[2].room = 100;
+	sw_port_writable(&r.s, 2);
+	CHECK_EQ(r.ep[2].got, 1 + 5);
+	sw_free(&r.s);
+}
+
+/* A frame from a trunk with the source address of a guest on a local port is forwarded, but
+ * the address stays on the guest's port until it ages out there; a guest that reconnects on
+ * another local port moves at once. */
+static void test_trunk_does_not_take_local_addresses(void)
+{
+	struct rig r;
+
+	rig_init(&r, false);
+	rig_trunk(&r, 3);
+	send_frame(&r, 0, 0xff, 1, 60);   /* guest 1 on local port 0 */
+	got(&r, 0, 1, 1, 1);
+	send_frame(&r, 3, 0xff, 1, 60);   /* its address from the trunk: forwarded all the same */
+	got(&r, 1, 2, 2, 1);
+	CHECK_EQ(r.s.st.mac_move_refused, 1);
+	CHECK_EQ(r.s.ports[3].st.mac_move_refused, 1);
+	CHECK_EQ(r.s.st.mac_moves, 0);
+	send_frame(&r, 2, 1, 2, 60);      /* unicast to 1 still reaches port 0, and only it */
+	got(&r, 2, 2, 2, 1);
+	send_frame(&r, 1, 0xff, 1, 60);   /* guest 1 reconnected on port 1 */
+	CHECK_EQ(r.s.st.mac_moves, 1);
+	send_frame(&r, 2, 1, 2, 60);
+	got(&r, 3, 3, 3, 2);
+	r.s.now += 301;                   /* aged out on port 1: now the trunk may have it */
+	send_frame(&r, 3, 0xff, 1, 60);
+	send_frame(&r, 2, 1, 2, 60);
+	got(&r, 4, 4, 4, 3);
+	CHECK_EQ(r.s.st.mac_move_refused, 1);
+	sw_free(&r.s);
+}
+
+static void test_trunk_kinds(void)
+{
+	CHECK(sw_kind_is_trunk("vxlan"));
+	CHECK(sw_kind_is_trunk("mcast"));
+	CHECK(sw_kind_is_trunk("l2tpv3"));
+	CHECK(sw_kind_is_trunk("daemon"));
+	CHECK(!sw_kind_is_trunk("unix"));
+	CHECK(!sw_kind_is_trunk("tap"));
+	CHECK(!sw_kind_is_trunk("bess"));
+	CHECK(!sw_kind_is_trunk("slirp"));
 }
 
 /* Ports count against their owner's cap, and a removed port gives its place back. */
@@ -329,6 +434,7 @@ static void test_ports_per_uid(void)
 
 #define TESTS(X)                                                                             \
 	X(test_mac_flood_does_not_leak_unicast) X(test_mac_cap_per_port) X(test_backlog_budget) \
+	X(test_backlog_fair_share) X(test_trunk_does_not_take_local_addresses) X(test_trunk_kinds) \
 	X(test_ports_per_uid)                                                                \
 	X(test_learn_then_unicast) X(test_broadcast_and_hub) X(test_move_and_filter)         \
 	X(test_runt_and_oversize) X(test_full_and_failing_ports) X(test_port_removal_forgets) \
