@@ -226,10 +226,12 @@ def test_vxlan_multicast_group(ctx):
               f"{sw.name}: {st['endpoint']}")
 
 
-def _send_vxlan(ns, dst, frames, vni=42):
-    """Sends each inner frame from ns to dst:4789 behind a VXLAN header for vni."""
+def _send_vxlan(ns, dst, frames, vni=42, src="0.0.0.0"):
+    """Sends each inner frame from ns (source address src) to dst:4789 behind a VXLAN header
+    for vni."""
     hexes = [(bytes([0x08, 0, 0, 0]) + vni.to_bytes(3, "big") + b"\0" + f).hex() for f in frames]
     ns.sh("python3 -c 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+          "s.bind((\"" + src + "\",0))\n"
           "for h in sys.argv[1:]: s.sendto(bytes.fromhex(h),(\"" + dst + "\",4789))' " +
           " ".join(hexes))
 
@@ -261,3 +263,24 @@ def test_vxlan_spoofed_source_cannot_divert(ctx):
     check("STRANGER" not in cap, f"the stranger's broadcast reached the guest:\n{cap}")
     check(sw.output().count("neither a remote nor a group member") == 1,
           f"the refusal was not logged exactly once:\n{sw.output()}")
+
+
+def test_vxlan_group_members_only(ctx):
+    """Group mode without learn=any: a sender on the subnet of the trunk's interface is a member
+    and is heard; one from another subnet is a stranger, whether it sends to the group or to the
+    trunk's own address. With learn=any both are heard."""
+    net, (n1, n2) = underlay(ctx, 2, prefix="10.99.6")
+    n2.sh("ip addr add 10.98.6.2/24 dev u0")
+    frame = [_icmp_frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0b", "10.60.0.2", "10.60.0.1",
+                         b"MEMBER")]
+    for learn, heard in (("", 1), (",learn=any", 3)):
+        sw = vtep_switch(ctx, f"sw{learn[1:]}", n1,
+                         vxlan_spec(9, "10.99.6.1", group="239.1.1.1") + learn)
+        _send_vxlan(n2, "239.1.1.1", frame, vni=9, src="10.99.6.2")
+        _send_vxlan(n2, "239.1.1.1", frame, vni=9, src="10.98.6.2")
+        _send_vxlan(n2, "10.99.6.1", frame, vni=9, src="10.98.6.2")
+        time.sleep(0.5)
+        st = trunk_status(sw)
+        check(st["rx_frames"] == heard and st["vx"]["stranger"] == 3 - heard,
+              f"learn{learn or '=remotes'}: rx {st['rx_frames']}: {st['endpoint']}")
+        sw.stop()
