@@ -21,7 +21,9 @@
  * outright (EMSGSIZE) is counted as oversize. Receive checks (doc/vxlan.md §1.1): the I bit is
  * required and the VNI must be ours, else the packet is dropped and counted; reserved bits are
  * counted but accepted (RFC 7348; Linux is stricter). Packets whose source is one of our own
- * addresses (a group echo, a mesh list that names ourselves) are dropped.
+ * addresses (a group echo, a mesh list that names ourselves) are dropped. So are packets from a
+ * sender that is neither a configured remote nor a group member (vxlan_fdb.h says who is), unless
+ * the trunk says learn=any: counted as "stranger", the first one logged.
  *
  * I/O is batched with recvmmsg/sendmmsg on preallocated message arrays; nothing is allocated
  * per frame. (ep_dgram serves one fixed peer per endpoint; here each datagram has its own
@@ -29,12 +31,14 @@
  */
 #include "clock.h"
 #include "ep_transports.h"
+#include "log.h"
 #include "vxlan.h"
 #include "vxlan_fdb.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +63,7 @@ struct vx_tx {
 };
 
 struct vx_stats {
-	uint64_t short_pkt, no_i, wrong_vni, own, reserved; /* receive */
+	uint64_t short_pkt, no_i, wrong_vni, own, stranger, reserved; /* receive */
 	uint64_t oversize, tx_error;                       /* send */
 };
 
@@ -74,6 +78,7 @@ struct ep_vxlan {
 	unsigned int nown;
 	uint8_t tx_hdr[VXLAN_HDR_LEN];
 	bool src_pktinfo;      /* bound to any but local given: name the source per send */
+	bool stranger_logged;
 	_Alignas(struct cmsghdr) char cmsg[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct vxlan_fdb fdb;
 	struct vx_stats st;
@@ -95,6 +100,20 @@ static bool vx_is_own(const struct ep_vxlan *v, uint32_t addr)
 }
 
 /* Whether received datagram i is a frame for us; counts what it is not. */
+/* Counts a packet from a sender we do not learn from; says so once per trunk. */
+static void vx_stranger(struct ep_vxlan *v, struct in_addr from)
+{
+	char a[INET_ADDRSTRLEN];
+
+	v->st.stranger++;
+	if (v->stranger_logged)
+		return;
+	v->stranger_logged = true;
+	log_warn("vxlan vni %u: dropping packets from %s, neither a remote nor a group member "
+		 "(learn=any accepts them); further ones are only counted (stranger)",
+		 v->vni, inet_ntop(AF_INET, &from, a, sizeof(a)));
+}
+
 static bool vx_rx_accept(struct ep_vxlan *v, unsigned int i)
 {
 	const struct mmsghdr *m = &v->rx.msgs[i];
@@ -104,6 +123,10 @@ static bool vx_rx_accept(struct ep_vxlan *v, unsigned int i)
 	if (m->msg_hdr.msg_namelen < sizeof(struct sockaddr_in) ||
 	    vx_is_own(v, v->rx.from[i].sin_addr.s_addr)) {
 		v->st.own++;
+		return false;
+	}
+	if (!vxlan_fdb_accepts(&v->fdb, v->rx.from[i].sin_addr.s_addr)) {
+		vx_stranger(v, v->rx.from[i].sin_addr);
 		return false;
 	}
 	verdict = vxlan_check(v->rx.hdr[i], m->msg_len, v->vni, &reserved);
@@ -255,11 +278,12 @@ static void ep_vxlan_describe(const struct endpoint *ep, char *buf, size_t len)
 	}
 	snprintf(buf, len,
 		 "vxlan vni %u local %s:%u remotes %u%s learned %u "
-		 "(rx drops: short %llu no-I %llu wrong-vni %llu own %llu; reserved bits %llu; "
-		 "tx: oversize %llu errors %llu)",
+		 "(rx drops: short %llu no-I %llu wrong-vni %llu own %llu stranger %llu; "
+		 "reserved bits %llu; tx: oversize %llu errors %llu)",
 		 v->vni, local, v->port, v->nremotes, group, vxlan_fdb_count(&v->fdb),
 		 (unsigned long long)s->short_pkt, (unsigned long long)s->no_i,
 		 (unsigned long long)s->wrong_vni, (unsigned long long)s->own,
+		 (unsigned long long)s->stranger,
 		 (unsigned long long)s->reserved, (unsigned long long)s->oversize,
 		 (unsigned long long)s->tx_error);
 }
@@ -281,24 +305,56 @@ static const struct endpoint_ops ep_vxlan_ops = {
 	.destroy = ep_vxlan_destroy,
 };
 
+static uint32_t vx_ifa_v4(const struct sockaddr *sa)
+{
+	return sa && sa->sa_family == AF_INET ?
+		((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr : 0;
+}
+
+/* The interface holding the local address, or NULL. */
+static const char *vx_local_if(const struct ifaddrs *ifs, uint32_t local)
+{
+	for (const struct ifaddrs *i = ifs; i && local; i = i->ifa_next)
+		if (vx_ifa_v4(i->ifa_addr) == local)
+			return i->ifa_name;
+	return NULL;
+}
+
+/* Whether the subnets of interface i hold the group's members: the interface of local= (where
+ * the group is joined), or with no local= every interface but loopback. */
+static bool vx_member_if(const struct ifaddrs *i, const struct vector_spec *vs, const char *local_if)
+{
+	if (!vs->group.s_addr || (i->ifa_flags & IFF_LOOPBACK))
+		return false;
+	return !vs->local.a.v4.s_addr || (local_if && strcmp(i->ifa_name, local_if) == 0);
+}
+
 /*
  * The addresses whose packets would be our own: the bound local address; when bound to any
  * (no local, or a group), every IPv4 address of this network namespace now. Another trunk on
  * the same host bound to another of its addresses is a legitimate peer, hence the distinction.
+ * In group mode, also the subnets whose senders are group members (vxlan_fdb.h).
  */
-static void vx_own_addresses(struct ep_vxlan *v, bool bound_any)
+static void vx_scan_interfaces(struct ep_vxlan *v, const struct vector_spec *vs)
 {
-	struct ifaddrs *ifs, *i;
+	bool bound_any = vs->group.s_addr || !vs->local.a.v4.s_addr;
+	struct ifaddrs *ifs;
+	const char *local_if;
 
 	if (v->local.s_addr)
 		v->own[v->nown++] = v->local.s_addr;
 	if (!bound_any || getifaddrs(&ifs) < 0)
 		return;
-	for (i = ifs; i && v->nown < VX_OWN_MAX; i = i->ifa_next) {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)i->ifa_addr;
+	local_if = vx_local_if(ifs, vs->local.a.v4.s_addr);
+	for (const struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+		uint32_t addr = vx_ifa_v4(i->ifa_addr);
 
-		if (a && a->sin_family == AF_INET && !vx_is_own(v, a->sin_addr.s_addr))
-			v->own[v->nown++] = a->sin_addr.s_addr;
+		if (!addr)
+			continue;
+		if (v->nown < VX_OWN_MAX && !vx_is_own(v, addr))
+			v->own[v->nown++] = addr;
+		if (vx_member_if(i, vs, local_if))
+			(void)vxlan_fdb_member_add(&v->fdb, addr, vx_ifa_v4(i->ifa_netmask));
 	}
 	freeifaddrs(ifs);
 }
@@ -366,7 +422,8 @@ static void vx_setup(struct ep_vxlan *v, const struct vector_spec *vs)
 	v->port = vs->local.port;
 	v->nremotes = vs->nremotes;
 	vxlan_hdr_write(v->tx_hdr, vs->vni);
-	vx_own_addresses(v, vs->group.s_addr || !vs->local.a.v4.s_addr);
+	v->fdb.learn_any = vs->learn_any;
+	vx_scan_interfaces(v, vs);
 	/* A remote that would be ourselves (one mesh list given to every switch) is left out;
 	 * the flood list has room for every remote and the group. */
 	for (unsigned int i = 0; i < vs->nremotes; i++)

@@ -40,3 +40,13 @@ int ids_parse(bool group, const char *text, int base, uint32_t *id)
 	*id = (uint32_t)v;
 	return 0;
 }
+
+int ids_user(const char *text, uint32_t *uid, uint32_t *gid)
+{
+	struct passwd *pw;
+
+	if (ids_parse(false, text, 10, uid) < 0 || !(pw = getpwuid(*uid)))
+		return -ENOENT;
+	*gid = pw->pw_gid;
+	return 0;
+}

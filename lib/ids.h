@@ -18,4 +18,8 @@ int ids_by_name(bool group, const char *name, uint32_t *id);
  * classic tunctl reads them) up to IDS_MAX. 0, or -ENOENT. */
 int ids_parse(bool group, const char *text, int base, uint32_t *id);
 
+/* A user known to NSS by name or by number (text as ids_parse reads it, base 10), with its
+ * primary group. 0, or -ENOENT. */
+int ids_user(const char *text, uint32_t *uid, uint32_t *gid);
+
 #endif

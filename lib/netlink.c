@@ -343,7 +343,7 @@ int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
 {
 	struct in_addr none = { 0 };
 
-	return nl_route(nl, add ? NL_REPLACE : NL_DEL, dst, 32, none, ifindex);
+	return nl_route(nl, add ? NL_ADD : NL_DEL, dst, 32, none, ifindex);
 }
 
 struct nl_link_query {
@@ -496,7 +496,9 @@ int nl_neigh_proxy_op(struct nl_ctx *nl, enum nl_op op, struct in_addr dst, int 
 struct nl_neigh_query {
 	struct in_addr dst;
 	int ifindex;
+	bool proxy; /* the proxy table, else the ARP cache */
 	bool has;
+	uint16_t state;
 };
 
 static int nl_neigh_cb(const struct nlmsghdr *nlh, void *data)
@@ -506,29 +508,75 @@ static int nl_neigh_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlattr *attr; /* not const: mnl_attr_for_each casts it */
 
 	if (nd->ndm_family != AF_INET || nd->ndm_ifindex != q->ifindex ||
-	    !(nd->ndm_flags & NTF_PROXY))
+	    !(nd->ndm_flags & NTF_PROXY) != !q->proxy)
 		return MNL_CB_OK;
 	mnl_attr_for_each(attr, nlh, sizeof(*nd)) {
 		if (mnl_attr_get_type(attr) == NDA_DST &&
 		    mnl_attr_get_payload_len(attr) == sizeof(q->dst) &&
-		    memcmp(mnl_attr_get_payload(attr), &q->dst, sizeof(q->dst)) == 0)
+		    memcmp(mnl_attr_get_payload(attr), &q->dst, sizeof(q->dst)) == 0) {
 			q->has = true;
+			q->state = nd->ndm_state;
+		}
 	}
 	return MNL_CB_OK;
 }
 
-int nl_neigh_proxy_has(struct nl_ctx *nl, struct in_addr dst, int ifindex)
+static int nl_neigh_find(struct nl_ctx *nl, struct nl_neigh_query *q)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	struct nl_neigh_query q = { .dst = dst, .ifindex = ifindex };
-	int err;
 
 	nd->ndm_family = AF_INET;
-	nd->ndm_flags = NTF_PROXY; /* the kernel then dumps the proxy table */
-	err = nl_talk(nl, nlh, nl_neigh_cb, &q);
+	nd->ndm_flags = q->proxy ? NTF_PROXY : 0; /* NTF_PROXY: the kernel dumps the proxy table */
+	return nl_talk(nl, nlh, nl_neigh_cb, q);
+}
+
+int nl_neigh_proxy_has(struct nl_ctx *nl, struct in_addr dst, int ifindex)
+{
+	struct nl_neigh_query q = { .dst = dst, .ifindex = ifindex, .proxy = true };
+	int err = nl_neigh_find(nl, &q);
+
 	return err < 0 ? err : q.has;
+}
+
+int nl_neigh_state(struct nl_ctx *nl, struct in_addr dst, int ifindex)
+{
+	struct nl_neigh_query q = { .dst = dst, .ifindex = ifindex };
+	int err = nl_neigh_find(nl, &q);
+
+	return err < 0 ? err : q.has ? (q.state ? q.state : NUD_NONE_SEEN) : 0;
+}
+
+/* The header of a request about the ARP cache entry for dst on ifindex. */
+static struct nlmsghdr *nl_neigh_msg(char *buf, uint16_t type, uint16_t flags, struct in_addr dst,
+				     int ifindex, uint8_t ndm_flags)
+{
+	struct nlmsghdr *nlh = nl_msg(buf, type, flags);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_flags = ndm_flags;
+	mnl_attr_put(nlh, NDA_DST, sizeof(dst), &dst);
+	return nlh;
+}
+
+int nl_neigh_resolve(struct nl_ctx *nl, struct in_addr dst, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	/* NTF_USE: the kernel treats the entry as if a packet waited for it (neigh_event_send):
+	 * created if need be, it goes INCOMPLETE and the first ARP request leaves at once. */
+	return nl_talk(nl, nl_neigh_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE, dst, ifindex, NTF_USE),
+		       NULL, NULL);
+}
+
+int nl_neigh_del(struct nl_ctx *nl, struct in_addr dst, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return nl_talk(nl, nl_neigh_msg(buf, RTM_DELNEIGH, 0, dst, ifindex, 0), NULL, NULL);
 }
 
 #define NL_MAX_IFS 64

@@ -85,7 +85,8 @@ int nl_addr_del(struct nl_ctx *nl, int ifindex, struct in_addr addr, unsigned in
 /* Returns 1 when the interface holds addr, 0 if not, or -errno. */
 int nl_addr_has(struct nl_ctx *nl, int ifindex, struct in_addr addr);
 
-/* Adds (replacing) or deletes the host route dst/32 through ifindex in the main table. */
+/* Adds or deletes the host route dst/32 through ifindex in the main table. An add is exclusive
+ * (NLM_F_EXCL): -EEXIST when any route to dst/32 is there, which is left as it is. */
 int nl_route_host(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex);
 
 /* How nl_route() and nl_neigh_proxy_op() change the table. */
@@ -107,6 +108,16 @@ int nl_neigh_proxy(struct nl_ctx *nl, bool add, struct in_addr dst, int ifindex)
 int nl_neigh_proxy_op(struct nl_ctx *nl, enum nl_op op, struct in_addr dst, int ifindex);
 /* Returns 1 when the interface has a proxy-ARP entry for dst, 0 if not, or -errno. */
 int nl_neigh_proxy_has(struct nl_ctx *nl, struct in_addr dst, int ifindex);
+
+/* The state (NUD_* bits) of the interface's ARP cache entry for dst (not a proxy entry):
+ * 0 when there is none, NUD_NONE_SEEN for one in state NUD_NONE, or -errno. */
+#define NUD_NONE_SEEN 0x100
+int nl_neigh_state(struct nl_ctx *nl, struct in_addr dst, int ifindex);
+/* Has the kernel resolve dst on the interface now (an ARP request goes out; the entry's state
+ * tells later whether anyone answered). Returns 0 or -errno. */
+int nl_neigh_resolve(struct nl_ctx *nl, struct in_addr dst, int ifindex);
+/* Deletes the interface's ARP cache entry for dst. Returns 0 or -errno (-ENOENT: none). */
+int nl_neigh_del(struct nl_ctx *nl, struct in_addr dst, int ifindex);
 
 /*
  * Fills ifs with the interfaces (at most max, none twice) except skip_ifindex that have a

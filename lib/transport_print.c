@@ -79,8 +79,9 @@ static void put_vector(struct out *o, const struct vector_spec *v, enum transpor
 		put_addr(o, "local", &v->local);
 		for (unsigned int i = 0; i < v->nremotes; i++)
 			put(o, "remote=%s\n", inet_ntop(AF_INET, &v->remote[i], text, sizeof(text)));
-		put(o, "group=%s\nttl=%u\n",
-		    v->group.s_addr ? inet_ntop(AF_INET, &v->group, text, sizeof(text)) : "(none)", v->ttl);
+		put(o, "group=%s\nttl=%u\nlearn=%s\n",
+		    v->group.s_addr ? inet_ntop(AF_INET, &v->group, text, sizeof(text)) : "(none)", v->ttl,
+		    v->learn_any ? "any" : "remotes");
 		break;
 	default:
 		break;

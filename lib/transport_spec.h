@@ -86,6 +86,7 @@ struct vector_spec {
 	struct in_addr remote[VXLAN_REMOTES_MAX];
 	struct in_addr group;          /* 0 = no multicast group */
 	uint8_t ttl;                   /* outer TTL of multicast sends */
+	bool learn_any;                /* accept senders beyond the remotes and the group's subnets */
 };
 
 struct transport_spec {

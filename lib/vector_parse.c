@@ -304,6 +304,11 @@ static int parse_vxlan(struct vparse *p)
 	}
 	if (!vs->nremotes && !vs->group.s_addr)
 		return vfail(p, "give remote=<ip>[+<ip>...] or group=<multicast ip>");
+	if ((v = get(p, "learn"))) {
+		if (strcmp(v, "any") != 0 && strcmp(v, "remotes") != 0)
+			return vfail(p, "learn must be 'remotes' or 'any', not '%s'", v);
+		vs->learn_any = v[0] == 'a';
+	}
 	return 0;
 }
 

@@ -36,6 +36,36 @@ static bool vxlan_fdb_usable_source(uint32_t addr)
 	return a != 0 && a != MACTABLE_NONE && !IN_MULTICAST(a);
 }
 
+int vxlan_fdb_member_add(struct vxlan_fdb *f, uint32_t addr, uint32_t mask)
+{
+	struct vxlan_subnet s = { addr & mask, mask };
+
+	if (!mask)
+		return -EINVAL;
+	for (unsigned int i = 0; i < f->nmember; i++)
+		if (f->member[i].net == s.net && f->member[i].mask == s.mask)
+			return 0;
+	if (f->nmember == VXLAN_MEMBER_SUBNETS)
+		return -ENOSPC;
+	f->member[f->nmember++] = s;
+	return 0;
+}
+
+bool vxlan_fdb_accepts(const struct vxlan_fdb *f, uint32_t addr)
+{
+	if (f->learn_any)
+		return true;
+	if (!vxlan_fdb_usable_source(addr))
+		return false; /* the group address of the flood list is never a sender */
+	for (unsigned int i = 0; i < f->nflood; i++)
+		if (f->flood[i] == addr)
+			return true;
+	for (unsigned int i = 0; i < f->nmember; i++)
+		if ((addr & f->member[i].mask) == f->member[i].net)
+			return true;
+	return false;
+}
+
 void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint32_t addr, uint32_t now)
 {
 	if (now - f->last_sweep >= VXLAN_FDB_SWEEP) {

@@ -10,6 +10,15 @@
  * entries). The table is bounded (mactable/ohash: no allocation after init); when it is full a
  * new MAC is not learned and frames to it are flooded, which is always correct.
  *
+ * Whom a trunk learns from (issue 9: VXLAN has no authentication, so the outer source address
+ * is all a receiver can check). By default a packet is accepted only from
+ *   - a configured remote (a unicast address of the flood list), or
+ *   - a member of the group: a sender whose address lies in a subnet given with
+ *     vxlan_fdb_member_add() (ep_vxlan gives the subnets of the interfaces the trunk hears the
+ *     group on). A sender beyond a router is not a member even if it joined the group.
+ * Anything else is refused before learning, so a stranger cannot claim a MAC and divert its
+ * traffic. learn_any (the trunk's learn=any) accepts every sender, as Linux's vxlan device does.
+ *
  * Addresses are IPv4 in network byte order (uint32_t, as in struct in_addr). The table reuses
  * mactable with the address in the "port" field: 255.255.255.255 (MACTABLE_NONE) is never a
  * packet's source, so it cannot collide.
@@ -26,11 +35,19 @@
 #define VXLAN_FDB_AGE 300           /* seconds, Linux's default `ageing` */
 #define VXLAN_FDB_SWEEP 10          /* seconds between sweeps of aged entries */
 #define VXLAN_FLOOD_MAX (VXLAN_REMOTES_MAX + 1) /* the static remotes and the group */
+#define VXLAN_MEMBER_SUBNETS 16     /* subnets whose senders count as group members */
+
+struct vxlan_subnet {
+	uint32_t net, mask;
+};
 
 struct vxlan_fdb {
 	struct mactable macs;
 	uint32_t flood[VXLAN_FLOOD_MAX];
 	unsigned int nflood;
+	struct vxlan_subnet member[VXLAN_MEMBER_SUBNETS];
+	unsigned int nmember;
+	bool learn_any;   /* accept every sender */
 	uint32_t last_sweep;
 	uint64_t full;    /* MACs not learned because the table was full */
 	uint64_t moves;   /* MACs that appeared behind another remote */
@@ -42,6 +59,13 @@ void vxlan_fdb_free(struct vxlan_fdb *f);
 
 /* Adds addr to the flood list (a repeated address is kept once); -ENOSPC when full. */
 int vxlan_fdb_flood_add(struct vxlan_fdb *f, uint32_t addr);
+
+/* Counts every address of addr/mask as a group member (a repeated subnet is kept once);
+ * -ENOSPC when full, -EINVAL for mask 0 (that would be learn_any). */
+int vxlan_fdb_member_add(struct vxlan_fdb *f, uint32_t addr, uint32_t mask);
+
+/* Whether a packet whose outer source is addr may be received and learned from. */
+bool vxlan_fdb_accepts(const struct vxlan_fdb *f, uint32_t addr);
 
 /* Learns that mac lives behind the remote addr (a group MAC, or an unusable source address
  * like 0.0.0.0 or a multicast one, teaches nothing). now: monotonic seconds. */

@@ -3,6 +3,14 @@
  * host - what uml_net checks and configures on the host: the policy decision, the host side of
  * a new device (gate address, link up, IP forwarding) and a guest's address claims (host route,
  * proxy ARP), all through lib/netlink.
+ *
+ * IP forwarding is turned on per interface (net.ipv4.conf.<if>.forwarding), never host-wide
+ * (net.ipv4.ip_forward): IPv4 decides by the interface a packet arrives on, and answers proxy
+ * ARP only on an interface that forwards. So the guest's device forwards (the guest's packets
+ * to the host's other networks), and so does each interface that gets a proxy-ARP entry for a
+ * guest (the LAN's packets to the guest, and the ARP answers for it). Replies from networks
+ * the host reaches through other interfaces arrive there: routing a guest to those is the
+ * administrator's choice (conf.<if>.forwarding=1 there), not the setuid helper's.
  */
 #include "uml_net.h"
 
@@ -43,6 +51,23 @@ static void un_nl_error(struct uml_net *un, const char *what, const char *dev, i
 	out_line(&un->out, "%s on %s failed: %s", what, dev, strerror(-err));
 }
 
+/* Turns IP forwarding on for one interface, through its sysctl: the write also disables LRO
+ * on it and flushes cached routes, which the netlink devconf attribute would not. Only root
+ * can rename an interface, so the name cannot move between if_indextoname and the write. */
+static int un_forward_on(struct uml_net *un, int ifindex)
+{
+	char name[IF_NAMESIZE], rel[IF_NAMESIZE + 24];
+	int err;
+
+	if (!if_indextoname((unsigned int)ifindex, name))
+		return -errno;
+	snprintf(rel, sizeof(rel), "conf/%s/forwarding", name);
+	err = nl_sysctl_ipv4(rel, "1");
+	if (err < 0)
+		out_line(&un->out, "enabling net.ipv4.%s failed: %s", rel, strerror(-err));
+	return err;
+}
+
 int un_gate_up(struct uml_net *un, const char *ifname, struct in_addr gate, unsigned int mtu)
 {
 	int ifindex = (int)if_nametoindex(ifname);
@@ -60,11 +85,9 @@ int un_gate_up(struct uml_net *un, const char *ifname, struct in_addr gate, unsi
 		un_nl_error(un, "setting the link up", ifname, err);
 		return err;
 	}
-	err = nl_sysctl_ipv4("ip_forward", "1");
-	if (err < 0) {
-		out_line(&un->out, "enabling net.ipv4.ip_forward failed: %s", strerror(-err));
+	err = un_forward_on(un, ifindex);
+	if (err < 0)
 		return err;
-	}
 	if (mtu)
 		out_line(&un->out, "%s: %s/32 up, mtu %u, IP forwarding on", ifname, inet_ntoa(gate),
 			 mtu);
@@ -139,6 +162,7 @@ struct un_route_claim {
 	int dev;
 	int other;	    /* ifindex of a host route to addr through another device */
 	unsigned int mine; /* host routes through dev: the claims already made there */
+	bool held;	    /* addr itself is already routed through dev (claimed before) */
 };
 
 static void un_route_claim_cb(void *arg, const struct nl_route *r)
@@ -151,20 +175,47 @@ static void un_route_claim_cb(void *arg, const struct nl_route *r)
 		c->mine++;
 	if (r->dst.s_addr == c->addr.s_addr && r->oif != c->dev)
 		c->other = r->oif ? r->oif : -1;
+	if (r->dst.s_addr == c->addr.s_addr && r->oif == c->dev)
+		c->held = true;
 }
 
-/* A gate another device already routes (another guest's address) is not the host's to take. */
+/* Whether a neighbour on one of the host's networks already answers for addr (lan_probe.c);
+ * says why when it does, or when it could not be told. */
+static bool un_lan_free(struct uml_net *un, struct in_addr addr, int skip_ifindex)
+{
+	char where[IF_NAMESIZE] = "?";
+	int user = un_lan_user(un, addr, skip_ifindex);
+
+	if (user == 0)
+		return true;
+	if (user < 0) {
+		out_line(&un->out, "refused: could not ask the host's networks about %s: %s",
+			 inet_ntoa(addr), strerror(-user));
+		return false;
+	}
+	if_indextoname((unsigned int)user, where);
+	out_line(&un->out, "refused: %s is in use on %s (a neighbour answers ARP for it)",
+		 inet_ntoa(addr), where);
+	return false;
+}
+
+/* A gate another device already routes (another guest's address), or that a neighbour on the
+ * host's networks has, is not the host's to take. One of the host's own addresses is fine (the
+ * classic set-up uses the host's LAN address as every guest's gate). */
 bool un_gate_free(struct uml_net *un, struct in_addr gate)
 {
-	struct un_route_claim c = { gate, 0, 0, 0 };
+	struct un_route_claim c = { gate, 0, 0, 0, false };
 	char other[IF_NAMESIZE] = "?";
+	int owner;
 
 	if (nl_route_dump(&un->nl, un_route_claim_cb, &c) < 0) {
 		out_line(&un->out, "refused: could not read the host's routes");
 		return false;
 	}
-	if (c.other == 0)
-		return true;
+	if (c.other == 0) {
+		owner = nl_addr_owner(&un->nl, gate);
+		return owner > 0 || un_lan_free(un, gate, 0);
+	}
 	if (c.other > 0)
 		if_indextoname((unsigned int)c.other, other);
 	out_line(&un->out, "refused: gate %s is already routed through %s", inet_ntoa(gate), other);
@@ -172,13 +223,16 @@ bool un_gate_free(struct uml_net *un, struct in_addr gate)
 }
 
 /*
- * By default an address the host has, or that a host route sends elsewhere, is not claimable;
- * nor is a new one on a device that already carries UN_MAX_CLAIMS of them (each claim costs a
- * route and proxy-ARP entries in the host kernel: no unbounded growth for a caller).
+ * By default an address the host has, that a host route sends elsewhere, or that a neighbour on
+ * one of the host's networks answers ARP for, is not claimable; nor is a new one on a device
+ * that already carries UN_MAX_CLAIMS of them (each claim costs a route and proxy-ARP entries in
+ * the host kernel: no unbounded growth for a caller). An address the device holds already was
+ * checked when it was claimed.
  */
-static bool un_addr_free(struct uml_net *un, const char *dev, struct in_addr addr, int ifindex)
+static bool un_addr_free(struct uml_net *un, const char *dev, struct in_addr addr, int ifindex,
+			 bool *held)
 {
-	struct un_route_claim c = { addr, ifindex, 0, 0 };
+	struct un_route_claim c = { addr, ifindex, 0, 0, false };
 	char other[IF_NAMESIZE] = "?";
 	int owner = nl_addr_owner(&un->nl, addr);
 
@@ -203,10 +257,13 @@ static bool un_addr_free(struct uml_net *un, const char *dev, struct in_addr add
 		out_line(&un->out, "refused: %s already routes %u guest addresses", dev, c.mine);
 		return false;
 	}
-	return true;
+	*held = c.held;
+	return c.held || un_lan_free(un, addr, ifindex);
 }
 
 struct un_report {
+	struct uml_net *un; /* set: turn forwarding on for each interface (a claim) */
+	int err;
 	char list[128];
 	size_t len;
 };
@@ -220,30 +277,52 @@ static void un_report_if(void *arg, int ifindex)
 	if (rep->len < sizeof(rep->list) - IF_NAMESIZE - 2)
 		rep->len += (size_t)snprintf(rep->list + rep->len, sizeof(rep->list) - rep->len,
 					     " %s", name);
+	if (rep->un && !rep->err)
+		rep->err = un_forward_on(rep->un, ifindex);
+}
+
+/* The host route to a claimed address. Exclusive: a route that appeared since un_addr_free()
+ * looked is never replaced. One the device already has (the guest set the same address
+ * again) is kept. */
+static int un_claim_route(struct uml_net *un, const char *dev, int ifindex, struct in_addr addr,
+			  bool held)
+{
+	int err = held ? 0 : nl_route_host(&un->nl, true, addr, ifindex);
+
+	if (err == -EEXIST)
+		out_line(&un->out, "refused: %s was routed meanwhile (that route is left as it is)",
+			 inet_ntoa(addr));
+	else if (err < 0)
+		un_nl_error(un, "adding the host route", dev, err);
+	return err == -EEXIST ? -EADDRINUSE : err;
 }
 
 static int un_claim(struct uml_net *un, const char *dev, int ifindex, struct in_addr addr)
 {
-	struct un_report rep = { .len = 0 };
+	struct un_report rep = { .un = un, .len = 0 };
+	bool held;
 	int err;
 
-	if (!un_addr_free(un, dev, addr, ifindex))
+	if (!un_addr_free(un, dev, addr, ifindex, &held))
 		return -EADDRINUSE;
-	err = nl_route_host(&un->nl, true, addr, ifindex);
-	if (err < 0) {
-		un_nl_error(un, "adding the host route", dev, err);
+	err = un_claim_route(un, dev, ifindex, addr, held);
+	if (err < 0)
 		return err;
-	}
 	err = nl_link_proxy_arp(&un->nl, ifindex, true);
 	if (err < 0) {
 		un_nl_error(un, "enabling proxy_arp", dev, err);
 		goto undo;
 	}
-	err = nl_proxy_subnet(&un->nl, true, addr, ifindex, un_report_if, &rep);
-	if (err < 0) {
-		un_nl_error(un, "adding proxy ARP entries for a guest", dev, err);
+	err = un_forward_on(un, ifindex);
+	if (err < 0)
 		goto undo;
-	}
+	err = nl_proxy_subnet(&un->nl, true, addr, ifindex, un_report_if, &rep);
+	if (err >= 0 && rep.err < 0)
+		err = rep.err; /* reported by un_forward_on */
+	else if (err < 0)
+		un_nl_error(un, "adding proxy ARP entries for a guest", dev, err);
+	if (err < 0)
+		goto undo;
 	out_line(&un->out, "%s: route %s/32, proxy ARP on%s", dev, inet_ntoa(addr),
 		 rep.len ? rep.list : " no other interface");
 	return 0;

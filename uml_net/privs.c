@@ -2,11 +2,11 @@
 /* privs - what a setuid helper owes its host: a clean start, a root-owned policy, and dropping
  * back to the caller's ids once the privileged calls are done. */
 #include "uml_net.h"
+#include "privdrop.h"
 #include "stdfds.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,27 +19,11 @@
 
 void un_drop_privileges(struct uml_net *un)
 {
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-
-	/* Order matters: groups and gid while we still may, uid last. Any failure is fatal: a
-	 * relay must never keep running as root by accident. Then prove it: all three ids of
-	 * each kind are the caller's and neither root's uid nor gid can be taken back. */
-	if ((geteuid() == 0 && setgroups(un->who.ngroups, un->who.groups) < 0) ||
-	    setresgid(un->who.gid, un->who.gid, un->who.gid) < 0 ||
-	    setresuid(un->who.uid, un->who.uid, un->who.uid) < 0 ||
-	    getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
-	    ru != un->who.uid || eu != un->who.uid || su != un->who.uid ||
-	    rg != un->who.gid || eg != un->who.gid || sg != un->who.gid ||
-	    (un->who.uid != 0 && (setuid(0) == 0 || geteuid() == 0)) ||
-	    (un->who.uid != 0 && un->who.gid != 0 && setgid(0) == 0)) {
+	/* Any failure is fatal: a relay must never keep running as root by accident. */
+	if (privdrop_to(un->who.uid, un->who.gid, (size_t)un->who.ngroups, un->who.groups) < 0) {
 		fprintf(stderr, "uml_net: dropping privileges failed\n");
 		_exit(1);
 	}
-	/* The id change re-derives dumpability from fs.suid_dumpable: keep the relay, which still
-	 * holds memory from its root days, out of core files and the caller's ptrace. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
 /* Records who ran us: the real ids, which setuid leaves as the caller's. */

@@ -35,6 +35,10 @@ struct uml_net {
 	struct nl_ctx nl;
 };
 
+/* lan_probe.c: the interface where a neighbour answers ARP for addr (on the host's attached
+ * networks, skip_ifindex left out), 0 when none does, or -errno. Waits up to a second. */
+int un_lan_user(struct uml_net *un, struct in_addr addr, int skip_ifindex);
+
 /* host.c: checks and host configuration */
 bool un_allowed(struct uml_net *un, unsigned int op, const struct in_addr *addrs, unsigned int n);
 int un_gate_up(struct uml_net *un, const char *ifname, struct in_addr gate, unsigned int mtu);

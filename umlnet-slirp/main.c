@@ -15,6 +15,7 @@
 #include "link_switch.h"
 #include "log.h"
 #include "options.h"
+#include "privs.h"
 #include "stdfds.h"
 
 /* The signal handler's only way to reach the loop; gateway_run() polls it through gw->stop. */
@@ -47,13 +48,13 @@ static enum log_level slirp_log_level(int verbosity)
 	return verbosity == 1 ? LOG_LVL_WARN : LOG_LVL_INFO;
 }
 
-static int slirp_run(struct gateway *gw, const struct slirp_options *o, const struct gw_link_ops *ops,
-		     void *link)
+static int slirp_run(struct gateway *gw, const struct slirp_options *o,
+		     const struct slirp_privs *privs, const struct gw_link_ops *ops, void *link)
 {
 	char stats[512];
 	int rc = gateway_init(gw, o, ops, link);
 
-	if (rc < 0)
+	if (rc < 0 || (rc = slirp_privs_drop(privs)) < 0)
 		return rc;
 	if (o->switch_ctl)
 		link_switch_start(link, gw);
@@ -78,12 +79,15 @@ int main(int argc, char **argv)
 	static struct gateway gw;
 	static struct link_slip slip;
 	static struct link_switch sw;
+	struct slirp_privs privs;
 	int rc;
 
 	if (stdfds_reserve() < 0)
 		return 1; /* nothing to report on: see stdfds.h */
 	slirp_options_init(&opts);
 	rc = slirp_options_parse(&opts, argc, argv);
+	if (rc == 0)
+		rc = slirp_privs_init(&privs, opts.user, opts.error, sizeof(opts.error));
 	if (rc < 0)
 		fprintf(stderr, "umlnet-slirp: error: %s\n", opts.error);
 	if (rc != 0) {
@@ -98,7 +102,7 @@ int main(int argc, char **argv)
 	if (opts.switch_ctl) {
 		if (link_switch_init(&sw, opts.switch_ctl, (uint16_t)opts.switch_window) < 0)
 			return 1;
-		rc = slirp_run(&gw, &opts, &link_switch_ops, &sw);
+		rc = slirp_run(&gw, &opts, &privs, &link_switch_ops, &sw);
 		link_switch_close(&sw);
 	} else {
 		rc = link_slip_init(&slip, STDIN_FILENO, STDOUT_FILENO);
@@ -106,7 +110,7 @@ int main(int argc, char **argv)
 			log_err("stdin/stdout: cannot make them non-blocking: %s", strerror(-rc));
 			return 1;
 		}
-		rc = slirp_run(&gw, &opts, &link_slip_ops, &slip);
+		rc = slirp_run(&gw, &opts, &privs, &link_slip_ops, &slip);
 	}
 	gateway_free(&gw);
 	slirp_options_free(&opts);

@@ -17,7 +17,7 @@ void slirp_usage(FILE *f, const char *prog)
 		"Each option is one word; under UML write '_' for a space (--mtu_1500).\n"
 		"  --hostfwd=tcp|udp:HPORT:GPORT   forward a host port to the guest (repeatable); also\n"
 		"            tcp|udp:[HADDR]:HPORT-[GADDR]:GPORT (host 127.0.0.1, guest 10.0.2.15)\n"
-		"  --no-host-loopback   10.0.2.2 does not reach the host's 127.0.0.1\n"
+		"  --host-loopback      10.0.2.2 reaches the host's 127.0.0.1 (default: it does not)\n"
 		"  --restrict           no connections out of the guest network (forwards still work)\n"
 		"  --dns=ADDR[:PORT]    send DNS for 10.0.2.3 there instead of resolv.conf's server\n"
 		"  --ipv6 | --no-ipv6   libslirp's IPv6 fec0::/64 (default on; SLIP carries IPv4 only)\n"
@@ -25,19 +25,20 @@ void slirp_usage(FILE *f, const char *prog)
 		"  --switch=CTL         attach to the uml_switch at control socket CTL (Ethernet, DHCP)\n"
 		"  --switch-window=N    with --switch: cap the TCP windows between libslirp and the\n"
 		"            guests to N bytes (default %d, 0 = none) so bursts fit socket queues\n"
+		"  --user=NAME          started as root: become NAME after set-up (default %s)\n"
 		"  --config=FILE        read options from FILE, one per line ('#' comments)\n"
 		"  --print-config       print the resulting settings and exit\n"
 		"  -v, --verbose        log more (repeatable);  -q, --quiet  errors only\n"
 		"  -h, --help           this text;  --version  the version\n"
 		"Logs go to stderr; stdout carries nothing but SLIP.\n",
 		prog, prog, SLIRP_OPT_MTU_MIN, SLIRP_OPT_MTU_MAX, SLIRP_OPT_MTU_DEFAULT,
-		SLIRP_OPT_SWITCH_WINDOW_DEFAULT);
+		SLIRP_OPT_SWITCH_WINDOW_DEFAULT, SLIRP_OPT_USER_DEFAULT);
 }
 
 void slirp_options_init(struct slirp_options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->host_loopback = true;
+	strcpy(o->user, SLIRP_OPT_USER_DEFAULT);
 	o->ipv6 = true;
 	o->mtu = SLIRP_OPT_MTU_DEFAULT;
 	o->switch_window = SLIRP_OPT_SWITCH_WINDOW_DEFAULT;
@@ -187,6 +188,14 @@ static int opt_switch_window(struct slirp_options *o, const char *val, const cha
 	return 0;
 }
 
+static int opt_user(struct slirp_options *o, const char *val, const char *origin)
+{
+	if (strlen(val) >= sizeof(o->user))
+		return bad(o, origin, "user", val, "too long");
+	strcpy(o->user, val);
+	return 0;
+}
+
 static int opt_flag(struct slirp_options *o, bool *flag, bool value, const char *name,
 		    const char *val, const char *origin)
 {
@@ -212,6 +221,7 @@ static const struct {
 	{ "dns", opt_dns },
 	{ "mtu", opt_mtu },
 	{ "switch-window", opt_switch_window },
+	{ "user", opt_user },
 	{ "config", opt_config },
 };
 
@@ -322,14 +332,29 @@ int slirp_options_file(struct slirp_options *o, const char *path)
 	return rc;
 }
 
+int slirp_options_check(struct slirp_options *o)
+{
+	char a[INET_ADDRSTRLEN], val[INET_ADDRSTRLEN + 8];
+
+	if (!o->dns_set || o->host_loopback || (ntohl(o->dns_addr.s_addr) >> 24) != 127)
+		return 0;
+	snprintf(val, sizeof(val), "%s:%u", inet_ntop(AF_INET, &o->dns_addr, a, sizeof(a)),
+		 o->dns_port);
+	return bad(o, "argument", "dns", val,
+		   "a resolver on the host's loopback needs --host-loopback");
+}
+
 int slirp_options_parse(struct slirp_options *o, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		int rc = slirp_options_word(o, argv[i], "argument");
+	int rc;
 
+	for (int i = 1; i < argc; i++) {
+		rc = slirp_options_word(o, argv[i], "argument");
 		if (rc != 0)
 			return rc;
 	}
+	if ((rc = slirp_options_check(o)))
+		return rc;
 	return o->print_config ? 1 : 0;
 }
 
@@ -343,6 +368,7 @@ void slirp_options_print(const struct slirp_options *o, FILE *f)
 	fprintf(f, "mtu %u\n", o->mtu);
 	fprintf(f, "%s\n", o->host_loopback ? "host-loopback" : "no-host-loopback");
 	fprintf(f, "%s\n", o->ipv6 ? "ipv6" : "no-ipv6");
+	fprintf(f, "user %s\n", o->user);
 	if (o->restrict_)
 		fprintf(f, "restrict\n");
 	if (o->dns_set)

@@ -25,6 +25,7 @@
 #define SLIRP_OPT_MTU_MIN 68
 #define SLIRP_OPT_MTU_MAX 1500 /* SLIP: the guest's receive buffer; Ethernet: the switch frame */
 #define SLIRP_OPT_SWITCH_WINDOW_DEFAULT 5840 /* 4 full segments: measured best, tcp_clamp.h */
+#define SLIRP_OPT_USER_DEFAULT "nobody"
 
 struct slirp_fwd {
 	bool udp;
@@ -38,7 +39,8 @@ struct slirp_options {
 	char *switch_ctl;               /* --switch (owned): attach to a uml_switch instead of SLIP on stdio */
 	struct slirp_fwd fwd[SLIRP_OPT_MAX_FWD];
 	unsigned int nfwd;
-	bool host_loopback;             /* 10.0.2.2 reaches the host's 127.0.0.1 (default yes) */
+	bool host_loopback;             /* 10.0.2.2 reaches the host's 127.0.0.1 (default no) */
+	char user[64];                  /* --user: who to become after set-up when started as root */
 	bool restrict_;                 /* --restrict: no connections out, forwards still work */
 	bool ipv6;                      /* libslirp's IPv6 (fec0::/64); only the switch mode carries it */
 	bool dns_set;
@@ -54,8 +56,9 @@ struct slirp_options {
 void slirp_options_init(struct slirp_options *o);
 void slirp_options_free(struct slirp_options *o);
 
-/* Parses argv[1..]. Returns 0, 1 when the program should exit successfully (--help, --version,
- * --print-config), or -EINVAL / -errno with o->error naming the bad option and value. */
+/* Parses argv[1..] and checks the options together (slirp_options_check). Returns 0, 1 when the
+ * program should exit successfully (--help, --version, --print-config), or -EINVAL / -errno
+ * with o->error naming the bad option and value. */
 int slirp_options_parse(struct slirp_options *o, int argc, char **argv);
 
 /* Applies one option word ("--name=value", "name value", ...); origin names where it came
@@ -64,6 +67,10 @@ int slirp_options_word(struct slirp_options *o, const char *word, const char *or
 
 /* Reads a config file, one option per line. Returns 0, or -errno / -EINVAL with o->error set. */
 int slirp_options_file(struct slirp_options *o, const char *path);
+
+/* What no single option shows: a loopback --dns without --host-loopback (libslirp would drop
+ * every query). Returns 0 or -EINVAL with o->error set. */
+int slirp_options_check(struct slirp_options *o);
 
 /* Writes the settings as config-file lines (the golden tests compare this). */
 void slirp_options_print(const struct slirp_options *o, FILE *f);

@@ -31,7 +31,7 @@ def test_tcp_host_loopback_both_ways(ctx):
     data = pattern(8 * MIB, seed=7)
     sink, source = TcpServer("sink"), TcpServer("source", data)
     try:
-        g = slirp_guest(ctx, "tcp")
+        g = slirp_guest(ctx, "tcp", "--host-loopback")
         out = g.ok(f"head -c {8 * MIB} /dev/urandom > /run/tmp/up && sha256sum /run/tmp/up && "
                    f"nc -N 10.0.2.2 {sink.port} < /run/tmp/up && echo SENT", timeout=120)
         check("SENT" in out, f"upload failed:\n{out}")
@@ -95,7 +95,7 @@ def test_dns_via_10_0_2_3(ctx):
     """--dns sends the guest's queries for 10.0.2.3 to a resolver of the test on loopback."""
     dns = DnsResponder("192.0.2.77")
     try:
-        g = slirp_guest(ctx, "dns", f"--dns=127.0.0.1:{dns.port}")
+        g = slirp_guest(ctx, "dns", f"--dns=127.0.0.1:{dns.port}", "--host-loopback")
         g.ok(f"cat > /run/tmp/q.py <<'EOF'\n{GUEST_DNS_QUERY}\nEOF")
         out = g.ok("python3 /run/tmp/q.py 10.0.2.3 probe.umlnet.test")
         check("ANSWER 192.0.2.77" in out, f"expected the test resolver's answer, got:\n{out}")
@@ -107,11 +107,13 @@ def test_dns_via_10_0_2_3(ctx):
 
 def test_restrict_blocks_outbound_keeps_forwards(ctx):
     """--restrict: the guest cannot connect out (not even to the host via 10.0.2.2), while a
-    host → guest forward still works. Without it the same connect succeeds (first test)."""
+    host → guest forward still works. Without it the same connect succeeds (first test; host
+    loopback is on here so that it is --restrict that refuses)."""
     sink = TcpServer("sink")
     tport = free_port()
     try:
-        g = slirp_guest(ctx, "restrict", "--restrict", f"--hostfwd=tcp:{tport}:8080")
+        g = slirp_guest(ctx, "restrict", "--restrict", "--host-loopback",
+                        f"--hostfwd=tcp:{tport}:8080")
         rc, out = g.run(f"echo hi | nc -N -w 3 10.0.2.2 {sink.port}", check_rc=False)
         check(rc != 0, f"connect to 10.0.2.2:{sink.port} succeeded in restrict mode:\n{out}")
         time.sleep(0.5)
@@ -150,3 +152,34 @@ def test_ifdown_exits_promptly(ctx):
     log = g.console()
     check("umlnet-slirp: slip:" in log, f"no exit statistics on stderr:\n{log[-1500:]}")
     check("0 non-IPv4 in" in log, f"the guest sent something that was not IPv4:\n{log[-1500:]}")
+
+
+def proc_ids(pid):
+    """(uids, gids) of a process: the real, effective, saved and fs ids from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+    return fields["Uid"].split(), fields["Gid"].split()
+
+
+def test_host_loopback_closed_by_default_and_not_root(ctx):
+    """issue 9: without --host-loopback the guest cannot reach a listener on the host's
+    127.0.0.1 through 10.0.2.2 (the first test shows it can with the option), while the gateway
+    itself still answers; and umlnet-slirp, started as root by the root-run UML kernel, gives
+    up root after set-up (the default --user nobody)."""
+    sink = TcpServer("sink")
+    try:
+        g = slirp_guest(ctx, "closed")
+        g.ok("ping -c 1 -W 2 10.0.2.2")
+        rc, out = g.run(f"echo hi | nc -N -w 3 10.0.2.2 {sink.port}", check_rc=False)
+        check(rc != 0, f"the guest reached the host's 127.0.0.1:{sink.port}:\n{out}")
+        time.sleep(0.5)
+        check(sink.connections == 0, "the host's loopback server saw the guest's connection")
+        pids = subprocess.run(["pgrep", "-s", str(g.pid), "-x", "umlnet-slirp"],
+                              capture_output=True, text=True).stdout.split()
+        check(len(pids) == 1, f"expected one umlnet-slirp in the guest's session, found {pids}")
+        if os.geteuid() == 0:
+            uids, gids = proc_ids(pids[0])
+            check(uids == ["65534"] * 4 and gids == ["65534"] * 4,
+                  f"umlnet-slirp started as root runs as uids {uids} gids {gids}")
+    finally:
+        sink.close()

@@ -5,6 +5,7 @@ import hashlib
 import os
 import re
 import socket
+import subprocess
 import sys
 import time
 
@@ -18,8 +19,11 @@ MIB = 1024 * 1024
 CLASSIC_SWITCH = "/usr/bin/uml_switch"  # Debian uml-utilities
 
 
-def gateway(ctx, sw, *args):
-    p = ctx.proc("slirp", [program("umlnet-slirp"), f"--switch={sw.ctl}", "-v"] + list(args))
+def gateway(ctx, sw, *args, loopback=True):
+    """umlnet-slirp on sw; loopback: with --host-loopback (the host servers of these tests
+    listen on 127.0.0.1)."""
+    argv = [program("umlnet-slirp"), f"--switch={sw.ctl}", "-v"] + list(args)
+    p = ctx.proc("slirp", argv + (["--host-loopback"] if loopback else []))
     wait_for(lambda: "ready" in p.output() or not p.alive(), 10, "umlnet-slirp to attach")
     check(p.alive(), f"umlnet-slirp exited at start:\n{p.output()}")
     return p
@@ -168,3 +172,21 @@ def test_classic_switch_waits_for_room(ctx):
     m = re.search(r"(\d+) send errors \((\d+) waits", gw.output())
     check(m is not None, f"no counters in the gateway's exit log:\n{gw.output()}")
     check(m.group(1) == "0", f"frames dropped toward the classic switch: {m.group(0)}")
+
+
+def test_gateway_gives_up_root(ctx):
+    """issue 9: umlnet-slirp started as root attaches to the switch as root, then runs as
+    --user (default nobody): every id of the process is that user's. --user naming root itself
+    is refused at start with status 2."""
+    if os.geteuid() != 0:
+        raise Skip("needs root")
+    sw = ctx.switch()
+    gw = gateway(ctx, sw, loopback=False)
+    with open(f"/proc/{gw.pid}/status") as f:
+        ids = {l.split(":")[0]: l.split(":")[1].split() for l in f if l.startswith(("Uid", "Gid"))}
+    check(ids["Uid"] == ["65534"] * 4 and ids["Gid"] == ["65534"] * 4,
+          f"the gateway runs as {ids}:\n{gw.output()}")
+    check("running as user nobody" in gw.output(), gw.output())
+    r = subprocess.run([program("umlnet-slirp"), f"--switch={sw.ctl}", "--user=root"],
+                       capture_output=True, text=True, timeout=10)
+    check(r.returncode == 2 and "--user 'root'" in r.stderr, f"{r.returncode}: {r.stderr}")

@@ -25,9 +25,9 @@ def test_slirp_umlnet_slirp(ctx):
     bindir = helper_path(ctx, "umlnet-slirp", h.program("umlnet-slirp"))
     net = ctx.netns("net")
     ns = ctx.netns("g")
-    plug = Plug(ctx, ["eth0=slirp,,umlnet-slirp,--hostfwd=tcp:6101:6101"], netns=ns, run_in=net,
-                env=env_with_path(bindir))
-    g = NsGuest(ctx, "uml", net, ["slirp,,umlnet-slirp,--hostfwd=tcp:6001:6001"],
+    plug = Plug(ctx, ["eth0=slirp,,umlnet-slirp,--hostfwd=tcp:6101:6101,--host-loopback"],
+                netns=ns, run_in=net, env=env_with_path(bindir))
+    g = NsGuest(ctx, "uml", net, ["slirp,,umlnet-slirp,--hostfwd=tcp:6001:6001,--host-loopback"],
                 path_prepend=bindir).wait_ready()
     _uml_slirp_guest(g)
     _ns_slirp_guest(ns)

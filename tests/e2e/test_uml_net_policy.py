@@ -40,20 +40,29 @@ def test_policy_gate_outside_refused(ctx):
 
 
 def test_address_in_use_refused(ctx):
+    """Addresses the host has, routes elsewhere, or that a neighbour on the host's network
+    answers ARP for (the lan's 10.77.1.2, as a LAN router's address inside a policy range
+    would) are refused; a free one is routed and proxied."""
     host, lan, g = _guest(ctx, POLICY)
     host.sh("ip route add 10.77.1.70 dev vh")
     g.ok("ip addr add 10.77.1.50/24 dev eth0 && ip link set eth0 up")
     g.ok("ip addr add 10.77.1.2/32 dev eth0; ip addr add 10.77.1.70/32 dev eth0; "
          "ip addr add 10.77.1.1/32 dev eth0")
     console = g.console()
+    check("uml_net: refused: 10.77.1.2 is in use on vh (a neighbour answers ARP for it)"
+          in console, f"the lan's address was not refused:\n{console[-2000:]}")
+    routes = host.sh("ip route").stdout
+    check("10.77.1.2 dev tap" not in routes and "10.77.1.50 dev tap" in routes,
+          f"host routes after the claims:\n{routes}")
+    out = host.sh("ping -c 1 -W 2 10.77.1.2", check_rc=False).stdout
+    check(hn.ping_ok(out), f"the host no longer reaches the lan's 10.77.1.2:\n{out}")
     check("uml_net: refused: 10.77.1.70 is already routed through vh" in console,
           f"a routed address was not refused:\n{console[-2000:]}")
     check("uml_net: refused: 10.77.1.1 is already assigned on the host" in console,
           f"a host address was not refused:\n{console[-2000:]}")
     proxy = host.sh("ip neigh show proxy").stdout
-    check("10.77.1.70" not in proxy and "10.77.1.1 " not in proxy,
+    check("10.77.1.70" not in proxy and "10.77.1.1 " not in proxy and "10.77.1.2 " not in proxy,
           f"proxy ARP was set for a refused address:\n{proxy}")
-    # 10.77.1.2 belongs to the lan namespace, which this host cannot see: allowed (documented).
 
 
 def test_user_outside_policy_refused(ctx):

@@ -62,6 +62,28 @@ def _under_gdb(ns, commands, pass_fds):
                             env=dict(os.environ, SHELL="/bin/bash"))
 
 
+def _add_under_gdb(ns, pol, dev, breaks, after_run):
+    """Root's `uml_net add <dev> 10.77.1.60` in ns under gdb, stopping at breaks; after_run are
+    the gdb commands that hold the race window open. Returns (the helper's answer, gdb's
+    output)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    cfd = theirs.fileno()
+    p = _under_gdb(ns, [f"break {b}" for b in breaks] +
+                   [f"run --policy {pol} 4 add {dev} 10.77.1.60 255.255.255.0 1>&{cfd}"] +
+                   list(after_run), [cfd])
+    theirs.close()
+    try:
+        ours.settimeout(30)
+        try:
+            text = _record(ours)
+        except (socket.timeout, struct.error):
+            text = ""
+        return text, _reap(p)
+    finally:
+        ours.close()
+        _reap(p)
+
+
 def _call_on_line(argv, line):
     """Runs a slip request with stdin = line; returns (exit status, text). stderr is not piped:
     a relay that (wrongly or rightly) starts keeps fd 2 for as long as it lives."""
@@ -268,6 +290,50 @@ def test_gate_routed_elsewhere_refused(ctx):
     check(rc == 0, f"a free gate was refused: {rc} {text!r}")
 
 
+def test_lan_neighbour_address_refused(ctx):
+    """issue 9: an address inside the policy range that a machine on the host's network
+    already has (the lan's 10.77.1.2: a LAN router, say) is refused as a claim and as a gate;
+    the probe leaves no neighbour entry behind for a free address, which is then claimed."""
+    host, lan = hn.two_namespaces(ctx)
+    host.sh(f"{program('tunctl')} -b -t t0 && ip link set t0 up")
+    run = _policy_run(ctx, host, "user 0 all 10.77.1.0/24\n")
+    rc, text = hn.call_helper(run + ["4", "add", "t0", "10.77.1.2", "255.255.255.0"])
+    check(rc == 1 and "refused: 10.77.1.2 is in use on vh (a neighbour answers ARP for it)"
+          in text, f"add of the lan's address: {rc} {text!r}")
+    rc, text = hn.call_helper(run + ["4", "tuntap", "up", "10.77.1.2"], datagram=True)
+    check(rc == 1 and "refused: 10.77.1.2 is in use on vh" in text,
+          f"the lan's address as a gate: {rc} {text!r}")
+    check("10.77.1.2 dev t0" not in host.sh("ip route").stdout and
+          "10.77.1.2" not in host.sh("ip neigh show proxy").stdout, "claimed anyway")
+    check("tap" not in host.sh("ip -o link").stdout, "a tap was left behind")
+    t = time.monotonic()
+    rc, text = hn.call_helper(run + ["4", "add", "t0", "10.77.1.50", "255.255.255.0"])
+    took = time.monotonic() - t
+    check(rc == 0 and "10.77.1.50 dev t0" in host.sh("ip route").stdout, f"{rc} {text!r}")
+    check(took < 3, f"a free claim took {took:.1f} s")
+    check("10.77.1.50" not in host.sh("ip neigh show dev vh").stdout,
+          f"the probe left an entry:\n{host.sh('ip neigh show dev vh').stdout}")
+
+
+def test_claim_route_is_exclusive(ctx):
+    """issue 9: between uml_net's route check and its route add, another route to the claimed
+    address appears (gdb holds the window open): the add is exclusive, so that route is left
+    as it is and the claim refused (before, NLM_F_REPLACE took the route over)."""
+    if not os.path.exists("/usr/bin/gdb"):
+        raise Skip("gdb is not installed")
+    ns = ctx.netns("excl")
+    ns.sh(f"{program('tunctl')} -b -t t0 && ip link set t0 up && "
+          "ip link add d0 type veth peer name d1 && ip link set d0 up && ip link set d1 up")
+    pol = hn.policy_file(ctx, "user 0 add 10.77.1.0/24\n")
+    text, gdb = _add_under_gdb(ns, pol, "t0", ["nl_route_host"],
+                               ["shell ip route add 10.77.1.60/32 dev d0", "continue"])
+    routes = ns.sh("ip route show 10.77.1.60").stdout
+    check("dev d0" in routes and "dev t0" not in routes,
+          f"the route that appeared was replaced:\n{routes}\n{text}\ngdb: {gdb}")
+    check("refused: 10.77.1.60 was routed meanwhile" in text, f"{text!r}\ngdb: {gdb}")
+    check("10.77.1.60" not in ns.sh("ip neigh show proxy").stdout, "proxied anyway")
+
+
 def _setuid_ready():
     if os.path.exists("/etc/umlnet/uml_net.conf"):
         raise Skip("this host has a real /etc/umlnet/uml_net.conf")
@@ -371,31 +437,17 @@ def test_add_owner_check_and_netlink_see_one_device(ctx):
     pol = hn.policy_file(ctx, f"user {UID} add 10.77.1.0/24\n")
     swap = "ip link set x name x2 && ip link set mine name x && ip link set x up && " \
            "ip link set x2 up"
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    cfd = theirs.fileno()
-    p = _under_gdb(ns, ["break un_load_policy", "break un_allowed",
-                        f"run --policy {pol} 4 add x 10.77.1.60 255.255.255.0 1>&{cfd}",
-                        f"set var un->who.uid = {UID}", "set var un->root = 0",
-                        "continue", f"shell {swap}", "continue"], [cfd])
-    theirs.close()
-    try:
-        ours.settimeout(30)
-        try:
-            text = _record(ours)
-        except (socket.timeout, struct.error):
-            text = ""
-        gdb = _reap(p)
-        routes = ns.sh("ip route show 10.77.1.60").stdout
-        links = ns.sh("ip -o link show").stdout
-        check("x2" in links, f"the swap did not happen:\n{links}\n{text}")
-        check("dev x2" not in routes, f"uid {UID} routed an address through uid 4321's TAP:\n"
-              f"{routes}\n{text}")
-        # Checked before the swap, the name was uid 4321's: refused, and nothing routed.
-        check(f"refused: x does not belong to uid {UID}" in text and not routes.strip(),
-              f"want a refusal and no route:\n{routes}\n{text}\ngdb: {gdb}")
-    finally:
-        ours.close()
-        _reap(p)
+    text, gdb = _add_under_gdb(ns, pol, "x", ["un_load_policy", "un_allowed"],
+                               [f"set var un->who.uid = {UID}", "set var un->root = 0",
+                                "continue", f"shell {swap}", "continue"])
+    routes = ns.sh("ip route show 10.77.1.60").stdout
+    links = ns.sh("ip -o link show").stdout
+    check("x2" in links, f"the swap did not happen:\n{links}\n{text}")
+    check("dev x2" not in routes, f"uid {UID} routed an address through uid 4321's TAP:\n"
+          f"{routes}\n{text}")
+    # Checked before the swap, the name was uid 4321's: refused, and nothing routed.
+    check(f"refused: x does not belong to uid {UID}" in text and not routes.strip(),
+          f"want a refusal and no route:\n{routes}\n{text}\ngdb: {gdb}")
 
 
 def test_tunctl_refuses_setuid(ctx):

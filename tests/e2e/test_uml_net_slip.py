@@ -1,5 +1,6 @@
 """uml_net, slip (eth0=slip,<gate>) on a host without the SLIP line discipline (this one:
-/proc/tty/ldiscs lists only n_tty and n_null, and modules cannot be loaded).
+/proc/tty/ldiscs lists only n_tty and n_null, and modules cannot be loaded); and, last, the
+native N_SLIP path inside a UML guest whose kernel loads slip.ko, the guest playing the host.
 
 Our uml_net emulates the host's SLIP interface in user space: a TUN device sl<N> with the host
 set-up, and a relay (running as the caller) between the pty slave and the TUN. The relay is
@@ -11,6 +12,8 @@ helper does. The tests check exactly that, and that nothing is left behind. The 
 fails earlier, at TIOCSETD.
 """
 
+import base64
+import inspect
 import os
 import pty
 import select
@@ -67,6 +70,16 @@ def echo_reply(req):
     ip = bytearray(req[:ihl])
     ip[12:16], ip[16:20] = req[16:20], req[12:16]
     ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", csum(bytes(ip)))
+    return bytes(ip + icmp)
+
+
+def echo_request(src, dst, payload=b"umlnet-slip"):
+    """An IPv4 ICMP echo request src -> dst (dotted quads)."""
+    icmp = bytearray(struct.pack("!BBHHH", 8, 0, 0, 0x5155, 1) + payload)
+    icmp[2:4] = struct.pack("!H", csum(bytes(icmp)))
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 7, 0, 64, 1, 0,
+                               socket.inet_aton(src), socket.inet_aton(dst)))
     ip[10:12] = struct.pack("!H", csum(bytes(ip)))
     return bytes(ip + icmp)
 
@@ -139,3 +152,103 @@ def test_classic_uml_net_slip_fails(ctx):
     check("Setting slip line discipline: Invalid argument" in console,
           f"unexpected classic slip result:\n{console[-1500:]}")
     check(rc != 0, "the classic slip came up unexpectedly")
+
+
+
+# Runs inside a UML guest, which plays the host: it does what the UML kernel's slip transport
+# (arch/um/drivers/slip_user.c) does on a host with SLIP, opening a pty, running the helper with
+# the slave as its stdin, reading the helper's output record and asking the slave for its
+# interface name, and then plays the far end of the line: the remote guest.
+GUEST_SLIP_HOST = r'''
+import fcntl, os, pty, select, subprocess, sys, time, tty
+SIOCGIFNAME = 0x8910
+
+
+def helper(argv, stdin=None):
+    ours, theirs = socket.socketpair()
+    p = subprocess.Popen(argv, stdin=stdin, stdout=theirs)
+    theirs.close()
+    rc = p.wait(20)
+    ours.settimeout(5)
+    n = struct.unpack("=i", ours.recv(4, socket.MSG_WAITALL))[0]
+    return rc, ours.recv(n, socket.MSG_WAITALL).rstrip(b"\0").decode().strip()
+
+
+def serve(master, done):
+    """Reads the line, answering echo requests, until done(seen) or 10 s; returns the packets
+    that came out of the line."""
+    buf, seen, deadline = b"", [], time.monotonic() + 10
+    while not done(seen) and time.monotonic() < deadline:
+        if not select.select([master], [], [], 0.2)[0]:
+            continue
+        buf += os.read(master, 4096)
+        cut = buf.rfind(bytes([END])) + 1
+        pkts, buf = slip_packets(buf[:cut]), buf[cut:]
+        for pkt in pkts:
+            seen.append(pkt)
+            if len(pkt) > 20 and pkt[9] == 1 and pkt[20] == 8:
+                os.write(master, slip_encode(echo_reply(pkt)))
+    return seen
+
+
+prog, gate, peer = sys.argv[1:4]
+master, slave = pty.openpty()
+tty.setraw(slave)
+print("SLIP-UP %d %s" % helper([prog, "4", "slip", "up", gate], stdin=slave))
+name = fcntl.ioctl(slave, SIOCGIFNAME, bytes(16)).rstrip(b"\0").decode()
+print("IFNAME", name)
+print("ADD %d %s" % helper([prog, "4", "add", name, peer, "255.255.255.255"]))
+ping = subprocess.Popen(["ping", "-c", "3", "-i", "0.3", "-W", "3", peer],
+                        stdout=subprocess.PIPE, text=True)
+serve(master, lambda seen: ping.poll() is not None)
+print("PING", ping.stdout.read().replace("\n", " | "))
+os.write(master, slip_encode(echo_request(peer, gate)))
+is_reply = lambda p: len(p) > 20 and p[9] == 1 and p[20] == 0 and p[12:16] == socket.inet_aton(gate)
+seen = serve(master, lambda seen: any(is_reply(p) for p in seen))
+print("REVERSE", "reply" if any(is_reply(p) for p in seen) else "none")
+'''
+
+
+def _put_file(g, path, text):
+    """Writes text to path in the guest in pieces: one command line of the guest's channel
+    must stay under the 4 KiB a tty line holds."""
+    b64 = base64.b64encode(text.encode()).decode()
+    g.ok(f"rm -f {path}.b64")
+    for i in range(0, len(b64), 2000):
+        g.ok(f"printf %s '{b64[i:i + 2000]}' >> {path}.b64")
+    g.ok(f"base64 -d {path}.b64 > {path}")
+
+
+def _load_slip(g):
+    """slhc and slip from the Debian UML kernel's modules (under /usr/lib/uml/modules, which
+    modprobe finds through a lib/modules link in a scratch root of the guest)."""
+    rc, out = g.run("mkdir -p /run/tmp/mroot/lib && "
+                    "ln -sfn /usr/lib/uml/modules /run/tmp/mroot/lib/modules && "
+                    "modprobe -d /run/tmp/mroot slip && grep -w slip /proc/tty/ldiscs",
+                    check_rc=False)
+    if rc != 0:
+        raise Skip(f"the UML guest kernel cannot load slip here: {out.strip()}")
+
+
+def test_uml_net_slip_native_in_guest(ctx):
+    """The native N_SLIP path: a UML guest, whose kernel has slip.ko, plays the host. A script
+    there does what UML's slip transport does (pty, helper on the slave, SIOCGIFNAME); our
+    uml_net attaches N_SLIP and configures the guest kernel's sl0 (gate, and a claim routing the
+    peer); the kernel pings the peer across the line and the peer pings the gate back."""
+    g = ctx.guest("sliphost", [])
+    g.wait_ready()
+    _load_slip(g)
+    g.ok("mountpoint -q /dev/pts || { mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; }")
+    funcs = "\n\n".join(inspect.getsource(f) for f in (slip_encode, slip_packets, csum,
+                                                     echo_reply, echo_request))
+    script = (f"import socket, struct\nEND, ESC, ESC_END, ESC_ESC = {END}, {ESC}, {ESC_END}, "
+              f"{ESC_ESC}\n{funcs}\n{GUEST_SLIP_HOST}")
+    _put_file(g, "/run/tmp/sliphost.py", script)
+    out = g.ok(f"python3 /run/tmp/sliphost.py {program('uml_net')} 10.77.9.1 10.77.9.50",
+               timeout=60)
+    check("SLIP-UP 0" in out and "user-space" not in out,
+          f"slip up did not take the native path:\n{out}\n{g.console()[-1500:]}")
+    check("IFNAME sl0" in out, f"SIOCGIFNAME on the slave did not name sl0:\n{out}")
+    check("ADD 0" in out, f"the peer's claim failed:\n{out}")
+    check(" 0% packet loss" in out, f"the guest kernel could not ping across sl0:\n{out}")
+    check("REVERSE reply" in out, f"the peer's echo request got no reply:\n{out}")

@@ -16,16 +16,23 @@ GATE = "10.77.1.1"
 
 
 def _far_namespace(ctx, host):
-    """A namespace routed behind the host (10.77.3.0/24, not proxied): reached by routing."""
+    """A namespace routed behind the host (10.77.3.0/24, not proxied): reached by routing. The
+    administrator lets hf forward (uml_net turns forwarding on only for the guest's tap and the
+    interfaces that proxy a guest)."""
     far = ctx.netns("far")
     host.sh(f"ip link add hf type veth peer name xf netns {far.name}")
-    host.sh("ip addr add 10.77.3.1/24 dev hf && ip link set hf up")
+    host.sh("ip addr add 10.77.3.1/24 dev hf && ip link set hf up && "
+            "sysctl -qw net.ipv4.conf.hf.forwarding=1")
     far.sh("ip addr add 10.77.3.2/24 dev xf && ip link set xf up && "
            "ip route add default via 10.77.3.1")
     return far
 
 
-def _scenario(ctx, uml_net):
+def _sysctl(ns, name):
+    return ns.sh(f"cat /proc/sys/net/ipv4/{name}").stdout.strip()
+
+
+def _scenario(ctx, uml_net, ours=True):
     host, lan = hn.two_namespaces(ctx)
     far = _far_namespace(ctx, host)
     g = hn.ns_guest(ctx, "g", [f"tuntap,,,{GATE}"], host,
@@ -55,9 +62,14 @@ def _scenario(ctx, uml_net):
           f"proxy ARP did not follow the guest:\n{proxy}")
     out = lan.sh("ping -c 2 -i 0.3 -W 3 10.77.1.60", check_rc=False).stdout
     check(hn.ping_ok(out), f"the lan could not reach the guest's new address:\n{out}")
-    check(host.sh("cat /proc/sys/net/ipv4/ip_forward").stdout.strip() == "1",
-          "ip_forward is not on in the host namespace")
     tap = [w for w in routes.split() if w.startswith("tap")][0]
+    if ours:
+        # Forwarding per interface (the guest's tap, the proxying vh), never host-wide.
+        forwarding = {k: _sysctl(host, k) for k in ("ip_forward", "conf/all/forwarding",
+                      f"conf/{tap}/forwarding", "conf/vh/forwarding", "conf/lo/forwarding")}
+        check(forwarding == {"ip_forward": "0", "conf/all/forwarding": "0",
+                             f"conf/{tap}/forwarding": "1", "conf/vh/forwarding": "1",
+                             "conf/lo/forwarding": "0"}, f"forwarding: {forwarding}")
     g.stop()
     links = host.sh("ip -o link").stdout
     check(f" {tap}:" not in links, f"{tap} outlived the guest:\n{links}")
@@ -73,4 +85,4 @@ def test_uml_net_tuntap_routes_follow_guest(ctx):
 def test_classic_uml_net_tuntap_routes_follow_guest(ctx):
     if not os.path.exists(hn.CLASSIC_UML_NET):
         raise Skip("uml-utilities is not installed")
-    _scenario(ctx, hn.CLASSIC_UML_NET)
+    _scenario(ctx, hn.CLASSIC_UML_NET, ours=False)

@@ -224,3 +224,63 @@ def test_vxlan_multicast_group(ctx):
         st = trunk_status(sw)
         check("group 239.1.1.1" in st["endpoint"] and st["vx"]["learned"] >= 1,
               f"{sw.name}: {st['endpoint']}")
+
+
+def _send_vxlan(ns, dst, frames, vni=42, src="0.0.0.0"):
+    """Sends each inner frame from ns (source address src) to dst:4789 behind a VXLAN header
+    for vni."""
+    hexes = [(bytes([0x08, 0, 0, 0]) + vni.to_bytes(3, "big") + b"\0" + f).hex() for f in frames]
+    ns.sh("python3 -c 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+          "s.bind((\"" + src + "\",0))\n"
+          "for h in sys.argv[1:]: s.sendto(bytes.fromhex(h),(\"" + dst + "\",4789))' " +
+          " ".join(hexes))
+
+
+def test_vxlan_spoofed_source_cannot_divert(ctx):
+    """A VTEP that is not a configured remote (issue 9) sends frames claiming the local guest's
+    MAC: the trunk drops them (counted as stranger), so the switch keeps the guest on its own
+    port and an echo request that the real remote sends next still reaches the guest. (Before,
+    the switch moved the guest's MAC to the trunk and the guest's unicast went to the stranger.)"""
+    net, (na, nb, nc) = underlay(ctx, 3, prefix="10.99.5")
+    sw = vtep_switch(ctx, "sw", nb, vxlan_spec(42, "10.99.5.2", ["10.99.5.1"]))
+    g = guest_on(ctx, "g", sw, nb, GUEST_MAC, "10.50.0.2")
+    g.run("ping -c 1 -W 1 10.50.0.9", check_rc=False)  # the switch learns the guest's port
+    g.ok("rm -f /run/tmp/cap; (tcpdump -n -l -A -i eth0 'icmp[icmptype] = icmp-echo' "
+         "> /run/tmp/cap 2>/dev/null &); sleep 1.5")
+    spoof = [_icmp_frame("ff:ff:ff:ff:ff:ff", GUEST_MAC, "10.50.0.2", "10.50.0.7",
+                         b"STRANGER".ljust(32, b"."))] * 3
+    probe = [_icmp_frame(GUEST_MAC, "02:00:00:00:00:09", "10.50.0.9", "10.50.0.2",
+                         b"AFTERSPOOF".ljust(32, b"."))]
+    _send_vxlan(nc, "10.99.5.2", spoof)
+    time.sleep(0.3)
+    _send_vxlan(na, "10.99.5.2", probe)
+    time.sleep(1)
+    cap = g.ok("cat /run/tmp/cap")
+    st = trunk_status(sw)
+    check("AFTERSPOOF" in cap, f"the remote's frame to the guest did not arrive after a stranger "
+          f"claimed its MAC:\n{cap}\nmacs: {sw.ctl_cmd('macs')}\n{st['endpoint']}")
+    check(st["vx"]["stranger"] == 3, f"trunk counters: {st['endpoint']}")
+    check("STRANGER" not in cap, f"the stranger's broadcast reached the guest:\n{cap}")
+    check(sw.output().count("neither a remote nor a group member") == 1,
+          f"the refusal was not logged exactly once:\n{sw.output()}")
+
+
+def test_vxlan_group_members_only(ctx):
+    """Group mode without learn=any: a sender on the subnet of the trunk's interface is a member
+    and is heard; one from another subnet is a stranger, whether it sends to the group or to the
+    trunk's own address. With learn=any both are heard."""
+    net, (n1, n2) = underlay(ctx, 2, prefix="10.99.6")
+    n2.sh("ip addr add 10.98.6.2/24 dev u0")
+    frame = [_icmp_frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0b", "10.60.0.2", "10.60.0.1",
+                         b"MEMBER")]
+    for learn, heard in (("", 1), (",learn=any", 3)):
+        sw = vtep_switch(ctx, f"sw{learn[1:]}", n1,
+                         vxlan_spec(9, "10.99.6.1", group="239.1.1.1") + learn)
+        _send_vxlan(n2, "239.1.1.1", frame, vni=9, src="10.99.6.2")
+        _send_vxlan(n2, "239.1.1.1", frame, vni=9, src="10.98.6.2")
+        _send_vxlan(n2, "10.99.6.1", frame, vni=9, src="10.98.6.2")
+        time.sleep(0.5)
+        st = trunk_status(sw)
+        check(st["rx_frames"] == heard and st["vx"]["stranger"] == 3 - heard,
+              f"learn{learn or '=remotes'}: rx {st['rx_frames']}: {st['endpoint']}")
+        sw.stop()

@@ -15,7 +15,9 @@
 	X(test_golden_ok)                                                                    \
 	X(test_golden_errors)                                                                \
 	X(test_argv_words)                                                                   \
-	X(test_argv_errors)
+	X(test_argv_errors)                                                                  \
+	X(test_host_loopback_off_by_default)                                                 \
+	X(test_loopback_dns_needs_host_loopback)
 #include "check.h"
 
 static char *slurp(const char *path)
@@ -139,4 +141,38 @@ static void test_argv_errors(void)
 		CHECK_EQ(rc, -EINVAL);
 		CHECK(strstr(o.error, "argument: --") == o.error);
 	}
+}
+
+/* issue 9: the guest reaches the host's 127.0.0.1 only when asked for. */
+static void test_host_loopback_off_by_default(void)
+{
+	char *plain[] = { "umlnet-slirp", NULL }, *on[] = { "umlnet-slirp", "--host-loopback", NULL };
+	struct slirp_options o;
+
+	slirp_options_init(&o);
+	CHECK_EQ(slirp_options_parse(&o, 1, plain), 0);
+	CHECK(!o.host_loopback);
+	CHECK_STR(o.user, "nobody");
+	slirp_options_init(&o);
+	CHECK_EQ(slirp_options_parse(&o, 2, on), 0);
+	CHECK(o.host_loopback);
+}
+
+/* A resolver on 127.0.0.1 is reached through the host alias: refused at start without host
+ * loopback instead of every query vanishing later. */
+static void test_loopback_dns_needs_host_loopback(void)
+{
+	char *off[] = { "umlnet-slirp", "--dns=127.0.0.1:5353", NULL };
+	char *on[] = { "umlnet-slirp", "--dns=127.0.0.1:5353", "--host-loopback", NULL };
+	char *remote[] = { "umlnet-slirp", "--dns=192.0.2.53", NULL };
+	struct slirp_options o;
+
+	slirp_options_init(&o);
+	CHECK_EQ(slirp_options_parse(&o, 2, off), -EINVAL);
+	CHECK_STR(o.error, "argument: --dns '127.0.0.1:5353': a resolver on the host's loopback "
+			   "needs --host-loopback");
+	slirp_options_init(&o);
+	CHECK_EQ(slirp_options_parse(&o, 3, on), 0);
+	slirp_options_init(&o);
+	CHECK_EQ(slirp_options_parse(&o, 2, remote), 0);
 }

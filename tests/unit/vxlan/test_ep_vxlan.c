@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define TESTS(X) X(test_flood_learn_unicast) X(test_receive_checks) X(test_batch) \
-	X(test_port_in_use)
+	X(test_port_in_use) X(test_stranger_dropped) X(test_stranger_with_learn_any)
 #include "check.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -137,10 +137,11 @@ out:
 	endpoint_destroy(c);
 }
 
-/* Crafted packets from an ordinary UDP socket (another source address than any trunk). */
+/* Crafted packets from an ordinary UDP socket (another source address than any trunk, one
+ * that b lists as a remote). */
 static void test_receive_checks(void)
 {
-	struct endpoint *b = trunk("127.0.0.2", "127.0.0.1");
+	struct endpoint *b = trunk("127.0.0.2", "127.0.0.1+127.0.0.9");
 	struct sockaddr_in from = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000009) };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000002) };
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -166,7 +167,7 @@ static void test_receive_checks(void)
 	CHECK_EQ(tag, 8);
 	CHECK_EQ(recv1(b, 200, &tag), -1);
 	b->ops->describe(b, desc, sizeof(desc));
-	CHECK(strstr(desc, "short 1 no-I 1 wrong-vni 1 own 0; reserved bits 1;") != NULL);
+	CHECK(strstr(desc, "short 1 no-I 1 wrong-vni 1 own 0 stranger 0; reserved bits 1;") != NULL);
 	if (!strstr(desc, "short 1 no-I 1 wrong-vni 1"))
 		fprintf(stderr, "  describe: %s\n", desc);
 	/* The reserved-bit packet still taught its source. */
@@ -222,6 +223,65 @@ out:
 	endpoint_destroy(a);
 	endpoint_destroy(b);
 	endpoint_destroy(c);
+}
+
+/* Sends, from 127.0.0.9, a frame from mac_a tagged 9 to the trunk on 127.0.0.2. */
+static void send_from_stranger(void)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000009) };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000002),
+				  .sin_port = htons((uint16_t)port) };
+	uint8_t pkt[VXLAN_HDR_LEN + 60];
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	CHECK_EQ(bind(s, (struct sockaddr *)&from, sizeof(from)), 0);
+	vxlan_hdr_write(pkt, 42);
+	frame_make(pkt + VXLAN_HDR_LEN, bcast, mac_a, 9);
+	CHECK_EQ(sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)), (ssize_t)sizeof(pkt));
+	close(s);
+}
+
+/* A sender that is not a remote is dropped before learning: it cannot claim mac_a, which b then
+ * still floods to its remote 127.0.0.1 (where a hears it). */
+static void test_stranger_dropped(void)
+{
+	struct endpoint *a = trunk("127.0.0.1", "127.0.0.2");
+	struct endpoint *b = trunk("127.0.0.2", "127.0.0.1");
+	char desc[300];
+	uint8_t tag = 0;
+
+	if (!a || !b)
+		goto out;
+	send_from_stranger();
+	CHECK_EQ(recv1(b, 300, &tag), -1);
+	b->ops->describe(b, desc, sizeof(desc));
+	CHECK(strstr(desc, " learned 0 ") != NULL);
+	CHECK(strstr(desc, " own 0 stranger 1;") != NULL);
+	CHECK_EQ(send1(b, mac_a, mac_b, 4), 1);
+	CHECK_EQ(recv1(a, 1000, &tag), 60);
+	CHECK_EQ(tag, 4);
+out:
+	endpoint_destroy(a);
+	endpoint_destroy(b);
+}
+
+/* learn=any: the same sender is heard and learned (Linux's flood-and-learn). */
+static void test_stranger_with_learn_any(void)
+{
+	struct endpoint *b = trunk("127.0.0.2", "127.0.0.1,learn=any");
+	char desc[300];
+	uint8_t tag = 0;
+
+	if (!b)
+		goto out;
+	send_from_stranger();
+	CHECK_EQ(recv1(b, 1000, &tag), 60);
+	CHECK_EQ(tag, 9);
+	b->ops->describe(b, desc, sizeof(desc));
+	CHECK(strstr(desc, " learned 1 ") != NULL);
+	CHECK(strstr(desc, " stranger 0;") != NULL);
+out:
+	endpoint_destroy(b);
 }
 
 static void test_port_in_use(void)

@@ -7,7 +7,7 @@
 
 #define TESTS(X) X(test_flood_list_dedup_and_limit) X(test_unknown_and_broadcast_flood) \
 	X(test_learned_unicast_goes_to_one) X(test_ageing) X(test_move) X(test_not_learned) \
-	X(test_bounded)
+	X(test_bounded) X(test_accepts_remotes_only) X(test_accepts_members) X(test_accepts_any)
 #include "check.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -125,6 +125,49 @@ static void test_not_learned(void)
 	vxlan_fdb_learn(&f, mac_a, ip("239.1.1.1"), 10);
 	vxlan_fdb_learn(&f, mac_a, ip("255.255.255.255"), 10);
 	CHECK_EQ(vxlan_fdb_count(&f), 0);
+	vxlan_fdb_free(&f);
+}
+
+static void test_accepts_remotes_only(void)
+{
+	struct vxlan_fdb f;
+
+	setup(&f);
+	CHECK(vxlan_fdb_accepts(&f, ip("10.99.0.1")));
+	CHECK(vxlan_fdb_accepts(&f, ip("10.99.0.3")));
+	CHECK(!vxlan_fdb_accepts(&f, ip("10.99.0.2")));
+	CHECK(!vxlan_fdb_accepts(&f, ip("239.1.1.1"))); /* the group is a destination only */
+	CHECK(!vxlan_fdb_accepts(&f, ip("0.0.0.0")));
+	vxlan_fdb_free(&f);
+}
+
+static void test_accepts_members(void)
+{
+	struct vxlan_fdb f;
+	char a[32];
+
+	setup(&f);
+	CHECK_EQ(vxlan_fdb_member_add(&f, ip("10.98.4.2"), ip("255.255.255.0")), 0);
+	CHECK_EQ(vxlan_fdb_member_add(&f, ip("10.98.4.9"), ip("255.255.255.0")), 0); /* same subnet */
+	CHECK_EQ(f.nmember, 1);
+	CHECK(vxlan_fdb_accepts(&f, ip("10.98.4.77")));
+	CHECK(!vxlan_fdb_accepts(&f, ip("10.98.5.1")));
+	CHECK_EQ(vxlan_fdb_member_add(&f, ip("10.98.4.2"), 0), -EINVAL);
+	for (unsigned int i = 1; i < VXLAN_MEMBER_SUBNETS; i++) {
+		snprintf(a, sizeof(a), "10.97.%u.1", i);
+		CHECK_EQ(vxlan_fdb_member_add(&f, ip(a), ip("255.255.255.0")), 0);
+	}
+	CHECK_EQ(vxlan_fdb_member_add(&f, ip("10.96.0.1"), ip("255.255.255.0")), -ENOSPC);
+	vxlan_fdb_free(&f);
+}
+
+static void test_accepts_any(void)
+{
+	struct vxlan_fdb f;
+
+	setup(&f);
+	f.learn_any = true;
+	CHECK(vxlan_fdb_accepts(&f, ip("192.0.2.1")));
 	vxlan_fdb_free(&f);
 }
 
