@@ -40,3 +40,17 @@ int ids_parse(bool group, const char *text, int base, uint32_t *id)
 	*id = (uint32_t)v;
 	return 0;
 }
+
+int ids_user(const char *text, uint32_t *uid, uint32_t *gid)
+{
+	struct passwd *pw = getpwnam(text);
+	uint32_t id;
+
+	if (!pw && ids_parse(false, text, 10, &id) == 0)
+		pw = getpwuid(id);
+	if (!pw)
+		return -ENOENT;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}

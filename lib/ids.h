@@ -18,4 +18,7 @@ int ids_by_name(bool group, const char *name, uint32_t *id);
  * classic tunctl reads them) up to IDS_MAX. 0, or -ENOENT. */
 int ids_parse(bool group, const char *text, int base, uint32_t *id);
 
+/* A user known to NSS by name, else by number, with its primary group. 0, or -ENOENT. */
+int ids_user(const char *text, uint32_t *uid, uint32_t *gid);
+
 #endif

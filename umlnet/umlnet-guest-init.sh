@@ -13,14 +13,19 @@
 # It reports to umlnet through /proc/mconsole (the kernel was given mconsole=notify:<socket>):
 #   "up <name>" when configured and listening for commands;
 #   "o <id> <line>" for each line of a command's output, then "x <id> <exit status>".
-# Commands arrive as kernel log lines "umlnet-exec <id> <base64 script>" (umlnet exec sends them
-# with the mconsole "log" command); whoever can reach the mconsole is root in the guest anyway.
+# Commands arrive on console 1 (/dev/tty1, whose host side is a FIFO only umlnet can open) as
+# "<id> <base64 script>" lines. Init reads it from a node of its own in /run/umlnet (0700) and
+# closes /dev/tty1 to everyone but guest root, so no other guest process can read it or type
+# into it. Nothing else is a way in: not the kernel log.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/run/home TMPDIR=/run/tmp
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs -o size=16m run /run
 mkdir -p /run/tmp /run/home /run/umlnet
+chmod 700 /run/umlnet
+mknod -m 600 /run/umlnet/channel c 4 1
+chmod 600 /dev/tty1 2>/dev/null
 [ -n "$UMLNET_NAME" ] && hostname "$UMLNET_NAME"
 ip link set lo up
 
@@ -62,31 +67,27 @@ run_cmd() {
 	rm -f /run/umlnet/out.$1
 }
 
-# Commands arrive as kernel log lines; follow new lines only, so none is run twice. "up" is
-# reported by the follower itself once it sees our marker line, so no command can be sent
-# before it listens.
-follow() {
-	dmesg -W --notime 2>/dev/null | while IFS= read -r line; do
-		case "$line" in
-		*umlnet-init-ready*)
-			[ -e /run/umlnet/ready ] && continue
-			: > /run/umlnet/ready
-			notify "up $UMLNET_NAME"
-			[ -n "$UMLNET_RUN" ] && run_cmd "run-$UMLNET_NAME" "$UMLNET_RUN" &
-			;;
-		*umlnet-exec\ *)
-			set -- ${line#*umlnet-exec }
-			[ $# -ge 2 ] || continue
-			printf '%s' "$2" | base64 -d > /run/umlnet/cmd.$1 2>/dev/null &&
-				run_cmd "$1" /run/umlnet/cmd.$1 &
-			;;
+# Serves the command channel (in a child: init itself must not take the terminal as its own).
+# "up" is reported once it is open: the kernel drops what the host sends before that.
+serve() {
+	exec 3< /run/umlnet/channel
+	stty raw -echo <&3
+	notify "up $UMLNET_NAME"
+	[ -n "$UMLNET_RUN" ] && run_cmd "run-$UMLNET_NAME" "$UMLNET_RUN" &
+	while IFS= read -r line <&3; do
+		set -f
+		set -- $line
+		set +f
+		case "$#:$1" in
+		2:*[!0-9-]* | 2:) echo "umlnet-init: dropped a command with a bad id"; continue ;;
+		2:*) ;;
+		*) echo "umlnet-init: dropped a malformed command line"; continue ;;
 		esac
+		printf '%s' "$2" | base64 -d > /run/umlnet/cmd.$1 2>/dev/null &&
+			run_cmd "$1" /run/umlnet/cmd.$1 3<&- &
 	done
+	echo "umlnet-init: the command channel ended"
 }
-follow &
-while [ ! -e /run/umlnet/ready ]; do
-	echo "umlnet-init-ready" > /dev/kmsg
-	sleep 0.2
-done
+serve &
 # Stay alive for halt or SIGTERM: the kernel panics if init exits.
 while :; do sleep 3600; done
