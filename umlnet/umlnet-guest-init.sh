@@ -1,6 +1,6 @@
 #!/bin/sh
 # init of the guests umlnet starts (a UML kernel whose root is the host's / over hostfs, read
-# only). It takes its whole configuration from KEY=VALUE words of the kernel command line, which
+# only, made copy-on-write here). It takes its whole configuration from KEY=VALUE words of the kernel command line, which
 # reach init as environment variables:
 #   UMLNET_NAME=a                  host name
 #   UMLNET_ETH0=10.0.0.1/24        an IPv4 address for eth0 (UMLNET_ETH1 ... UMLNET_ETH15 likewise)
@@ -17,9 +17,36 @@
 # "<id> <base64 script>" lines. Init reads it from a node of its own in /run/umlnet (0700) and
 # closes /dev/tty1 to everyone but guest root, so no other guest process can read it or type
 # into it. Nothing else is a way in: not the kernel log.
+# Its root becomes copy-on-write first (cow_root): the host's / below, a tmpfs above, so that what
+# the guest writes to / stays in the guest.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/run/home TMPDIR=/run/tmp
-mount -t proc proc /proc
+
+# With the host's / as root (hostfs): an overlay of it under a tmpfs becomes the root (the UML
+# kernel's modules from /usr/lib/uml/modules/<version> on /lib/modules), the host's / is left
+# only as the overlay's lower layer. A root= image is the guest's own and stays as it is.
+cow_root() {
+	mount -t proc proc /proc
+	[ "$(awk '$2 == "/" { print $3 }' /proc/mounts)" = hostfs ] || return 0
+	mods=/usr/lib/uml/modules/$(uname -r)
+	grep -qw overlay /proc/filesystems || insmod $mods/kernel/fs/overlayfs/overlay.ko 2>/dev/null
+	mount -t tmpfs -o size=256m,mode=755 cow /run &&
+		mkdir /run/up /run/work /run/root &&
+		mount -t overlay cow -o lowerdir=/,upperdir=/run/up,workdir=/run/work /run/root &&
+		mkdir -p /run/root/.host /run/root/lib/modules &&
+		cd /run/root && pivot_root . .host || {
+		echo "umlnet-init: no copy-on-write root (overlayfs); / is the host's, read-only"
+		umount /run 2>/dev/null
+		return 1
+	}
+	cd /
+	mount --move /.host/dev /dev 2>/dev/null
+	[ -d $mods ] && mount --bind $mods/.. /lib/modules
+	umount -l /.host
+	rmdir /.host
+	mount -t proc proc /proc
+}
+cow_root # mounts /proc either way
 mount -t sysfs sys /sys
 mount -t tmpfs -o size=16m run /run
 mkdir -p /run/tmp /run/home /run/umlnet

@@ -80,6 +80,24 @@ def test_umlnet_guest_root_cannot_write_host(ctx):
     check_gone(net)
 
 
+def test_umlnet_guest_writes_stay_in_guest(ctx):
+    """The guest's / is copy-on-write: guest root writes into a host directory anyone may write
+    (after remounting / read-write, as it may): the guest reads it back, the host never sees it."""
+    shared = ctx.path("world-writable")
+    os.mkdir(shared)
+    os.chmod(shared, 0o1777)
+    net = Net(ctx, "one", ONE)
+    net.up()
+    r = net.exec("a", f"mount -o remount,rw / 2>/dev/null; echo written > {shared}/cow && "
+                      f"cat {shared}/cow && grep -c ' / overlay ' /proc/mounts", ok=False)
+    check(r.stdout.startswith("written\n"), f"the guest could not write its own /:\n"
+                                            f"{r.stdout}{r.stderr}")
+    check(os.listdir(shared) == [], f"a write to the guest's / reached the host: "
+                                    f"{os.listdir(shared)}")
+    net.down()
+    check_gone(net)
+
+
 def test_umlnet_guest_user_missing_or_root(ctx):
     """As root, a guest user that does not exist, or root, stops `up` with one line and
     status 2 before anything starts."""
@@ -269,3 +287,30 @@ def test_umlnet_never_signals_pid1(ctx):
         raise TestFailure(f"unshare: {r.stderr}")
     check("SURVIVED" in r.stdout, f"down with a pid 1 record killed the namespace's other "
                                   f"process: {r.stdout!r} {r.stderr!r}")
+
+
+def test_umlnet_root_refuses_user_host_record(ctx):
+    """host-down as root deletes what its record names: a record in a directory a user owns is
+    refused (one line) and the device it names stays. Inside a namespace of the test's own."""
+    if os.geteuid() != 0:
+        raise Skip("needs root (network namespaces)")
+    ns = ctx.netns("hostrec")
+    conf = ctx.path("host.conf")
+    with open(conf, "w") as f:
+        f.write("tap tapv ip=10.77.0.1/24\n")
+    mine, theirs = ctx.path("rootrec"), ctx.path("userrec")
+    env_ns = ["ip", "netns", "exec", ns.name, program("umlnet")]
+    run_checked(env_ns + ["-s", mine, "host-up", conf], "umlnet host-up")
+    # The user's directory holds a genuine record (copied): only its owner makes it untrusted.
+    os.mkdir(theirs)
+    shutil.copy(os.path.join(mine, "host-changes"), os.path.join(theirs, "host-changes"))
+    for p in (theirs, os.path.join(theirs, "host-changes")):
+        os.chown(p, 65534, 65534)
+    r = subprocess.run(env_ns + ["-s", theirs, "host-down", conf], capture_output=True,
+                       text=True, timeout=60)
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode != 0 and len(lines) == 1 and "not a directory owned by root" in lines[0],
+          f"host-down from a user's directory: status {r.returncode}, said {r.stderr!r}")
+    check(ns.sh("ip link show tapv", check_rc=False).returncode == 0,
+          "host-down deleted the device a user's record named")
+    run_checked(env_ns + ["-s", mine, "host-down", conf], "umlnet host-down")
