@@ -319,7 +319,7 @@ struct boot {
 	bool quiet;
 	int order[CONF_MAX_GUESTS];
 	bool is_up[CONF_MAX_GUESTS];
-	unsigned long forged; /* claims of one guest about another, ignored */
+	struct notify *n;
 };
 
 static int boot_fill(struct boot *b)
@@ -361,9 +361,8 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		if (gi < 0 || b->is_up[gi] || (m->kind == NOTE_READY && !c->g[gi].init[0]))
 			return 0;
 		if (strcmp(m->guest, c->g[gi].name)) {
-			if (!b->forged++)
-				fprintf(stderr, "umlnet: ignoring guest %s's claim that %s is up\n",
-					m->guest, c->g[gi].name);
+			notify_refuse(b->n, "ignoring guest %s's claim that %s is up", m->guest,
+				      c->g[gi].name);
 			return 0;
 		}
 		b->is_up[gi] = true;
@@ -399,7 +398,7 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 
 static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
-	struct boot b = { .st = st, .jobs = o->jobs, .quiet = o->quiet };
+	struct boot b = { .st = st, .jobs = o->jobs, .quiet = o->quiet, .n = n };
 	int err;
 
 	for (int i = 0; i < st->conf->ng; i++)
@@ -410,8 +409,6 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 	err = boot_fill(&b);
 	if (!err)
 		err = notify_loop(n, o->timeout_s * 1000 + b.total * 30000, boot_event, &b);
-	if (b.forged > 1)
-		fprintf(stderr, "umlnet: ignored %lu claims of a guest about another\n", b.forged);
 	if (err == -ETIMEDOUT) {
 		for (int i = 0; i < b.next; i++)
 			if (!b.is_up[b.order[i]])

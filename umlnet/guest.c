@@ -270,7 +270,7 @@ struct exec_wait {
 	guest_out_fn out;
 	void *opaque;
 	int status;
-	unsigned long forged; /* output or status of the command from another guest */
+	struct notify *n;
 };
 
 static int exec_event(void *opaque, const struct notify_msg *m)
@@ -285,9 +285,8 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 		return 0;
 	/* Output and status count only from the guest the command went to. */
 	if (strcmp(m->guest, w->guest)) {
-		if (!w->forged++)
-			fprintf(stderr, "umlnet: ignoring guest %s's output for a command sent to %s\n",
-				m->guest, w->guest);
+		notify_refuse(w->n, "ignoring guest %s's output for a command sent to %s", m->guest,
+			      w->guest);
 		return 0;
 	}
 	if (m->kind == NOTE_OUT) {
@@ -306,7 +305,7 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 	char id[32], b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
 	static unsigned int counter;
 	size_t len = strlen(script);
-	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque };
+	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
 	int err;
 
 	if (!p || !proc_alive(&p->id)) {

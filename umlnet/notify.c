@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,10 +83,24 @@ void notify_close(struct notify *n)
 		unlink(n->path);
 	}
 	n->fd = -1;
-	if (n->foreign)
-		fprintf(stderr, "umlnet: ignored %lu notification%s that no guest of the network "
-				"sent\n", n->foreign, n->foreign == 1 ? "" : "s");
-	n->foreign = 0;
+	if (n->refused > 1)
+		fprintf(stderr, "umlnet: refused %lu notifications in all\n", n->refused);
+	if (n->refused)
+		state_add_refused(n->st, n->refused);
+	n->refused = 0;
+}
+
+void notify_refuse(struct notify *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n->refused++)
+		return;
+	va_start(ap, fmt);
+	fputs("umlnet: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }
 
 /* Receives one datagram into buf and the sender's pid (0: none attached). */
@@ -155,9 +170,8 @@ static int notify_one(struct notify *n, notify_fn fn, void *opaque)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 	m.guest = state_guest_by_pid(n->st, pid);
 	if (!m.guest) {
-		if (!n->foreign++)
-			fprintf(stderr, "umlnet: ignoring a notification from pid %d: not a guest of "
-					"network '%s'\n", (int)pid, n->st->conf->name);
+		notify_refuse(n, "ignoring a notification from pid %d: not a guest of network '%s'",
+			      (int)pid, n->st->conf->name);
 		return 0;
 	}
 	if (mconsole_decode_notify(buf, (size_t)len, &note) < 0)

@@ -40,7 +40,8 @@ struct notify {
 	int fd;
 	char path[4096];
 	const struct state *st;       /* the network whose guests may send */
-	unsigned long foreign;        /* datagrams no guest of st sent (dropped) */
+	unsigned long refused;        /* notifications dropped: no guest of st sent them, or one
+				       * guest spoke for another (notify_refuse) */
 	int extra_fd;                 /* also watched when >= 0 (the demo's TCP listener) */
 	void (*extra_fn)(void *opaque);
 	void *extra_opaque;
@@ -49,7 +50,11 @@ struct notify {
 /* Binds st's notify socket, for st's guests only; -EADDRINUSE (reported) when another umlnet
  * listens there. st must outlive n (its guests are looked up as they send). */
 int notify_open(struct notify *n, const struct state *st);
+/* Closes n; what it refused is reported once and added to the network's count (status). */
 void notify_close(struct notify *n);
+
+/* Counts a refused notification; only the first of n is reported (fmt: the one line). */
+void notify_refuse(struct notify *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* From now on SIGINT, SIGTERM and SIGHUP make notify_loop return -EINTR, so that a command
  * waiting for guests can stop what it started instead of dying half-way. */

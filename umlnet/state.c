@@ -405,6 +405,8 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 	unlink(path);
 	state_file(st, "attached", path, sizeof(path));
 	unlink(path);
+	state_file(st, "refused", path, sizeof(path));
+	unlink(path);
 	state_file(st, "topology.conf", path, sizeof(path));
 	f = fopen(path, "w");
 	/* The copy carries the network's name even when the name came from the file's name. */
@@ -427,6 +429,30 @@ static bool ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+unsigned long state_refused(const struct state *st)
+{
+	char path[PATH_MAX];
+	unsigned long n = 0;
+	FILE *f;
+
+	state_file(st, "refused", path, sizeof(path));
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%lu", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	return n;
+}
+
+void state_add_refused(const struct state *st, unsigned long n)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lu\n", state_refused(st) + n);
+	state_write_file(st, "refused", text, 0600, (gid_t)-1);
 }
 
 void state_remove(struct state *st)
@@ -459,7 +485,7 @@ void state_remove(struct state *st)
 	while ((e = readdir(d))) {
 		bool ours = !strcmp(e->d_name, "pids") || !strcmp(e->d_name, "topology.conf") ||
 			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached") ||
-			    !strcmp(e->d_name, "guest-init.sh");
+			    !strcmp(e->d_name, "guest-init.sh") || !strcmp(e->d_name, "refused");
 
 		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 			ours |= ends_with(e->d_name, suffixes[i]);

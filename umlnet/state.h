@@ -89,6 +89,10 @@ int state_share(struct state *st, const struct proc_as *as, const char *user);
 int state_write_file(const struct state *st, const char *name, const char *data, mode_t mode,
 		     gid_t gid);
 
+/* Notifications refused so far (file "refused"), and adding n to that count. */
+unsigned long state_refused(const struct state *st);
+void state_add_refused(const struct state *st, unsigned long n);
+
 /* Removes what umlnet put in the directory, then the directory if it is empty. */
 void state_remove(struct state *st);
 

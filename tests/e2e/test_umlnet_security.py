@@ -3,6 +3,7 @@ guests never run as host root, commands reach a guest only on its own channel (n
 the kernel log), a guest cannot speak for another, and root acts only on state it owns."""
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -166,6 +167,11 @@ def test_umlnet_forged_up_ignored(ctx):
     r = net.umlnet("--jobs", "1", "up", net.conf)
     check("ignoring guest a's claim that b is up" in r.stderr,
           f"up did not notice a's forgery:\n{r.stdout}{r.stderr}")
+    check(r.stderr.count("claim that b is up") == 1, f"the refusal is not logged once:\n"
+                                                     f"{r.stderr}")
+    st = json.loads(net.umlnet("-j", "status").stdout)
+    check(st["refused_notifications"] >= 1, f"status does not count the refusals: {st}")
+    check("refused notifications:" in net.umlnet("status").stdout, "text status: no count")
     t0 = time.monotonic()
     r = net.umlnet("--timeout", "5", "exec", "b", "hostname", ok=False)
     check(r.returncode == 0 and r.stdout.strip() == "b",
