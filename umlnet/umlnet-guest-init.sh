@@ -36,6 +36,8 @@ cow_root() {
 		mkdir -p /run/root/.host /run/root/lib/modules &&
 		cd /run/root && pivot_root . .host || {
 		echo "umlnet-init: no copy-on-write root (overlayfs); / is the host's, read-only"
+		cd /
+		umount /run/root 2>/dev/null
 		umount /run 2>/dev/null
 		return 1
 	}
