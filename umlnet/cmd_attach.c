@@ -115,11 +115,9 @@ static void drop_line(void *opaque, const char *guest, const char *line)
 static int target_exec(struct target *t, const char *script, guest_out_fn out)
 {
 	struct notify n;
-	char path[PATH_MAX];
 	int rc;
 
-	state_file(&t->st, "notify", path, sizeof(path));
-	if (notify_open(&n, path))
+	if (notify_open(&n, &t->st))
 		return -EBUSY;
 	rc = guest_exec(&t->st, &n, t->guest, script, 30000, out, NULL);
 	notify_close(&n);

@@ -172,6 +172,10 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 		free(conf);
 		return 2;
 	}
+	if (runas_guest_user(o->guest_user, &o->as, &o->guest_user)) {
+		free(conf);
+		return 2;
+	}
 	snprintf(text, sizeof(text), demo_topology, slirp ? " and a slirp gateway to the host" : "",
 		 slirp ? " slirp" : "", slirp ? "    route default via 10.0.2.2\n" : "",
 		 slirp ? "    route default via 10.0.2.2\n" : "");

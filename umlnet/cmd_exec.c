@@ -2,7 +2,7 @@
 /*
  * exec - runs a shell command in a UML guest of the running network and exits with its status.
  *   umlnet exec GUEST COMMAND...
- * The command travels as a kernel log line through the mconsole; the guest's init runs it and
+ * The command travels on the guest's command channel (channel.h); the guest's init runs it and
  * sends back its output and status through the notify socket (guest.h).
  */
 #include "guest.h"
@@ -23,7 +23,7 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 {
 	struct state st;
 	struct notify n;
-	char script[512] = "", path[PATH_MAX];
+	char script[512] = "";
 	int rc;
 
 	if (argc < 3) {
@@ -42,8 +42,7 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 		state_close(&st);
 		return 1;
 	}
-	state_file(&st, "notify", path, sizeof(path));
-	rc = notify_open(&n, path);
+	rc = notify_open(&n, &st);
 	if (!rc) {
 		rc = guest_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
 		notify_close(&n);

@@ -11,6 +11,7 @@
  * the state directory (<state>/host-changes with -s, else <base>/<network>.host); host-down
  * undoes the recorded changes, newest first, and so removes exactly what host-up made.
  */
+#include "trust.h"
 #include "umlnet.h"
 
 #include "hostsetup.h"
@@ -60,18 +61,21 @@ static int host_mkdir(const char *dir, mode_t mode)
 static int host_record_path(const struct umlnet_opts *o, const struct conf *c, char *out,
 			    size_t len)
 {
-	char base[PATH_MAX - 64];
+	char base[PATH_MAX - 64], dir[PATH_MAX - 64];
 	int n;
 
-	if (o->state_dir) {
-		if (host_mkdir(o->state_dir, 0700) < 0)
-			return -EIO;
-		n = snprintf(out, len, "%s/host-changes", o->state_dir);
-	} else {
-		if (state_base(base, sizeof(base)) || host_mkdir(base, 0755) < 0)
-			return -EIO;
-		n = snprintf(out, len, "%s/%s.host", base, o->network ? o->network : c->name);
-	}
+	if (!o->state_dir && state_base(base, sizeof(base)))
+		return -EIO;
+	/* host-down deletes what the record names: as root, only a record root wrote. */
+	if (trust_state_path("state directory", o->state_dir ? o->state_dir : base, dir,
+			     sizeof(dir)))
+		return -EPERM;
+	if (host_mkdir(dir, o->state_dir ? 0700 : 0755) < 0)
+		return -EIO;
+	if (o->state_dir)
+		n = snprintf(out, len, "%s/host-changes", dir);
+	else
+		n = snprintf(out, len, "%s/%s.host", dir, o->network ? o->network : c->name);
 	if (n < 0 || (size_t)n >= len) {
 		fprintf(stderr, "umlnet: error: state directory: path too long\n");
 		return -ENAMETOOLONG;

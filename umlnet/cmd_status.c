@@ -266,11 +266,16 @@ int net_status(struct state *st, bool json, FILE *f)
 		json_str(f, c->name);
 		fputs(",\"state\":", f);
 		json_str(f, st->dir);
+		fprintf(f, ",\"refused_notifications\":%lu", state_refused(st));
 		json_switches(st, si, f);
 		json_guests(st, f);
 		fputs("}\n", f);
 	} else {
-		fprintf(f, "network %s (state in %s)\n\n", c->name, st->dir);
+		fprintf(f, "network %s (state in %s)\n", c->name, st->dir);
+		if (state_refused(st))
+			fprintf(f, "refused notifications: %lu (forged or from outside the "
+				   "network; see umlnet(8))\n", state_refused(st));
+		fputc('\n', f);
 		text_switches(st, si, f);
 		text_guests(st, f);
 	}

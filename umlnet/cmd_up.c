@@ -124,7 +124,7 @@ static int start_switch(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], bess[PATH_MAX], who[64];
-	char *argv[10 + 2 * CONF_MAX_SWITCH_PORTS];
+	char *argv[14 + 2 * CONF_MAX_SWITCH_PORTS], group[16];
 	struct proc_id id;
 	int n = 0, err;
 
@@ -152,6 +152,14 @@ static int start_switch(struct state *st, int i)
 		state_switch_bess(st, i, bess, sizeof(bess));
 		argv[n++] = (char *)"-bess";
 		argv[n++] = bess;
+	}
+	/* Guests run as their own user: their group may use the switch's sockets. */
+	if (st->as.drop) {
+		snprintf(group, sizeof(group), "%u", (unsigned int)st->as.gid);
+		argv[n++] = (char *)"-group";
+		argv[n++] = group;
+		argv[n++] = (char *)"-mode";
+		argv[n++] = (char *)"0660";
 	}
 	argv[n] = NULL;
 	err = start_proc(st, "switch", s->name, argv, &id);
@@ -311,6 +319,7 @@ struct boot {
 	bool quiet;
 	int order[CONF_MAX_GUESTS];
 	bool is_up[CONF_MAX_GUESTS];
+	struct notify *n;
 };
 
 static int boot_fill(struct boot *b)
@@ -347,9 +356,15 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		int gi = m->kind == NOTE_UP ? conf_find_guest(c, m->id) : guest_by_mconsole(b, m->id);
 
 		/* Our init reports "up" once configured; a guest with its own init= is up when its
-		 * kernel's mconsole is (it may never report anything else). */
+		 * kernel's mconsole is (it may never report anything else). Only a guest can say
+		 * that it is up: another's word for it is ignored. */
 		if (gi < 0 || b->is_up[gi] || (m->kind == NOTE_READY && !c->g[gi].init[0]))
 			return 0;
+		if (strcmp(m->guest, c->g[gi].name)) {
+			notify_refuse(b->n, "ignoring guest %s's claim that %s is up", m->guest,
+				      c->g[gi].name);
+			return 0;
+		}
 		b->is_up[gi] = true;
 		b->booting--;
 		b->up++;
@@ -359,7 +374,8 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		return b->up == b->total ? 1 : boot_fill(b);
 	}
 	if (m->kind == NOTE_PANIC) {
-		fprintf(stderr, "umlnet: error: a guest's kernel panicked: %s\n", m->text);
+		fprintf(stderr, "umlnet: error: guest %s: its kernel panicked: %s\n", m->guest,
+			m->text);
 		return -EIO;
 	}
 	if (m->kind == NOTE_TICK) {
@@ -382,7 +398,7 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 
 static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
-	struct boot b = { .st = st, .jobs = o->jobs, .quiet = o->quiet };
+	struct boot b = { .st = st, .jobs = o->jobs, .quiet = o->quiet, .n = n };
 	int err;
 
 	for (int i = 0; i < st->conf->ng; i++)
@@ -406,12 +422,15 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
 	const struct conf *c = st->conf;
-	char path[PATH_MAX];
 	int err = 0;
 
 	notify_catch_signals();
-	state_file(st, "notify", path, sizeof(path));
-	err = notify_open(n, path);
+	st->as = o->as;
+	err = state_share(st, &o->as, o->guest_user);
+	if (!err)
+		err = guest_install_init(st);
+	if (!err)
+		err = notify_open(n, st);
 	for (int i = 0; !err && i < c->nsw; i++)
 		err = start_switch(st, i);
 	for (int i = 0; !err && i < c->nsw; i++)
@@ -442,6 +461,8 @@ int cmd_up(struct umlnet_opts *o, int argc, char **argv)
 		fprintf(stderr, "umlnet: error: usage: umlnet up FILE\n");
 		return 2;
 	}
+	if (runas_guest_user(o->guest_user, &o->as, &o->guest_user))
+		return 2;
 	err = umlnet_load(argv[1], &conf, &text);
 	if (err)
 		return 1;

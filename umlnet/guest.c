@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "guest.h"
+#include "channel.h"
 #include "mconsole.h"
 
 #include <ctype.h>
@@ -104,19 +105,46 @@ static void guest_remove_stale_src(const struct state *st, const struct conf_gue
 			guest_vec_src_remove(st, g, &g->eth[i]);
 }
 
-/* Writes <state>/<guest>.run, the guest's run= command, for init to read over hostfs. */
+/* Writes <state>/<guest>.run, the guest's run= command, for init to read over hostfs: root's,
+ * readable by the guests' group only. */
 static int guest_write_run(struct state *st, const struct conf_guest *g, char *path, size_t len)
 {
-	FILE *f;
+	char name[CONF_NAME + 8], *text;
+	int err;
 
-	snprintf(path, len, "%s/%s.run", st->dir, g->name);
-	f = fopen(path, "w");
-	if (!f || fprintf(f, "%s\n", g->run) < 0 || fclose(f) < 0) {
+	snprintf(name, sizeof(name), "%s.run", g->name);
+	state_file(st, name, path, len);
+	if (asprintf(&text, "%s\n", g->run) < 0)
+		return -ENOMEM;
+	err = state_write_file(st, name, text, st->as.drop ? 0640 : 0600,
+			       st->as.drop ? st->as.gid : (gid_t)-1);
+	free(text);
+	if (err)
 		fprintf(stderr, "umlnet: error: guest %s: run file '%s': %s\n", g->name, path,
-			strerror(errno));
-		return -errno;
+			strerror(-err));
+	return err;
+}
+
+int guest_install_init(struct state *st)
+{
+	char src[PATH_MAX], text[GUEST_INIT_MAX + 1];
+	size_t n = 0;
+	FILE *f;
+	int err;
+
+	if (proc_find_data("umlnet-guest-init.sh", src, sizeof(src)) < 0 || !(f = fopen(src, "re")))
+		return 0; /* guest_build reports it for a guest that needs it */
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	if (n == sizeof(text)) {
+		fprintf(stderr, "umlnet: error: '%s': longer than %d bytes\n", src, GUEST_INIT_MAX);
+		return -EFBIG;
 	}
-	return 0;
+	text[n] = '\0';
+	err = state_write_file(st, GUEST_INIT, text, 0755, (gid_t)-1);
+	if (err)
+		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, GUEST_INIT, strerror(-err));
+	return err;
 }
 
 static int guest_build(struct state *st, const struct conf_guest *g, struct guest_argv *a)
@@ -144,18 +172,21 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct gues
 		argv_add(a, "rootflags=/");
 		argv_add(a, "ro");
 	}
+	state_file(st, GUEST_INIT, path, sizeof(path));
 	if (g->init[0]) {
 		argv_add(a, "init=%s", g->init);
-	} else if (proc_find_data("umlnet-guest-init.sh", path, sizeof(path)) == 0) {
+	} else if (access(path, R_OK) == 0) {
 		argv_add(a, "init=%s", path);
 	} else {
 		fprintf(stderr, "umlnet: error: guest %s: umlnet-guest-init.sh is not installed "
 				"(give init=PATH)\n", g->name);
 		return -ENOENT;
 	}
-	/* No terminals: the console goes to the guest's log file. */
+	/* No terminals: the console goes to the guest's log file; console 1 reads the command
+	 * channel (channel_open) and writes nowhere. */
 	argv_add(a, "con=null");
 	argv_add(a, "con0=null,fd:1");
+	argv_add(a, "con1=fd:3,null");
 	argv_add(a, "ssl=null");
 	argv_add(a, "pty.legacy_count=0");
 	argv_add(a, "mconsole=notify:%s/notify", st->dir);
@@ -186,13 +217,17 @@ int guest_start(struct state *st, int gi)
 {
 	const struct conf_guest *g = &st->conf->g[gi];
 	struct guest_argv a = { .n = 0 };
+	struct proc_as as = st->as;
 	struct proc_id id;
 	char log[PATH_MAX];
 	int err = guest_build(st, g, &a);
 
-	if (!err) {
+	if (!err)
+		err = as.fd3 = channel_open(st, g->name);
+	if (err >= 0) {
 		snprintf(log, sizeof(log), "%s/%s.log", st->dir, g->name);
-		err = proc_spawn(a.v, log, &id);
+		err = proc_spawn_as(a.v, log, &as, &id);
+		close(as.fd3);
 		if (err)
 			fprintf(stderr, "umlnet: error: guest %s: starting %s: %s\n", g->name, a.v[0],
 				strerror(-err));
@@ -235,6 +270,7 @@ struct exec_wait {
 	guest_out_fn out;
 	void *opaque;
 	int status;
+	struct notify *n;
 };
 
 static int exec_event(void *opaque, const struct notify_msg *m)
@@ -247,6 +283,12 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 	}
 	if ((m->kind != NOTE_OUT && m->kind != NOTE_EXIT) || strcmp(m->id, w->id))
 		return 0;
+	/* Output and status count only from the guest the command went to. */
+	if (strcmp(m->guest, w->guest)) {
+		notify_refuse(w->n, "ignoring guest %s's output for a command sent to %s", m->guest,
+			      w->guest);
+		return 0;
+	}
 	if (m->kind == NOTE_OUT) {
 		if (w->out)
 			w->out(w->opaque, w->guest, m->text);
@@ -260,11 +302,10 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 	       int timeout_ms, guest_out_fn out, void *opaque)
 {
 	const struct state_proc *p = state_find(st, "guest", guest);
-	struct mconsole_result res;
-	char sock[PATH_MAX], id[32], b64[MCONSOLE_MAX_DATA], cmd[MCONSOLE_MAX_DATA];
+	char id[32], b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
 	static unsigned int counter;
 	size_t len = strlen(script);
-	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque };
+	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
 	int err;
 
 	if (!p || !proc_alive(&p->id)) {
@@ -274,26 +315,16 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 	}
 	w.proc = &p->id;
 	snprintf(id, sizeof(id), "%d-%u", (int)getpid(), ++counter);
-	/* "log umlnet-exec <id> <base64>\n" must fit the 511 bytes of a request. */
-	if ((len + 2) / 3 * 4 + strlen(id) + 24 >= sizeof(b64)) {
-		fprintf(stderr, "umlnet: error: command of %zu bytes: at most about 350 fit in one "
-				"mconsole request\n", len);
+	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
+		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
+				"the command channel\n", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
 		return -EMSGSIZE;
 	}
 	base64_encode((const unsigned char *)script, len, b64);
-	if (snprintf(cmd, sizeof(cmd), "log umlnet-exec %s %s\n", id, b64) >= (int)sizeof(cmd))
-		return -EMSGSIZE;
-	state_mconsole(st, guest, sock, sizeof(sock));
-	err = mconsole_run(sock, cmd, GUEST_MCONSOLE_MS, &res);
-	if (!err && res.failed)
-		err = -EIO;
-	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: mconsole %s: %s\n", guest, sock,
-			err == -EIO ? res.text : strerror(-err));
-		mconsole_result_free(&res);
+	snprintf(line, sizeof(line), "%s %s\n", id, b64);
+	err = channel_send(st, guest, line);
+	if (err)
 		return err;
-	}
-	mconsole_result_free(&res);
 	err = notify_loop(n, timeout_ms, exec_event, &w);
 	if (err == -ETIMEDOUT)
 		fprintf(stderr, "umlnet: error: guest %s: the command did not finish within %d s\n",

@@ -6,8 +6,10 @@
  * A guest's configuration travels on its kernel command line as KEY=VALUE words that reach init
  * as environment (see umlnet-guest-init.sh); its devices are eth<N>=daemon,<mac>,unix,<switch>
  * and vec<N>:transport=bess,dst=<switch's bess socket>,src=<own socket>.
- * Commands are sent as kernel log lines through the mconsole ("log umlnet-exec <id> <base64>");
- * init runs them and reports output and status through the notify socket (notify.h).
+ * Commands are sent on the guest's command channel (channel.h); init runs them and reports
+ * output and status through the notify socket (notify.h), where only the guest itself can
+ * answer for them. Guests boot a copy of umlnet-guest-init.sh kept in the state directory
+ * (guest-init.sh), so that the guests' user needs to reach nothing of the installation.
  */
 #ifndef UMLNET_GUEST_H
 #define UMLNET_GUEST_H
@@ -16,6 +18,12 @@
 #include "state.h"
 
 #define GUEST_MCONSOLE_MS 5000
+#define GUEST_INIT "guest-init.sh"
+#define GUEST_INIT_MAX 16384
+
+/* Copies umlnet-guest-init.sh into the state directory (root's, 0755) for the guests to boot;
+ * once per network, before any guest starts. 0 or -errno (reported). */
+int guest_install_init(struct state *st);
 
 /* Starts guest gi (a UML guest of st->conf) and records it. Reports errors. */
 int guest_start(struct state *st, int gi);

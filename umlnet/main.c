@@ -44,6 +44,8 @@ static void usage(FILE *f)
 	      "  -j, --json         JSON output (status)\n"
 	      "  --jobs N           boot at most N guests at once (default 2)\n"
 	      "  --timeout SECONDS  for each guest to come up, and for exec (default 120)\n"
+	      "  --guest-user USER  as root, run UML guests as USER (default $UMLNET_GUEST_USER,\n"
+	      "                     else umlnet-guest); never root\n"
 	      "  -q, --quiet        print only errors\n"
 	      "  -h, --help         this text;  --version  the version\n"
 	      "Commands:\n", f);
@@ -75,6 +77,7 @@ int main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "guest-user", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -105,6 +108,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'U':
+			o.guest_user = optarg;
 			break;
 		case 'h':
 			usage(stdout);

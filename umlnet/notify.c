@@ -2,14 +2,17 @@
 #include "notify.h"
 #include "clock.h"
 #include "mconsole.h"
+#include "state.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Set by the signal handler; a handler cannot be given a context, so this one flag is global. */
@@ -35,18 +38,42 @@ bool notify_interrupted(void)
 	return notify_stop != 0;
 }
 
-int notify_open(struct notify *n, const char *path)
+/* Credentials on every datagram, and as root the guests' group may send (not read). */
+static int notify_share(struct notify *n)
 {
+	static const int on = 1;
+	uid_t uid;
+	gid_t gid;
+
+	if (setsockopt(n->fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
+		return -errno;
+	if (geteuid() != 0 || state_guest_ids(n->st, &uid, &gid))
+		return 0;
+	if (chown(n->path, 0, gid) < 0 || chmod(n->path, 0620) < 0)
+		return -errno;
+	return 0;
+}
+
+int notify_open(struct notify *n, const struct state *st)
+{
+	int err;
+
 	memset(n, 0, sizeof(*n));
 	n->extra_fd = -1;
-	snprintf(n->path, sizeof(n->path), "%s", path);
-	n->fd = mconsole_notify_listen(path);
-	if (n->fd == -EADDRINUSE)
+	n->st = st;
+	state_file(st, "notify", n->path, sizeof(n->path));
+	n->fd = mconsole_notify_listen(n->path);
+	if (n->fd == -EADDRINUSE) {
 		fprintf(stderr, "umlnet: error: notify socket '%s': another umlnet command is "
-				"listening on it; try again when it is done\n", path);
-	else if (n->fd < 0)
-		fprintf(stderr, "umlnet: error: notify socket '%s': %s\n", path, strerror(-n->fd));
-	return n->fd < 0 ? n->fd : 0;
+				"listening on it; try again when it is done\n", n->path);
+		return n->fd;
+	}
+	err = n->fd < 0 ? n->fd : notify_share(n);
+	if (err) {
+		fprintf(stderr, "umlnet: error: notify socket '%s': %s\n", n->path, strerror(-err));
+		notify_close(n);
+	}
+	return err;
 }
 
 void notify_close(struct notify *n)
@@ -56,6 +83,49 @@ void notify_close(struct notify *n)
 		unlink(n->path);
 	}
 	n->fd = -1;
+	if (n->refused > 1)
+		fprintf(stderr, "umlnet: refused %lu notifications in all\n", n->refused);
+	if (n->refused)
+		state_add_refused(n->st, n->refused);
+	n->refused = 0;
+}
+
+void notify_refuse(struct notify *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n->refused++)
+		return;
+	va_start(ap, fmt);
+	fputs("umlnet: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Receives one datagram into buf and the sender's pid (0: none attached). */
+static ssize_t notify_recv(int fd, char *buf, size_t size, pid_t *pid)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	ssize_t len = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+	*pid = 0;
+	for (struct cmsghdr *c = len >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*pid = cred.pid;
+		}
+	}
+	return len;
 }
 
 /* Splits a user notification ("up a", "o 12 text", "x 12 0") into m. */
@@ -93,10 +163,17 @@ static int notify_one(struct notify *n, notify_fn fn, void *opaque)
 	char buf[sizeof(struct mconsole_notify) + 16];
 	struct mconsole_notify note;
 	struct notify_msg m = { .kind = NOTE_OTHER, .id = "", .text = "" };
-	ssize_t len = recv(n->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	pid_t pid;
+	ssize_t len = notify_recv(n->fd, buf, sizeof(buf), &pid);
 
 	if (len < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	m.guest = state_guest_by_pid(n->st, pid);
+	if (!m.guest) {
+		notify_refuse(n, "ignoring a notification from pid %d: not a guest of network '%s'",
+			      (int)pid, n->st->conf->name);
+		return 0;
+	}
 	if (mconsole_decode_notify(buf, (size_t)len, &note) < 0)
 		return 0; /* not from a UML kernel: ignore it */
 	switch (note.type) {

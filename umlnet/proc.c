@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "proc.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,7 +17,38 @@
 
 extern char **environ;
 
+/* In the child: the as-user's groups, gid and uid, in that order (uid last: after it nothing
+ * else could be changed). 0 or -errno. */
+static int proc_drop(const struct proc_as *as)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (setgroups(1, &as->gid) < 0 || setresgid(as->gid, as->gid, as->gid) < 0 ||
+	    setresuid(as->uid, as->uid, as->uid) < 0)
+		return -errno;
+	/* UML keeps its memory file in TMPDIR: one only we could write would stop it. */
+	if (tmp && access(tmp, W_OK | X_OK) < 0)
+		unsetenv("TMPDIR");
+	return 0;
+}
+
+/* In the child: as's fd 3 and user. 0 or -errno. */
+static int proc_child_setup(const struct proc_as *as)
+{
+	if (!as)
+		return 0;
+	if (as->fd3 >= 0 && (as->fd3 == 3 ? fcntl(3, F_SETFD, 0) : dup2(as->fd3, 3)) < 0)
+		return -errno;
+	return as->drop ? proc_drop(as) : 0;
+}
+
 int proc_spawn(char *const argv[], const char *log, struct proc_id *id)
+{
+	return proc_spawn_as(argv, log, NULL, id);
+}
+
+int proc_spawn_as(char *const argv[], const char *log, const struct proc_as *as,
+		  struct proc_id *id)
 {
 	int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -41,9 +74,12 @@ int proc_spawn(char *const argv[], const char *log, struct proc_id *id)
 		dup2(in, 0);
 		dup2(out, 1);
 		dup2(out, 2);
-		execve(argv[0], argv, environ);
+		e = -proc_child_setup(as);
+		if (!e) {
+			execve(argv[0], argv, environ);
+			e = errno;
+		}
 		/* Tell the parent why: it reports once, with the program's name. */
-		e = errno;
 		if (write(pipefd[1], &e, sizeof(e)) < 0)
 			_exit(127);
 		_exit(127);
@@ -70,35 +106,50 @@ out:
 	return err;
 }
 
-unsigned long long proc_start_time(pid_t pid)
+/* The process group, session and start time of a live (non-zombie) pid from /proc/<pid>/stat:
+ * "pid (comm) S ppid pgrp session ... starttime(22)". 0, or -ESRCH. */
+static int proc_stat(pid_t pid, pid_t *pgrp, pid_t *sid, unsigned long long *start)
 {
 	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
 	ssize_t n;
-	int fd;
+	int fd, pg, se;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return -ESRCH;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -ESRCH;
 	buf[n] = '\0';
-	/* "pid (comm) S ppid ..." : comm may hold spaces, so start after the last ')'. */
+	/* comm may hold spaces and ')': start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
-		return 0;
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X' ||
+	    sscanf(p + 2, "%*c %*d %d %d", &pg, &se) != 2)
+		return -ESRCH;
 	p += 2;
 	for (int field = 3; field < 22 && p; field++) {
 		p = strchr(p, ' ');
 		if (p)
 			p++;
 	}
-	if (p)
-		start = strtoull(p, NULL, 10);
-	return start ? start : 1;
+	if (!p)
+		return -ESRCH;
+	*pgrp = pg;
+	*sid = se;
+	*start = strtoull(p, NULL, 10);
+	if (!*start)
+		*start = 1; /* a process started in the first tick is still a process */
+	return 0;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	unsigned long long start;
+	pid_t pgrp, sid;
+
+	return proc_stat(pid, &pgrp, &sid, &start) ? 0 : start;
 }
 
 int proc_run(char *const argv[], const char *log)
@@ -117,12 +168,13 @@ bool proc_alive(const struct proc_id *id)
 {
 	unsigned long long s;
 
-	if (id->pid <= 0)
+	/* pid 1 is never ours, and start time 0 (unknown) would match whatever has the pid. */
+	if (id->pid <= 1 || !id->start)
 		return false;
 	/* A child of ours that ended is a zombie until reaped: reap it, it is not alive. */
 	waitpid(id->pid, NULL, WNOHANG);
 	s = proc_start_time(id->pid);
-	return s && (!id->start || s == id->start);
+	return s && s == id->start;
 }
 
 void proc_sleep_ms(int ms)
@@ -143,11 +195,38 @@ bool proc_wait_gone(const struct proc_id *id, int ms)
 	return !proc_alive(id);
 }
 
-/* Whether the process group still has members while its leader is gone: a pid is not reused
- * while a group of that number exists, so they are the leader's own children. */
-static bool proc_group_orphans(pid_t pgid)
+/* Signals what is left of the session our child id made with setsid (its group and session
+ * are its pid): only while that pid is still the child or names no process (a pid is not reused
+ * while a group of its number exists), and only processes of that group and session that
+ * started no earlier than the child, one by one, never kill(-pgid): a group we did not create
+ * is never touched. Returns how many were signalled. */
+static int proc_signal_session(const struct proc_id *id, int sig)
 {
-	return proc_start_time(pgid) == 0 && kill(-pgid, 0) == 0;
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	unsigned long long lstart;
+	pid_t lpgrp, lsid;
+
+	if (id->pid <= 1 || !id->start)
+		return 0;
+	/* Its pid names another process now: the group of that number is not ours. */
+	if (!proc_stat(id->pid, &lpgrp, &lsid, &lstart) && lstart != id->start)
+		return 0;
+	d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		unsigned long long start;
+		pid_t pid = (pid_t)atoi(e->d_name), pgrp, sid;
+
+		if (pid > 1 && pid != getpid() && !proc_stat(pid, &pgrp, &sid, &start) &&
+		    pgrp == id->pid && sid == id->pid && start >= id->start && kill(pid, sig) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 int proc_stop(const struct proc_id *id, int sig, int wait_ms)
@@ -155,16 +234,13 @@ int proc_stop(const struct proc_id *id, int sig, int wait_ms)
 	if (proc_alive(id)) {
 		kill(id->pid, sig);
 		if (!proc_wait_gone(id, wait_ms)) {
-			kill(-id->pid, SIGKILL);
-			kill(id->pid, SIGKILL);
+			proc_signal_session(id, SIGKILL);
 			proc_wait_gone(id, 2000);
 		}
 	}
-	if (id->pid > 0 && proc_group_orphans(id->pid)) {
-		kill(-id->pid, SIGTERM);
+	if (proc_signal_session(id, SIGTERM)) {
 		proc_sleep_ms(200);
-		if (proc_group_orphans(id->pid))
-			kill(-id->pid, SIGKILL);
+		proc_signal_session(id, SIGKILL);
 	}
 	return proc_alive(id) ? -ETIMEDOUT : 0;
 }

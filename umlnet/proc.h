@@ -5,7 +5,13 @@
  * Each child runs in a session of its own (so a guest and the helper processes it forks are one
  * process group), with stdin from /dev/null and stdout+stderr appended to its log file. A child
  * is remembered by pid and start time (/proc/<pid>/stat field 22): a pid that now names another
- * process is never signalled.
+ * process is never signalled, nor is a record of pid <= 1 or of start time 0 (unknown: it would
+ * match any process), and a process group is signalled only when it is still the session our
+ * child made (setsid: group = session = the child's pid) and its members started no earlier
+ * than the child.
+ *
+ * A child may run as another user (struct proc_as): its groups, then gid, then uid are set
+ * (setgroups, setresgid, setresuid) before exec, so it keeps no right of ours.
  */
 #ifndef UMLNET_PROC_H
 #define UMLNET_PROC_H
@@ -18,8 +24,19 @@ struct proc_id {
 	unsigned long long start; /* 0: unknown */
 };
 
+/* Who a child runs as, and what it gets besides stdin/stdout/stderr. */
+struct proc_as {
+	bool drop;      /* run as uid/gid (supplementary groups: gid only), not as us */
+	uid_t uid;
+	gid_t gid;
+	int fd3;        /* >= 0: given to the child as its fd 3 */
+};
+
 /* Starts argv[0] (a path) with its output appended to log; returns 0 and fills id, or -errno. */
 int proc_spawn(char *const argv[], const char *log, struct proc_id *id);
+/* The same, as as says (NULL: as proc_spawn). */
+int proc_spawn_as(char *const argv[], const char *log, const struct proc_as *as,
+		  struct proc_id *id);
 
 /* Runs a short command to its end (proc_spawn, then wait); 0 when it exited with status 0,
  * -EIO for another status, or -errno. */

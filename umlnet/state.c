@@ -3,7 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "switch_mgmt.h"
+#include "trust.h"
 
 static int state_mkdir_own(const char *path)
 {
@@ -96,7 +97,72 @@ void state_vec_src(const struct state *st, const struct conf_guest *g, const str
 {
 	char dev[CONF_DEV_NAME];
 
-	snprintf(out, len, "%s/%s.%s", st->dir, g->name, conf_dev_name(e, dev));
+	snprintf(out, len, "%s/uml/%s.%s", st->dir, g->name, conf_dev_name(e, dev));
+}
+
+int state_guest_ids(const struct state *st, uid_t *uid, gid_t *gid)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	state_file(st, "uml", path, sizeof(path));
+	if (lstat(path, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return -ENOENT;
+	*uid = sb.st_uid;
+	*gid = sb.st_gid;
+	return 0;
+}
+
+const char *state_guest_by_pid(const struct state *st, pid_t pid)
+{
+	for (int i = 0; pid > 1 && i < st->nprocs; i++) {
+		const struct state_proc *p = &st->procs[i];
+
+		if (p->id.pid == pid && !strcmp(p->kind, "guest") && proc_alive(&p->id))
+			return p->name;
+	}
+	return NULL;
+}
+
+int state_share(struct state *st, const struct proc_as *as, const char *user)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	int err;
+
+	state_file(st, "uml", path, sizeof(path));
+	trust_remove_tree(path); /* a former run's, never followed */
+	err = mkdir(path, 0700) < 0 ? -errno : 0;
+	/* The state directory itself: searchable, not readable or writable, by the guests. */
+	if (!err && as->drop &&
+	    (chmod(st->dir, 0711) < 0 || lstat(path, &sb) < 0 || chown(path, as->uid, as->gid) < 0))
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "umlnet: error: state directory '%s': making uml/ for the guests: "
+				"%s\n", st->dir, strerror(-err));
+		return err;
+	}
+	return as->drop ? trust_reachable(st->dir, user, as->uid, as->gid) : 0;
+}
+
+int state_write_file(const struct state *st, const char *name, const char *data, mode_t mode,
+		     gid_t gid)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(data);
+	int fd, err = 0;
+
+	state_file(st, name, path, sizeof(path));
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, len) != (ssize_t)len ||
+	    (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, mode) < 0)
+		err = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return err;
 }
 
 /* A socket path of the state directory must fit sun_path (107 characters and the NUL): UML
@@ -259,20 +325,28 @@ static int state_load(struct state *st)
  * base. make_base creates the base first (a network about to start). Errors are reported. */
 static int state_pick_dir(struct state *st, const char *dir, const char *name, bool make_base)
 {
-	char base[PATH_MAX - 256];
+	char base[PATH_MAX - 256], picked[PATH_MAX];
 	int err;
 
 	if (dir) {
-		snprintf(st->dir, sizeof(st->dir), "%s", dir);
-		return 0;
+		snprintf(picked, sizeof(picked), "%s", dir);
+	} else {
+		err = state_base(picked, sizeof(picked));
+		if (!err)
+			err = trust_state_path("state base", picked, base, sizeof(base));
+		if (!err && make_base && mkdir(base, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "umlnet: error: state base '%s': %s\n", base, strerror(errno));
+			err = -errno;
+		}
+		if (!err && !name)
+			err = state_pick(base, picked, sizeof(picked));
+		else if (!err)
+			snprintf(picked, sizeof(picked), "%s/%s", base, name);
+		if (err)
+			return err;
 	}
-	err = make_base ? state_base_create(base, sizeof(base)) : state_base(base, sizeof(base));
-	if (err)
-		return err;
-	if (!name)
-		return state_pick(base, st->dir, sizeof(st->dir));
-	snprintf(st->dir, sizeof(st->dir), "%s/%s", base, name);
-	return 0;
+	/* From here on the resolved path: a symlink on the way cannot be changed under us. */
+	return trust_state_path("state directory", picked, st->dir, sizeof(st->dir));
 }
 
 int state_open(struct state *st, const char *dir, const char *network)
@@ -299,6 +373,10 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 
 	memset(st, 0, sizeof(*st));
 	st->conf = conf;
+	/* As root, what we create is closed to others (the guests' user among them) unless given
+	 * to them on purpose (state_share, notify, the switches' -mode). */
+	if (geteuid() == 0)
+		umask(077);
 	err = state_pick_dir(st, dir, conf->name, true);
 	if (err)
 		return err;
@@ -311,7 +389,9 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 			err == -EPERM ? "not a directory owned by us" : strerror(-err));
 		return err;
 	}
-	err = state_load_pids(st);
+	err = trust_state_path("state directory", st->dir, path, sizeof(path));
+	if (!err)
+		err = state_load_pids(st);
 	for (int i = 0; !err && i < st->nprocs; i++) {
 		if (proc_alive(&st->procs[i].id)) {
 			fprintf(stderr, "umlnet: error: network '%s' is up already (%s %s is pid %d); "
@@ -324,6 +404,8 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 	state_file(st, "pids", path, sizeof(path));
 	unlink(path);
 	state_file(st, "attached", path, sizeof(path));
+	unlink(path);
+	state_file(st, "refused", path, sizeof(path));
 	unlink(path);
 	state_file(st, "topology.conf", path, sizeof(path));
 	f = fopen(path, "w");
@@ -342,17 +424,6 @@ void state_close(struct state *st)
 	st->conf = NULL;
 }
 
-static int state_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -360,10 +431,34 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+unsigned long state_refused(const struct state *st)
+{
+	char path[PATH_MAX];
+	unsigned long n = 0;
+	FILE *f;
+
+	state_file(st, "refused", path, sizeof(path));
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%lu", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	return n;
+}
+
+void state_add_refused(const struct state *st, unsigned long n)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lu\n", state_refused(st) + n);
+	state_write_file(st, "refused", text, 0600, (gid_t)-1);
+}
+
 void state_remove(struct state *st)
 {
 	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg",
-						".bess" };
+						".bess", ".cmd" };
 	DIR *d = opendir(st->dir);
 	struct dirent *e;
 	char path[PATH_MAX];
@@ -389,7 +484,8 @@ void state_remove(struct state *st)
 		return;
 	while ((e = readdir(d))) {
 		bool ours = !strcmp(e->d_name, "pids") || !strcmp(e->d_name, "topology.conf") ||
-			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached");
+			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached") ||
+			    !strcmp(e->d_name, "guest-init.sh") || !strcmp(e->d_name, "refused");
 
 		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 			ours |= ends_with(e->d_name, suffixes[i]);
@@ -400,6 +496,6 @@ void state_remove(struct state *st)
 	}
 	closedir(d);
 	state_file(st, "uml", path, sizeof(path));
-	nftw(path, state_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	trust_remove_tree(path);
 	rmdir(st->dir);
 }

@@ -4,7 +4,15 @@
  * topology (topology.conf), the processes started for it (pids), the switches' sockets, the
  * guests' umid directories (uml/<guest>/mconsole), the notify socket and every log. A switch
  * that carries vec devices also listens on <switch>.bess, and each vec device binds its own end
- * to <guest>.vec<N> (the switch removes that file when the connection ends).
+ * to uml/<guest>.vec<N> (the switch removes that file when the connection ends). Each UML guest
+ * also has a command channel <guest>.cmd (a FIFO its kernel holds open as console 1:
+ * channel.h); guest-init.sh is the copy of init the guests boot.
+ *
+ * As root the guests run as an unprivileged user (runas.h): uml/ is that user's (its UML
+ * processes make their umid directories and vec sockets there), the state directory is 0711
+ * root's and everything else in it root's, so that the guests reach only the files they are
+ * given by name and can change none of them. The owner of uml/ is how later commands know the
+ * guests' user.
  *
  * The directory is --state DIR, else $UMLNET_STATE_DIR/<network>, else
  * $XDG_RUNTIME_DIR/umlnet/<network>, else /run/umlnet/<network> for root, else
@@ -35,6 +43,7 @@ struct state {
 	struct conf *conf;        /* owned */
 	struct state_proc procs[STATE_MAX_PROCS];
 	int nprocs;
+	struct proc_as as;        /* who guests started now run as (runas.h) */
 };
 
 /* The directory under which networks live when --state is not given. */
@@ -65,6 +74,24 @@ void state_switch_bess(const struct state *st, int sw, char *out, size_t len);
 void state_vec_src(const struct state *st, const struct conf_guest *g, const struct conf_eth *e,
 		   char *out, size_t len);
 void state_file(const struct state *st, const char *name, char *out, size_t len);
+
+/* The guests' user and group: the owner of uml/. 0, or -ENOENT. */
+int state_guest_ids(const struct state *st, uid_t *uid, gid_t *gid);
+
+/* The name of the guest whose recorded, still running UML process is pid, or NULL. */
+const char *state_guest_by_pid(const struct state *st, pid_t pid);
+
+/* Makes uml/ afresh for the guests, as as says: when dropping, owned by its user and the state
+ * directory 0711, checked reachable by that user (reported). 0 or -errno. */
+int state_share(struct state *st, const struct proc_as *as, const char *user);
+
+/* Writes state file name afresh (never through a symlink) with mode, and group gid unless -1. */
+int state_write_file(const struct state *st, const char *name, const char *data, mode_t mode,
+		     gid_t gid);
+
+/* Notifications refused so far (file "refused"), and adding n to that count. */
+unsigned long state_refused(const struct state *st);
+void state_add_refused(const struct state *st, unsigned long n);
 
 /* Removes what umlnet put in the directory, then the directory if it is empty. */
 void state_remove(struct state *st);

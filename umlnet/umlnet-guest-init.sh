@@ -1,6 +1,6 @@
 #!/bin/sh
 # init of the guests umlnet starts (a UML kernel whose root is the host's / over hostfs, read
-# only). It takes its whole configuration from KEY=VALUE words of the kernel command line, which
+# only, made copy-on-write here). It takes its whole configuration from KEY=VALUE words of the kernel command line, which
 # reach init as environment variables:
 #   UMLNET_NAME=a                  host name
 #   UMLNET_ETH0=10.0.0.1/24        an IPv4 address for eth0 (UMLNET_ETH1 ... UMLNET_ETH15 likewise)
@@ -13,14 +13,48 @@
 # It reports to umlnet through /proc/mconsole (the kernel was given mconsole=notify:<socket>):
 #   "up <name>" when configured and listening for commands;
 #   "o <id> <line>" for each line of a command's output, then "x <id> <exit status>".
-# Commands arrive as kernel log lines "umlnet-exec <id> <base64 script>" (umlnet exec sends them
-# with the mconsole "log" command); whoever can reach the mconsole is root in the guest anyway.
+# Commands arrive on console 1 (/dev/tty1, whose host side is a FIFO only umlnet can open) as
+# "<id> <base64 script>" lines. Init reads it from a node of its own in /run/umlnet (0700) and
+# closes /dev/tty1 to everyone but guest root, so no other guest process can read it or type
+# into it. Nothing else is a way in: not the kernel log.
+# Its root becomes copy-on-write first (cow_root): the host's / below, a tmpfs above, so that what
+# the guest writes to / stays in the guest.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/run/home TMPDIR=/run/tmp
-mount -t proc proc /proc
+
+# With the host's / as root (hostfs): an overlay of it under a tmpfs becomes the root (the UML
+# kernel's modules from /usr/lib/uml/modules/<version> on /lib/modules), the host's / is left
+# only as the overlay's lower layer. A root= image is the guest's own and stays as it is.
+cow_root() {
+	mount -t proc proc /proc
+	[ "$(awk '$2 == "/" { print $3 }' /proc/mounts)" = hostfs ] || return 0
+	mods=/usr/lib/uml/modules/$(uname -r)
+	grep -qw overlay /proc/filesystems || insmod $mods/kernel/fs/overlayfs/overlay.ko 2>/dev/null
+	mount -t tmpfs -o size=256m,mode=755 cow /run &&
+		mkdir /run/up /run/work /run/root &&
+		mount -t overlay cow -o lowerdir=/,upperdir=/run/up,workdir=/run/work /run/root &&
+		mkdir -p /run/root/.host /run/root/lib/modules &&
+		cd /run/root && pivot_root . .host || {
+		echo "umlnet-init: no copy-on-write root (overlayfs); / is the host's, read-only"
+		cd /
+		umount /run/root 2>/dev/null
+		umount /run 2>/dev/null
+		return 1
+	}
+	cd /
+	mount --move /.host/dev /dev 2>/dev/null
+	[ -d $mods ] && mount --bind $mods/.. /lib/modules
+	umount -l /.host
+	rmdir /.host
+	mount -t proc proc /proc
+}
+cow_root # mounts /proc either way
 mount -t sysfs sys /sys
 mount -t tmpfs -o size=16m run /run
 mkdir -p /run/tmp /run/home /run/umlnet
+chmod 700 /run/umlnet
+mknod -m 600 /run/umlnet/channel c 4 1
+chmod 600 /dev/tty1 2>/dev/null
 [ -n "$UMLNET_NAME" ] && hostname "$UMLNET_NAME"
 ip link set lo up
 
@@ -62,31 +96,27 @@ run_cmd() {
 	rm -f /run/umlnet/out.$1
 }
 
-# Commands arrive as kernel log lines; follow new lines only, so none is run twice. "up" is
-# reported by the follower itself once it sees our marker line, so no command can be sent
-# before it listens.
-follow() {
-	dmesg -W --notime 2>/dev/null | while IFS= read -r line; do
-		case "$line" in
-		*umlnet-init-ready*)
-			[ -e /run/umlnet/ready ] && continue
-			: > /run/umlnet/ready
-			notify "up $UMLNET_NAME"
-			[ -n "$UMLNET_RUN" ] && run_cmd "run-$UMLNET_NAME" "$UMLNET_RUN" &
-			;;
-		*umlnet-exec\ *)
-			set -- ${line#*umlnet-exec }
-			[ $# -ge 2 ] || continue
-			printf '%s' "$2" | base64 -d > /run/umlnet/cmd.$1 2>/dev/null &&
-				run_cmd "$1" /run/umlnet/cmd.$1 &
-			;;
+# Serves the command channel (in a child: init itself must not take the terminal as its own).
+# "up" is reported once it is open: the kernel drops what the host sends before that.
+serve() {
+	exec 3< /run/umlnet/channel
+	stty raw -echo <&3
+	notify "up $UMLNET_NAME"
+	[ -n "$UMLNET_RUN" ] && run_cmd "run-$UMLNET_NAME" "$UMLNET_RUN" &
+	while IFS= read -r line <&3; do
+		set -f
+		set -- $line
+		set +f
+		case "$#:$1" in
+		2:*[!0-9-]* | 2:) echo "umlnet-init: dropped a command with a bad id"; continue ;;
+		2:*) ;;
+		*) echo "umlnet-init: dropped a malformed command line"; continue ;;
 		esac
+		printf '%s' "$2" | base64 -d > /run/umlnet/cmd.$1 2>/dev/null &&
+			run_cmd "$1" /run/umlnet/cmd.$1 3<&- &
 	done
+	echo "umlnet-init: the command channel ended"
 }
-follow &
-while [ ! -e /run/umlnet/ready ]; do
-	echo "umlnet-init-ready" > /dev/kmsg
-	sleep 0.2
-done
+serve &
 # Stay alive for halt or SIGTERM: the kernel panics if init exits.
 while :; do sleep 3600; done

@@ -7,6 +7,7 @@
 #define UMLNET_UMLNET_H
 
 #include "notify.h"
+#include "runas.h"
 #include "state.h"
 
 #include <stdbool.h>
@@ -18,6 +19,8 @@ struct umlnet_opts {
 	int jobs;              /* guests booting at once */
 	int timeout_s;         /* for a guest to come up */
 	bool quiet;
+	const char *guest_user; /* --guest-user NAME: who UML guests run as when we are root */
+	struct proc_as as;      /* the same, resolved by up (runas.h) */
 };
 
 int cmd_up(struct umlnet_opts *o, int argc, char **argv);

@@ -44,9 +44,9 @@ def test_umlnet_vec_and_eth_on_one_switch(ctx):
     net = Net(ctx, "mixed", MIXED)
     # A src socket left by an earlier run (a guest killed with its switch): UML cannot bind it
     # again, so up must remove it before booting a.
-    os.makedirs(net.state, mode=0o700)
+    os.makedirs(os.path.join(net.state, "uml"), mode=0o700)
     stale = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    stale.bind(os.path.join(net.state, "a.vec0"))
+    stale.bind(os.path.join(net.state, "uml", "a.vec0"))
     stale.close()
     net.up()
     # The switch listens for vec devices in the state directory; a's device bound its src.
@@ -60,7 +60,7 @@ def test_umlnet_vec_and_eth_on_one_switch(ctx):
     ports = st["switches"][0]["ports"]
     by_owner = {p["owner"]: p for p in ports}
     check(sorted(by_owner) == ["a", "b"], f"sw0's ports: {ports}")
-    check(os.path.join(net.state, "a.vec0") in by_owner["a"]["endpoint"],
+    check(os.path.join(net.state, "uml", "a.vec0") in by_owner["a"]["endpoint"],
           f"a's port does not name its vec0 socket: {by_owner['a']}")
     check(by_owner["a"]["rx_frames"] > 0 and by_owner["a"]["tx_frames"] > 0,
           f"a's vec port without traffic: {by_owner['a']}")
@@ -108,7 +108,7 @@ def sw_ports(net, sw):
 def test_umlnet_vec_attach_detach(ctx):
     net = Net(ctx, "vhot", HOTPLUG)
     net.up()
-    src = os.path.join(net.state, "b.vec1")
+    src = os.path.join(net.state, "uml", "b.vec1")
     # sw0 carries no vec device, so it has no bess socket: a clear one-line refusal, nothing
     # left in b.
     r = net.umlnet("attach", "b", "vec1=sw0", ok=False)

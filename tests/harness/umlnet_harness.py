@@ -302,7 +302,9 @@ class Context:
         """Lines in our programs' logs where AddressSanitizer, LeakSanitizer or UBSan spoke."""
         found = []
         for p in self._procs:
-            if os.path.exists(p.log):
+            # A Net's own processes log into its state directory, gone after down; umlnet
+            # itself aborts on a report (ASAN_OPTIONS), which fails its command.
+            if hasattr(p, "log") and os.path.exists(p.log):
                 found += [f"{p.name}: {line}" for line in p.output().splitlines()
                           if "Sanitizer" in line or "runtime error:" in line]
         return found

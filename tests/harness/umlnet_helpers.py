@@ -45,8 +45,13 @@ class Net:
         return self.umlnet("down", ok=False)
 
     def stop(self, *a, **kw):  # called by Context.cleanup
-        if not self.down_done and os.path.exists(self.state):
-            self.down()
+        try:
+            if not self.down_done and os.path.exists(self.state):
+                self.down()
+        finally:  # whatever down did (or raised), nothing of the network outlives the test
+            self._kill_leftovers()
+
+    def _kill_leftovers(self):
         for pid, _ in leftovers(self.state):
             try:
                 os.kill(pid, 9)
