@@ -37,6 +37,7 @@ static uint32_t mac_val_seen(uint64_t v)
 
 int mactable_init(struct mactable *t, uint32_t max_entries, uint32_t age_seconds)
 {
+	memset(t, 0, sizeof(*t)); /* callers hand in uninitialised memory */
 	t->age = age_seconds;
 	return ohash_init(&t->h, max_entries, sizeof(struct mac_key));
 }

@@ -177,7 +177,7 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 		return 2;
 	}
 	snprintf(text, sizeof(text), demo_topology, slirp ? " and a slirp gateway to the host" : "",
-		 slirp ? " slirp" : "", slirp ? "    route default via 10.0.2.2\n" : "",
+		 slirp ? " slirp host-loopback" : "", slirp ? "    route default via 10.0.2.2\n" : "",
 		 slirp ? "    route default via 10.0.2.2\n" : "");
 	if (conf_parse(conf, text, "demo", err, sizeof(err))) {
 		fprintf(stderr, "umlnet: error: built-in demo: %s\n", err);

@@ -56,9 +56,12 @@ static void print_log_tail(const char *log)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	for (p = buf + n; p > buf && lines <= 8; p--)
-		lines += p[-1] == '\n';
-	fprintf(stderr, "%s%s", p == buf ? "" : p + 1, n && buf[n - 1] != '\n' ? "\n" : "");
+	/* The start of the last 8 lines: just after the 9th newline from the end (the final
+	 * newline ends the last line), else the whole buffer. */
+	for (p = buf + n; p > buf; p--)
+		if (p[-1] == '\n' && p < buf + n && ++lines == 8)
+			break;
+	fprintf(stderr, "%s%s", p, n && buf[n - 1] != '\n' ? "\n" : "");
 }
 
 static void log_path(const struct state *st, const char *kind, const char *name, char *out,
@@ -199,7 +202,8 @@ static int start_slirp(struct state *st, int i)
 {
 	const struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], arg[PATH_MAX + 16], mgmt[PATH_MAX + 8], who[64];
-	char *argv[] = { prog, arg, NULL };
+	char loopback[] = "--host-loopback";
+	char *argv[] = { prog, arg, s->host_loopback ? loopback : NULL, NULL };
 	struct proc_id id;
 	int err;
 

@@ -269,6 +269,8 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_flag(p, &w[i], &s->hub);
 		else if (!strcmp(w[i].key, "slirp"))
 			err = conf_flag(p, &w[i], &s->slirp);
+		else if (!strcmp(w[i].key, "host-loopback"))
+			err = conf_flag(p, &w[i], &s->host_loopback);
 		else if (!strcmp(w[i].key, "socket"))
 			err = conf_abs_path(p, &w[i], s->socket, 100);
 		else if (!strcmp(w[i].key, "tap")) {
@@ -278,8 +280,12 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 		} else if (!strcmp(w[i].key, "port"))
 			err = conf_switch_port(p, &w[i], s);
 		else
-			err = conf_unknown(p, "switch", &w[i], "hub, slirp, socket=, tap=, port=");
+			err = conf_unknown(p, "switch", &w[i],
+					   "hub, slirp, host-loopback, socket=, tap=, port=");
 	}
+	if (!err && s->host_loopback && !s->slirp)
+		err = conf_fail(p, "switch %s: host-loopback is a property of its slirp gateway: "
+				"add slirp", s->name);
 	if (err)
 		return err;
 	s->line = p->line;
@@ -785,7 +791,8 @@ void conf_print(const struct conf *c, FILE *f)
 	for (int i = 0; i < c->nsw; i++) {
 		const struct conf_switch *s = &c->sw[i];
 
-		fprintf(f, "switch %s%s%s", s->name, s->hub ? " hub" : "", s->slirp ? " slirp" : "");
+		fprintf(f, "switch %s%s%s%s", s->name, s->hub ? " hub" : "", s->slirp ? " slirp" : "",
+			s->host_loopback ? " host-loopback" : "");
 		conf_print_opt(f, "socket", s->socket);
 		conf_print_opt(f, "tap", s->tap);
 		for (int k = 0; k < s->nport; k++)

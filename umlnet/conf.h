@@ -36,6 +36,7 @@ struct conf_switch {
 	char name[CONF_NAME];
 	bool hub;
 	bool slirp;            /* attach umlnet-slirp (NAT gateway 10.0.2.2) */
+	bool host_loopback;    /* its guests may reach the host's 127.0.0.1 through 10.0.2.2 */
 	char socket[CONF_PATH]; /* control socket; "" = <state>/<name>.ctl */
 	char tap[CONF_NAME];   /* host tap uplink; "" = none */
 	char port[CONF_MAX_SWITCH_PORTS][CONF_PATH]; /* -port SPEC: trunks, taps, groups */
