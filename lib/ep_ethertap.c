@@ -11,6 +11,7 @@
 #include "ep_dgram.h"
 #include "ep_helper.h"
 #include "ep_transports.h"
+#include "ethertap_wire.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -67,24 +68,17 @@ static void ep_ethertap_destroy(struct endpoint *ep)
 	free(e);
 }
 
-/* The kernel's change message (doc/helper-protocol.md §2): what is a native int, the address and the
- * netmask are 4 bytes each in network order. */
-struct ethertap_change {
-	int32_t what; /* 0 = add, 1 = delete */
-	uint32_t addr_be;
-	uint32_t mask_be;
-};
-_Static_assert(sizeof(struct ethertap_change) == 12, "the kernel's change message is 12 bytes");
-
 /* Sends one change on the control stream and reads the helper's output record for it. */
 static int ep_ethertap_addr_change(struct endpoint *ep, bool add, uint32_t addr_be, uint32_t mask_be,
 				   char *msg, size_t msglen)
 {
 	struct ep_ethertap *e = to_etap(ep);
-	struct ethertap_change c = { .what = add ? 0 : 1, .addr_be = addr_be, .mask_be = mask_be };
+	struct ethertap_change c = { .what = add ? ETHERTAP_CHANGE_ADD : ETHERTAP_CHANGE_DEL };
 	ssize_t n;
 	int r;
 
+	memcpy(c.addr, &addr_be, sizeof(c.addr));
+	memcpy(c.mask, &mask_be, sizeof(c.mask));
 	msg[0] = 0;
 	n = send(e->ctl_fd, &c, sizeof(c), MSG_NOSIGNAL);
 	if (n < 0)

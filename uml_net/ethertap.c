@@ -6,17 +6,17 @@
  * The helper answers on fd 1 (a stream socket) with a status byte (1 = ready) and an output
  * record, then splits in two. The child drops to the caller's ids and relays frames between the
  * TAP and the kernel's data socket (each datagram = 2 opaque bytes + the Ethernet frame). The
- * parent keeps its privileges only to serve the 12-byte address-change messages on fd 1 (int32
- * what: 0 add, 1 delete; 4 address bytes; 4 netmask bytes), each checked like `add`/`del` and
- * answered with an output record. The parent holds its own TAP fd and acts by ifindex, so the
+ * parent keeps its privileges only to serve the address-change messages on fd 1 (ethertap_wire.h),
+ * each checked like `add`/`del` and answered with an output record. The parent holds its own TAP fd and acts by ifindex, so the
  * device lives exactly as long as the session whatever happens to the relay. EOF on the control
  * socket ends both, after the parent released the guest's remaining address claims.
  */
 #include "uml_net.h"
+#include "ethertap_wire.h"
+#include "relay.h"
 
 #include <errno.h>
 #include <net/if.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,13 +28,6 @@
 #define ETHERTAP_PAD 2
 #define ETHERTAP_BUF (ETHERTAP_PAD + 65536)
 
-struct ethertap_change {
-	int32_t what;
-	uint8_t addr[4];
-	uint8_t mask[4];
-};
-_Static_assert(sizeof(struct ethertap_change) == 12, "the kernel's change message is 12 bytes");
-
 static int ethertap_answer(struct uml_net *un, uint8_t status)
 {
 	if (send(1, &status, 1, MSG_NOSIGNAL) != 1)
@@ -42,39 +35,43 @@ static int ethertap_answer(struct uml_net *un, uint8_t status)
 	return out_send_record(&un->out, 1);
 }
 
+struct ethertap_relay {
+	int tap, data;
+	uint8_t buf[ETHERTAP_BUF]; /* the first ETHERTAP_PAD bytes stay zero towards the kernel */
+};
+
+static bool ethertap_from_tap(void *arg)
+{
+	struct ethertap_relay *r = arg;
+	ssize_t n = read(r->tap, r->buf + ETHERTAP_PAD, sizeof(r->buf) - ETHERTAP_PAD);
+
+	if (n <= 0)
+		return false;
+	/* A full data socket drops the frame, as a wire would. */
+	return send(r->data, r->buf, (size_t)n + ETHERTAP_PAD, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0 ||
+	       errno == EAGAIN || errno == ENOBUFS;
+}
+
+static bool ethertap_from_data(void *arg)
+{
+	struct ethertap_relay *r = arg;
+	ssize_t n = recv(r->data, r->buf, sizeof(r->buf), 0);
+
+	if (n <= 0)
+		return false;
+	return n <= ETHERTAP_PAD || write(r->tap, r->buf + ETHERTAP_PAD, (size_t)n - ETHERTAP_PAD) >= 0 ||
+	       errno == EINVAL || errno == EIO;
+}
+
 /* Frames both ways until either side ends; runs as the caller. */
 static void ethertap_relay(int tap, int data)
 {
-	static uint8_t buf[ETHERTAP_BUF];
-	struct pollfd p[2] = { { .fd = tap, .events = POLLIN }, { .fd = data, .events = POLLIN } };
+	static struct ethertap_relay r;
 
-	memset(buf, 0, ETHERTAP_PAD);
-	for (;;) {
-		ssize_t n;
-
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (p[0].revents) {
-			n = read(tap, buf + ETHERTAP_PAD, sizeof(buf) - ETHERTAP_PAD);
-			if (n <= 0)
-				return;
-			/* A full data socket drops the frame, as a wire would. */
-			if (send(data, buf, (size_t)n + ETHERTAP_PAD, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
-			    errno != EAGAIN && errno != ENOBUFS)
-				return;
-		}
-		if (p[1].revents) {
-			n = recv(data, buf, sizeof(buf), 0);
-			if (n <= 0)
-				return;
-			if (n > ETHERTAP_PAD && write(tap, buf + ETHERTAP_PAD, (size_t)n - ETHERTAP_PAD) < 0 &&
-			    errno != EINVAL && errno != EIO)
-				return;
-		}
-	}
+	r.tap = tap;
+	r.data = data;
+	memset(r.buf, 0, ETHERTAP_PAD);
+	relay_run(tap, ethertap_from_tap, data, ethertap_from_data, &r);
 }
 
 static bool ethertap_read_change(struct ethertap_change *c)
@@ -133,9 +130,11 @@ static void ethertap_changes(struct uml_net *un, const char *ifname, int ifindex
 		memcpy(&addr, c.addr, 4);
 		memcpy(&mask, c.mask, 4);
 		out_init(&un->out);
-		if (c.what == 0 || c.what == 1) {
-			if (un_addr_change(un, c.what == 0, ifname, ifindex, addr, mask) == 0)
-				ethertap_note(&cl, c.what == 0, addr, mask);
+		if (c.what == ETHERTAP_CHANGE_ADD || c.what == ETHERTAP_CHANGE_DEL) {
+			bool add = c.what == ETHERTAP_CHANGE_ADD;
+
+			if (un_addr_change(un, add, ifname, ifindex, addr, mask) == 0)
+				ethertap_note(&cl, add, addr, mask);
 		} else {
 			out_line(&un->out, "refused: unknown address change %d", (int)c.what);
 		}

@@ -13,12 +13,12 @@
  */
 #include "uml_net.h"
 
+#include "relay.h"
 #include "slip.h"
 
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/sockios.h>
-#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -57,37 +57,43 @@ static void slip_to_tun(void *arg, const uint8_t *pkt, size_t len)
 	}
 }
 
+struct slip_relay {
+	int line, tun;
+	struct slip_decoder dec;
+	uint8_t in[4096], pkt[SLIP_MTU_HOST + 64], enc[SLIP_ENCODED_MAX(SLIP_MTU_HOST + 64)];
+};
+
+static bool slip_from_line(void *arg)
+{
+	struct slip_relay *r = arg;
+	ssize_t n = read(r->line, r->in, sizeof(r->in));
+
+	if (n <= 0)
+		return false; /* hangup: the kernel closed the master */
+	slip_decode(&r->dec, r->in, (size_t)n, slip_to_tun, &r->tun);
+	return true;
+}
+
+static bool slip_from_tun(void *arg)
+{
+	struct slip_relay *r = arg;
+	ssize_t n = read(r->tun, r->pkt, sizeof(r->pkt));
+
+	if (n <= 0)
+		return false;
+	return (size_t)n > SLIP_MTU ||
+	       slip_write_all(r->line, r->enc, slip_encode(r->pkt, (size_t)n, r->enc)) == 0;
+}
+
 /* Runs as the caller until the line or the TUN ends. */
 static void slip_relay(int line, int tun)
 {
-	static uint8_t in[4096], pkt[SLIP_MTU_HOST + 64], enc[SLIP_ENCODED_MAX(SLIP_MTU_HOST + 64)];
-	struct pollfd p[2] = { { .fd = line, .events = POLLIN }, { .fd = tun, .events = POLLIN } };
-	struct slip_decoder dec;
+	static struct slip_relay r;
 
-	slip_decoder_init(&dec);
-	for (;;) {
-		ssize_t n;
-
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (p[0].revents) {
-			n = read(line, in, sizeof(in));
-			if (n <= 0)
-				return; /* hangup: the kernel closed the master */
-			slip_decode(&dec, in, (size_t)n, slip_to_tun, &tun);
-		}
-		if (p[1].revents) {
-			n = read(tun, pkt, sizeof(pkt));
-			if (n <= 0)
-				return;
-			if ((size_t)n <= SLIP_MTU &&
-			    slip_write_all(line, enc, slip_encode(pkt, (size_t)n, enc)) < 0)
-				return;
-		}
-	}
+	r.line = line;
+	r.tun = tun;
+	slip_decoder_init(&r.dec);
+	relay_run(line, slip_from_line, tun, slip_from_tun, &r);
 }
 
 /* The host has N_SLIP: attach it and configure the kernel's sl<N>. */
