@@ -9,6 +9,7 @@
 #include "hostsetup.h"
 #include "options.h"
 #include "stdfds.h"
+#include "version.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -122,6 +123,8 @@ int main(int argc, char **argv)
 				"(or with CAP_NET_ADMIN)\n");
 		return 1;
 	}
+	if (version_asked(argc, argv))
+		return version_print("tunctl");
 	if (tunctl_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		tunctl_usage(argv[0], stderr);

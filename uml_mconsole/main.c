@@ -8,6 +8,7 @@
 #include "console.h"
 #include "mconsole.h"
 #include "stdfds.h"
+#include "version.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -107,9 +108,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'v':
-			printf("uml_mconsole (umlnet) %s, mconsole protocol version %u\n",
-			       UMLNET_VERSION, MCONSOLE_VERSION);
-			return 0;
+			return version_print("uml_mconsole");
 		default:
 			usage(stderr);
 			return 1;

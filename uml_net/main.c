@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uml_net - entry: clean start, argv, policy, then one handler per operation (see uml_net.h). */
 #include "uml_net.h"
+#include "version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +69,9 @@ int main(int argc, char **argv)
 	char err[160];
 	int rc;
 
+	/* Before anything else: the kernel never passes it alone, so no request is shadowed. */
+	if (version_asked(argc, argv))
+		return version_print("uml_net");
 	un_caller(&un);
 	un_sanitize();
 	out_init(&un.out);

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "unixsock.h"
+#include "version.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -133,7 +134,7 @@ static void status_text(struct switchd *d, FILE *f)
 	const struct switch_stats *st = &d->sw.st;
 
 	fprintf(f, "switch uml_switch (umlnet) %s\npid %d\nmode %s\ncontrol %s\nuptime %u\n",
-		UMLNET_VERSION, (int)getpid(), sw_mode(d), d->ctl_path,
+		umlnet_version(), (int)getpid(), sw_mode(d), d->ctl_path,
 		(unsigned int)(d->sw.now - d->started));
 	fprintf(f, "ports %u (max %u, %llu since start)\nmacs %u (max %u, aging %u s)\n",
 		d->sw.nactive, d->sw.max_ports, (unsigned long long)d->ports_total,
@@ -156,7 +157,7 @@ static void status_json(struct switchd *d, FILE *f)
 
 	fputc('{', f);
 	json_key(f, "version", 1);
-	json_str(f, UMLNET_VERSION);
+	json_str(f, umlnet_version());
 	json_key(f, "mode", 0);
 	json_str(f, sw_mode(d));
 	json_key(f, "control", 0);
@@ -303,7 +304,7 @@ static void mgmt_command(struct switchd *d, char *line, FILE *f)
 	if (n == 0 || !strcmp(words[0], "help"))
 		help_out(f);
 	else if (!strcmp(words[0], "version"))
-		fprintf(f, json ? "{\"version\":\"%s\"}" : "uml_switch (umlnet) %s", UMLNET_VERSION);
+		fprintf(f, json ? "{\"version\":\"%s\"}" : "uml_switch (umlnet) %s", umlnet_version());
 	else if (!strcmp(words[0], "status"))
 		json ? status_json(d, f) : status_text(d, f);
 	else if (!strcmp(words[0], "ports"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "options.h"
 #include "transport_spec.h"
+#include "version.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -112,7 +113,7 @@ static int show_help(struct switch_options *o, const char *v)
 static int show_version(struct switch_options *o, const char *v)
 {
 	(void)o, (void)v;
-	printf("uml_switch (umlnet) %s\n", UMLNET_VERSION);
+	version_print("uml_switch");
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "switch_mgmt.h"
 #include "stdfds.h"
+#include "version.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 	if (stdfds_reserve() < 0)
 		return 1; /* nothing to report on: see stdfds.h */
 	log_init("uml_switchctl", LOG_LVL_INFO);
+	if (version_asked(argc, argv))
+		return version_print("uml_switchctl");
 	while ((opt = getopt(argc, argv, "s:m:jh")) != -1) {
 		switch (opt) {
 		case 's': ctl = optarg; break;

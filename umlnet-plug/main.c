@@ -9,6 +9,7 @@
 #include "log.h"
 #include "plug.h"
 #include "stdfds.h"
+#include "version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,10 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef UMLNET_VERSION
-#define UMLNET_VERSION "0"
-#endif
 
 static const char usage[] =
 	"usage: umlnet-plug [options] NAME=SPEC...\n"
@@ -94,7 +91,7 @@ static int plug_options(struct plug *p, struct plug_opts *o, int argc, char **ar
 		case 'v': o->level = LOG_LVL_DEBUG; break;
 		case 'q': o->level = LOG_LVL_ERR; break;
 		case 'h': fputs(usage, stdout); exit(0);
-		case 'V': printf("umlnet-plug %s\n", UMLNET_VERSION); exit(0);
+		case 'V': exit(version_print("umlnet-plug"));
 		default: fputs(usage, stderr); exit(2);
 		}
 	}

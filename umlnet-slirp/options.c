@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "options.h"
+#include "version.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -291,7 +292,7 @@ int slirp_options_word(struct slirp_options *o, const char *word, const char *or
 		return 1;
 	}
 	if (strcmp(name, "version") == 0) {
-		printf("umlnet-slirp %s\n", UMLNET_VERSION);
+		version_print("umlnet-slirp");
 		return 1;
 	}
 	return apply(o, name, val, origin);

@@ -6,6 +6,7 @@
  */
 #include "umlnet.h"
 #include "stdfds.h"
+#include "version.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -116,8 +117,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("umlnet %s\n", UMLNET_VERSION);
-			return 0;
+			return version_print("umlnet");
 		default:
 			usage(stderr);
 			return 2;
