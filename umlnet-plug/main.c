@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
 	"usage: umlnet-plug [options] NAME=SPEC...\n"
@@ -131,7 +132,7 @@ static int plug_open_all(struct plug *p)
 			continue;
 		if (!p->use_stdio)
 			r = plug_local_tap(d, err, sizeof(err));
-		else if ((r = plug_stdio_open(&d->local)))
+		else if ((r = plug_stdio_open(&d->local, STDIN_FILENO, STDOUT_FILENO)))
 			snprintf(err, sizeof(err), "%s: standard input/output: %s", d->name,
 				 strerror(-r));
 		if (r) {

@@ -90,7 +90,8 @@ void plug_addrs_stop(struct plug_dev *d);
 int plug_run(struct plug *p);
 void plug_dev_close(struct plug_dev *d);
 
-/* stdio_ep.c: frames on stdin/stdout, each behind a 2-byte big-endian length (vde_plug's). */
-int plug_stdio_open(struct endpoint **out);
+/* stdio_ep.c: frames on a pair of descriptors (stdin/stdout in the plug), each behind a 2-byte
+ * big-endian length (vde_plug's stream). */
+int plug_stdio_open(struct endpoint **out, int in_fd, int out_fd);
 
 #endif
