@@ -66,20 +66,6 @@ void sw_free(struct sw *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Endpoint kinds that carry the stations of other switches or hosts: network transports
- * (tunnels, groups) and an uplink to another switch. Any other kind is one local station, host
- * or gateway (a guest's socket, a tap, slirp), whose addresses a trunk may not take (mactable.h).
- * A bess or fd port cannot tell a guest from another switch by its kind: it counts as local. */
-static const char *const sw_trunk_kinds[] = { "vxlan", "mcast", "l2tpv3", "daemon" };
-
-bool sw_kind_is_trunk(const char *kind)
-{
-	for (size_t i = 0; i < sizeof(sw_trunk_kinds) / sizeof(sw_trunk_kinds[0]); i++)
-		if (!strcmp(kind, sw_trunk_kinds[i]))
-			return true;
-	return false;
-}
-
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 {
 	for (uint32_t i = 0; i < s->max_ports; i++) {
@@ -91,7 +77,7 @@ int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 		p->used = true;
 		p->ep = ep;
 		p->ctl_fd = ctl_fd;
-		p->trunk = sw_kind_is_trunk(ep->ops->kind);
+		p->trunk = ep->ops->trunk;
 		p->active_pos = s->nactive;
 		s->active[s->nactive++] = i;
 		mactable_set_trunk(&s->macs, i, p->trunk);

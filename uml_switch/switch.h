@@ -23,7 +23,7 @@
  * port. Ports owned by a user count against that user's cap (uidlimit.h).
  *
  * Trunks: a port whose endpoint carries other switches' stations (VXLAN, mcast, L2TPv3, a
- * daemon uplink: sw_kind_is_trunk) never takes a live address of a local port; the frame is
+ * daemon uplink: endpoint_ops.trunk) never takes a live address of a local port; the frame is
  * forwarded all the same, and the refusal counted (mac_move_refused) and logged once per port.
  *
  * Ports are slots in a fixed array sized at start; the active ones are also kept in a dense
@@ -71,7 +71,7 @@ struct port {
 	bool mac_logged;         /* logged that an address of this port was not learned */
 	bool budget_logged;      /* logged a drop for lack of backlog budget */
 	bool share_logged;       /* logged a drop for holding its share of the backlog pool */
-	bool trunk;              /* carries other switches' stations (sw_kind_is_trunk) */
+	bool trunk;              /* carries other switches' stations (endpoint_ops.trunk) */
 	bool move_logged;        /* logged a local address not moved to this trunk */
 	struct sockaddr_un peer;
 	char descr[DAEMON_VDE_DESCR_MAX + 1];
@@ -129,10 +129,6 @@ void sw_free(struct sw *s);
  * after receiving into them, sw_rx_commit() the number filled. */
 void sw_rx_prepare(struct sw *s, struct frame *frames);
 void sw_rx_commit(struct sw *s, unsigned int n);
-
-/* Whether ports of this endpoint kind are trunks: they carry the stations of other switches or
- * hosts, and may not take a local port's addresses (mactable.h). */
-bool sw_kind_is_trunk(const char *kind);
 
 /* Takes a free slot for ep (ownership passes); returns the slot or -ENOSPC. */
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd);

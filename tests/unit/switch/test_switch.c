@@ -47,7 +47,8 @@ static const struct endpoint_ops fake_ops = {
 
 /* The kind of a VXLAN trunk: a port that carries other switches' stations. */
 static const struct endpoint_ops fake_trunk_ops = {
-	.kind = "vxlan", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
+	.kind = "fake-trunk", .trunk = true, .send = fake_send, .describe = fake_describe,
+	.destroy = fake_destroy,
 };
 
 struct rig {
@@ -398,16 +399,33 @@ static void test_trunk_does_not_take_local_addresses(void)
 	sw_free(&r.s);
 }
 
-static void test_trunk_kinds(void)
+/* The endpoint's trunk flag, not its kind's name, makes a port a trunk; a real network
+ * transport (L2TPv3 over loopback UDP) carries the flag. */
+static void test_trunk_flag(void)
 {
-	CHECK(sw_kind_is_trunk("vxlan"));
-	CHECK(sw_kind_is_trunk("mcast"));
-	CHECK(sw_kind_is_trunk("l2tpv3"));
-	CHECK(sw_kind_is_trunk("daemon"));
-	CHECK(!sw_kind_is_trunk("unix"));
-	CHECK(!sw_kind_is_trunk("tap"));
-	CHECK(!sw_kind_is_trunk("bess"));
-	CHECK(!sw_kind_is_trunk("slirp"));
+	static const struct endpoint_ops named_like_a_trunk = {
+		.kind = "vxlan", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
+	};
+	struct endpoint *l2tp = NULL;
+	char err[256];
+	struct rig r;
+
+	rig_init(&r, false);
+	sw_port_del(&r.s, 1);
+	r.ep[1].ep.ops = &named_like_a_trunk;
+	CHECK_EQ(sw_port_add(&r.s, &r.ep[1].ep, -1), 1);
+	CHECK(!r.s.ports[1].trunk);
+	rig_trunk(&r, 2);
+	CHECK(r.s.ports[2].trunk);
+	CHECK_EQ(endpoint_open_spec("transport=l2tpv3,udp=1,src=127.0.0.1,srcport=0,dst=127.0.0.1,"
+				    "dstport=9,rx_session=1,tx_session=1", &l2tp, err, sizeof(err)), 0);
+	if (l2tp) {
+		sw_port_del(&r.s, 3);
+		CHECK_EQ(sw_port_add(&r.s, l2tp, -1), 3);
+		CHECK(r.s.ports[3].trunk);
+	}
+	CHECK(!r.s.ports[0].trunk);
+	sw_free(&r.s);
 }
 
 /* Ports count against their owner's cap, and a removed port gives its place back. */
@@ -434,7 +452,7 @@ static void test_ports_per_uid(void)
 
 #define TESTS(X)                                                                             \
 	X(test_mac_flood_does_not_leak_unicast) X(test_mac_cap_per_port) X(test_backlog_budget) \
-	X(test_backlog_fair_share) X(test_trunk_does_not_take_local_addresses) X(test_trunk_kinds) \
+	X(test_backlog_fair_share) X(test_trunk_does_not_take_local_addresses) X(test_trunk_flag) \
 	X(test_ports_per_uid)                                                                \
 	X(test_learn_then_unicast) X(test_broadcast_and_hub) X(test_move_and_filter)         \
 	X(test_runt_and_oversize) X(test_full_and_failing_ports) X(test_port_removal_forgets) \
