@@ -2,6 +2,7 @@
 #include "vlan.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +152,7 @@ int vlan_parse_list(const char *text, uint64_t *bits, char *err, size_t errlen)
 }
 
 __attribute__((format(printf, 3, 4))) static int vlan_fail(char *err, size_t errlen,
-							   const char *fmt, ...);
-
-static int vlan_fail(char *err, size_t errlen, const char *fmt, ...)
+							   const char *fmt, ...)
 {
 	va_list ap;
 

@@ -89,6 +89,14 @@ static inline void vlan_set(uint64_t *bits, uint16_t vid)
 	bits[(vid >> 6) & (VLAN_WORDS - 1)] |= 1ULL << (vid & 63);
 }
 
+/* Whether the frame's outer type is a VLAN tag (802.1Q or 802.1ad). */
+static inline bool vlan_frame_tagged(const uint8_t *frame)
+{
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+
+	return type == VLAN_TPID_8021Q || type == VLAN_TPID_8021AD;
+}
+
 /* Classifies a frame of len >= ETHER_HDR_LEN bytes received on port p (see the table above). */
 enum vlan_verdict vlan_ingress(const struct vlan_port *p, const uint8_t *frame, uint32_t len,
 			       struct vlan_rx *rx);

@@ -13,7 +13,7 @@ struct fake_ep {
 	unsigned int room;     /* frames it will still take */
 	int fail;              /* -errno to return from send, or 0 */
 	unsigned int got;
-	uint8_t last[ETHER_FRAME_MAX];
+	uint8_t last[VLAN_FRAME_MAX];
 };
 
 static int fake_send(struct endpoint *ep, const struct frame *f, unsigned int n)
@@ -309,7 +309,7 @@ static void test_backlog_budget(void)
 	struct rig r;
 
 	rig_init(&r, false);
-	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * ETHER_FRAME_MAX), 0);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * VLAN_FRAME_MAX), 0);
 	sw_port_del(&r.s, 2);
 	sw_port_del(&r.s, 3);
 	r.ep[0].room = r.ep[1].room = r.ep[2].room = r.ep[3].room = 0;
@@ -328,11 +328,11 @@ static void test_backlog_budget(void)
 	CHECK_EQ(r.s.ports[1].st.drop_share, 10 + 10 + 10);
 	CHECK_EQ(r.s.st.drop_share, 30 + 5 + 4 + 10);
 	CHECK_EQ(r.s.ports[3].st.drop_full, 0);
-	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 40 * ETHER_FRAME_MAX);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 40 * VLAN_FRAME_MAX);
 	r.ep[1].room = 100;
 	sw_port_writable(&r.s, 1);       /* its buffers go back to the pool */
 	CHECK_EQ(r.ep[1].got, 20);
-	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 20 * ETHER_FRAME_MAX);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 20 * VLAN_FRAME_MAX);
 	sw_port_del(&r.s, 0);
 	sw_port_del(&r.s, 2);
 	sw_port_del(&r.s, 3);
@@ -348,7 +348,7 @@ static void test_backlog_fair_share(void)
 	struct rig r;
 
 	rig_init(&r, false);
-	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * ETHER_FRAME_MAX), 0);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * VLAN_FRAME_MAX), 0);
 	send_frame(&r, 1, 0xff, 1, 60);   /* 1 lives on port 1, 2 on port 2 */
 	send_frame(&r, 2, 0xff, 2, 60);
 	r.ep[1].room = r.ep[2].room = 0;
