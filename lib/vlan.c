@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vlan.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -126,8 +127,10 @@ static int vlan_parse_item(const char *s, size_t n, uint64_t *bits, char *err, s
 	else
 		ok = vlan_parse_num(s, n, &lo) && (hi = lo, true);
 	if (!ok) {
-		snprintf(err, errlen, "'%.*s' is not a VLAN id (1-4094) or a range A-B of them",
-			 (int)(n > 64 ? 64 : n), s);
+		char shown[LOG_ESCAPED_LEN(64)];
+
+		snprintf(err, errlen, "'%s' is not a VLAN id (1-4094) or a range A-B of them",
+			 log_escape(s, n > 64 ? 64 : n, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	for (uint32_t v = lo; v <= hi; v++)
@@ -164,7 +167,10 @@ __attribute__((format(printf, 3, 4))) static int vlan_fail(char *err, size_t err
 
 static int vlan_bad_vid(char *err, size_t errlen, const char *field, const char *val)
 {
-	return vlan_fail(err, errlen, "%s: '%.64s' is not a VLAN id (1-4094)", field, val);
+	char shown[LOG_ESCAPED_LEN(64)];
+
+	return vlan_fail(err, errlen, "%s: '%s' is not a VLAN id (1-4094)", field,
+			 log_escape(val, 64, shown, sizeof(shown)));
 }
 
 static int vlan_parse_trunk(const char *text, struct vlan_port *p, char *err, size_t errlen)
@@ -193,6 +199,7 @@ static int vlan_parse_trunk(const char *text, struct vlan_port *p, char *err, si
 
 int vlan_port_parse(const char *text, struct vlan_port *p, char *err, size_t errlen)
 {
+	char shown[LOG_ESCAPED_LEN(64)];
 	uint16_t vid;
 
 	if (!strncmp(text, "vlan=", 5)) {
@@ -203,7 +210,8 @@ int vlan_port_parse(const char *text, struct vlan_port *p, char *err, size_t err
 	}
 	if (!strncmp(text, "trunk=", 6))
 		return vlan_parse_trunk(text + 6, p, err, errlen);
-	return vlan_fail(err, errlen, "'%.64s': expected vlan=N or trunk=LIST[,native=N]", text);
+	return vlan_fail(err, errlen, "'%s': expected vlan=N or trunk=LIST[,native=N]",
+			 log_escape(text, 64, shown, sizeof(shown)));
 }
 
 void vlan_list_format(const struct vlan_port *p, char *buf, size_t len)

@@ -40,10 +40,12 @@ static int vlan_port_arg(struct switchd *d, FILE *f, const char *cmd, const char
 {
 	char *end;
 	unsigned long n = strtoul(text, &end, 10);
+	char shown[LOG_ESCAPED_LEN(32)];
 
 	if (*text < '0' || *text > '9' || *end || n < 1 || n > d->sw.max_ports ||
 	    !d->sw.ports[n - 1].used) {
-		vlan_refuse(d, f, "%s: port '%.32s': no such port (see 'ports')", cmd, text);
+		vlan_refuse(d, f, "%s: port '%s': no such port (see 'ports')", cmd,
+			    log_escape(text, 32, shown, sizeof(shown)));
 		return -1;
 	}
 	return (int)(n - 1);
