@@ -4,7 +4,7 @@
  * side by side in one run.
  *
  *   switch_bench [-t SECONDS] [-r ROUNDS] [-w WINDOW] [--classic PATH] [--ours PATH]
- *                [--relay PATH] [--vlan]
+ *                [--relay PATH] [--vlan] [--scenario TEXT]
  *
  * Each switch is started by the benchmark, pinned to CPU 0; the load generator runs pinned to
  * CPU 1 and attaches synthetic ports through the daemon protocol (version 3 request, 110-byte
@@ -27,7 +27,7 @@
  * rate scenarios: "access" (every port an access port of VLAN 10), "trunk" (every port a trunk of
  * VLAN 10, every frame tagged) and "mixed" (even ports trunks, odd ports access ports: every
  * 2-port frame and half the 256-port ones get a tag pushed or popped), against the same switch
- * VLAN-unaware in the same rounds.
+ * VLAN-unaware in the same rounds. --scenario runs only the scenarios whose name contains TEXT.
  */
 #include "daemon_proto.h"
 #include "log.h"
@@ -470,6 +470,7 @@ int main(int argc, char **argv)
 	double seconds = 2;
 	int rounds = 3;
 	bool vlan = false;
+	const char *only = "";
 	unsigned int window = 64;
 	char ctl[64];
 
@@ -489,13 +490,15 @@ int main(int argc, char **argv)
 			relay = argv[++i];
 		else if (!strcmp(argv[i], "--vlan"))
 			vlan = true;
+		else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+			only = argv[++i];
 		else if (!strcmp(argv[i], "--attach") && i + 2 < argc) {
 			attach = argv[++i];
 			attach_pid = atoi(argv[++i]);
 		}
 		else
 			die("usage: switch_bench [-t SECONDS] [-r ROUNDS] [-w WINDOW] [--classic PATH] "
-			    "[--ours PATH] [--relay PATH] [--vlan] [--attach CTL PID]");
+			    "[--ours PATH] [--relay PATH] [--vlan] [--scenario TEXT] [--attach CTL PID]");
 	}
 	if (rounds < 1 || rounds > MAX_RUNS || window < 1)
 		die("-r must be 1..%d and -w at least 1", MAX_RUNS);
@@ -517,6 +520,9 @@ int main(int argc, char **argv)
 			{ .label = "umlnet, VLAN mixed", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_MIXED },
 		};
 		int nc = vlan ? (int)(sizeof(cs) / sizeof(cs[0])) : 4;
+
+		if (!strstr(scenarios[s].name, only))
+			continue;
 
 		for (int round = 0; round < rounds; round++) {
 			for (int i = 0; i < nc; i++) {

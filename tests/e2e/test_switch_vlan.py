@@ -8,7 +8,7 @@ import struct
 import subprocess
 import time
 
-from umlnet_harness import Skip, check, program, wait_for
+from umlnet_harness import check, program, wait_for
 from transport_helpers import DaemonClient, Plug, ns_addr
 
 
@@ -155,16 +155,6 @@ def test_switch_vlan_wire_forms(ctx):
     check(frames == [big, want, qinq], f"capture: {[(len(f), f[12:16].hex()) for f in frames]}")
 
 
-def _load_8021q(g):
-    """8021q from the Debian UML kernel's modules (under /usr/lib/uml/modules, which modprobe
-    finds through a lib/modules link in a scratch root of the guest)."""
-    rc, out = g.run("mkdir -p /run/tmp/mroot/lib && "
-                    "ln -sfn /usr/lib/uml/modules /run/tmp/mroot/lib/modules && "
-                    "modprobe -d /run/tmp/mroot 8021q && test -d /proc/net/vlan", check_rc=False)
-    if rc != 0:
-        raise Skip(f"the UML guest kernel cannot load 8021q here: {out.strip()}")
-
-
 def test_switch_vlan_trunk_to_guest_8021q(ctx):
     """A UML guest whose port is made a trunk of VLANs 10 and 20 at run time, with eth0.10,
     eth0.20 and eth0.30 (8021q), reaches the namespaces on access ports (-port ...,vlan=N) of
@@ -185,7 +175,7 @@ def test_switch_vlan_trunk_to_guest_8021q(ctx):
           all(p["vlan_mode"] == "access" for p in tap_ports), f"tap ports: {tap_ports}")
     # Abstract unix names are per namespace: the guest runs where the switch does.
     g = ctx.guest("trunk", [f"daemon,,unix,{sw.ctl}"], netns=swns).wait_ready()
-    _load_8021q(g)
+    g.modprobe("8021q", "test -d /proc/net/vlan")
     g.ok("ip link set eth0 up")  # the daemon transport attaches to the switch now
     wait_for(lambda: any(p["pid"] == g.pid for p in ports(sw)), 10, "the guest's port")
     port = port_of(sw, g.pid)["port"]
