@@ -10,7 +10,7 @@ static int parse(struct switch_options *o, const char *const *args)
 	const char *all[32] = { "uml_switch" };
 	char *argv[32];
 
-	for (int i = 0; args[i] && i < 30; i++)
+	for (int i = 0; i < 30 && args[i]; i++)
 		all[i + 1] = args[i];
 	return switch_options_parse(o, check_argv(all, argv), argv);
 }
