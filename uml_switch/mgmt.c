@@ -198,7 +198,8 @@ static void port_vlan_json(FILE *f, bool aware, const struct vlan_port *v)
 	bool first = true;
 
 	fprintf(f, ",\"vlan_mode\":\"%s\",\"native\":%u,\"vlans\":[",
-		!aware ? "none" : v->mode == VLAN_TRUNK ? "trunk" : "access", aware ? v->pvid : 0);
+		!aware ? "none" : v->mode == VLAN_TRUNK ? "trunk" : "access",
+		aware ? (unsigned int)v->pvid : 0u);
 	for (uint32_t vid = VLAN_VID_MIN; aware && vid <= VLAN_VID_MAX; vid++)
 		if (vlan_member(v, (uint16_t)vid)) {
 			fprintf(f, "%s%u", first ? "" : ",", vid);

@@ -17,7 +17,7 @@ static void check_port(const struct vlan_port *p, const uint8_t *f, uint32_t len
 	static uint8_t a[VLAN_FRAME_MAX + VLAN_TAG_LEN], b[VLAN_FRAME_MAX + VLAN_TAG_LEN];
 	struct vlan_rx rx;
 	enum vlan_verdict v = vlan_ingress(p, f, len, &rx);
-	bool tagged;
+	bool tagged, leaves;
 
 	assert(v < VLAN_VERDICTS);
 	if (v != VLAN_ADMIT)
@@ -29,7 +29,8 @@ static void check_port(const struct vlan_port *p, const uint8_t *f, uint32_t len
 		return;
 	}
 	assert(rx.key >= VLAN_VID_MIN && rx.key <= VLAN_VID_MAX && vlan_member(p, rx.key));
-	assert(vlan_egress(p, rx.key, &tagged));
+	leaves = vlan_egress(p, rx.key, &tagged);
+	assert(leaves);
 	if (rx.tagged) {
 		uint32_t n = vlan_pop(a, f, len);
 
