@@ -4,7 +4,7 @@
  * side by side in one run.
  *
  *   switch_bench [-t SECONDS] [-r ROUNDS] [-w WINDOW] [--classic PATH] [--ours PATH]
- *                [--relay PATH]
+ *                [--relay PATH] [--vlan] [--scenario TEXT]
  *
  * Each switch is started by the benchmark, pinned to CPU 0; the load generator runs pinned to
  * CPU 1 and attaches synthetic ports through the daemon protocol (version 3 request, 110-byte
@@ -22,9 +22,16 @@
  * Scenarios: 2 ports 64 B and 1500 B one-to-one both ways; 256 ports all-to-all 64 B; round-trip
  * latency with one frame in flight (through the switch twice). "relay" is the one-process limit:
  * a program that only moves frames between two sockets (bench/relay.c), plain and batched.
+ *
+ * --vlan adds our switch with VLANs on (through the management socket, before any frame) to the
+ * rate scenarios: "access" (every port an access port of VLAN 10), "trunk" (every port a trunk of
+ * VLAN 10, every frame tagged) and "mixed" (even ports trunks, odd ports access ports: every
+ * 2-port frame and half the 256-port ones get a tag pushed or popped), against the same switch
+ * VLAN-unaware in the same rounds. --scenario runs only the scenarios whose name contains TEXT.
  */
 #include "daemon_proto.h"
 #include "log.h"
+#include "switch_mgmt.h"
 #include "unixsock.h"
 
 #include <errno.h>
@@ -48,7 +55,12 @@
 struct client {
 	int data, ctl;
 	uint8_t mac[6];
+	bool tagged;   /* a trunk port: its frames carry an 802.1Q tag of BENCH_VID */
 };
+
+#define BENCH_VID 10
+
+enum bench_vlan { VLAN_OFF, VLAN_ALL_ACCESS, VLAN_ALL_TRUNK, VLAN_MIXED };
 
 struct result {
 	double fps, gbps, loss, cpu_ns_per_frame, fps_per_cpu_s;
@@ -59,6 +71,8 @@ struct contender {
 	const char *label;
 	const char *argv[6];
 	bool only_two_ports;
+	bool rate_only;          /* not in the latency scenario */
+	enum bench_vlan vlan;
 	struct result runs[MAX_RUNS];
 	int nruns;
 };
@@ -165,6 +179,10 @@ static size_t make_frame(uint8_t *buf, const struct client *dst, const struct cl
 	else
 		memset(buf, 0xff, 6);
 	memcpy(buf + 6, src->mac, 6);
+	if (src->tagged) {
+		memcpy(buf + 12, (uint8_t[]){ 0x81, 0x00, 0, BENCH_VID }, 4);
+		buf += 4;
+	}
 	buf[12] = 0x88;
 	buf[13] = 0xb5;
 	return size;
@@ -200,11 +218,40 @@ static void teach(struct client *cl, int n)
 	drain(cl, n, 0.05);
 }
 
-static int attach_all(struct client *cl, int n, const char *ctl)
+/* Port i+1 (ports are numbered in attach order on a fresh switch) as an access port or a trunk
+ * of BENCH_VID, through the management socket. */
+static int set_vlans(struct client *cl, int n, const char *ctl, enum bench_vlan vlan)
 {
-	for (int i = 0; i < n; i++)
+	char mgmt[128], cmd[64], *reply;
+
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
+	for (int i = 0; i < n; i++) {
+		int err;
+
+		cl[i].tagged = vlan == VLAN_ALL_TRUNK || (vlan == VLAN_MIXED && i % 2 == 0);
+		snprintf(cmd, sizeof(cmd), "%s %d %d", cl[i].tagged ? "trunk" : "vlan", i + 1,
+			 BENCH_VID);
+		err = switch_mgmt_query(mgmt, cmd, &reply);
+		if (err || strncmp(reply, "port ", 5)) {
+			fprintf(stderr, "switch_bench: '%s': %s\n", cmd, err ? strerror(-err) : reply);
+			if (!err)
+				free(reply);
+			return -1;
+		}
+		free(reply);
+	}
+	return 0;
+}
+
+static int attach_all(struct client *cl, int n, const char *ctl, enum bench_vlan vlan)
+{
+	for (int i = 0; i < n; i++) {
+		cl[i].tagged = false;
 		if (client_attach(&cl[i], ctl, i) < 0)
 			return -1;
+	}
+	if (vlan != VLAN_OFF && set_vlans(cl, n, ctl, vlan) < 0)
+		return -1;
 	teach(cl, n);
 	return 0;
 }
@@ -244,7 +291,7 @@ static unsigned int fill_window(struct client *cl, int n, size_t size, unsigned 
 }
 
 static int rate_run(const char *ctl, int n, size_t size, double seconds, unsigned int window,
-		    pid_t pid, struct result *r)
+		    pid_t pid, enum bench_vlan vlan, struct result *r)
 {
 	static struct client cl[MAX_PORTS];
 	static uint8_t bufs[64][2048];
@@ -256,7 +303,7 @@ static int rate_run(const char *ctl, int n, size_t size, double seconds, unsigne
 	double t0, t1, last_rx;
 	int ep = epoll_create1(0);
 
-	if (attach_all(cl, n, ctl) < 0)
+	if (attach_all(cl, n, ctl, vlan) < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct epoll_event e = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
@@ -319,7 +366,7 @@ static int latency_run(const char *ctl, int iterations, struct result *r)
 	double *rtt = calloc((size_t)iterations, sizeof(double));
 	uint8_t f[64], buf[2048];
 
-	if (!rtt || attach_all(cl, 2, ctl) < 0)
+	if (!rtt || attach_all(cl, 2, ctl, VLAN_OFF) < 0)
 		return -1;
 	for (int i = 0; i < 2; i++)
 		fcntl(cl[i].data, F_SETFL, fcntl(cl[i].data, F_GETFL) & ~O_NONBLOCK);
@@ -397,6 +444,10 @@ static void print_scenario(const struct scenario *s, struct contender *cs, int n
 	if (s->ports == 2 && cs[3].nruns)
 		printf("ours CPU per frame / batched one-process limit: x%.2f\n",
 		       MED(ours, cpu_ns_per_frame) / MED(&cs[3], cpu_ns_per_frame));
+	for (int i = 0; i < nc; i++)
+		if (cs[i].vlan != VLAN_OFF && cs[i].nruns)
+			printf("%s / VLAN-unaware: CPU per frame x%.2f\n", cs[i].label,
+			       MED(&cs[i], cpu_ns_per_frame) / MED(ours, cpu_ns_per_frame));
 }
 
 /* --attach: the 2-port 64 B load against a switch someone else started (for profiling it). */
@@ -404,7 +455,7 @@ static int attach_run(const char *ctl, pid_t pid, double seconds, unsigned int w
 {
 	struct result r = { 0 };
 
-	if (rate_run(ctl, 2, 64, seconds, window, pid, &r) < 0)
+	if (rate_run(ctl, 2, 64, seconds, window, pid, VLAN_OFF, &r) < 0)
 		die("could not attach to '%s'", ctl);
 	printf("%.3f Mpps, %.0f switch CPU ns/frame, loss %.3f%%\n", r.fps / 1e6, r.cpu_ns_per_frame,
 	       r.loss * 100);
@@ -418,6 +469,8 @@ int main(int argc, char **argv)
 	pid_t attach_pid = 0;
 	double seconds = 2;
 	int rounds = 3;
+	bool vlan = false;
+	const char *only = "";
 	unsigned int window = 64;
 	char ctl[64];
 
@@ -435,13 +488,17 @@ int main(int argc, char **argv)
 			ours = argv[++i];
 		else if (!strcmp(argv[i], "--relay") && i + 1 < argc)
 			relay = argv[++i];
+		else if (!strcmp(argv[i], "--vlan"))
+			vlan = true;
+		else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+			only = argv[++i];
 		else if (!strcmp(argv[i], "--attach") && i + 2 < argc) {
 			attach = argv[++i];
 			attach_pid = atoi(argv[++i]);
 		}
 		else
 			die("usage: switch_bench [-t SECONDS] [-r ROUNDS] [-w WINDOW] [--classic PATH] "
-			    "[--ours PATH] [--relay PATH] [--attach CTL PID]");
+			    "[--ours PATH] [--relay PATH] [--vlan] [--scenario TEXT] [--attach CTL PID]");
 	}
 	if (rounds < 1 || rounds > MAX_RUNS || window < 1)
 		die("-r must be 1..%d and -w at least 1", MAX_RUNS);
@@ -458,8 +515,14 @@ int main(int argc, char **argv)
 			{ .label = "umlnet uml_switch", .argv = { ours, "-q", "-unix", ctl, NULL }, .only_two_ports = false },
 			{ .label = "relay, plain", .argv = { relay, "-unix", ctl, NULL }, .only_two_ports = true },
 			{ .label = "relay, batched", .argv = { relay, "-batched", "-unix", ctl, NULL }, .only_two_ports = true },
+			{ .label = "umlnet, VLAN access", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_ALL_ACCESS },
+			{ .label = "umlnet, VLAN trunk", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_ALL_TRUNK },
+			{ .label = "umlnet, VLAN mixed", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_MIXED },
 		};
-		int nc = (int)(sizeof(cs) / sizeof(cs[0]));
+		int nc = vlan ? (int)(sizeof(cs) / sizeof(cs[0])) : 4;
+
+		if (!strstr(scenarios[s].name, only))
+			continue;
 
 		for (int round = 0; round < rounds; round++) {
 			for (int i = 0; i < nc; i++) {
@@ -468,11 +531,13 @@ int main(int argc, char **argv)
 				pid_t pid;
 				int err;
 
-				if (cs[i].only_two_ports && (sc->ports != 2 || sc->latency))
+				if ((cs[i].only_two_ports && (sc->ports != 2 || sc->latency)) ||
+				    (cs[i].rate_only && sc->latency))
 					continue;
 				pid = start_switch(cs[i].argv, ctl);
 				err = sc->latency ? latency_run(ctl, 5000, &r)
-						  : rate_run(ctl, sc->ports, sc->size, seconds, window, pid, &r);
+						  : rate_run(ctl, sc->ports, sc->size, seconds, window, pid,
+							     cs[i].vlan, &r);
 				stop_switch(pid, ctl);
 				if (err)
 					fprintf(stderr, "switch_bench: %s / %s: run failed\n", sc->name, cs[i].label);

@@ -48,6 +48,12 @@ struct endpoint_ops {
 	/* The frames it delivers were observed elsewhere (a capture), not sent by hosts behind it:
 	 * a switch learns no addresses from them and floods them. */
 	bool monitor;
+	/* It carries the stations of other switches or hosts (a tunnel, a multicast group, an
+	 * uplink to another switch), any of which may send with any source address: a switch does
+	 * not let it take a live address of a local port (mactable.h). false: one local station,
+	 * host or gateway (a guest's socket, a tap, slirp; bess and fd cannot tell, so count as
+	 * local). */
+	bool trunk;
 	/* Appended with the address hooks (issue 4; doc/transports.md §1.8). Optional (NULL: the
 	 * transport does not care): the guest behind the endpoint gained (add) or lost an IPv4
 	 * address; addr_be and mask_be are in network byte order. Runs the transport's host helper

@@ -75,6 +75,7 @@ static int ep_daemon_liveness_fd(const struct endpoint *ep)
 
 static const struct endpoint_ops ep_daemon_ops = {
 	.kind = "daemon",
+	.trunk = true,
 	.recv = ep_daemon_recv,
 	.send = ep_daemon_send,
 	.describe = ep_daemon_describe,

@@ -138,6 +138,7 @@ static void ep_l2tpv3_destroy(struct endpoint *ep)
 
 static const struct endpoint_ops ep_l2tpv3_ops = {
 	.kind = "l2tpv3",
+	.trunk = true,
 	.recv = ep_l2tpv3_recv,
 	.send = ep_l2tpv3_send,
 	.describe = ep_l2tpv3_describe,

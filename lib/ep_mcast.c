@@ -97,6 +97,7 @@ static void ep_mcast_destroy(struct endpoint *ep)
 
 static const struct endpoint_ops ep_mcast_ops = {
 	.kind = "mcast",
+	.trunk = true,
 	.recv = ep_mcast_recv,
 	.send = ep_mcast_send,
 	.describe = ep_mcast_describe,

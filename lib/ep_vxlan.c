@@ -299,6 +299,7 @@ static void ep_vxlan_destroy(struct endpoint *ep)
 
 static const struct endpoint_ops ep_vxlan_ops = {
 	.kind = "vxlan",
+	.trunk = true,
 	.recv = ep_vxlan_recv,
 	.send = ep_vxlan_send,
 	.describe = ep_vxlan_describe,

@@ -265,6 +265,21 @@ uint32_t mactable_purge_port(struct mactable *t, uint32_t port)
 	return ohash_remove_if(&t->h, mac_match_port, &m);
 }
 
+static bool mac_match_any(uint64_t v, void *arg)
+{
+	const struct mac_match *m = arg;
+
+	mac_count_del(m->t, mac_val_port(v));
+	return true;
+}
+
+uint32_t mactable_purge_all(struct mactable *t)
+{
+	struct mac_match m = { .t = t };
+
+	return ohash_remove_if(&t->h, mac_match_any, &m);
+}
+
 uint32_t mactable_count(const struct mactable *t)
 {
 	return t->h.count;

@@ -79,6 +79,8 @@ enum mac_learn mactable_learn(struct mactable *t, const uint8_t mac[6], uint16_t
 uint32_t mactable_lookup(struct mactable *t, const uint8_t mac[6], uint16_t vlan, uint32_t now);
 /* Frees aged-out entries; returns how many. */
 uint32_t mactable_expire(struct mactable *t, uint32_t now);
+/* Forgets every address; returns how many. */
+uint32_t mactable_purge_all(struct mactable *t);
 /* Forgets every address learned on port; returns how many. */
 uint32_t mactable_purge_port(struct mactable *t, uint32_t port);
 uint32_t mactable_count(const struct mactable *t);

@@ -18,7 +18,7 @@ static void backlog_pool_refill(struct backlog_pool *p)
 
 int backlog_pool_init(struct backlog_pool *p, size_t budget_bytes)
 {
-	size_t n = budget_bytes / ETHER_FRAME_MAX;
+	size_t n = budget_bytes / VLAN_FRAME_MAX;
 
 	memset(p, 0, sizeof(*p));
 	if (n == 0)
@@ -26,7 +26,7 @@ int backlog_pool_init(struct backlog_pool *p, size_t budget_bytes)
 	if (n > UINT32_MAX)
 		return -EINVAL;
 	/* Mapped, not allocated: only buffers in use become resident, and they can be released. */
-	p->mem_len = n * ETHER_FRAME_MAX;
+	p->mem_len = n * VLAN_FRAME_MAX;
 	p->mem = mmap(NULL, p->mem_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p->mem == MAP_FAILED)
 		p->mem = NULL;
@@ -50,12 +50,12 @@ void backlog_pool_free(struct backlog_pool *p)
 
 size_t backlog_pool_used(const struct backlog_pool *p)
 {
-	return (size_t)(p->nbufs - p->nfree) * ETHER_FRAME_MAX;
+	return (size_t)(p->nbufs - p->nfree) * VLAN_FRAME_MAX;
 }
 
 size_t backlog_pool_size(const struct backlog_pool *p)
 {
-	return (size_t)p->nbufs * ETHER_FRAME_MAX;
+	return (size_t)p->nbufs * VLAN_FRAME_MAX;
 }
 
 void backlog_pool_set_ports(struct backlog_pool *p, uint32_t ports)
@@ -82,14 +82,14 @@ static bool backlog_over_share(const struct backlog_pool *p, const struct backlo
 
 static uint8_t *backlog_buf(const struct backlog_pool *p, uint32_t i)
 {
-	return p->mem + (size_t)i * ETHER_FRAME_MAX;
+	return p->mem + (size_t)i * VLAN_FRAME_MAX;
 }
 
 enum backlog_push backlog_push(struct backlog_pool *p, struct backlog *b, const struct frame *f)
 {
 	uint32_t slot;
 
-	if (b->count == BACKLOG_FRAMES || f->len > ETHER_FRAME_MAX)
+	if (b->count == BACKLOG_FRAMES || f->len > VLAN_FRAME_MAX)
 		return BACKLOG_PORT_FULL;
 	if (backlog_over_share(p, b))
 		return BACKLOG_OVER_SHARE;
@@ -122,9 +122,9 @@ unsigned int backlog_peek(const struct backlog_pool *p, const struct backlog *b,
  * start the next burst from the first page again. */
 static void backlog_pool_release(struct backlog_pool *p)
 {
-	if ((size_t)p->touched * ETHER_FRAME_MAX < BACKLOG_RELEASE)
+	if ((size_t)p->touched * VLAN_FRAME_MAX < BACKLOG_RELEASE)
 		return;
-	madvise(p->mem, (size_t)p->touched * ETHER_FRAME_MAX, MADV_DONTNEED);
+	madvise(p->mem, (size_t)p->touched * VLAN_FRAME_MAX, MADV_DONTNEED);
 	backlog_pool_refill(p);
 }
 

@@ -29,6 +29,7 @@
 #define UMLNET_SWITCH_BACKLOG_H
 
 #include "endpoint.h"
+#include "vlan.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,7 +40,7 @@
 #define BACKLOG_RELEASE (1u << 20)
 
 struct backlog_pool {
-	uint8_t *mem;           /* nbufs buffers of ETHER_FRAME_MAX bytes (mmap) */
+	uint8_t *mem;           /* nbufs buffers of VLAN_FRAME_MAX bytes (mmap) */
 	size_t mem_len;
 	uint32_t *free;         /* stack of free buffer numbers */
 	uint32_t nbufs, nfree;

@@ -354,6 +354,18 @@ void control_close_all(struct switchd *d)
 			close(d->sw.ports[i].ctl_fd);
 }
 
+void port_set_vlan(struct switchd *d, uint32_t slot, const struct vlan_port *v, const char *by)
+{
+	char set[VLAN_TEXT_MAX];
+
+	if (!d->sw.vlan_aware)
+		log_info("the switch is VLAN-aware from now on: ports without a setting are access "
+			 "ports of VLAN %d", VLAN_DEFAULT);
+	sw_port_set_vlan(&d->sw, slot, v);
+	vlan_port_format(v, set, sizeof(set));
+	log_info("port %u: %s (%s)", slot + 1, set, by);
+}
+
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
 {
 	struct endpoint *ep;
@@ -369,5 +381,5 @@ int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t e
 	}
 	d->ports_total++;
 	log_info("port %d: %s", slot + 1, spec);
-	return 0;
+	return slot;
 }

@@ -17,6 +17,7 @@
 #include "unixsock.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -84,6 +85,7 @@ struct switchd {
 	struct bess_listen bess;
 	struct uidlim uids;     /* what each user holds (uidlimit.h) */
 	uint64_t mgmt_idle_closed; /* management connections closed for silence */
+	uint64_t mgmt_refused;  /* management commands refused (mgmt_vlan.c) */
 	bool running;
 	struct pending pending[SWITCHD_MAX_PENDING];
 	struct mgmt_conn mgmt[SWITCHD_MAX_MGMT];
@@ -104,10 +106,12 @@ void control_pending_input(struct switchd *d, uint32_t index);
 void control_port_event(struct switchd *d, uint32_t slot);
 void control_expire_pending(struct switchd *d);
 void control_close_all(struct switchd *d);
-/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"). */
+/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"): the slot or -errno. */
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen);
 /* A port for ep with its data fd in the loop: the slot, or -errno with *why set and ep destroyed. */
 int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why);
+/* Gives a port a VLAN setting (the switch becomes VLAN-aware) and logs it with who asked. */
+void port_set_vlan(struct switchd *d, uint32_t slot, const struct vlan_port *v, const char *by);
 /* A port without a control connection whose endpoint reported its peer gone (err): removed. */
 void control_endpoint_gone(struct switchd *d, uint32_t slot, int err);
 /* The credentials of a unix socket's peer (pid 0, uid -1 when unknown). */
@@ -124,5 +128,7 @@ void mgmt_event(struct switchd *d, uint32_t index, uint32_t events);
 /* Closes management connections silent for longer than opt.limits.mgmt_idle. */
 void mgmt_expire_idle(struct switchd *d);
 void mgmt_close_all(struct switchd *d);
+/* mgmt_vlan.c: "vlan PORT VID" and "trunk PORT LIST [native=N]" (words[0] is the command). */
+void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n, FILE *f);
 
 #endif

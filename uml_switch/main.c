@@ -323,12 +323,18 @@ static void attach_ports(struct switchd *d)
 
 	if (o->tap) {
 		snprintf(spec, sizeof(spec), "tuntap,%s", o->tap);
-		if (control_attach_spec(d, spec, err, sizeof(err)))
+		if (control_attach_spec(d, spec, err, sizeof(err)) < 0)
 			log_err("-tap '%s': %s; running without it", o->tap, err);
 	}
-	for (unsigned int i = 0; i < o->nport_specs; i++)
-		if (control_attach_spec(d, o->port_specs[i], err, sizeof(err)))
-			log_err("-port '%s': %s; running without it", o->port_specs[i], err);
+	for (unsigned int i = 0; i < o->nport_specs; i++) {
+		const struct switch_port_spec *p = &o->port_specs[i];
+		int slot = control_attach_spec(d, p->spec, err, sizeof(err));
+
+		if (slot < 0)
+			log_err("-port '%s': %s; running without it", p->text, err);
+		else if (p->vlan_given)
+			port_set_vlan(d, (uint32_t)slot, &p->vlan, "-port");
+	}
 }
 
 /* Every socket path is checked before any socket is made (unixsock_dir_check). */

@@ -5,6 +5,7 @@
  * Protocol: the client sends one command per line; the switch answers with zero or more
  * non-empty lines and then one empty line, so a client reads until a blank line. Commands:
  *   help | version | status | ports | macs | show      (add "json" or "-j" for JSON)
+ *   vlan PORT VID | trunk PORT LIST [native=N]         (VLAN settings: mgmt_vlan.c)
  * JSON replies are one line. An unknown command is answered with
  *   "error: unknown command '<word>' (try 'help')" and the blank line.
  * Replies are built in memory and written without blocking; a slow reader gets the rest when
@@ -109,6 +110,8 @@ static const char *sw_mode(const struct switchd *d)
 	X("refused_mgmt", (d)->uids.refused[UIDLIM_MGMT])                                    \
 	X("mgmt_idle", (d)->opt.limits.mgmt_idle)                                            \
 	X("mgmt_idle_closed", (d)->mgmt_idle_closed)                                         \
+	X("mgmt_refused", (d)->mgmt_refused)                                                 \
+	X("vlan_aware", (d)->sw.vlan_aware)                                                  \
 	X("backlog_bytes", backlog_pool_used(&(d)->sw.bl_pool))                              \
 	X("backlog_budget", backlog_pool_size(&(d)->sw.bl_pool))                             \
 	X("drop_full", (d)->sw.st.drop_full)                                                 \
@@ -185,9 +188,37 @@ static void status_json(struct switchd *d, FILE *f)
 #define PORT_COUNTERS(X)                                                                     \
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(drop_runt) X(drop_oversize)      \
 	X(drop_full) X(drop_error) X(filtered) X(drop_budget) X(drop_share) X(mac_limit)     \
-	X(mac_move_refused)
+	X(mac_move_refused) X(drop_tagged_on_access) X(drop_vlan_not_allowed)              \
+	X(drop_untagged_no_native)
 
-static void port_json(FILE *f, const struct mactable *macs, uint32_t slot, const struct port *p)
+/* A port's VLAN setting as JSON fields: "vlan_mode" (none on a VLAN-unaware switch), "native"
+ * (its untagged VLAN: the access VLAN, a trunk's native VLAN or 0) and "vlans" (members). */
+static void port_vlan_json(FILE *f, bool aware, const struct vlan_port *v)
+{
+	bool first = true;
+
+	fprintf(f, ",\"vlan_mode\":\"%s\",\"native\":%u,\"vlans\":[",
+		!aware ? "none" : v->mode == VLAN_TRUNK ? "trunk" : "access",
+		aware ? (unsigned int)v->pvid : 0u);
+	for (uint32_t vid = VLAN_VID_MIN; aware && vid <= VLAN_VID_MAX; vid++)
+		if (vlan_member(v, (uint16_t)vid)) {
+			fprintf(f, "%s%u", first ? "" : ",", vid);
+			first = false;
+		}
+	fputc(']', f);
+}
+
+/* The same in the text table: one word, "-" on a VLAN-unaware switch. */
+static void port_vlan_text(FILE *f, bool aware, const struct vlan_port *v)
+{
+	char set[VLAN_TEXT_MAX];
+
+	if (aware)
+		vlan_port_format(v, set, sizeof(set));
+	fprintf(f, " %s", aware ? set : "-");
+}
+
+static void port_json(FILE *f, const struct sw *s, uint32_t slot, const struct port *p)
 {
 	char what[256];
 
@@ -205,10 +236,11 @@ static void port_json(FILE *f, const struct mactable *macs, uint32_t slot, const
 #define X(c) fprintf(f, ",\"" #c "\":%llu", (unsigned long long)p->st.c);
 	PORT_COUNTERS(X)
 #undef X
-	fprintf(f, ",\"queued\":%u,\"macs\":%u}", p->bl.count, mactable_port_count(macs, slot));
+	port_vlan_json(f, s->vlan_aware, &p->vlan);
+	fprintf(f, ",\"queued\":%u,\"macs\":%u}", p->bl.count, mactable_port_count(&s->macs, slot));
 }
 
-static void port_text(FILE *f, uint32_t slot, const struct port *p)
+static void port_text(FILE *f, const struct sw *s, uint32_t slot, const struct port *p)
 {
 	char what[256];
 
@@ -218,7 +250,9 @@ static void port_text(FILE *f, uint32_t slot, const struct port *p)
 #define X(c) fprintf(f, " %llu", (unsigned long long)p->st.c);
 	PORT_COUNTERS(X)
 #undef X
-	fprintf(f, " %u %s\n", p->bl.count, what);
+	fprintf(f, " %u", p->bl.count);
+	port_vlan_text(f, s->vlan_aware, &p->vlan);
+	fprintf(f, " %s\n", what);
 }
 
 static void ports_out(struct switchd *d, FILE *f, bool json)
@@ -230,16 +264,16 @@ static void ports_out(struct switchd *d, FILE *f, bool json)
 #define X(c) " " #c
 			PORT_COUNTERS(X)
 #undef X
-			" queued endpoint\n");
+			" queued vlan endpoint\n");
 	for (uint32_t i = 0; i < d->sw.nactive; i++) {
 		uint32_t slot = d->sw.active[i];
 
 		if (json) {
 			if (i)
 				fputc(',', f);
-			port_json(f, &d->sw.macs, slot, &d->sw.ports[slot]);
+			port_json(f, &d->sw, slot, &d->sw.ports[slot]);
 		} else {
-			port_text(f, slot, &d->sw.ports[slot]);
+			port_text(f, &d->sw, slot, &d->sw.ports[slot]);
 		}
 	}
 	if (json)
@@ -255,16 +289,21 @@ static void macs_out(struct switchd *d, FILE *f, bool json)
 	fputs(json ? "[" : "mac               vlan port age\n", f);
 	for (uint32_t s = mactable_next(&d->sw.macs, 0, &e); s != OHASH_NONE;
 	     s = mactable_next(&d->sw.macs, s + 1, &e)) {
-		uint32_t age = d->sw.now - e.seen;
+		uint32_t age = d->sw.now - e.seen, vid;
+		bool svlan = e.vlan & VLAN_KEY_STAG;
 
 		if (mactable_entry_expired(&d->sw.macs, &e, d->sw.now))
 			continue; /* aged out, not swept yet */
 		mac_format(e.mac, mac);
+		/* An 802.1ad class (vlan.h) shows its S-VLAN, marked "s" / "svlan". */
+		vid = e.vlan & ~VLAN_KEY_STAG;
 		if (json)
-			fprintf(f, "%s{\"mac\":\"%s\",\"vlan\":%u,\"port\":%u,\"age\":%u}",
-				first ? "" : ",", mac, e.vlan, e.port + 1, age);
+			fprintf(f, "%s{\"mac\":\"%s\",\"vlan\":%u,%s\"port\":%u,\"age\":%u}",
+				first ? "" : ",", mac, vid, svlan ? "\"svlan\":true," : "", e.port + 1,
+				age);
 		else
-			fprintf(f, "%s %-4u %-4u %u\n", mac, e.vlan, e.port + 1, age);
+			fprintf(f, "%s %s%-*u %-4u %u\n", mac, svlan ? "s" : "", svlan ? 3 : 4, vid,
+				e.port + 1, age);
 		first = false;
 	}
 	if (json)
@@ -285,17 +324,19 @@ static void show_json(struct switchd *d, FILE *f)
 static void help_out(FILE *f)
 {
 	fputs("commands: help, version, status, ports, macs, show (all of them);\n"
-	      "add 'json' or '-j' for JSON; every reply ends with an empty line\n", f);
+	      "add 'json' or '-j' for JSON; every reply ends with an empty line\n"
+	      "vlan PORT VID, trunk PORT LIST [native=N]: a port's VLANs (root, the switch's user)\n",
+	      f);
 }
 
 /* Runs one command line into f. */
-static void mgmt_command(struct switchd *d, char *line, FILE *f)
+static void mgmt_command(struct switchd *d, const struct mgmt_conn *c, char *line, FILE *f)
 {
-	char *words[4];
+	char *words[5];
 	int n = 0;
 	bool json = false;
 
-	for (char *w = strtok(line, " \t\r"); w && n < 4; w = strtok(NULL, " \t\r")) {
+	for (char *w = strtok(line, " \t\r"); w && n < 5; w = strtok(NULL, " \t\r")) {
 		if (!strcmp(w, "json") || !strcmp(w, "-j"))
 			json = true;
 		else
@@ -311,6 +352,8 @@ static void mgmt_command(struct switchd *d, char *line, FILE *f)
 		ports_out(d, f, json);
 	else if (!strcmp(words[0], "macs"))
 		macs_out(d, f, json);
+	else if (!strcmp(words[0], "vlan") || !strcmp(words[0], "trunk"))
+		mgmt_vlan_command(d, c, words, n, f);
 	else if (!strcmp(words[0], "show")) {
 		if (json) {
 			show_json(d, f);
@@ -337,7 +380,7 @@ static int mgmt_reply(struct switchd *d, struct mgmt_conn *c, char *line)
 
 	if (!f)
 		return -ENOMEM;
-	mgmt_command(d, line, f);
+	mgmt_command(d, c, line, f);
 	fclose(f);
 	/* Exactly one "\n\n" at the end, whatever the command printed last. */
 	while (len && buf[len - 1] == '\n')

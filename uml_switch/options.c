@@ -17,7 +17,9 @@ void switch_usage(FILE *f, const char *prog)
 		"Usage: %s [-unix control-socket] [-hub] [-tap tap-device] [-daemon]\n"
 		"       %s -compat-v0 [-unix control-socket data-socket] [-hub] [-tap tap-device]\n"
 		"Options the classic uml_switch lacks:\n"
-		"  -port SPEC       also attach an endpoint given in UML's syntax, e.g. tuntap,tap1\n"
+		"  -port SPEC[,vlan=N | ,trunk=LIST[,native=N]]\n"
+		"                   also attach an endpoint given in UML's syntax, e.g. tuntap,tap1;\n"
+		"                   an access port of VLAN N or a trunk of the VLANs in LIST\n"
 		"  -bess PATH       also accept UML vector interfaces (transport=bess,dst=PATH)\n"
 		"  -mode OCTAL      permissions of the control, management and bess sockets (e.g. 0660)\n"
 		"  -group GROUP     group of the control, management and bess sockets (name or number)\n"
@@ -174,13 +176,19 @@ static int set_limit(struct switch_options *o, const char *v)
 
 static int add_port(struct switch_options *o, const char *v)
 {
+	struct switch_port_spec *p = &o->port_specs[o->nport_specs];
+	char err[256];
+
 	if (o->nport_specs == SWITCH_MAX_SPEC_PORTS) {
 		fprintf(stderr, "uml_switch: error: -port '%s': at most %d -port options\n", v,
 			SWITCH_MAX_SPEC_PORTS);
 		return -1;
 	}
-	o->port_specs[o->nport_specs++] = v;
-	return check_spec("-port", v, v);
+	p->text = v;
+	if (vlan_spec_split(v, p->spec, sizeof(p->spec), &p->vlan, &p->vlan_given, err, sizeof(err)))
+		return bad_value("-port", v, err);
+	o->nport_specs++;
+	return check_spec("-port", v, p->spec);
 }
 
 /*

@@ -7,6 +7,8 @@
 #define UMLNET_SWITCH_OPTIONS_H
 
 #include "switch_limits.h"
+#include "transport_spec.h"
+#include "vlan.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,11 +19,19 @@
 #define SWITCH_DEFAULT_V0_DATA "/tmp/uml.data"
 #define SWITCH_MAX_SPEC_PORTS 16
 
+/* A -port value: the endpoint in UML's syntax, then an optional VLAN setting (vlan.h). */
+struct switch_port_spec {
+	const char *text;              /* as given */
+	char spec[TRANSPORT_TEXT_MAX]; /* the endpoint part */
+	bool vlan_given;               /* ",vlan=N" or ",trunk=LIST[,native=N]" followed it */
+	struct vlan_port vlan;
+};
+
 struct switch_options {
 	const char *ctl_path;      /* control socket */
 	const char *data_path;     /* -compat-v0 shared data socket */
 	const char *tap;           /* -tap device, or NULL */
-	const char *port_specs[SWITCH_MAX_SPEC_PORTS]; /* -port: extra endpoints, UML syntax */
+	struct switch_port_spec port_specs[SWITCH_MAX_SPEC_PORTS]; /* -port: extra endpoints */
 	unsigned int nport_specs;
 	const char *bess_path;     /* -bess: listening SOCK_SEQPACKET socket, or NULL */
 	const char *mgmt_path;     /* management socket; NULL = <ctl>.mgmt, "none" = off */

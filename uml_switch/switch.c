@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ int sw_init(struct sw *s, uint32_t max_ports, uint32_t max_macs, uint32_t age, b
 	s->active = calloc(max_ports, sizeof(*s->active));
 	s->dirty = calloc(max_ports, sizeof(*s->dirty));
 	s->pool = calloc(SW_POOL, sizeof(*s->pool));
-	if (!s->ports || !s->active || !s->dirty || !s->pool) {
+	s->alt = calloc(SW_POOL, sizeof(*s->alt));
+	if (!s->ports || !s->active || !s->dirty || !s->pool || !s->alt) {
 		sw_free(s);
 		return -ENOMEM;
 	}
@@ -62,22 +64,9 @@ void sw_free(struct sw *s)
 	free(s->active);
 	free(s->dirty);
 	free(s->pool);
+	free(s->alt);
 	mactable_free(&s->macs);
 	memset(s, 0, sizeof(*s));
-}
-
-/* Endpoint kinds that carry the stations of other switches or hosts: network transports
- * (tunnels, groups) and an uplink to another switch. Any other kind is one local station, host
- * or gateway (a guest's socket, a tap, slirp), whose addresses a trunk may not take (mactable.h).
- * A bess or fd port cannot tell a guest from another switch by its kind: it counts as local. */
-static const char *const sw_trunk_kinds[] = { "vxlan", "mcast", "l2tpv3", "daemon" };
-
-bool sw_kind_is_trunk(const char *kind)
-{
-	for (size_t i = 0; i < sizeof(sw_trunk_kinds) / sizeof(sw_trunk_kinds[0]); i++)
-		if (!strcmp(kind, sw_trunk_kinds[i]))
-			return true;
-	return false;
 }
 
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
@@ -91,8 +80,9 @@ int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd)
 		p->used = true;
 		p->ep = ep;
 		p->ctl_fd = ctl_fd;
-		p->trunk = sw_kind_is_trunk(ep->ops->kind);
+		p->trunk = ep->ops->trunk;
 		p->active_pos = s->nactive;
+		vlan_port_default(&p->vlan);
 		s->active[s->nactive++] = i;
 		mactable_set_trunk(&s->macs, i, p->trunk);
 		backlog_pool_set_ports(&s->bl_pool, s->nactive);
@@ -134,6 +124,28 @@ void sw_port_del(struct sw *s, uint32_t slot)
 	p->ctl_fd = -1;
 }
 
+void sw_port_set_vlan(struct sw *s, uint32_t slot, const struct vlan_port *v)
+{
+	struct port *p = &s->ports[slot];
+
+	/* Addresses learned without VLANs, or in the port's old VLANs, would point the wrong way. */
+	if (s->vlan_aware)
+		mactable_purge_port(&s->macs, slot);
+	else
+		mactable_purge_all(&s->macs);
+	s->vlan_aware = true;
+	p->vlan = *v;
+	p->vlan_logged = 0;
+}
+
+/* A received frame on its way through the switch, with what its ports need to know. */
+struct sw_rx {
+	struct frame f;       /* as received */
+	struct frame other;   /* untagged if f is tagged and the other way round; len 0: not made */
+	uint16_t key;         /* its VLAN or S-VLAN class (vlan.h); 0 on a VLAN-unaware switch */
+	bool tagged;          /* f carries a tag */
+};
+
 static void sw_enqueue(struct sw *s, uint32_t slot, const struct frame *f)
 {
 	struct port *p = &s->ports[slot];
@@ -143,24 +155,101 @@ static void sw_enqueue(struct sw *s, uint32_t slot, const struct frame *f)
 	p->txq[p->txn++] = *f;
 }
 
-static void sw_flood(struct sw *s, uint32_t in, const struct frame *f)
+/* The frame in the wire form it did not come in, written the first time a port asks. Frames
+ * from the receive pool take at most one buffer of the second pool each, so it runs short only
+ * for a caller outside the pool, which a flush serves. */
+static const struct frame *sw_other_form(struct sw *s, struct sw_rx *rx)
+{
+	uint8_t *buf;
+
+	if (rx->other.len)
+		return &rx->other;
+	if (s->alt_used == SW_POOL)
+		sw_flush(s);
+	buf = s->alt[s->alt_used++];
+	rx->other.data = buf;
+	rx->other.len = rx->tagged ? vlan_pop(buf, rx->f.data, rx->f.len)
+				   : vlan_push(buf, rx->f.data, rx->f.len, rx->key);
+	return &rx->other;
+}
+
+/* Queues the frame to a port if it may leave by it, in that port's wire form. */
+static void sw_forward(struct sw *s, uint32_t slot, struct sw_rx *rx)
+{
+	bool tagged;
+
+	if (!s->vlan_aware) {
+		sw_enqueue(s, slot, &rx->f);
+		return;
+	}
+	if (!vlan_egress(&s->ports[slot].vlan, rx->key, &tagged))
+		return;
+	sw_enqueue(s, slot, tagged == rx->tagged ? &rx->f : sw_other_form(s, rx));
+}
+
+static void sw_flood(struct sw *s, uint32_t in, struct sw_rx *rx)
 {
 	for (uint32_t i = 0; i < s->nactive; i++)
 		if (s->active[i] != in)
-			sw_enqueue(s, s->active[i], f);
+			sw_forward(s, s->active[i], rx);
 }
 
-static bool sw_frame_ok(struct port *p, const struct frame *f)
+/* The counter of each reason a received frame is refused. */
+static const size_t sw_refusal_counter[VLAN_VERDICTS] = {
+	[VLAN_DROP_TAGGED_ON_ACCESS] = offsetof(struct port_stats, drop_tagged_on_access),
+	[VLAN_DROP_NOT_ALLOWED] = offsetof(struct port_stats, drop_vlan_not_allowed),
+	[VLAN_DROP_UNTAGGED_NO_NATIVE] = offsetof(struct port_stats, drop_untagged_no_native),
+	[VLAN_DROP_OVERSIZE] = offsetof(struct port_stats, drop_oversize),
+	[VLAN_DROP_RUNT] = offsetof(struct port_stats, drop_runt),
+};
+
+/* Counted always; a VLAN reason is also logged, once per port and reason (damaged frames are
+ * only counted, as they always were). */
+static void sw_refuse(struct sw *s, uint32_t in, const struct sw_rx *rx, enum vlan_verdict v)
 {
-	if (f->len < ETHER_HDR_LEN) {
-		p->st.drop_runt++;
-		return false;
+	struct port *p = &s->ports[in];
+	char what[160], set[VLAN_TEXT_MAX];
+
+	(*(uint64_t *)((char *)&p->st + sw_refusal_counter[v]))++;
+	if (v == VLAN_DROP_OVERSIZE || v == VLAN_DROP_RUNT || (p->vlan_logged & 1u << v))
+		return;
+	p->vlan_logged |= (uint8_t)(1u << v);
+	p->ep->ops->describe(p->ep, what, sizeof(what));
+	vlan_port_format(&p->vlan, set, sizeof(set));
+	log_warn("port %u (%s, %s): dropped a%s frame: %s (further drops for this reason are "
+		 "counted, not logged)",
+		 in + 1, what, set, rx->tagged ? " tagged" : "n untagged", vlan_verdict_name(v));
+}
+
+/* A VLAN-unaware switch takes any frame of a sane size: up to ETHER_FRAME_MAX, one more tag's
+ * worth when it carries one. */
+static enum vlan_verdict sw_size_ok(const struct frame *f)
+{
+	if (f->len <= ETHER_FRAME_MAX)
+		return VLAN_ADMIT;
+	return f->len <= VLAN_FRAME_MAX && vlan_frame_tagged(f->data) ? VLAN_ADMIT
+								    : VLAN_DROP_OVERSIZE;
+}
+
+/* Admits a frame into its VLAN by its port's rule (vlan.h); refusals counted and logged. */
+static bool sw_admit(struct sw *s, uint32_t in, struct sw_rx *rx)
+{
+	enum vlan_verdict v;
+	struct vlan_rx vr;
+
+	if (rx->f.len < ETHER_HDR_LEN) {
+		v = VLAN_DROP_RUNT;
+	} else if (!s->vlan_aware) {
+		v = sw_size_ok(&rx->f);
+	} else {
+		v = vlan_ingress(&s->ports[in].vlan, rx->f.data, rx->f.len, &vr);
+		rx->key = vr.key;
+		rx->tagged = vr.tagged;
 	}
-	if (f->len > ETHER_FRAME_MAX) {
-		p->st.drop_oversize++;
-		return false;
-	}
-	return true;
+	if (v == VLAN_ADMIT)
+		return true;
+	sw_refuse(s, in, rx, v);
+	return false;
 }
 
 /* One line per port the first time one of its addresses is not learned; counted always. */
@@ -179,10 +268,10 @@ static void sw_learn_refused(struct sw *s, uint32_t in, const char *why)
 }
 
 /* A trunk sent a live address of a local port: counted, and logged once per trunk port. */
-static void sw_move_refused(struct sw *s, uint32_t in, const uint8_t *src)
+static void sw_move_refused(struct sw *s, uint32_t in, const uint8_t *src, uint16_t key)
 {
 	struct port *p = &s->ports[in];
-	uint32_t local = mactable_lookup(&s->macs, src, 0, s->now);
+	uint32_t local = mactable_lookup(&s->macs, src, key, s->now);
 	char what[160], mac[MAC_TEXT_LEN];
 
 	s->st.mac_move_refused++;
@@ -197,11 +286,11 @@ static void sw_move_refused(struct sw *s, uint32_t in, const uint8_t *src)
 		 in + 1, what, mac_format(src, mac), local + 1);
 }
 
-static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
+static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src, uint16_t key)
 {
 	if (mac_is_group(src))
 		return;
-	switch (mactable_learn(&s->macs, src, 0, in, s->now)) {
+	switch (mactable_learn(&s->macs, src, key, in, s->now)) {
 	case MAC_MOVED:
 		s->st.mac_moves++;
 		break;
@@ -218,7 +307,7 @@ static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
 		s->st.mac_evictions++;
 		break;
 	case MAC_MOVE_REFUSED:
-		sw_move_refused(s, in, src);
+		sw_move_refused(s, in, src, key);
 		break;
 	case MAC_NEW:
 	case MAC_REFRESHED:
@@ -226,34 +315,45 @@ static void sw_learn(struct sw *s, uint32_t in, const uint8_t *src)
 	}
 }
 
+/* Each admitted frame once: see "Capture" in switch.h. */
+static void sw_capture(struct sw *s, struct sw_rx *rx)
+{
+	const struct frame *f = &rx->f;
+
+	if (s->vlan_aware && !rx->tagged)
+		f = sw_other_form(s, rx);
+	capture_frame(s->cap, f->data, f->len);
+}
+
 void sw_input(struct sw *s, uint32_t in, const struct frame *f)
 {
 	struct port *p = &s->ports[in];
+	struct sw_rx rx = { .f = *f };
 	const uint8_t *dst = ether_dst(f->data);
 	uint32_t out;
 
-	if (!sw_frame_ok(p, f))
+	if (!sw_admit(s, in, &rx))
 		return;
 	p->st.rx_frames++;
 	p->st.rx_bytes += f->len;
 	if (s->cap)
-		capture_frame(s->cap, f->data, f->len);
+		sw_capture(s, &rx);
 	if (p->ep->ops->monitor) {
-		sw_flood(s, in, f);
+		sw_flood(s, in, &rx);
 		return;
 	}
-	sw_learn(s, in, ether_src(f->data));
+	sw_learn(s, in, ether_src(f->data), rx.key);
 	if (s->hub || mac_is_group(dst)) {
-		sw_flood(s, in, f);
+		sw_flood(s, in, &rx);
 		return;
 	}
-	out = mactable_lookup(&s->macs, dst, 0, s->now);
+	out = mactable_lookup(&s->macs, dst, rx.key, s->now);
 	if (out == MACTABLE_NONE)
-		sw_flood(s, in, f);
+		sw_flood(s, in, &rx);
 	else if (out == in)
 		p->st.filtered++;
 	else
-		sw_enqueue(s, out, f);
+		sw_forward(s, out, &rx);
 }
 
 static void sw_send_failed(struct port *p, uint32_t slot, unsigned int lost, int err)
@@ -400,6 +500,7 @@ void sw_flush(struct sw *s)
 		sw_send_queue(s, s->dirty[i]);
 	s->ndirty = 0;
 	s->pool_used = 0;
+	s->alt_used = 0;
 }
 
 void sw_rx_prepare(struct sw *s, struct frame *frames)

@@ -23,8 +23,22 @@
  * port. Ports owned by a user count against that user's cap (uidlimit.h).
  *
  * Trunks: a port whose endpoint carries other switches' stations (VXLAN, mcast, L2TPv3, a
- * daemon uplink: sw_kind_is_trunk) never takes a live address of a local port; the frame is
+ * daemon uplink: endpoint_ops.trunk) never takes a live address of a local port; the frame is
  * forwarded all the same, and the refusal counted (mac_move_refused) and logged once per port.
+ *
+ * VLANs (vlan.h): a switch none of whose ports was given a VLAN setting is VLAN-unaware: every
+ * frame is forwarded as it came, tags and all, and learned under VLAN 0, exactly as before VLANs
+ * existed. The first setting (sw_port_set_vlan) makes it VLAN-aware for good: every port is then
+ * an access port (VLAN 1 unless set) or a trunk; a frame is admitted into one VLAN by its ingress
+ * port's rule, learned and looked up under that VLAN, flooded only to the VLAN's members, and
+ * leaves each port in that port's wire form. A frame needs at most two forms, untagged and
+ * tagged; the one it did not come in is written once, into a buffer of a second pool that lives
+ * as long as the receive pool, the first time a port needs it. Refused frames are counted per
+ * port and reason and logged once per port and reason.
+ *
+ * Capture (-pcap) writes each admitted frame once: as received on a VLAN-unaware switch; on a
+ * VLAN-aware one with its VLAN as an 802.1Q tag (the form a trunk carrying every VLAN would
+ * show), 802.1ad frames as received.
  *
  * Ports are slots in a fixed array sized at start; the active ones are also kept in a dense
  * list so that flooding visits only live ports. Port numbers shown to users are slot + 1.
@@ -38,6 +52,7 @@
 #include "endpoint.h"
 #include "mactable.h"
 #include "uidlimit.h"
+#include "vlan.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -57,6 +72,9 @@ struct port_stats {
 	uint64_t mac_limit;      /* source addresses not learned: the port held its cap */
 	uint64_t mac_move_refused; /* sources of local ports seen on this trunk: not moved */
 	uint64_t drop_share;     /* to this port, which held its share of a backlog pool under pressure */
+	uint64_t drop_tagged_on_access;   /* received tagged on an access port */
+	uint64_t drop_vlan_not_allowed;   /* received tagged with a VLAN the trunk does not allow */
+	uint64_t drop_untagged_no_native; /* received untagged on a trunk without a native VLAN */
 };
 
 struct port {
@@ -71,7 +89,7 @@ struct port {
 	bool mac_logged;         /* logged that an address of this port was not learned */
 	bool budget_logged;      /* logged a drop for lack of backlog budget */
 	bool share_logged;       /* logged a drop for holding its share of the backlog pool */
-	bool trunk;              /* carries other switches' stations (sw_kind_is_trunk) */
+	bool trunk;              /* carries other switches' stations (endpoint_ops.trunk) */
 	bool move_logged;        /* logged a local address not moved to this trunk */
 	struct sockaddr_un peer;
 	char descr[DAEMON_VDE_DESCR_MAX + 1];
@@ -80,6 +98,8 @@ struct port {
 	unsigned int txn;
 	struct backlog bl;       /* frames waiting for the peer to have room */
 	uint32_t active_pos;     /* index in switch.active */
+	uint8_t vlan_logged;     /* bit per enum vlan_verdict: logged a drop for that reason */
+	struct vlan_port vlan;   /* its VLAN setting (vlan.h) */
 };
 
 struct switch_stats {
@@ -110,6 +130,9 @@ struct sw {
 	struct capture *cap;
 	uint8_t (*pool)[ENDPOINT_BUF]; /* receive buffers, SW_POOL of them */
 	uint32_t pool_used;             /* buffers holding queued frames */
+	uint8_t (*alt)[ENDPOINT_BUF];   /* frames in their other wire form, SW_POOL of them */
+	uint32_t alt_used;
+	bool vlan_aware;                /* a port was given a VLAN setting (see above) */
 	uint32_t now;            /* seconds, monotonic, refreshed per event batch */
 	/* Told when a port starts (waiting) or stops waiting for its endpoint to be writable. */
 	void (*on_backlog)(void *arg, uint32_t slot, bool waiting);
@@ -130,10 +153,6 @@ void sw_free(struct sw *s);
 void sw_rx_prepare(struct sw *s, struct frame *frames);
 void sw_rx_commit(struct sw *s, unsigned int n);
 
-/* Whether ports of this endpoint kind are trunks: they carry the stations of other switches or
- * hosts, and may not take a local port's addresses (mactable.h). */
-bool sw_kind_is_trunk(const char *kind);
-
 /* Takes a free slot for ep (ownership passes); returns the slot or -ENOSPC. */
 int sw_port_add(struct sw *s, struct endpoint *ep, int ctl_fd);
 /* Records who owns the port (its client's credentials) and counts it against the uid's cap of
@@ -142,6 +161,10 @@ int sw_port_set_owner(struct sw *s, uint32_t slot, pid_t pid, uid_t uid);
 /* Frees the slot: queued frames sent, endpoint destroyed, learned addresses forgotten, the
  * owner's count given back. The caller closes ctl_fd. */
 void sw_port_del(struct sw *s, uint32_t slot);
+
+/* Gives the port a VLAN setting (the switch becomes VLAN-aware); forgets the addresses it learned
+ * (and, the first time, every address, learned without VLANs). */
+void sw_port_set_vlan(struct sw *s, uint32_t slot, const struct vlan_port *v);
 
 /* Switches one received frame from port `in`, queueing it; call sw_flush() after the batch. */
 void sw_input(struct sw *s, uint32_t in, const struct frame *f);

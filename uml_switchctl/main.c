@@ -3,6 +3,8 @@
  * uml_switchctl - reads a running uml_switch's status through its management socket.
  *
  *   uml_switchctl [-s CONTROL-SOCKET | -m MGMT-SOCKET] [-j] [status|ports|macs|show|version]
+ *   uml_switchctl [-s ... | -m ...] vlan PORT VID
+ *   uml_switchctl [-s ... | -m ...] trunk PORT LIST [native=N]
  *
  * It sends one command line and prints the reply up to the empty line that ends it (protocol:
  * uml_switch/mgmt.c). An "error: ..." reply is printed on stderr and the exit status is 1.
@@ -24,17 +26,21 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: uml_switchctl [-s control-socket | -m mgmt-socket] [-j] "
 		   "[status|ports|macs|show|version|help]\n"
+		   "       uml_switchctl [-s ... | -m ...] vlan PORT VID\n"
+		   "       uml_switchctl [-s ... | -m ...] trunk PORT LIST [native=N]\n"
 		   "  -s PATH   the switch's control socket (default /tmp/uml.ctl); its management\n"
 		   "            socket is PATH.mgmt unless the switch was started with -mgmt\n"
 		   "  -m PATH   the management socket itself\n"
 		   "  -j        JSON output\n"
-		   "Without a command: show (status, ports and MAC table).\n");
+		   "Without a command: show (status, ports and MAC table). vlan and trunk set a\n"
+		   "port's VLANs (root or the switch's user only), e.g. trunk 3 10,20-30 native=1.\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *ctl = "/tmp/uml.ctl", *mgmt = NULL, *cmd = "show";
-	char path[PATH_MAX], line[128], *reply;
+	char path[PATH_MAX], line[512], *reply;
+	size_t off;
 	bool json = false, failed;
 	int opt, err;
 
@@ -54,13 +60,20 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv[optind++];
-	if (optind < argc)
+	if (optind < argc && strcmp(cmd, "vlan") && strcmp(cmd, "trunk"))
 		die("unexpected argument '%s' after the command (try -h)", argv[optind]);
 	if (!mgmt) {
 		switch_mgmt_default_path(ctl, path, sizeof(path));
 		mgmt = path;
 	}
-	snprintf(line, sizeof(line), "%s%s", cmd, json ? " json" : "");
+	/* The VLAN commands' arguments go along; the switch checks them. */
+	off = (size_t)snprintf(line, sizeof(line), "%s", cmd);
+	for (; optind < argc && off < sizeof(line); optind++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s", argv[optind]);
+	if (off + sizeof(" json") > sizeof(line))
+		die("the command is longer than %zu characters", sizeof(line) - sizeof(" json"));
+	if (json)
+		memcpy(line + off, " json", sizeof(" json"));
 	err = switch_mgmt_query(mgmt, line, &reply);
 	if (err)
 		die("cannot read the switch's management socket '%s': %s", mgmt, strerror(-err));

@@ -192,7 +192,7 @@ static void test_backlog_pool(void)
 	uint8_t data[100] = { 1 };
 	struct frame f = { data, sizeof(data) }, out[4];
 
-	CHECK_EQ(backlog_pool_init(&p, 1000 * ETHER_FRAME_MAX), 0);
+	CHECK_EQ(backlog_pool_init(&p, 1000 * VLAN_FRAME_MAX), 0);
 	for (int i = 0; i < 10; i++)
 		for (int k = 0; k < BACKLOG_FRAMES; k++)
 			backlog_push(&p, &b[i], &f);
@@ -221,7 +221,7 @@ static const struct frame small = { small_data, sizeof(small_data) };
 /* A pool of nbufs buffers shared by `ports` ports. */
 static void shared_pool(struct backlog_pool *p, uint32_t nbufs, uint32_t ports)
 {
-	CHECK_EQ(backlog_pool_init(p, nbufs * ETHER_FRAME_MAX), 0);
+	CHECK_EQ(backlog_pool_init(p, nbufs * VLAN_FRAME_MAX), 0);
 	backlog_pool_set_ports(p, ports);
 }
 
@@ -283,7 +283,7 @@ static void test_backlog_share_guarantee(void)
 	}
 	CHECK_EQ(starved, 0);
 	CHECK_EQ(empty, 0); /* one over its share is refused as such, before the pool is empty */
-	CHECK(backlog_pool_used(&p) > 50 * ETHER_FRAME_MAX); /* it was under pressure */
+	CHECK(backlog_pool_used(&p) > 50 * VLAN_FRAME_MAX); /* it was under pressure */
 	shared_pool_free(&p, b, 8);
 }
 

@@ -76,5 +76,31 @@ static void test_bad_port_specs(void)
 	CHECK_STR(o.tap, "tap3");
 }
 
-#define TESTS(X) X(test_defaults) X(test_classic) X(test_new_options) X(test_bad) X(test_bad_port_specs)
+/* A VLAN setting after a -port spec: taken off the spec, parsed; a bad one stops the switch. */
+static void test_port_vlans(void)
+{
+	static const char *const bad[] = { "tuntap,tap1,vlan=0", "tuntap,tap1,vlan=4095",
+					   "tuntap,tap1,vlan=4096", "tuntap,tap1,vlan=abc",
+					   "tuntap,tap1,trunk=10,abc", "tuntap,tap1,trunk=10,native=0" };
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ "-port", "tuntap,tap1,vlan=10", "-port",
+					     "transport=vxlan,vni=42,remote=192.0.2.1,trunk=10,20-22,native=1",
+					     "-port", "tuntap,tap2", NULL }), 0);
+	CHECK_EQ(o.nport_specs, 3);
+	CHECK_STR(o.port_specs[0].spec, "tuntap,tap1");
+	CHECK_STR(o.port_specs[0].text, "tuntap,tap1,vlan=10");
+	CHECK(o.port_specs[0].vlan_given && o.port_specs[0].vlan.mode == VLAN_ACCESS &&
+	      o.port_specs[0].vlan.pvid == 10);
+	CHECK_STR(o.port_specs[1].spec, "transport=vxlan,vni=42,remote=192.0.2.1");
+	CHECK(o.port_specs[1].vlan.mode == VLAN_TRUNK && o.port_specs[1].vlan.pvid == 1 &&
+	      vlan_member(&o.port_specs[1].vlan, 21) && !vlan_member(&o.port_specs[1].vlan, 23));
+	CHECK(!o.port_specs[2].vlan_given);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_EQ(parse(&o, (const char *[]){ "-port", bad[i], NULL }), -1);
+}
+
+#define TESTS(X)                                                                             \
+	X(test_defaults) X(test_classic) X(test_new_options) X(test_bad) X(test_bad_port_specs)  \
+	X(test_port_vlans)
 #include "check.h"

@@ -1,103 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The forwarding core with fake endpoints: learning, flooding, hub mode, filtering, drops. */
 #include "check.h"
-#include "switch.h"
+#include "switch_rig.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-
-struct fake_ep {
-	struct endpoint ep;
-	unsigned int room;     /* frames it will still take */
-	int fail;              /* -errno to return from send, or 0 */
-	unsigned int got;
-	uint8_t last[ETHER_FRAME_MAX];
-};
-
-static int fake_send(struct endpoint *ep, const struct frame *f, unsigned int n)
-{
-	struct fake_ep *e = (struct fake_ep *)ep;
-	unsigned int take = n < e->room ? n : e->room;
-
-	if (e->fail)
-		return e->fail;
-	for (unsigned int i = 0; i < take; i++)
-		memcpy(e->last, f[i].data, f[i].len);
-	e->room -= take;
-	e->got += take;
-	return (int)take;
-}
-
-static void fake_describe(const struct endpoint *ep, char *buf, size_t len)
-{
-	(void)ep;
-	snprintf(buf, len, "fake");
-}
-
-static void fake_destroy(struct endpoint *ep)
-{
-	(void)ep; /* owned by the test */
-}
-
-static const struct endpoint_ops fake_ops = {
-	.kind = "fake", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
-};
-
-/* The kind of a VXLAN trunk: a port that carries other switches' stations. */
-static const struct endpoint_ops fake_trunk_ops = {
-	.kind = "vxlan", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
-};
-
-struct rig {
-	struct sw s;
-	struct fake_ep ep[4];
-};
-
-static void rig_init(struct rig *r, bool hub)
-{
-	memset(r, 0, sizeof(*r));
-	CHECK_EQ(sw_init(&r->s, 8, 64, 300, hub), 0);
-	r->s.now = 1000;
-	for (int i = 0; i < 4; i++) {
-		r->ep[i].ep.ops = &fake_ops;
-		r->ep[i].ep.fd = -1;
-		r->ep[i].room = 1000;
-		CHECK_EQ(sw_port_add(&r->s, &r->ep[i].ep, -1), i);
-	}
-}
-
-/* Makes port i a trunk: its endpoint becomes one of a trunk's kind. */
-static void rig_trunk(struct rig *r, uint32_t i)
-{
-	sw_port_del(&r->s, i);
-	r->ep[i].ep.ops = &fake_trunk_ops;
-	CHECK_EQ(sw_port_add(&r->s, &r->ep[i].ep, -1), (int)i);
-}
-
-/* Sends a frame dst <- src from port in. Addresses are 02:00:00:00:00:<n>, 0xff = broadcast. */
-static void send_frame(struct rig *r, uint32_t in, uint8_t dst, uint8_t src, uint32_t len)
-{
-	uint8_t buf[ENDPOINT_BUF] = { 0 };
-	struct frame f = { buf, len };
-
-	if (dst == 0xff)
-		memset(buf, 0xff, 6);
-	else
-		memcpy(buf, (uint8_t[]){ 2, 0, 0, 0, 0, dst }, 6);
-	memcpy(buf + 6, (uint8_t[]){ 2, 0, 0, 0, 0, src }, 6);
-	sw_input(&r->s, in, &f);
-	sw_flush(&r->s);
-}
-
-static void got(struct rig *r, unsigned int a, unsigned int b, unsigned int c, unsigned int d)
-{
-	CHECK_EQ(r->ep[0].got, a);
-	CHECK_EQ(r->ep[1].got, b);
-	CHECK_EQ(r->ep[2].got, c);
-	CHECK_EQ(r->ep[3].got, d);
-}
 
 static void test_learn_then_unicast(void)
 {
@@ -308,7 +217,7 @@ static void test_backlog_budget(void)
 	struct rig r;
 
 	rig_init(&r, false);
-	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * ETHER_FRAME_MAX), 0);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * VLAN_FRAME_MAX), 0);
 	sw_port_del(&r.s, 2);
 	sw_port_del(&r.s, 3);
 	r.ep[0].room = r.ep[1].room = r.ep[2].room = r.ep[3].room = 0;
@@ -327,11 +236,11 @@ static void test_backlog_budget(void)
 	CHECK_EQ(r.s.ports[1].st.drop_share, 10 + 10 + 10);
 	CHECK_EQ(r.s.st.drop_share, 30 + 5 + 4 + 10);
 	CHECK_EQ(r.s.ports[3].st.drop_full, 0);
-	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 40 * ETHER_FRAME_MAX);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 40 * VLAN_FRAME_MAX);
 	r.ep[1].room = 100;
 	sw_port_writable(&r.s, 1);       /* its buffers go back to the pool */
 	CHECK_EQ(r.ep[1].got, 20);
-	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 20 * ETHER_FRAME_MAX);
+	CHECK_EQ(backlog_pool_used(&r.s.bl_pool), 20 * VLAN_FRAME_MAX);
 	sw_port_del(&r.s, 0);
 	sw_port_del(&r.s, 2);
 	sw_port_del(&r.s, 3);
@@ -347,7 +256,7 @@ static void test_backlog_fair_share(void)
 	struct rig r;
 
 	rig_init(&r, false);
-	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * ETHER_FRAME_MAX), 0);
+	CHECK_EQ(sw_set_limits(&r.s, 256, 40 * VLAN_FRAME_MAX), 0);
 	send_frame(&r, 1, 0xff, 1, 60);   /* 1 lives on port 1, 2 on port 2 */
 	send_frame(&r, 2, 0xff, 2, 60);
 	r.ep[1].room = r.ep[2].room = 0;
@@ -398,16 +307,33 @@ static void test_trunk_does_not_take_local_addresses(void)
 	sw_free(&r.s);
 }
 
-static void test_trunk_kinds(void)
+/* The endpoint's trunk flag, not its kind's name, makes a port a trunk; a real network
+ * transport (L2TPv3 over loopback UDP) carries the flag. */
+static void test_trunk_flag(void)
 {
-	CHECK(sw_kind_is_trunk("vxlan"));
-	CHECK(sw_kind_is_trunk("mcast"));
-	CHECK(sw_kind_is_trunk("l2tpv3"));
-	CHECK(sw_kind_is_trunk("daemon"));
-	CHECK(!sw_kind_is_trunk("unix"));
-	CHECK(!sw_kind_is_trunk("tap"));
-	CHECK(!sw_kind_is_trunk("bess"));
-	CHECK(!sw_kind_is_trunk("slirp"));
+	static const struct endpoint_ops named_like_a_trunk = {
+		.kind = "vxlan", .send = fake_send, .describe = fake_describe, .destroy = fake_destroy,
+	};
+	struct endpoint *l2tp = NULL;
+	char err[256];
+	struct rig r;
+
+	rig_init(&r, false);
+	sw_port_del(&r.s, 1);
+	r.ep[1].ep.ops = &named_like_a_trunk;
+	CHECK_EQ(sw_port_add(&r.s, &r.ep[1].ep, -1), 1);
+	CHECK(!r.s.ports[1].trunk);
+	rig_trunk(&r, 2);
+	CHECK(r.s.ports[2].trunk);
+	CHECK_EQ(endpoint_open_spec("transport=l2tpv3,udp=1,src=127.0.0.1,srcport=0,dst=127.0.0.1,"
+				    "dstport=9,rx_session=1,tx_session=1", &l2tp, err, sizeof(err)), 0);
+	if (l2tp) {
+		sw_port_del(&r.s, 3);
+		CHECK_EQ(sw_port_add(&r.s, l2tp, -1), 3);
+		CHECK(r.s.ports[3].trunk);
+	}
+	CHECK(!r.s.ports[0].trunk);
+	sw_free(&r.s);
 }
 
 /* Ports count against their owner's cap, and a removed port gives its place back. */
@@ -434,7 +360,7 @@ static void test_ports_per_uid(void)
 
 #define TESTS(X)                                                                             \
 	X(test_mac_flood_does_not_leak_unicast) X(test_mac_cap_per_port) X(test_backlog_budget) \
-	X(test_backlog_fair_share) X(test_trunk_does_not_take_local_addresses) X(test_trunk_kinds) \
+	X(test_backlog_fair_share) X(test_trunk_does_not_take_local_addresses) X(test_trunk_flag) \
 	X(test_ports_per_uid)                                                                \
 	X(test_learn_then_unicast) X(test_broadcast_and_hub) X(test_move_and_filter)         \
 	X(test_runt_and_oversize) X(test_full_and_failing_ports) X(test_port_removal_forgets) \
