@@ -5,7 +5,7 @@
  *
  * One trunk speaks one address family, but the learning table, the flood list and the member
  * subnets must not care which: every address is kept as 16 bytes, an IPv4 address as its
- * IPv4-mapped IPv6 form (::ffff:a.b.c.d, RFC 4291 §2.5.5.2), with the interface index that
+ * IPv4-mapped IPv6 form (::ffff:a.b.c.d, RFC 4291 section 2.5.5.2), with the interface index that
  * scopes an IPv6 link-local address (0 for every other address). Two link-local addresses are
  * the same VTEP only on the same interface: fe80::1 on veth0 and fe80::1 on veth1 are two hosts.
  */
