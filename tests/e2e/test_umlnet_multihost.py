@@ -15,6 +15,7 @@ from umlnet_harness import Skip, check, program
 from umlnet_helpers import Net, check_gone
 
 UNDER = {"A": "10.99.8.1", "B": "10.99.8.2", "C": "10.99.8.3"}
+UNDER6 = {"A": "2001:db8:8::1", "B": "2001:db8:8::2"}
 
 
 def _need_root():
@@ -34,6 +35,8 @@ def _hosts(ctx, names="ABC"):
               f"ip link set v{i} master br0 up")
         ns.sh(f"ip link set u0 mtu 1600 && ip addr add {UNDER[name]}/24 dev u0 && "
               "ip link set u0 up && ip link set lo up")
+        if name in UNDER6:
+            ns.sh(f"ip addr add {UNDER6[name]}/64 dev u0 nodad")
         hosts[name] = ns
     return ul, hosts
 
@@ -70,8 +73,8 @@ def _ping(src, dst_ip):
     check(" 0% packet loss" in out and "DUP!" not in out, f"{src} -> {dst_ip}:\n{out}")
 
 
-def _hosts_text(names="ABC"):
-    return "".join(f"host {n} addr={UNDER[n]}\n" for n in names)
+def _hosts_text(names="ABC", under=UNDER):
+    return "".join(f"host {n} addr={under[n]}\n" for n in names)
 
 
 def _cleanup_guests(names):
@@ -83,14 +86,19 @@ def test_umlnet_multihost_segment_full_mesh(ctx):
     """A segment over three hosts, one namespace guest on each: every pair pings; a broadcast
     from A's guest reaches the two others exactly once each and crosses the underlay exactly
     twice (A -> B, A -> C: no trunk re-forwards it); each host's status shows its trunk, its
-    peers and the other hosts' guests' MACs learned behind it. Then one host's part goes down
-    and up again and traffic resumes."""
+    peers and the other hosts' guests' MACs learned behind it. Then C's guest moves to B (the
+    file says on=B; C's and B's parts go down and up, A's stays up with the guest's MAC learned
+    behind C): once the moved guest sends, A's trunk relearns it behind B and traffic resumes."""
     _need_root()
     ul, hosts = _hosts(ctx)
     g = {h: f"m{ctx.id}{h.lower()}" for h in "ABC"}
     ip = {"A": "10.20.0.1", "B": "10.20.0.2", "C": "10.20.0.3"}
-    conf = _write(ctx, "mesh.conf", "network mesh\n" + _hosts_text() + "switch seg\n" + "".join(
-        f"netns {g[h]} on={h}\n    eth0 seg ip={ip[h]}/24\n" for h in "ABC"))
+    def mesh_text(c_on):
+        return "network mesh\n" + _hosts_text() + "switch seg\n" + "".join(
+            f"netns {g[h]} on={c_on if h == 'C' else h}\n    eth0 seg ip={ip[h]}/24"
+            f"{' mac=02:00:0a:14:00:03' if h == 'C' else ''}\n" for h in "ABC")
+
+    conf = _write(ctx, "mesh.conf", mesh_text("C"))
     parts = {h: HostPart(ctx, conf, h, hosts[h]) for h in "ABC"}
     try:
         for h in "ABC":
@@ -130,13 +138,20 @@ def test_umlnet_multihost_segment_full_mesh(ctx):
               macs["A"] in line[0] and macs["C"] in line[0] and macs["B"] not in line[0],
               f"B's status does not show its trunk with A's and C's guests:\n{text}\n{macs}")
 
-        # C's part goes down and comes back: its guest is reachable again.
-        parts["C"].down()
-        _in(g["A"], f"ping -c 1 -W 1 {ip['C']}", ok=False)
-        parts["C"].down_done = False
-        parts["C"].up()
+        moved = _write(ctx, "mesh-moved.conf", mesh_text("B"))
+        for h in "CB":
+            parts[h].down()
+            parts[h].down_done = False
+            parts[h].up(moved)
+        check(g["C"] in parts["B"].umlnet("status").stdout, "C's guest is not on B")
+        _ping(g["C"], ip["A"])
         _ping(g["A"], ip["C"])
-        _ping(g["C"], ip["B"])
+        _ping(g["B"], ip["C"])
+        text_a = parts["A"].umlnet("status").stdout
+        mac_c = _in(g["C"], "cat /sys/class/net/eth0/address").strip()
+        line = [l for l in text_a.splitlines() if l.startswith("seg ") and "B 10.99.8.2" in l]
+        check(line and mac_c in line[0], f"A's trunk does not show the moved guest {mac_c}:\n"
+              f"{text_a}")
         for h in "ABC":
             parts[h].down()
             check_gone(parts[h])
@@ -145,8 +160,9 @@ def test_umlnet_multihost_segment_full_mesh(ctx):
 
 
 def test_umlnet_multihost_routed_and_moved_guest(ctx):
-    """A routed network across two hosts: lan1 only on A, wan on A and B; a router namespace on
-    A (lan1 and wan) forwards between h1 (lan1, on A) and h2 (wan, on B). Then h2 moves from B to
+    """A routed network across two hosts whose addresses are IPv6 (the trunk runs over an IPv6
+    underlay): lan1 only on A, wan on A and B; a router namespace on A (lan1 and wan) forwards
+    between h1 (lan1, on A) and h2 (wan, on B). Then h2 moves from B to
     A (the file changes on=B to on=A; B's and A's parts go down and up) and traffic resumes:
     the trunk relearns h2's MAC behind its new host."""
     _need_root()
@@ -154,7 +170,7 @@ def test_umlnet_multihost_routed_and_moved_guest(ctx):
     r, h1, h2 = (f"m{ctx.id}{x}" for x in ("r", "h1", "h2"))
 
     def text(h2_on):
-        return ("network routed\n" + _hosts_text("AB") +
+        return ("network routed\n" + _hosts_text("AB", UNDER6) +
                 "switch lan1 on=A\nswitch wan on=A,B vni=4242\n"
                 f"netns {r} on=A\n    eth0 lan1 ip=10.31.0.1/24\n    eth1 wan ip=10.32.0.1/24\n"
                 f"netns {h1}\n    eth0 lan1 ip=10.31.0.2/24\n    route default via 10.31.0.1\n"
@@ -166,8 +182,8 @@ def test_umlnet_multihost_routed_and_moved_guest(ctx):
     try:
         for h in "AB":
             out = parts[h].up().stdout
-            check("switch wan: trunk vni 4242, udp port 4789" in out and "lan1" not in
-                  out.split("network routed")[0], out)
+            check("switch wan: trunk vni 4242, udp port 4789" in out and "lan1" not in out and
+                  f"to {'B' if h == 'A' else 'A'} {UNDER6['B' if h == 'A' else 'A']}" in out, out)
         check(json.loads(parts["B"].umlnet("-j", "status").stdout)["switches"][0]["name"] ==
               "wan", "B runs a switch that is only on A")
         _in(r, "sysctl -qw net.ipv4.ip_forward=1")
