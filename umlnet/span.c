@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "span.h"
 
+#include "transport_spec.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SPAN_ALL_HOSTS(c) ((uint32_t)((1ull << (c)->nhost) - 1))
@@ -154,6 +157,45 @@ static int span_guest_host(struct conf *c, struct conf_guest *g, const char *fna
 	return 0;
 }
 
+/* Whether a port= spec is a VXLAN trunk; its VNI and UDP port. */
+static bool span_port_vxlan(const char *spec, uint32_t *vni, uint16_t *port)
+{
+	struct transport_spec *t = malloc(sizeof(*t)); /* a few KiB */
+	char why[256];
+	bool vx;
+
+	if (!t)
+		return false;
+	vx = transport_parse(spec, t, why, sizeof(why)) == 0 && t->kind == TRANSPORT_VXLAN;
+	*vni = t->vec.vni;
+	*port = t->vec.local.port;
+	free(t);
+	return vx;
+}
+
+/* A hand-written VXLAN port= must not take a trunk's VNI or UDP port (the trunk's socket could
+ * not bind, or the two segments would merge). */
+static int span_check_ports(const struct conf *c, const char *fname, char *err, size_t errlen)
+{
+	for (int i = 0; i < c->nsw; i++)
+		for (int k = 0; k < c->sw[i].nport; k++) {
+			uint32_t vni;
+			uint16_t port;
+
+			if (!span_port_vxlan(c->sw[i].port[k], &vni, &port))
+				continue;
+			for (int j = 0; j < c->nsw; j++)
+				if (span_switch_spans(c, j) && (vni == c->sw[j].vni ||
+								port == c->sw[j].trunk_port))
+					return span_fail(err, errlen, fname, c->sw[i].line, "switch %s port "
+							 "'%s': %s %u: switch %s's trunk uses it", c->sw[i].name,
+							 c->sw[i].port[k], vni == c->sw[j].vni ? "vni" :
+							 "udp port", vni == c->sw[j].vni ? vni : port,
+							 c->sw[j].name);
+		}
+	return 0;
+}
+
 int span_resolve(struct conf *c, const char *fname, char *err, size_t errlen)
 {
 	int r;
@@ -173,7 +215,8 @@ int span_resolve(struct conf *c, const char *fname, char *err, size_t errlen)
 						 "are no host lines", c->g[i].name, c->g[i].on);
 		return 0;
 	}
-	if ((r = span_switches(c, fname, err, errlen)))
+	if ((r = span_switches(c, fname, err, errlen)) ||
+	    (r = span_check_ports(c, fname, err, errlen)))
 		return r;
 	for (int i = 0; i < c->ng; i++)
 		if ((r = span_guest_host(c, &c->g[i], fname, err, errlen)))
