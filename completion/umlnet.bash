@@ -17,7 +17,7 @@ _umlnet()
 	done
 	case $prev in
 	-s|--state) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	-n|--network|--jobs|--timeout|--guest-user) COMPREPLY=(); return ;;
+	-n|--network|--jobs|--timeout|--guest-user|--host) COMPREPLY=(); return ;;
 	esac
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
@@ -30,7 +30,9 @@ _umlnet()
 		return
 	fi
 	case $cmd in
-	up|check|graph|host-up|host-down) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	up) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--host" -- "$cur"))
+	    else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+	check|graph|host-up|host-down) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
 	*) COMPREPLY=() ;;
 	esac

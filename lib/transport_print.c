@@ -41,19 +41,31 @@ static void put_gate(struct out *o, const struct transport_spec *t)
 	put(o, "gate=%s\n", t->gate[0] ? t->gate : "(none)");
 }
 
+/* "addr" or "addr%dev" of a vector address. */
+static const char *addr_text(const struct vector_addr *a, char *buf, size_t len)
+{
+	size_t n;
+
+	inet_ntop(a->family, &a->a, buf, (socklen_t)len);
+	n = strlen(buf);
+	if (a->scope[0])
+		snprintf(buf + n, len - n, "%%%s", a->scope);
+	return buf;
+}
+
 static void put_addr(struct out *o, const char *key, const struct vector_addr *a)
 {
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN + TRANSPORT_IFNAMSIZ];
 
 	if (a->family == AF_UNSPEC)
 		put(o, "%s=(none)\n", key);
 	else
-		put(o, "%s=%s port %u\n", key, inet_ntop(a->family, &a->a, text, sizeof(text)), a->port);
+		put(o, "%s=%s port %u\n", key, addr_text(a, text, sizeof(text)), a->port);
 }
 
 static void put_vector(struct out *o, const struct vector_spec *v, enum transport_kind kind)
 {
-	char text[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN + TRANSPORT_IFNAMSIZ];
 
 	switch (kind) {
 	case TRANSPORT_BESS:
@@ -78,10 +90,10 @@ static void put_vector(struct out *o, const struct vector_spec *v, enum transpor
 		put(o, "vni=%u\n", v->vni);
 		put_addr(o, "local", &v->local);
 		for (unsigned int i = 0; i < v->nremotes; i++)
-			put(o, "remote=%s\n", inet_ntop(AF_INET, &v->remote[i], text, sizeof(text)));
+			put(o, "remote=%s\n", addr_text(&v->remote[i], text, sizeof(text)));
 		put(o, "group=%s\nttl=%u\nlearn=%s\n",
-		    v->group.s_addr ? inet_ntop(AF_INET, &v->group, text, sizeof(text)) : "(none)", v->ttl,
-		    v->learn_any ? "any" : "remotes");
+		    v->group.family != AF_UNSPEC ? addr_text(&v->group, text, sizeof(text)) : "(none)",
+		    v->ttl, v->learn_any ? "any" : "remotes");
 		break;
 	default:
 		break;

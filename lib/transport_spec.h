@@ -58,7 +58,8 @@ enum transport_kind {
 #define VXLAN_VNI_MAX 0xffffffu
 
 /* An address with its port, as a vector transport key gives it (numeric only: parsing must not
- * touch the system). */
+ * touch the system, so an IPv6 scope "%dev" is kept as the name; the user of the spec resolves
+ * it when it opens the socket). */
 struct vector_addr {
 	int family;              /* AF_UNSPEC = not given, AF_INET, AF_INET6 */
 	union {
@@ -66,6 +67,7 @@ struct vector_addr {
 		struct in6_addr v6;
 	} a;
 	uint16_t port;
+	char scope[TRANSPORT_IFNAMSIZ]; /* vxlan: interface of "addr%dev", "" = none */
 };
 
 /* The vector kinds' fields; each names, from this end's point of view, what UML's keys name from
@@ -81,11 +83,11 @@ struct vector_spec {
 	bool cookie, cookie64;         /* cookies present; 8 bytes instead of 4 */
 	uint64_t rx_cookie, tx_cookie;
 	bool counter, pin_counter;
-	uint32_t vni;                  /* vxlan */
+	uint32_t vni;                  /* vxlan: one address family for local, remotes and group */
 	unsigned int nremotes;
-	struct in_addr remote[VXLAN_REMOTES_MAX];
-	struct in_addr group;          /* 0 = no multicast group */
-	uint8_t ttl;                   /* outer TTL of multicast sends */
+	struct vector_addr remote[VXLAN_REMOTES_MAX]; /* port unused: every remote is at local's */
+	struct vector_addr group;      /* family AF_UNSPEC = no multicast group */
+	uint8_t ttl;                   /* outer TTL (IPv6: hop limit) of multicast sends */
 	bool learn_any;                /* accept senders beyond the remotes and the group's subnets */
 };
 

@@ -53,6 +53,12 @@ __attribute__((format(printf, 2, 3))) static int vfail(struct vparse *p, const c
 	return -EINVAL;
 }
 
+/* The keys that may be given more than once (vxlan's remote=, each adding to the list). */
+static bool vector_key_repeats(const char *key)
+{
+	return strcmp(key, "remote") == 0;
+}
+
 /* Splits the copy in p->buf into pairs; refuses what the kernel would misread. */
 static int split_pairs(struct vparse *p)
 {
@@ -70,7 +76,7 @@ static int split_pairs(struct vparse *p)
 		if (!eq[1])
 			return vfail(p, "key '%s' has no value", s);
 		for (unsigned int i = 0; i < p->npairs; i++)
-			if (strcmp(p->pairs[i].key, s) == 0)
+			if (strcmp(p->pairs[i].key, s) == 0 && !vector_key_repeats(s))
 				return vfail(p, "key '%s' is given twice", s);
 		if (p->npairs == VECTOR_PAIRS_MAX)
 			return vfail(p, "more than %d key=value pairs", VECTOR_PAIRS_MAX);
@@ -257,52 +263,129 @@ static int parse_l2tpv3(struct vparse *p)
 	return 0;
 }
 
-/* remote=A+B+...: the VTEPs that get this trunk's broadcast and unknown frames. */
-static int remotes(struct vparse *p, const char *v)
+/* Splits "addr%dev" into the address text (in buf) and the interface name. */
+static int vx_split_scope(struct vparse *p, const char *key, const char *v, char *buf, size_t len,
+			  char scope[TRANSPORT_IFNAMSIZ])
+{
+	const char *pct = strchr(v, '%');
+	size_t n = pct ? (size_t)(pct - v) : strlen(v);
+
+	scope[0] = 0;
+	if (n >= len)
+		return vfail(p, "%s '%s' is not a numeric IPv4 or IPv6 address", key, v);
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	if (!pct)
+		return 0;
+	if (!pct[1] || strlen(pct + 1) >= TRANSPORT_IFNAMSIZ || strchr(pct + 1, '/'))
+		return vfail(p, "%s '%s': '%s' is not an interface name", key, v, pct + 1);
+	memcpy(scope, pct + 1, strlen(pct + 1) + 1);
+	return 0;
+}
+
+/*
+ * A VXLAN address: numeric IPv4 or IPv6, an IPv6 one with "%dev" (required for link-local
+ * addresses, which mean nothing without their interface). Every address of a trunk has the
+ * trunk's family: *family is set by the first one given (AF_UNSPEC before).
+ */
+static int vx_address(struct vparse *p, const char *key, const char *v, int *family,
+		      struct vector_addr *out)
+{
+	char text[INET6_ADDRSTRLEN];
+	int f, r;
+
+	if ((r = vx_split_scope(p, key, v, text, sizeof(text), out->scope)))
+		return r;
+	if (inet_pton(AF_INET, text, &out->a.v4) == 1)
+		f = AF_INET;
+	else if (inet_pton(AF_INET6, text, &out->a.v6) == 1)
+		f = AF_INET6;
+	else
+		return vfail(p, "%s '%s' is not a numeric IPv4 or IPv6 address", key, v);
+	if (f == AF_INET && out->scope[0])
+		return vfail(p, "%s '%s': only an IPv6 address takes %%dev", key, v);
+	if (f == AF_INET6 && !out->scope[0] &&
+	    (IN6_IS_ADDR_LINKLOCAL(&out->a.v6) || IN6_IS_ADDR_MC_LINKLOCAL(&out->a.v6)))
+		return vfail(p, "%s '%s' is link-local: name its interface, '%s%%dev'", key, v, v);
+	if (*family != AF_UNSPEC && f != *family)
+		return vfail(p, "%s '%s' is %s but the trunk's other addresses are %s (one family per trunk)",
+			     key, v, f == AF_INET ? "IPv4" : "IPv6", *family == AF_INET ? "IPv4" : "IPv6");
+	*family = f;
+	out->family = f;
+	return 0;
+}
+
+/* remote=A+B+... (and remote= given again): the VTEPs that get this trunk's broadcast and
+ * unknown frames. */
+static int remotes(struct vparse *p, int *family)
 {
 	struct vector_spec *vs = &p->t->vec;
 	char list[TRANSPORT_TEXT_MAX];
+	int r;
+
+	for (unsigned int k = 0; k < p->npairs; k++) {
+		if (strcmp(p->pairs[k].key, "remote") != 0)
+			continue;
+		p->pairs[k].used = true;
+		memcpy(list, p->pairs[k].value, strlen(p->pairs[k].value) + 1);
+		for (char *save, *a = strtok_r(list, "+", &save); a; a = strtok_r(NULL, "+", &save)) {
+			if (vs->nremotes == VXLAN_REMOTES_MAX)
+				return vfail(p, "more than %d remotes", VXLAN_REMOTES_MAX);
+			if ((r = vx_address(p, "remote", a, family, &vs->remote[vs->nremotes])))
+				return r;
+			vs->nremotes++;
+		}
+	}
+	return 0;
+}
+
+static int vx_group(struct vparse *p, const char *v, int *family)
+{
+	struct vector_addr *g = &p->t->vec.group;
+	int r;
 
 	if (!v)
 		return 0;
-	memcpy(list, v, strlen(v) + 1);
-	for (char *save, *a = strtok_r(list, "+", &save); a; a = strtok_r(NULL, "+", &save)) {
-		if (vs->nremotes == VXLAN_REMOTES_MAX)
-			return vfail(p, "more than %d remotes", VXLAN_REMOTES_MAX);
-		if (inet_pton(AF_INET, a, &vs->remote[vs->nremotes]) != 1)
-			return vfail(p, "remote '%s' is not a numeric IPv4 address", a);
-		vs->nremotes++;
-	}
+	if ((r = vx_address(p, "group", v, family, g)))
+		return r;
+	if (g->family == AF_INET ? !IN_MULTICAST(ntohl(g->a.v4.s_addr)) : !IN6_IS_ADDR_MULTICAST(&g->a.v6))
+		return vfail(p, "group '%s' is not a multicast address", v);
 	return 0;
+}
+
+/* The wildcard local address of the trunk's family when local= is not given. */
+static void vx_default_local(struct vector_addr *local, int family)
+{
+	if (local->family != AF_UNSPEC)
+		return;
+	memset(&local->a, 0, sizeof(local->a));
+	local->family = family == AF_UNSPEC ? AF_INET : family;
 }
 
 static int parse_vxlan(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
+	int family = AF_UNSPEC, r = 0;
 	unsigned long long n;
 	const char *v;
-	int r = 0;
 
 	v = need(p, "vni", &r);
 	if (r || (r = number(p, "vni", v, 10, 0, VXLAN_VNI_MAX, &n)))
 		return r;
 	vs->vni = (uint32_t)n;
-	vs->local.family = AF_INET;
 	vs->local.port = VXLAN_DEFAULT_PORT;
-	if ((r = address(p, "local", get(p, "local"), AF_INET, &vs->local)) ||
-	    (r = port(p, "port", get(p, "port"), &vs->local.port)) || (r = remotes(p, get(p, "remote"))))
+	if (((v = get(p, "local")) && (r = vx_address(p, "local", v, &family, &vs->local))) ||
+	    (r = port(p, "port", get(p, "port"), &vs->local.port)) || (r = remotes(p, &family)) ||
+	    (r = vx_group(p, get(p, "group"), &family)))
 		return r;
-	if ((v = get(p, "group"))) {
-		if (inet_pton(AF_INET, v, &vs->group) != 1 || !IN_MULTICAST(ntohl(vs->group.s_addr)))
-			return vfail(p, "group '%s' is not an IPv4 multicast address", v);
-	}
+	vx_default_local(&vs->local, family);
 	vs->ttl = 1;
 	if ((v = get(p, "ttl"))) {
 		if ((r = number(p, "ttl", v, 10, 0, 255, &n)))
 			return r;
 		vs->ttl = (uint8_t)n;
 	}
-	if (!vs->nremotes && !vs->group.s_addr)
+	if (!vs->nremotes && vs->group.family == AF_UNSPEC)
 		return vfail(p, "give remote=<ip>[+<ip>...] or group=<multicast ip>");
 	if ((v = get(p, "learn"))) {
 		if (strcmp(v, "any") != 0 && strcmp(v, "remotes") != 0)

@@ -27,6 +27,8 @@
 /* Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet header (14): an inner IP MTU of
  * 1450 on a 1500-byte IPv4 underlay (doc/vxlan.md §2). */
 #define VXLAN_OVERHEAD_V4 50
+/* Outer IPv6 (40) + the same: an inner IP MTU of 1430 on a 1500-byte IPv6 underlay. */
+#define VXLAN_OVERHEAD_V6 70
 
 /* What vxlan_check() found. */
 enum vxlan_verdict {

@@ -3,14 +3,19 @@
 
 #include "ether.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
 int vxlan_fdb_init(struct vxlan_fdb *f, uint32_t max_entries, uint32_t age_seconds)
 {
+	int r;
+
 	memset(f, 0, sizeof(*f));
-	return mactable_init(&f->macs, max_entries, age_seconds);
+	r = mactable_init(&f->macs, max_entries, age_seconds);
+	/* Per-"port" counts tell which remote slots are still referenced; no cap per remote. */
+	if (!r && (r = mactable_limit_ports(&f->macs, VXLAN_VTEPS_MAX, 0)))
+		mactable_free(&f->macs);
+	return r;
 }
 
 void vxlan_fdb_free(struct vxlan_fdb *f)
@@ -18,32 +23,30 @@ void vxlan_fdb_free(struct vxlan_fdb *f)
 	mactable_free(&f->macs);
 }
 
-int vxlan_fdb_flood_add(struct vxlan_fdb *f, uint32_t addr)
+int vxlan_fdb_flood_add(struct vxlan_fdb *f, const struct vxlan_ip *ip)
 {
 	for (unsigned int i = 0; i < f->nflood; i++)
-		if (f->flood[i] == addr)
+		if (vxlan_ip_equal(&f->flood[i], ip))
 			return 0;
 	if (f->nflood == VXLAN_FLOOD_MAX)
 		return -ENOSPC;
-	f->flood[f->nflood++] = addr;
+	f->flood[f->nflood++] = *ip;
 	return 0;
 }
 
-static bool vxlan_fdb_usable_source(uint32_t addr)
+int vxlan_fdb_member_add(struct vxlan_fdb *f, const struct vxlan_ip *ip, unsigned int prefix)
 {
-	uint32_t a = ntohl(addr);
+	bool v4 = vxlan_ip_is_v4(ip);
+	struct vxlan_subnet s = { .net = *ip };
 
-	return a != 0 && a != MACTABLE_NONE && !IN_MULTICAST(a);
-}
-
-int vxlan_fdb_member_add(struct vxlan_fdb *f, uint32_t addr, uint32_t mask)
-{
-	struct vxlan_subnet s = { addr & mask, mask };
-
-	if (!mask)
+	if (!prefix || prefix > (v4 ? 32u : 128u))
 		return -EINVAL;
+	vxlan_ip_mask(v4, prefix, &s.mask);
+	for (unsigned int i = 0; i < 16; i++)
+		s.net.a.s6_addr[i] &= s.mask.s6_addr[i];
 	for (unsigned int i = 0; i < f->nmember; i++)
-		if (f->member[i].net == s.net && f->member[i].mask == s.mask)
+		if (vxlan_ip_equal(&f->member[i].net, &s.net) &&
+		    memcmp(&f->member[i].mask, &s.mask, sizeof(s.mask)) == 0)
 			return 0;
 	if (f->nmember == VXLAN_MEMBER_SUBNETS)
 		return -ENOSPC;
@@ -51,30 +54,57 @@ int vxlan_fdb_member_add(struct vxlan_fdb *f, uint32_t addr, uint32_t mask)
 	return 0;
 }
 
-bool vxlan_fdb_accepts(const struct vxlan_fdb *f, uint32_t addr)
+bool vxlan_fdb_accepts(const struct vxlan_fdb *f, const struct vxlan_ip *ip)
 {
 	if (f->learn_any)
 		return true;
-	if (!vxlan_fdb_usable_source(addr))
+	if (!vxlan_ip_usable_source(ip))
 		return false; /* the group address of the flood list is never a sender */
 	for (unsigned int i = 0; i < f->nflood; i++)
-		if (f->flood[i] == addr)
+		if (vxlan_ip_equal(&f->flood[i], ip))
 			return true;
 	for (unsigned int i = 0; i < f->nmember; i++)
-		if ((addr & f->member[i].mask) == f->member[i].net)
+		if (vxlan_ip_in_subnet(ip, &f->member[i].net, &f->member[i].mask))
 			return true;
 	return false;
 }
 
-void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint32_t addr, uint32_t now)
+/* The pool slot of ip: the one holding it, else a slot no MAC refers to any more (now filled
+ * with ip); MACTABLE_NONE when every slot is taken. */
+static uint32_t vxlan_fdb_slot(struct vxlan_fdb *f, const struct vxlan_ip *ip)
 {
+	uint32_t spare = MACTABLE_NONE;
+
+	for (uint32_t i = 0; i < f->nvtep; i++) {
+		if (vxlan_ip_equal(&f->vtep[i], ip))
+			return i;
+		if (spare == MACTABLE_NONE && mactable_port_count(&f->macs, i) == 0)
+			spare = i;
+	}
+	if (spare == MACTABLE_NONE && f->nvtep < VXLAN_VTEPS_MAX)
+		spare = f->nvtep++;
+	if (spare != MACTABLE_NONE)
+		f->vtep[spare] = *ip;
+	return spare;
+}
+
+void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], const struct vxlan_ip *ip,
+		     uint32_t now)
+{
+	uint32_t slot;
+
 	if (now - f->last_sweep >= VXLAN_FDB_SWEEP) {
 		mactable_expire(&f->macs, now);
 		f->last_sweep = now;
 	}
-	if (mac_is_group(mac) || !vxlan_fdb_usable_source(addr))
+	if (mac_is_group(mac) || !vxlan_ip_usable_source(ip))
 		return;
-	switch (mactable_learn(&f->macs, mac, 0, addr, now)) {
+	slot = vxlan_fdb_slot(f, ip);
+	if (slot == MACTABLE_NONE) {
+		f->vteps_full++;
+		return;
+	}
+	switch (mactable_learn(&f->macs, mac, 0, slot, now)) {
 	case MAC_FULL:
 		f->full++;
 		break;
@@ -83,21 +113,21 @@ void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint32_t addr, u
 		break;
 	case MAC_NEW:
 	case MAC_REFRESHED:
-	case MAC_PORT_FULL: /* no per-port limits here */
+	case MAC_PORT_FULL: /* no cap per remote */
 	case MAC_EVICTED:
-	case MAC_MOVE_REFUSED: /* nor trunks */
+	case MAC_MOVE_REFUSED: /* no trunks here */
 		break;
 	}
 }
 
 unsigned int vxlan_fdb_dests(struct vxlan_fdb *f, const uint8_t dst_mac[6], uint32_t now,
-			     uint32_t out[VXLAN_FLOOD_MAX])
+			     struct vxlan_ip out[VXLAN_FLOOD_MAX])
 {
 	if (!mac_is_group(dst_mac)) {
-		uint32_t addr = mactable_lookup(&f->macs, dst_mac, 0, now);
+		uint32_t slot = mactable_lookup(&f->macs, dst_mac, 0, now);
 
-		if (addr != MACTABLE_NONE) {
-			out[0] = addr;
+		if (slot != MACTABLE_NONE) {
+			out[0] = f->vtep[slot];
 			return 1;
 		}
 	}

@@ -8,6 +8,7 @@
 #include "guest.h"
 #include "json.h"
 #include "mconsole.h"
+#include "span.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
 
@@ -120,6 +121,56 @@ static void text_switches(const struct state *st, struct sw_info *si, FILE *f)
 		}
 }
 
+/* The MACs the switch learned on port (its "macs" reply: "mac vlan port age" lines), one
+ * line of text; "" when none or the switch does not answer. */
+static void trunk_macs(const struct state *st, int i, unsigned int port, char *out, size_t len)
+{
+	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], *reply, *save;
+	size_t n = 0;
+
+	out[0] = 0;
+	state_switch_ctl(st, i, ctl, sizeof(ctl));
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
+	if (switch_mgmt_query(mgmt, "macs", &reply))
+		return;
+	for (char *l = strtok_r(reply, "\n", &save); l && n < len; l = strtok_r(NULL, "\n", &save)) {
+		char mac[18];
+		unsigned int vlan, p;
+
+		if (sscanf(l, "%17s %u %u", mac, &vlan, &p) == 3 && p == port)
+			n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", mac);
+	}
+	free(reply);
+}
+
+/* A network spread over hosts: which part this is, and each spanning switch's trunk with the
+ * MACs learned behind it (the other hosts' guests). */
+static void text_trunks(const struct state *st, const struct sw_info *si, FILE *f)
+{
+	const struct conf *c = st->conf;
+	char peers[CONF_MAX_HOSTS * (CONF_NAME + CONF_ADDR + 3)], macs[1024];
+
+	if (c->local_host < 0)
+		return;
+	fprintf(f, "\nhost %s (%s), one of %d hosts\n", c->host[c->local_host].name,
+		c->host[c->local_host].addr, c->nhost);
+	fprintf(f, "%-12s %-4s %-9s %-5s %-30s %s\n", "TRUNK", "PORT", "VNI", "UDP", "PEERS",
+		"REMOTE_MACS");
+	for (int i = 0; i < c->nsw; i++) {
+		unsigned int port = 0;
+
+		if (!span_switch_spans(c, i))
+			continue;
+		for (int k = 0; k < si[i].nports; k++)
+			if (!strcmp(si[i].ports[k].kind, "vxlan"))
+				port = si[i].ports[k].port;
+		span_peers(c, i, peers, sizeof(peers));
+		trunk_macs(st, i, port, macs, sizeof(macs));
+		fprintf(f, "%-12s %-4u %-9u %-5u %-30s %s\n", c->sw[i].name, port, c->sw[i].vni,
+			c->sw[i].trunk_port, peers, macs[0] ? macs : "-");
+	}
+}
+
 static void text_guests(const struct state *st, FILE *f)
 {
 	const struct conf *c = st->conf;
@@ -168,6 +219,27 @@ static void json_port(const struct state *st, const char *sw, const struct switc
 	fputc('}', f);
 }
 
+/* "trunk":{vni, udp_port, peers:[{host, addr}]} of a spanning switch; its learned MACs are in
+ * "show" (the macs on the vxlan port). */
+static void json_trunk(const struct conf *c, int i, FILE *f)
+{
+	bool first = true;
+
+	fprintf(f, ",\"trunk\":{\"vni\":%u,\"udp_port\":%u,\"peers\":[", c->sw[i].vni,
+		c->sw[i].trunk_port);
+	for (int k = 0; k < c->nhost; k++) {
+		if (!(c->sw[i].hosts & (1u << k)) || k == c->local_host)
+			continue;
+		fputs(first ? "{\"host\":" : ",{\"host\":", f);
+		json_str(f, c->host[k].name);
+		fputs(",\"addr\":", f);
+		json_str(f, c->host[k].addr);
+		fputc('}', f);
+		first = false;
+	}
+	fputs("]}", f);
+}
+
 static void json_switches(const struct state *st, struct sw_info *si, FILE *f)
 {
 	const struct conf *c = st->conf;
@@ -188,6 +260,8 @@ static void json_switches(const struct state *st, struct sw_info *si, FILE *f)
 		if (gw)
 			fprintf(f, ",\"slirp\":{\"pid\":%d,\"running\":%s}", (int)gw->id.pid,
 				proc_alive(&gw->id) ? "true" : "false");
+		if (c->local_host >= 0 && span_switch_spans(c, i))
+			json_trunk(c, i, f);
 		fputs(",\"ports\":[", f);
 		for (int k = 0; k < si[i].nports; k++) {
 			if (k)
@@ -267,6 +341,10 @@ int net_status(struct state *st, bool json, FILE *f)
 		fputs(",\"state\":", f);
 		json_str(f, st->dir);
 		fprintf(f, ",\"refused_notifications\":%lu", state_refused(st));
+		if (c->local_host >= 0) {
+			fputs(",\"host\":", f);
+			json_str(f, c->host[c->local_host].name);
+		}
 		json_switches(st, si, f);
 		json_guests(st, f);
 		fputs("}\n", f);
@@ -277,6 +355,7 @@ int net_status(struct state *st, bool json, FILE *f)
 				   "network; see umlnet(8))\n", state_refused(st));
 		fputc('\n', f);
 		text_switches(st, si, f);
+		text_trunks(st, si, f);
 		text_guests(st, f);
 	}
 	for (int i = 0; i < c->nsw; i++)

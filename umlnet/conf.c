@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "conf.h"
 
+#include "span.h"
 #include "transport_spec.h"
 
 #include <arpa/inet.h>
@@ -253,6 +254,24 @@ static int conf_switch_port(struct conf_parser *p, struct conf_word *w, struct c
 	return 0;
 }
 
+/* vni=N of a switch that spans hosts: its trunks' VXLAN network identifier. */
+static int conf_vni(struct conf_parser *p, const struct conf_word *w, struct conf_switch *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (!w->value || !isdigit((unsigned char)w->value[0]))
+		return conf_fail(p, "vni '%s': expected a number from 0 to 16777215",
+				 w->value ? w->value : "");
+	errno = 0;
+	v = strtoul(w->value, &end, 10);
+	if (errno || *end || v > 0xffffff)
+		return conf_fail(p, "vni '%s': expected a number from 0 to 16777215", w->value);
+	s->vni = (uint32_t)v;
+	s->vni_given = true;
+	return 0;
+}
+
 static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf *c = p->c;
@@ -279,9 +298,13 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 				err = conf_fail(p, "tap '%s': not a valid interface name", s->tap);
 		} else if (!strcmp(w[i].key, "port"))
 			err = conf_switch_port(p, &w[i], s);
+		else if (!strcmp(w[i].key, "on"))
+			err = conf_copy(p, &w[i], s->on, sizeof(s->on));
+		else if (!strcmp(w[i].key, "vni"))
+			err = conf_vni(p, &w[i], s);
 		else
 			err = conf_unknown(p, "switch", &w[i],
-					   "hub, slirp, host-loopback, socket=, tap=, port=");
+					   "hub, slirp, host-loopback, socket=, tap=, port=, on=, vni=");
 	}
 	if (!err && s->host_loopback && !s->slirp)
 		err = conf_fail(p, "switch %s: host-loopback is a property of its slirp gateway: "
@@ -308,8 +331,12 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 	strcpy(g->mem, "64M");
 	err = conf_new_name(p, w[0].key, &w[1], n, g->name);
 	for (int i = 2; !err && i < n; i++) {
-		if (kind == CONF_GUEST_NETNS)
-			err = conf_unknown(p, "netns", &w[i], "none; add eth lines below it");
+		if (!strcmp(w[i].key, "on")) {
+			err = conf_copy(p, &w[i], g->on, sizeof(g->on));
+			if (!err && !conf_name_ok(g->on))
+				err = conf_fail(p, "on '%s': one host name", g->on);
+		} else if (kind == CONF_GUEST_NETNS)
+			err = conf_unknown(p, "netns", &w[i], "on=; add eth lines below it");
 		else if (!strcmp(w[i].key, "mem"))
 			err = conf_mem(p, &w[i], g->mem);
 		else if (!strcmp(w[i].key, "kernel"))
@@ -324,7 +351,7 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 			err = conf_flag(p, &w[i], &g->forward);
 		else
 			err = conf_unknown(p, "guest", &w[i], "mem=, kernel=, root=, init=, run=, "
-							     "forward");
+							     "forward, on=");
 	}
 	if (err)
 		return err;
@@ -502,6 +529,50 @@ static int conf_hostdev_line(struct conf_parser *p, struct conf_word *w, int n, 
 	return 0;
 }
 
+/* host NAME addr=IP (span.h). The address is numeric, IPv4 or IPv6 but not link-local: every
+ * host reads the same file, and an interface name would differ between them. */
+static int conf_host_line(struct conf_parser *p, struct conf_word *w, int n)
+{
+	struct conf *c = p->c;
+	struct conf_host *h = &c->host[c->nhost];
+	struct in6_addr a6;
+	struct in_addr a4;
+	int k;
+
+	if (n < 2 || w[1].value || !conf_name_ok(w[1].key))
+		return conf_fail(p, "host name '%s': use 1 to 31 letters, digits, '_' or '-'",
+				 n > 1 ? w[1].key : "");
+	if ((k = conf_find_host(c, w[1].key)) >= 0)
+		return conf_fail(p, "host '%s': already defined on line %d", w[1].key,
+				 c->host[k].line);
+	if (c->nhost == CONF_MAX_HOSTS)
+		return conf_fail(p, "host: more than %d hosts", CONF_MAX_HOSTS);
+	memset(h, 0, sizeof(*h));
+	strcpy(h->name, w[1].key);
+	for (int i = 2; i < n; i++) {
+		int err;
+
+		if (strcmp(w[i].key, "addr"))
+			return conf_unknown(p, "host", &w[i], "addr=");
+		if ((err = conf_copy(p, &w[i], h->addr, sizeof(h->addr))))
+			return err;
+		if (inet_pton(AF_INET, h->addr, &a4) != 1 &&
+		    (inet_pton(AF_INET6, h->addr, &a6) != 1 || IN6_IS_ADDR_LINKLOCAL(&a6) ||
+		     IN6_IS_ADDR_MULTICAST(&a6)))
+			return conf_fail(p, "host %s addr '%s': expected a numeric IPv4 or global IPv6 "
+					 "address", h->name, h->addr);
+	}
+	if (!h->addr[0])
+		return conf_fail(p, "host %s: needs addr=IP (its end of the VXLAN trunks)", h->name);
+	for (k = 0; k < c->nhost; k++)
+		if (!strcmp(c->host[k].addr, h->addr))
+			return conf_fail(p, "host %s addr=%s: host %s (line %d) has it too", h->name,
+					 h->addr, c->host[k].name, c->host[k].line);
+	h->line = p->line;
+	c->nhost++;
+	return 0;
+}
+
 static int conf_network_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	if (n != 2 || w[1].value || !conf_name_ok(w[1].key))
@@ -534,7 +605,7 @@ static int conf_line(struct conf_parser *p, char *line)
 	p->guest = -1;
 	if (w[0].value)
 		return conf_fail(p, "'%s=%s': a line starts with a keyword (switch, guest, netns, "
-				    "tap, bridge, route, network)", w[0].key, w[0].value);
+				    "tap, bridge, route, network, host)", w[0].key, w[0].value);
 	if (!strcmp(w[0].key, "switch"))
 		return conf_switch_line(p, w, n);
 	if (!strcmp(w[0].key, "guest"))
@@ -547,8 +618,10 @@ static int conf_line(struct conf_parser *p, char *line)
 		return conf_route_line(p, w, n, p->c->route, &p->c->nroute);
 	if (!strcmp(w[0].key, "network"))
 		return conf_network_line(p, w, n);
+	if (!strcmp(w[0].key, "host"))
+		return conf_host_line(p, w, n);
 	return conf_fail(p, "unknown keyword '%s' (known: switch, guest, netns, tap, bridge, "
-			    "route, network)", w[0].key);
+			    "route, network, host)", w[0].key);
 }
 
 /* Second pass: every eth and vec line names an existing switch; taps join existing bridges. */
@@ -617,6 +690,8 @@ int conf_parse(struct conf *c, const char *text, const char *fname, char *err, s
 		rc = conf_resolve(&p);
 	if (!rc && !c->name[0])
 		snprintf(c->name, sizeof(c->name), "umlnet");
+	if (!rc)
+		rc = span_resolve(c, fname, err, errlen);
 	return rc;
 }
 
@@ -692,8 +767,10 @@ int conf_load(struct conf *c, const char *path, char **text_out, char *err, size
 		return rc;
 	snprintf(c->file, sizeof(c->file), "%s", path);
 	rc = conf_parse(c, text, path, err, errlen);
-	if (!rc && !c->named)
+	if (!rc && !c->named) {
 		conf_default_name(c, path);
+		rc = span_resolve(c, path, err, errlen); /* VNIs follow the name */
+	}
 	if (!rc && text_out)
 		*text_out = text;
 	else
@@ -705,6 +782,14 @@ int conf_find_switch(const struct conf *c, const char *name)
 {
 	for (int i = 0; i < c->nsw; i++)
 		if (!strcmp(c->sw[i].name, name))
+			return i;
+	return -1;
+}
+
+int conf_find_host(const struct conf *c, const char *name)
+{
+	for (int i = 0; i < c->nhost; i++)
+		if (!strcmp(c->host[i].name, name))
 			return i;
 	return -1;
 }
@@ -757,6 +842,7 @@ static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_gu
 		conf_print_opt(f, "run", g->run);
 		fputs(g->forward ? " forward" : "", f);
 	}
+	conf_print_opt(f, "on", g->on);
 	fputc('\n', f);
 	for (int j = 0; j < g->neth; j++) {
 		const struct conf_eth *e = &g->eth[j];
@@ -776,6 +862,8 @@ static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_gu
 void conf_print(const struct conf *c, FILE *f)
 {
 	fprintf(f, "network %s\n", c->name);
+	for (int i = 0; i < c->nhost; i++)
+		fprintf(f, "host %s addr=%s\n", c->host[i].name, c->host[i].addr);
 	for (int i = 0; i < c->ndev; i++) {
 		const struct conf_hostdev *d = &c->dev[i];
 
@@ -797,6 +885,11 @@ void conf_print(const struct conf *c, FILE *f)
 		conf_print_opt(f, "tap", s->tap);
 		for (int k = 0; k < s->nport; k++)
 			conf_print_opt(f, "port", s->port[k]);
+		conf_print_opt(f, "on", s->on);
+		if (s->vni_given)
+			fprintf(f, " vni=%u", s->vni);
+		if (span_switch_spans(c, i))
+			fprintf(f, "  # trunk: vni %u, udp port %u", s->vni, s->trunk_port);
 		fputc('\n', f);
 	}
 	for (int i = 0; i < c->ng; i++)

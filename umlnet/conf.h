@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define CONF_NAME 32 /* names: letters, digits, '_', '-'; 1 to 31 characters */
@@ -31,6 +32,8 @@
 #define CONF_PATH 256
 #define CONF_ADDR 48
 #define CONF_MAX_SWITCH_PORTS 4 /* port= per switch */
+#define CONF_MAX_HOSTS 16
+#define CONF_ON 256 /* on=A,B,...: host names as written */
 
 struct conf_switch {
 	char name[CONF_NAME];
@@ -41,6 +44,13 @@ struct conf_switch {
 	char tap[CONF_NAME];   /* host tap uplink; "" = none */
 	char port[CONF_MAX_SWITCH_PORTS][CONF_PATH]; /* -port SPEC: trunks, taps, groups */
 	int nport;
+	/* Several hosts (span.h): on= as written, the hosts it names (bit i: conf.host[i]; every
+	 * host when on= is absent), and the trunk's VNI and UDP port when it spans several. */
+	char on[CONF_ON];
+	uint32_t hosts;
+	bool vni_given;
+	uint32_t vni;
+	uint16_t trunk_port;
 	int line;
 };
 
@@ -74,6 +84,8 @@ struct conf_guest {
 	char init[CONF_PATH];   /* "" = umlnet-guest-init.sh */
 	char run[512];          /* a shell command run once the network is up */
 	bool forward;
+	char on[CONF_NAME];     /* on=HOST as written, "" = the host of its switches */
+	int host;               /* index into conf.host, -1 without hosts */
 	struct conf_eth eth[CONF_MAX_DEVS]; /* eth and vec devices, in file order */
 	int neth;
 	struct conf_route route[CONF_MAX_ROUTES];
@@ -95,6 +107,13 @@ struct conf_hostdev {
 	int line;
 };
 
+/* host NAME addr=IP: one machine of a network spread over several (span.h). */
+struct conf_host {
+	char name[CONF_NAME];
+	char addr[CONF_ADDR];   /* numeric IPv4 or IPv6: its end of every VXLAN trunk */
+	int line;
+};
+
 struct conf {
 	char name[CONF_NAME];
 	bool named; /* a network line gave the name */
@@ -107,6 +126,9 @@ struct conf {
 	int ndev;
 	struct conf_route route[CONF_MAX_ROUTES]; /* host routes (host-up) */
 	int nroute;
+	struct conf_host host[CONF_MAX_HOSTS];
+	int nhost;
+	int local_host;        /* after span_localize: the host this is the part of, else -1 */
 };
 
 /* Parses text (the contents of file fname) into c. Returns 0, or -EINVAL with one line in err. */
@@ -135,6 +157,7 @@ bool conf_switch_has_vec(const struct conf *c, int sw);
 bool conf_ipv4_ok(const char *s, bool with_len);
 
 int conf_find_switch(const struct conf *c, const char *name);
+int conf_find_host(const struct conf *c, const char *name);
 int conf_find_guest(const struct conf *c, const char *name);
 
 /* Whether name is a valid block name (also used for guests and switches given on the command

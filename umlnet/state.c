@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "span.h"
 #include "switch_mgmt.h"
 #include "trust.h"
 
@@ -301,6 +302,28 @@ static int state_pick(const char *base, char *out, size_t len)
 	return n ? -EEXIST : -ENOENT;
 }
 
+/* A network spread over hosts (span.h): the state keeps the whole file and, in "host", which
+ * host's part runs here; what runs is that part. */
+static int state_load_host(struct state *st)
+{
+	char path[PATH_MAX], host[CONF_NAME + 2] = "", err[600];
+	FILE *f;
+	int rc;
+
+	state_file(st, "host", path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(host, sizeof(host), f))
+		host[0] = 0;
+	fclose(f);
+	host[strcspn(host, "\n")] = 0;
+	rc = span_localize(st->conf, host, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "umlnet: error: %s: %s\n", path, err);
+	return rc;
+}
+
 static int state_load(struct state *st)
 {
 	char path[PATH_MAX], err[512];
@@ -315,6 +338,8 @@ static int state_load(struct state *st)
 		fprintf(stderr, "umlnet: error: %s\n", err);
 		return rc;
 	}
+	if ((rc = state_load_host(st)))
+		return rc;
 	rc = state_load_pids(st);
 	if (rc)
 		fprintf(stderr, "umlnet: error: %s/pids: %s\n", st->dir, strerror(-rc));
@@ -485,7 +510,8 @@ void state_remove(struct state *st)
 	while ((e = readdir(d))) {
 		bool ours = !strcmp(e->d_name, "pids") || !strcmp(e->d_name, "topology.conf") ||
 			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached") ||
-			    !strcmp(e->d_name, "guest-init.sh") || !strcmp(e->d_name, "refused");
+			    !strcmp(e->d_name, "guest-init.sh") || !strcmp(e->d_name, "refused") ||
+			    !strcmp(e->d_name, "host");
 
 		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 			ours |= ends_with(e->d_name, suffixes[i]);

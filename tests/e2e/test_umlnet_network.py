@@ -114,8 +114,8 @@ def test_umlnet_up_failure_leaves_nothing(ctx):
     with open(bad, "w") as f:
         f.write("switch sw0\nguest a mem=lots\n")
     r = subprocess.run([program("umlnet"), "up", bad], capture_output=True, text=True, timeout=30)
-    check(r.returncode == 1 and f"{bad}:2: mem 'lots': expected a size" in r.stderr,
-          f"parse error: {r.stderr}")
+    check(r.returncode == 2 and f"{bad}:2: mem 'lots': expected a size" in r.stderr,
+          f"parse error: {r.returncode} {r.stderr}")
 
 
 def test_umlnet_graph_renders(ctx):

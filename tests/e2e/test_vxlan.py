@@ -5,42 +5,17 @@ bridge and multicast group lives in namespaces the test creates."""
 import time
 
 from umlnet_harness import check, wait_for
-from transport_helpers import Plug, ping_ok, tcp_both_ways
-from vxlan_helpers import guest_on, trunk_status, underlay, vtep_switch, vxlan_spec
+from transport_helpers import ping_ok, tcp_both_ways
+from vxlan_helpers import (capture, check_linux_learned, guest_on, interop_world, plug_host_pings,
+                           trunk_status, underlay, vtep_switch, vxlan_spec)
 
 GUEST_MAC = "fe:fd:0a:0a:0a:02"
-
-
-def _interop_world(ctx, kernel_vxlan_args, dstport="dstport 4789"):
-    """§9: namespaces A (Linux vxlan0 on bridge br0, underlay 10.99.0.1), B (underlay
-    10.99.0.2, for our switch) and H (10.10.10.1 behind br0, MTU 1450)."""
-    a, b, h = ctx.netns("A"), ctx.netns("B"), ctx.netns("H")
-    a.sh(f"ip link add vethA type veth peer name vethB netns {b.name}")
-    a.sh("ip addr add 10.99.0.1/24 dev vethA && ip link set vethA up")
-    b.sh("ip addr add 10.99.0.2/24 dev vethB && ip link set vethB up")
-    a.sh("ip link add br0 type bridge && ip link set br0 up")
-    a.sh(f"ip link add vethHB type veth peer name vethH netns {h.name} && "
-         "ip link set vethHB master br0 up")
-    a.sh(f"ip link add vxlan0 type vxlan id 42 {dstport} {kernel_vxlan_args} dev vethA && "
-         "ip link set vxlan0 master br0 up")
-    h.sh("ip addr add 10.10.10.1/24 dev vethH && ip link set vethH mtu 1450 up")
-    # veth hands on checksum offload (CHECKSUM_PARTIAL) through vxlan0 and the underlay veth to
-    # B, so H's TCP segments reach a userspace VTEP with unfinished inner checksums (a NIC would
-    # fill them in on a real wire). H computes its checksums itself instead.
-    h.sh("ethtool -K vethH tx off >/dev/null")
-    return a, b, h
-
-
-def _check_linux_learned(a, mac, at):
-    fdb = a.sh("bridge fdb show dev vxlan0").stdout
-    learned = [l for l in fdb.splitlines() if l.startswith(mac) and f"dst {at}" in l]
-    check(learned, f"Linux vxlan0 did not learn {mac} at {at}:\n{fdb}")
 
 
 def test_vxlan_linux_interop(ctx):
     """§9 recipe: H behind a Linux vxlan0 in A; our switch in B with a UML guest. Ping both
     ways, byte-exact TCP both ways, and Linux learns the guest's MAC at B's address."""
-    a, b, h = _interop_world(ctx, "local 10.99.0.1")
+    a, b, h = interop_world(ctx, "local 10.99.0.1")
     a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")
     sw = vtep_switch(ctx, "sw", b, vxlan_spec(42, "10.99.0.2", ["10.99.0.1"]))
     g = guest_on(ctx, "g", sw, b, GUEST_MAC, "10.10.10.2")
@@ -57,7 +32,7 @@ def test_vxlan_linux_interop(ctx):
     ping_ok(g.ok("ping -c 3 -i 0.2 -W 2 10.10.10.1"), "guest -> H across Linux vxlan0")
     tcp_both_ways(ctx, g, h, "10.10.10.2", "10.10.10.1")
 
-    _check_linux_learned(a, GUEST_MAC, "10.99.0.2")
+    check_linux_learned(a, GUEST_MAC, "10.99.0.2")
     st = trunk_status(sw)
     check(st["vx"]["learned"] >= 1, f"our trunk learned nothing: {st['endpoint']}")
     # Linux drops reserved bits and wrong headers, so the pings above already prove our header;
@@ -71,12 +46,12 @@ def test_vxlan_linux_group(ctx):
     """§9 variant (a): Linux vxlan0 in group mode (group 239.1.1.1 dev vethA, no fdb entry for
     us) and our trunk joined to the same group with no remote=: H and the guest find each other
     through the group and then go unicast; each side learns the other."""
-    a, b, h = _interop_world(ctx, "group 239.1.1.1")
+    a, b, h = interop_world(ctx, "group 239.1.1.1")
     sw = vtep_switch(ctx, "sw", b, vxlan_spec(42, "10.99.0.2", group="239.1.1.1"))
     g = guest_on(ctx, "g", sw, b, GUEST_MAC, "10.10.10.2")
     ping_ok(g.ok("ping -c 3 -i 0.2 -W 2 10.10.10.1"), "guest -> H through the group")
     ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.2").stdout, "H -> guest through the group")
-    _check_linux_learned(a, GUEST_MAC, "10.99.0.2")
+    check_linux_learned(a, GUEST_MAC, "10.99.0.2")
     st = trunk_status(sw)
     check(st["vx"]["learned"] >= 1 and st["vx"]["own"] == 0, f"our trunk: {st['endpoint']}")
 
@@ -84,7 +59,7 @@ def test_vxlan_linux_group(ctx):
 def test_vxlan_linux_default_port_8472(ctx):
     """Trap 1 of doc/vxlan.md §8: a Linux vxlan0 created without dstport uses 8472. Our trunk on
     4789 hears nothing from it; given port=8472 it interoperates."""
-    a, b, h = _interop_world(ctx, "local 10.99.0.1", dstport="")
+    a, b, h = interop_world(ctx, "local 10.99.0.1", dstport="")
     a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")
     check("dstport 8472" in a.sh("ip -d link show vxlan0").stdout, "Linux default is not 8472")
     sw = vtep_switch(ctx, "sw", b, vxlan_spec(42, "10.99.0.2", ["10.99.0.1"], port=8472))
@@ -101,24 +76,9 @@ def test_vxlan_linux_default_port_8472(ctx):
 def test_vxlan_plug_namespace_host(ctx):
     """The same trunk as a umlnet-plug device: a tap in namespace G joins the VNI of a Linux
     vxlan0 (the plug's UDP socket lives in B); H and G ping and move bytes both ways."""
-    a, b, h = _interop_world(ctx, "local 10.99.0.1")
+    a, b, h = interop_world(ctx, "local 10.99.0.1")
     a.sh("bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 10.99.0.2")
-    gns = ctx.netns("G")
-    Plug(ctx, ["eth0=" + vxlan_spec(42, "10.99.0.2", ["10.99.0.1"])], netns=gns, run_in=b)
-    gns.sh("ip link set eth0 mtu 1450 && ip addr add 10.10.10.3/24 dev eth0 && "
-           "ip link set eth0 up && ethtool -K eth0 tx off >/dev/null")
-    ping_ok(gns.sh("ping -c 3 -i 0.2 -W 2 10.10.10.1").stdout, "plug tap -> H")
-    ping_ok(h.sh("ping -c 3 -i 0.2 -W 2 10.10.10.3").stdout, "H -> plug tap")
-    mac = gns.sh("cat /sys/class/net/eth0/address").stdout.strip()
-    _check_linux_learned(a, mac, "10.99.0.2")
-
-
-def _capture(ctx, ns, name, expr):
-    """tcpdump of what enters the bridge namespace's ports (each packet once: inbound only;
-    br0 itself would miss unicast forwarded between ports)."""
-    p = ctx.proc(name, ["tcpdump", "-l", "-n", "-Q", "in", "-i", "any", expr], netns=ns)
-    wait_for(lambda: "listening on" in p.output() or not p.alive(), 10, f"{name} to start")
-    return p
+    plug_host_pings(ctx, a, b, h, vxlan_spec(42, "10.99.0.2", ["10.99.0.1"]), "10.99.0.2")
 
 
 def test_vxlan_switch_mesh_split_horizon(ctx):
@@ -134,7 +94,7 @@ def test_vxlan_switch_mesh_split_horizon(ctx):
     ping_ok(g1.ok("ping -c 3 -i 0.2 -W 2 10.20.0.2"), "g1 -> g2 across the mesh")
     ping_ok(g2.ok("ping -c 3 -i 0.2 -W 2 10.20.0.1"), "g2 -> g1 across the mesh")
 
-    wire = _capture(ctx, net, "tcpdump-underlay", "udp port 4789")
+    wire = capture(ctx, net, "tcpdump-underlay", ["-Q", "in", "-i", "any", "udp port 4789"])
     g2.ok("rm -f /run/tmp/cap; (tcpdump -n -l -i eth0 'icmp and dst 10.20.0.255' "
           "> /run/tmp/cap 2>/dev/null &); sleep 1.5")
     g1.run("ping -b -c 1 -W 1 10.20.0.255", check_rc=False)  # guests ignore it: no replies
@@ -212,7 +172,7 @@ def test_vxlan_multicast_group(ctx):
     s2 = vtep_switch(ctx, "sw2", n2, vxlan_spec(9, "10.99.4.2", group="239.1.1.1"))
     g1 = guest_on(ctx, "g1", s1, n1, "fe:fd:0a:28:00:01", "10.40.0.1")
     g2 = guest_on(ctx, "g2", s2, n2, "fe:fd:0a:28:00:02", "10.40.0.2")
-    wire = _capture(ctx, net, "tcpdump-underlay", "udp port 4789")
+    wire = capture(ctx, net, "tcpdump-underlay", ["-Q", "in", "-i", "any", "udp port 4789"])
     ping_ok(g1.ok("ping -c 3 -i 0.2 -W 2 10.40.0.2"), "g1 -> g2 through the group")
     ping_ok(g2.ok("ping -c 3 -i 0.2 -W 2 10.40.0.1"), "g2 -> g1 through the group")
     wire.stop()

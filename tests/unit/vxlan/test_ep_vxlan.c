@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #define TESTS(X) X(test_flood_learn_unicast) X(test_receive_checks) X(test_batch) \
-	X(test_port_in_use) X(test_stranger_dropped) X(test_stranger_with_learn_any)
+	X(test_port_in_use) X(test_stranger_dropped) X(test_stranger_with_learn_any) \
+	X(test_v6_loopback_own) X(test_v6_unknown_interface)
 #include "check.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -296,6 +297,54 @@ static void test_port_in_use(void)
 	CHECK_STR(err, want);
 	endpoint_destroy(a);
 	endpoint_destroy(b);
+}
+
+/* An IPv6 trunk on ::1 with a remote list naming itself: the remote is left out (nothing to
+ * flood to), and a packet from ::1 to it is our own. The description shows "[addr]:port". */
+static void test_v6_loopback_own(void)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	char spec[200], err[200] = "", desc[300], want[64];
+	struct endpoint *ep = NULL;
+	uint8_t pkt[VXLAN_HDR_LEN + 60], tag = 0;
+	int s = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	if (!port)
+		port = free_port();
+	snprintf(spec, sizeof(spec), "transport=vxlan,vni=42,local=::1,port=%u,remote=::1+2001:db8::9",
+		 port);
+	CHECK_EQ(endpoint_open_spec(spec, &ep, err, sizeof(err)), 0);
+	if (!ep) {
+		fprintf(stderr, "  open %s: %s\n", spec, err);
+		goto out;
+	}
+	to.sin6_port = htons((uint16_t)port);
+	vxlan_hdr_write(pkt, 42);
+	frame_make(pkt + VXLAN_HDR_LEN, bcast, mac_a, 5);
+	CHECK_EQ(sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)), (ssize_t)sizeof(pkt));
+	CHECK_EQ(recv1(ep, 300, &tag), -1);
+	ep->ops->describe(ep, desc, sizeof(desc));
+	snprintf(want, sizeof(want), "vxlan vni 42 local [::1]:%u remotes 2 learned 0 ", port);
+	CHECK(strstr(desc, want) == desc);
+	CHECK(strstr(desc, " own 1 stranger 0;") != NULL);
+	if (strstr(desc, want) != desc)
+		fprintf(stderr, "  describe: %s\n", desc);
+out:
+	close(s);
+	endpoint_destroy(ep);
+}
+
+/* An interface that does not exist here: one line naming the field (the spec itself is fine,
+ * parsing does not look at the system). */
+static void test_v6_unknown_interface(void)
+{
+	struct endpoint *ep = NULL;
+	char err[200] = "";
+
+	CHECK_EQ(endpoint_open_spec("transport=vxlan,vni=1,local=fe80::1%nosuch0,remote=fe80::2%nosuch0",
+				    &ep, err, sizeof(err)), -ENODEV);
+	CHECK_STR(err, "vxlan: local 'fe80::1%nosuch0': no interface 'nosuch0' here");
+	endpoint_destroy(ep);
 }
 
 #include "check.h"
