@@ -366,6 +366,16 @@ void port_set_vlan(struct switchd *d, uint32_t slot, const struct vlan_port *v, 
 	log_info("port %u: %s (%s)", slot + 1, set, by);
 }
 
+/* A port whose endpoint needs its own VLAN setting (a VXLAN trunk with a VNI map) gets it. */
+static void control_own_vlans(struct switchd *d, uint32_t slot)
+{
+	const struct endpoint *ep = d->sw.ports[slot].ep;
+	struct vlan_port v;
+
+	if (endpoint_vlan_port(ep, &v))
+		port_set_vlan(d, slot, &v, "its VNI map");
+}
+
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
 {
 	struct endpoint *ep;
@@ -381,5 +391,6 @@ int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t e
 	}
 	d->ports_total++;
 	log_info("port %d: %s", slot + 1, spec);
+	control_own_vlans(d, (uint32_t)slot);
 	return slot;
 }
