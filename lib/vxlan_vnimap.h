@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vxlan_vnimap - a VXLAN trunk's VNI-to-VLAN map (doc/vxlan.md §7): one trunk, several segments.
+ * vxlan_vnimap - a VXLAN trunk's VNI-to-VLAN map (doc/vxlan.md §6.1): one trunk, several segments.
  *
  * Theory of operation: "vni=100:10,200:20" makes the trunk a VLAN trunk port of the switch whose
  * allowed VLANs are the mapped ones (no native VLAN). A frame leaving the switch tagged VLAN v

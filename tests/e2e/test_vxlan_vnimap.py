@@ -1,4 +1,4 @@
-"""A VXLAN trunk with a VNI map (doc/vxlan.md §7): `vni=100:10,200:20` makes one trunk carry two
+"""A VXLAN trunk with a VNI map (doc/vxlan.md §6.1): `vni=100:10,200:20` makes one trunk carry two
 segments, VNI 100 as the switch's VLAN 10 and VNI 200 as VLAN 20. Two namespaces as hosts joined
 by a veth, each with our uml_switch and clients on access ports of VLANs 10 and 20; and a Linux
 vxlan device of VNI 100 that meets VLAN 10 only. Everything lives in namespaces the test makes."""
