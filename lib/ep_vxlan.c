@@ -94,18 +94,30 @@ static struct ep_vxlan *to_vx(const struct endpoint *ep)
 	return (struct ep_vxlan *)(uintptr_t)ep;
 }
 
+#define VX_VNI_TEXT (VXLAN_VNIMAP_MAX * 16) /* "vni" as the spec gave it */
+
+/* The trunk's VNI, or its map, as text. */
+static const char *vx_vni_text(const struct ep_vxlan *v, char buf[VX_VNI_TEXT])
+{
+	if (v->map.n)
+		vxlan_vnimap_format(&v->map, buf, VX_VNI_TEXT);
+	else
+		snprintf(buf, VX_VNI_TEXT, "%u", v->vni);
+	return buf;
+}
+
 /* Counts a packet from a sender we do not learn from; says so once per trunk. */
 static void vx_stranger(struct ep_vxlan *v, const struct vxlan_ip *from)
 {
-	char a[VXLAN_IP_TEXT];
+	char a[VXLAN_IP_TEXT], vni[VX_VNI_TEXT];
 
 	v->st.stranger++;
 	if (v->stranger_logged)
 		return;
 	v->stranger_logged = true;
-	log_warn("vxlan vni %u: dropping packets from %s, neither a remote nor a group member "
+	log_warn("vxlan vni %s: dropping packets from %s, neither a remote nor a group member "
 		 "(learn=any accepts them); further ones are only counted (stranger)",
-		 v->vni, vxlan_ip_format(from, a));
+		 vx_vni_text(v, vni), vxlan_ip_format(from, a));
 }
 
 /* The VNI a received header must carry: ours, or with a map the header's own if it is mapped
@@ -321,12 +333,8 @@ static void ep_vxlan_describe(const struct endpoint *ep, char *buf, size_t len)
 {
 	const struct ep_vxlan *v = to_vx(ep);
 	const struct vx_stats *s = &v->st;
-	char local[VXLAN_IP_TEXT + 8], group[VXLAN_IP_TEXT + 8] = "", vni[VXLAN_VNIMAP_MAX * 16];
+	char local[VXLAN_IP_TEXT + 8], group[VXLAN_IP_TEXT + 8] = "", vni[VX_VNI_TEXT];
 
-	if (v->map.n)
-		vxlan_vnimap_format(&v->map, vni, sizeof(vni));
-	else
-		snprintf(vni, sizeof(vni), "%u", v->vni);
 	vx_format_at(&v->conf.local, v->conf.family, v->conf.port, local, sizeof(local));
 	if (v->conf.group_given) {
 		memcpy(group, " group ", 7);
@@ -336,7 +344,7 @@ static void ep_vxlan_describe(const struct endpoint *ep, char *buf, size_t len)
 		 "vxlan vni %s local %s remotes %u%s learned %u "
 		 "(rx drops: short %llu no-I %llu wrong-vni %llu own %llu stranger %llu; "
 		 "reserved bits %llu; tx: oversize %llu errors %llu unmapped %llu)",
-		 vni, local, v->conf.nremotes, group, vxlan_fdb_count(&v->fdb),
+		 vx_vni_text(v, vni), local, v->conf.nremotes, group, vxlan_fdb_count(&v->fdb),
 		 (unsigned long long)s->short_pkt, (unsigned long long)s->no_i,
 		 (unsigned long long)s->wrong_vni, (unsigned long long)s->own,
 		 (unsigned long long)s->stranger,
