@@ -143,3 +143,24 @@ def test_vxlan_vnimap_against_linux(ctx):
     fdb = b.sh("bridge fdb show dev vx100").stdout
     check(any(l.startswith(mac_of(a10)) and "dst 10.99.7.1" in l for l in fdb.splitlines()),
           f"Linux did not learn our VLAN 10 client behind us:\n{fdb}")
+
+
+def test_vxlan_vnimap_bad_maps(ctx):
+    """Bad VNI maps, and a VLAN setting on a mapped trunk: uml_switch exits 2 with one line
+    naming the field."""
+    cases = {
+        "vni=100:10,100:20": "vni map '100:20': VNI 100 is mapped twice",
+        "vni=100:10,200:10": "vni map '200:10': VLAN 10 is mapped twice",
+        "vni=100:0": "vni map '100:0': VLAN is not a number in 1..4094",
+        "vni=100:4095": "vni map '100:4095': VLAN is not a number in 1..4094",
+        "vni=16777216:10": "vni map '16777216:10': VNI is not a number in 0..16777215",
+        "vni=100:10,200": "vni map '200': not VNI:VLAN",
+        "vni=100:10,200:20,remote=10.0.0.2,vlan=10": "a VXLAN trunk with a VNI map",
+    }
+    for i, (keys, want) in enumerate(cases.items()):
+        spec = f"transport=vxlan,{keys}" + ("" if "remote=" in keys else ",remote=10.0.0.2")
+        r = subprocess.run([program("uml_switch"), "-unix", ctx.path(f"bad{i}.ctl"),
+                            "-port", spec], capture_output=True, text=True, timeout=10)
+        err = r.stderr.strip()
+        check(r.returncode == 2 and len(err.splitlines()) == 1 and want in err,
+              f"{spec}: exit {r.returncode}, stderr:\n{err}")
