@@ -151,7 +151,8 @@ static bool vx_rx_accept(struct ep_vxlan *v, unsigned int i, struct vxlan_ip *fr
 		vx_stranger(v, from);
 		return false;
 	}
-	verdict = vxlan_check(v->rx.hdr[i], m->msg_len, vx_rx_vni(v, v->rx.hdr[i], vlan), &reserved);
+	verdict = vxlan_check(v->rx.hdr[i], m->msg_len, vx_rx_vni(v, v->rx.hdr[i], vlan),
+			      &reserved);
 	if (reserved)
 		v->st.reserved++;
 	switch (verdict) {

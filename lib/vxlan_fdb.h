@@ -8,8 +8,9 @@
  * Entries age out after the ageing time (300 s, Linux's default) unless refreshed. A unicast
  * inner destination with a live entry goes to that one remote; broadcast, multicast and unknown
  * unicast go to the flood list: every static remote and the multicast group (head-end
- * replication, as with Linux's all-zeros entries). The table is bounded (mactable/ohash: no allocation after init); when it is full a
- * new MAC is not learned and frames to it are flooded, which is always correct.
+ * replication, as with Linux's all-zeros entries). The table is bounded (mactable/ohash: no
+ * allocation after init); when it is full a new MAC is not learned and frames to it are
+ * flooded, which is always correct.
  *
  * Addresses are vxlan_ip (IPv4 or IPv6 with its scope). The MAC table keeps a small number per
  * entry, so it holds the index of the remote in a pool of VXLAN_VTEPS_MAX addresses; the table
