@@ -125,15 +125,15 @@ static int guest_write_run(struct state *st, const struct conf_guest *g, char *p
 	return err;
 }
 
-int guest_install_init(struct state *st)
+int guest_install_data(struct state *st, const char *data, const char *name)
 {
 	char src[PATH_MAX], text[GUEST_INIT_MAX + 1];
 	size_t n = 0;
 	FILE *f;
 	int err;
 
-	if (proc_find_data("umlnet-guest-init.sh", src, sizeof(src)) < 0 || !(f = fopen(src, "re")))
-		return 0; /* guest_build reports it for a guest that needs it */
+	if (proc_find_data(data, src, sizeof(src)) < 0 || !(f = fopen(src, "re")))
+		return -ENOENT;
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	if (n == sizeof(text)) {
@@ -141,10 +141,17 @@ int guest_install_init(struct state *st)
 		return -EFBIG;
 	}
 	text[n] = '\0';
-	err = state_write_file(st, GUEST_INIT, text, 0755, (gid_t)-1);
+	err = state_write_file(st, name, text, 0755, (gid_t)-1);
 	if (err)
-		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, GUEST_INIT, strerror(-err));
+		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, name, strerror(-err));
 	return err;
+}
+
+int guest_install_init(struct state *st)
+{
+	int err = guest_install_data(st, "umlnet-guest-init.sh", GUEST_INIT);
+
+	return err == -ENOENT ? 0 : err; /* guest_build reports it for a guest that needs it */
 }
 
 static int guest_build(struct state *st, const struct conf_guest *g, struct guest_argv *a)

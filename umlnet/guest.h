@@ -25,6 +25,10 @@
  * once per network, before any guest starts. 0 or -errno (reported). */
 int guest_install_init(struct state *st);
 
+/* Copies data file data (proc_find_data) into the state directory as name, root's, 0755.
+ * 0, -ENOENT (not installed; not reported) or -errno (reported). */
+int guest_install_data(struct state *st, const char *data, const char *name);
+
 /* Starts guest gi (a UML guest of st->conf) and records it. Reports errors. */
 int guest_start(struct state *st, int gi);
 

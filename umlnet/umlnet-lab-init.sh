@@ -1,0 +1,89 @@
+#!/bin/sh
+# The lab side of a machine of `umlnet lstart` (man/umlnet-lab.7), run inside the UML guest as
+# root by its run= command once umlnet-guest-init.sh has brought every interface up:
+#   sh /run/lab/init.lab MACHINE            set the machine up, run its startup scripts
+#   sh /run/lab/init.lab MACHINE shutdown   run its shutdown scripts (umlnet lclean)
+# /run/lab is the lab's state directory on the host (hostfs); /run/lab/MACHINE.lab holds the
+# machine's settings as "key value" lines (lab_topo.h), read with `read`, never evaluated.
+# What a startup script finds is what Kathará gives it: hostname and /etc/hosts, ip_forward=1,
+# rp_filter=0 everywhere, ICMP rate limit 0, IPv6 off unless ipv6=true, the lab at /hostlab, its
+# shared/ at /shared (read-write, the same files for every machine), M/ copied over /.
+name=$1
+conf=/run/lab/$name.lab
+[ -r "$conf" ] || { echo "lab: $conf: not readable"; exit 1; }
+
+# Prints the values of the lines of key $1.
+lab_values() {
+	while IFS=' ' read -r k v; do
+		[ "$k" = "$1" ] && printf '%s\n' "$v"
+	done < "$conf"
+}
+
+hostlab=$(lab_values hostlab)
+
+# Runs lab script $1 (if the lab has it) under bash -x, output to $2; CRLF files run too.
+lab_script() {
+	[ -f "/hostlab/$1" ] || return 0
+	tr -d '\r' < "/hostlab/$1" > "/run/lab.$1" || return 1
+	(cd / && bash -x "/run/lab.$1") >> "$2" 2>&1 < /dev/null
+	rc=$?
+	rm -f "/run/lab.$1"
+	[ $rc -eq 0 ] || echo "lab: $1 exited with status $rc (see $2)"
+	return $rc
+}
+
+if [ "$2" = shutdown ]; then
+	lab_script "$name.shutdown" /var/log/shutdown.log
+	lab_script shared.shutdown /var/log/shared.log
+	exit 0
+fi
+
+mkdir -p /hostlab && mount -t hostfs -o "$hostlab" none /hostlab ||
+	{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
+if [ -d /hostlab/shared ]; then
+	mkdir -p /shared && mount -t hostfs -o "$hostlab/shared" none /shared
+fi
+echo "$name" > /etc/hostname
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
+	"$name" > /etc/hosts
+# The machine's folder over its (copy-on-write) root, owned by root, modes as umask allows.
+[ -d "/hostlab/$name" ] && cp -rL "/hostlab/$name/." /
+
+# Kathará's defaults, then the lab's own sysctls (which may override them).
+for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
+echo 1 > /proc/sys/net/ipv4/ip_forward
+echo 0 > /proc/sys/net/ipv4/icmp_ratelimit
+# (Without the ipv6 module loaded a machine has no IPv6 at all.)
+if [ "$(lab_values ipv6)" = 1 ]; then
+	[ -d /proc/sys/net/ipv6 ] || modprobe ipv6 2>/dev/null
+	for d in /proc/sys/net/ipv6/conf/*; do
+		[ -d "$d" ] || continue
+		echo 0 > "$d/disable_ipv6"; echo 1 > "$d/forwarding"; echo 0 > "$d/accept_ra"
+	done
+else
+	for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done
+fi
+lab_values sysctl > /run/lab.sysctl
+while IFS= read -r kv; do
+	sysctl -q -w "$kv" || echo "lab: sysctl $kv: refused by the kernel"
+done < /run/lab.sysctl
+rm -f /run/lab.sysctl
+[ -d /etc/frr ] && chown -R frr:frr /etc/frr 2>/dev/null
+[ -d /etc/quagga ] && chown -R quagga:quagga /etc/quagga 2>/dev/null
+[ -d /var/www ] && chmod -R o+rX /var/www 2>/dev/null
+
+lab_values env > /run/lab.env
+while IFS= read -r kv; do export "$kv"; done < /run/lab.env
+rm -f /run/lab.env
+
+lab_script shared.startup /var/log/shared.log
+lab_script "$name.startup" /var/log/startup.log
+status=$?
+lab_values exec > /run/lab.exec
+while IFS= read -r cmd; do
+	bash -c "$cmd" >> /var/log/startup.log 2>&1 < /dev/null ||
+		echo "lab: exec '$cmd' exited with status $?"
+done < /run/lab.exec
+rm -f /run/lab.exec
+touch /tmp/EOS
+exit $status
