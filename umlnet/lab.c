@@ -25,7 +25,7 @@ static bool lab_selected(const bool *sel, int i)
 }
 
 /* Refuses images that cannot be made; says once per image that the host's / stands in. */
-static int lab_check_images(const struct lab *l, const bool *sel, bool quiet)
+int lab_check_images(const struct lab *l, const bool *sel, bool quiet)
 {
 	for (int i = 0; i < l->nm; i++) {
 		const char *img = l->m[i].image;
@@ -277,9 +277,7 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 		free(conf);
 		return -EINVAL;
 	}
-	rc = lab_check_images(l, so->sel, o->quiet);
-	if (!rc)
-		rc = lab_reachable(o, l);
+	rc = lab_reachable(o, l);
 	if (!rc)
 		rc = lab_topology(l, so->sel, o->network ? o->network : net, so->mem_mb ?
 				  so->mem_mb : LAB_MEM_DEFAULT_MB, so->mem_mb != 0, NULL, &text);

@@ -24,6 +24,10 @@ struct lab_start_opts {
 	unsigned long mem_mb;   /* -o mem=, or 0 */
 };
 
+/* Refuses (reported, -EINVAL) a selected machine whose image needs software Debian does not
+ * package; warns once per other image that the host's / stands in for it. */
+int lab_check_images(const struct lab *l, const bool *sel, bool quiet);
+
 /* Starts the machines of l and returns when each has run its startup scripts (0), or stops
  * what it started and returns -errno (reported). */
 int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start_opts *so);

@@ -61,6 +61,8 @@ if [ "$(lab_values ipv6)" = 1 ]; then
 		echo 0 > "$d/disable_ipv6"; echo 1 > "$d/forwarding"; echo 0 > "$d/accept_ra"
 	done
 else
+	# Loaded later on demand (the first IPv6 socket), the module starts disabled too.
+	mkdir -p /etc/modprobe.d && echo "options ipv6 disable_ipv6=1" > /etc/modprobe.d/lab-ipv6.conf
 	for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done
 fi
 lab_values sysctl > /run/lab.sysctl
