@@ -25,7 +25,7 @@ _umlnet()
 				--quiet --guest-user --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "up down status attach detach exec graph check demo
-				host-up host-down help" -- "$cur"))
+				host-up host-down lstart lclean lhalt linfo lcheck help" -- "$cur"))
 		fi
 		return
 	fi

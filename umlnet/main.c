@@ -37,6 +37,7 @@ static const struct umlnet_cmd commands[] = {
 	{ "lclean", cmd_lclean, "[-d DIR]", "run a lab's shutdown scripts, stop it, remove all" },
 	{ "lhalt", cmd_lhalt, "[-d DIR]", "stop a lab without its shutdown scripts" },
 	{ "linfo", cmd_linfo, "[-d DIR] [-j]", "a lab's machines, interfaces, domains, state" },
+	{ "lcapture", cmd_lcapture, "[-d DIR] [-c N] [-t S] CD FILE", "a lab's collision domain to pcap" },
 	{ "lcheck", cmd_lcheck, "[-d DIR]", "parse a lab, print the topology lstart runs" },
 };
 

@@ -10,20 +10,22 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
-from umlnet_harness import HERE, TestFailure, check, program
+from umlnet_harness import HERE, Skip, TestFailure, check, program
 from umlnet_helpers import leftovers
 
 LABS = os.path.join(os.path.dirname(HERE), "labs")
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(HERE)), "examples")
 
 
 class Lab:
     """A lab directory of the test (a copy of tests/labs/<src>), started with umlnet lstart."""
 
-    def __init__(self, ctx, src, where=None, base=None):
+    def __init__(self, ctx, src, where=None, base=None, labs=LABS):
         self.ctx = ctx
         self.dir = os.path.join(where or ctx.dir, src)
-        shutil.copytree(os.path.join(LABS, src), self.dir)
+        shutil.copytree(os.path.join(labs, src), self.dir)
         if os.path.isdir(os.path.join(self.dir, "shared")):
             os.chmod(os.path.join(self.dir, "shared"), 0o777)  # the guests' user writes there
         self.base = base or ctx.path("state")
@@ -182,6 +184,36 @@ def test_umlnet_lab_two_side_by_side_state_under_run(ctx):
             lab.check_gone()
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_umlnet_lab_example_web_and_capture(ctx):
+    """The example lab: a web server reached with curl through a router, while lcapture
+    writes the server's collision domain to a pcap file that tcpdump reads back."""
+    if not shutil.which("tcpdump") or not shutil.which("curl"):
+        raise Skip("needs tcpdump and curl")
+    lab = Lab(ctx, "lab-web", labs=EXAMPLES)
+    lab.umlnet("lstart")
+    pcap = ctx.path("dmz.pcap")
+    cap = subprocess.Popen([program("umlnet"), "lcapture", "-t", "60", "-c", "8", "dmz", pcap],
+                           cwd=lab.dir, env=lab.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)
+        r = lab.exec("pc", "curl -s -m 10 http://10.0.2.80/")
+        check("hello from srv, through r" in r.stdout, f"curl through r:\n{r.stdout}")
+        _, err = cap.communicate(timeout=60)
+    finally:
+        if cap.poll() is None:
+            cap.kill()
+    check(cap.returncode == 0 and "8 frames captured on dmz" in err, f"lcapture: {err}")
+    dump = subprocess.run(["tcpdump", "-nr", pcap], capture_output=True, text=True).stdout
+    check("10.0.2.80.80" in dump and ("HTTP: GET / HTTP/1.1" in dump or "Flags [S" in dump),
+          f"tcpdump of the capture:\n{dump}")
+    r = lab.umlnet("lcapture", "nosuch", pcap, ok=False)
+    check(r.returncode == 2 and "collision domain 'nosuch': not in the running lab" in r.stderr,
+          f"lcapture of an unknown domain: {r.stderr}")
+    lab.clean()
+    lab.check_gone(written=[])
 
 
 BAD_LABS = {
