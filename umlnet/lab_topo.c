@@ -104,8 +104,15 @@ int lab_machine_file(const struct lab *l, int mi, char **text)
 	if (!f)
 		return -ENOMEM;
 	fprintf(f, "hostlab %s\nipv6 %d\n", l->dir, m->ipv6);
-	if (m->bridged)
-		fprintf(f, "bridged eth%d\n", m->neth);
+	if (m->bridged) {
+		int k = 0;
+
+		/* One slirp segment for all bridged machines of the lab: each its own address. */
+		for (int i = 0; i < mi; i++)
+			k += l->m[i].bridged;
+		fprintf(f, "bridged eth%d %s%d/24 %s\n", m->neth, LAB_BRIDGED_NET, LAB_BRIDGED_HOST + k,
+			LAB_BRIDGED_GW);
+	}
 	lab_list_print(f, "sysctl", &m->sysctl);
 	lab_list_print(f, "env", &m->env);
 	lab_list_print(f, "exec", &m->exec);

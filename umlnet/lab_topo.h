@@ -11,6 +11,7 @@
  *   sysctl net.KEY=VALUE        (repeatable) after the defaults, so they win
  *   env NAME=VALUE              (repeatable) in the startup scripts' environment
  *   exec COMMAND                (repeatable) run by bash after the startup scripts
+ *   bridged ethN ADDR/24 GW     the interface on the slirp gateway: its address, default route
  * Every value was checked by lab_conf (no control character, no newline), and the guest reads
  * them with `read`, never eval.
  */
@@ -22,6 +23,9 @@
 #include <stdbool.h>
 
 #define LAB_BRIDGED_SWITCH "cd--host" /* the slirp switch of bridged machines (no CD has a "-") */
+#define LAB_BRIDGED_NET "10.0.2."   /* umlnet-slirp's network: gateway .2, DNS .3 */
+#define LAB_BRIDGED_HOST 15         /* the first bridged machine's address, then .16 ... */
+#define LAB_BRIDGED_GW "10.0.2.2"
 
 /* The network name of the lab in directory dir (absolute): its base name (up to 20 characters,
  * others than [A-Za-z0-9_-] made '_') and 6 hex digits of a hash of the path, so that labs of

@@ -8,26 +8,32 @@
 # What a startup script finds is what Kathará gives it: hostname and /etc/hosts, ip_forward=1,
 # rp_filter=0 everywhere, ICMP rate limit 0, IPv6 off unless ipv6=true, the lab at /hostlab, its
 # shared/ at /shared (read-write, the same files for every machine), M/ copied over /.
+# Process creation is slow in a UML machine: this script forks as little as it can (builtins,
+# no command substitution, one process per tool it needs).
 name=$1
 conf=/run/lab/$name.lab
 [ -r "$conf" ] || { echo "lab: $conf: not readable"; exit 1; }
 
-# Prints the values of the lines of key $1.
-lab_values() {
-	while IFS=' ' read -r k v; do
-		[ "$k" = "$1" ] && printf '%s\n' "$v"
-	done < "$conf"
-}
+# The settings: single values into variables, lists into files of /run (init's tmpfs).
+hostlab= ipv6=0 bridged=
+: > /run/lab.sysctl
+: > /run/lab.env
+: > /run/lab.exec
+while IFS=' ' read -r k v; do
+	case $k in
+	hostlab) hostlab=$v ;;
+	ipv6) ipv6=$v ;;
+	bridged) bridged=$v ;;
+	sysctl | env | exec) printf '%s\n' "$v" >> "/run/lab.$k" ;;
+	esac
+done < "$conf"
 
-hostlab=$(lab_values hostlab)
-
-# Runs lab script $1 (if the lab has it) under bash -x, output to $2; CRLF files run too.
+# Runs lab script $1 (if the lab has it) under bash -x, output appended to $2; CRLF files run.
 lab_script() {
 	[ -f "/hostlab/$1" ] || return 0
 	tr -d '\r' < "/hostlab/$1" > "/run/lab.$1" || return 1
-	(cd / && bash -x "/run/lab.$1") >> "$2" 2>&1 < /dev/null
+	bash -x "/run/lab.$1" >> "$2" 2>&1 < /dev/null
 	rc=$?
-	rm -f "/run/lab.$1"
 	[ $rc -eq 0 ] || echo "lab: $1 exited with status $rc (see $2)"
 	return $rc
 }
@@ -38,11 +44,10 @@ if [ "$2" = shutdown ]; then
 	exit 0
 fi
 
-mkdir -p /hostlab && mount -t hostfs -o "$hostlab" none /hostlab ||
+mkdir -p /hostlab /shared
+mount -t hostfs -o "$hostlab" none /hostlab ||
 	{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
-if [ -d /hostlab/shared ]; then
-	mkdir -p /shared && mount -t hostfs -o "$hostlab/shared" none /shared
-fi
+[ -d /hostlab/shared ] && mount -t hostfs -o "$hostlab/shared" none /shared
 echo "$name" > /etc/hostname
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
 	"$name" > /etc/hosts
@@ -54,7 +59,7 @@ for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
 echo 1 > /proc/sys/net/ipv4/ip_forward
 echo 0 > /proc/sys/net/ipv4/icmp_ratelimit
 # (Without the ipv6 module loaded a machine has no IPv6 at all.)
-if [ "$(lab_values ipv6)" = 1 ]; then
+if [ "$ipv6" = 1 ]; then
 	[ -d /proc/sys/net/ipv6 ] || modprobe ipv6 2>/dev/null
 	for d in /proc/sys/net/ipv6/conf/*; do
 		[ -d "$d" ] || continue
@@ -62,30 +67,28 @@ if [ "$(lab_values ipv6)" = 1 ]; then
 	done
 else
 	# Loaded later on demand (the first IPv6 socket), the module starts disabled too.
-	mkdir -p /etc/modprobe.d && echo "options ipv6 disable_ipv6=1" > /etc/modprobe.d/lab-ipv6.conf
+	[ -d /etc/modprobe.d ] || mkdir /etc/modprobe.d
+	echo "options ipv6 disable_ipv6=1" > /etc/modprobe.d/lab-ipv6.conf
 	for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done
 fi
-lab_values sysctl > /run/lab.sysctl
-while IFS= read -r kv; do
-	sysctl -q -w "$kv" || echo "lab: sysctl $kv: refused by the kernel"
-done < /run/lab.sysctl
-rm -f /run/lab.sysctl
+[ -s /run/lab.sysctl ] && { sysctl -q -p /run/lab.sysctl || echo "lab: a sysctl was refused"; }
 [ -d /etc/frr ] && chown -R frr:frr /etc/frr 2>/dev/null
 [ -d /etc/quagga ] && chown -R quagga:quagga /etc/quagga 2>/dev/null
 [ -d /var/www ] && chmod -R o+rX /var/www 2>/dev/null
 
-lab_values env > /run/lab.env
+# bridged: the interface on the slirp gateway, the default route through it (as Docker's).
+if [ -n "$bridged" ]; then
+	set -- $bridged
+	ip addr add "$2" dev "$1" && ip route add default via "$3" dev "$1"
+fi
 while IFS= read -r kv; do export "$kv"; done < /run/lab.env
-rm -f /run/lab.env
 
 lab_script shared.startup /var/log/shared.log
 lab_script "$name.startup" /var/log/startup.log
 status=$?
-lab_values exec > /run/lab.exec
 while IFS= read -r cmd; do
 	bash -c "$cmd" >> /var/log/startup.log 2>&1 < /dev/null ||
 		echo "lab: exec '$cmd' exited with status $?"
 done < /run/lab.exec
-rm -f /run/lab.exec
-touch /tmp/EOS
+: > /tmp/EOS
 exit $status

@@ -216,6 +216,40 @@ def test_umlnet_lab_example_web_and_capture(ctx):
     lab.check_gone(written=[])
 
 
+def test_umlnet_lab_bridged_reaches_host_loopback(ctx):
+    """bridged=true: an extra last interface on a slirp gateway; the machine reaches a
+    listener on the host's 127.0.0.1 through 10.0.2.2, without root on the way."""
+    import http.server
+    import threading
+
+    with open(ctx.path("hello.txt"), "w") as f:
+        f.write("hello from the host\n")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=ctx.dir, **kw)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        lab = Lab(ctx, "bridged")
+        out = lab.umlnet("lstart").stdout
+        check("eth1:host" in out, f"the bridged interface in the table:\n{out}")
+        r = lab.exec("b", "ip -4 -o addr show eth1; ip route show default; "
+                     f"curl -s -m 10 http://10.0.2.2:{srv.server_address[1]}/hello.txt")
+        check("10.0.2.15/24" in r.stdout and "default via 10.0.2.2 dev eth1" in r.stdout and
+              "hello from the host" in r.stdout, f"b through the gateway:\n{r.stdout}")
+        r = lab.exec("c", "ping -c 1 -W 2 10.7.0.1")
+        check(" 0% packet loss" in r.stdout, f"c -> b on A:\n{r.stdout}")
+        lab.clean()
+        lab.check_gone()
+    finally:
+        srv.shutdown()
+
+
 BAD_LABS = {
     "missing_folder": ({"lab.conf": 'machines="a b"\na[0]=A\n'},
                        "lab.conf:1: machine 'b': listed, but the lab has no folder b/"),

@@ -304,7 +304,7 @@ static void test_topology(void)
 	CHECK_EQ(c->g[1].neth, 2);
 	free(text);
 	CHECK_EQ(lab_machine_file(l, 2, &text), 0);
-	CHECK_STR(text, "hostlab /labs/x\nipv6 0\nbridged eth1\n");
+	CHECK_STR(text, "hostlab /labs/x\nipv6 0\nbridged eth1 10.0.2.15/24 10.0.2.2\n");
 	free(text);
 	free(c);
 	free(l);
