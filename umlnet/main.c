@@ -38,6 +38,7 @@ static const struct umlnet_cmd commands[] = {
 	{ "lhalt", cmd_lhalt, "[-d DIR]", "stop a lab without its shutdown scripts" },
 	{ "linfo", cmd_linfo, "[-d DIR] [-j]", "a lab's machines, interfaces, domains, state" },
 	{ "lcapture", cmd_lcapture, "[-d DIR] [-c N] [-t S] CD FILE", "a lab's collision domain to pcap" },
+	{ "ltest", cmd_ltest, "[-d DIR] [--wait S]", "compare a lab's machines with signatures" },
 	{ "lcheck", cmd_lcheck, "[-d DIR]", "parse a lab, print the topology lstart runs" },
 };
 

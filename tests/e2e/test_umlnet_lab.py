@@ -250,6 +250,30 @@ def test_umlnet_lab_bridged_reaches_host_loopback(ctx):
         srv.shutdown()
 
 
+def test_umlnet_lab_ltest_signatures(ctx):
+    """ltest starts the lab, writes the signatures on its first run, matches them on the next
+    and fails, with a readable diff, on a broken copy; each run cleans what it started."""
+    lab = Lab(ctx, "pair")
+    r = lab.umlnet("ltest")
+    check("pc1: default signature written" in r.stdout and "pc1: user signature written" in
+          r.stdout and "all machines match" in r.stdout, f"first ltest:\n{r.stdout}")
+    with open(os.path.join(lab.dir, "_test", "signature", "pc1.user")) as f:
+        check(f.read() == "pc2 answers\n", "pc1's user signature")
+    r = lab.umlnet("-q", "ltest")
+    check(r.stdout == "", f"second ltest (quiet, all match):\n{r.stdout}")
+    with open(os.path.join(lab.dir, "pc2.startup"), "w") as f:
+        f.write("ip addr add 10.9.0.3/24 dev eth0\n")
+    r = lab.umlnet("ltest", ok=False)
+    check(r.returncode == 1 and "machine pc1: user differs" in r.stdout and
+          "- pc2 answers" in r.stdout and "+ pc2 is silent" in r.stdout and
+          '+ {"addrs": ["10.9.0.3/24"], "link": "eth0"' in r.stdout and "FAILED" in r.stdout,
+          f"ltest of the broken copy: {r.returncode}\n{r.stdout}{r.stderr}")
+    lab.cleaned = True
+    written = [f"_test/{d}/{m}.{p}" for d in ("signature", "results") for m in ("pc1", "pc2")
+               for p in ("default", "user") if not (m == "pc2" and p == "user")]
+    lab.check_gone(written=written)
+
+
 BAD_LABS = {
     "missing_folder": ({"lab.conf": 'machines="a b"\na[0]=A\n'},
                        "lab.conf:1: machine 'b': listed, but the lab has no folder b/"),
