@@ -8,7 +8,8 @@ domains i and i+1, addresses and routes from its startup script) is written to a
 directory and started with `umlnet lstart`; the time is from the command's start to its return,
 which is when every machine's startup scripts have finished. Then, after --settle seconds idle,
 the host memory of each machine: the sum of the proportional set size (Pss, smaps_rollup) of its
-UML processes (the kernel's memory file is shared among them and counted once). `--jobs 0` is
+UML processes (the kernel's memory file is shared among them and counted once; UML's helper
+threads share the kernel's address space and are counted once too). `--jobs 0` is
 lstart's own default. The lab is cleaned after each run (lclean) and the time that takes is
 reported too.
 """
@@ -45,14 +46,18 @@ def write_lab(d, n):
         f.write("\n".join(conf) + "\n")
 
 
-def pss_kib(pid):
+def rollup(pid):
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
+            return f.read()
     except OSError:
-        pass
+        return ""
+
+
+def pss_kib(text):
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
     return 0
 
 
@@ -68,9 +73,10 @@ def machine_memory(state):
         if len(argv) < 3 or not argv[1].startswith(b"umid=") or \
                 not any(state.encode() in a for a in argv):
             continue
-        name = argv[1][5:].decode()
-        per[name] = per.get(name, 0) + pss_kib(pid)
-    return {k: v / 1024 for k, v in per.items()}
+        # UML's helper threads are processes sharing the kernel's address space: one
+        # smaps_rollup (same mm, same text) is counted once.
+        per.setdefault(argv[1][5:].decode(), set()).add(rollup(pid))
+    return {k: sum(pss_kib(t) for t in v) / 1024 for k, v in per.items()}
 
 
 def run(n, jobs, settle):
@@ -99,21 +105,49 @@ def run(n, jobs, settle):
         shutil.rmtree(d, ignore_errors=True)
 
 
+def run_up(n, jobs):
+    """The same network as plain `umlnet up` guests (lcheck's topology: no lab init, no
+    startup scripts): what the lab part adds to the start-up time."""
+    d = tempfile.mkdtemp(prefix="umlnet-bench-lab-")
+    os.chmod(d, 0o755)
+    base, lab = os.path.join(d, "state"), os.path.join(d, "lab")
+    os.mkdir(base)
+    os.mkdir(lab)
+    write_lab(lab, n)
+    env = dict(os.environ, UMLNET_STATE_DIR=base)
+    topo = subprocess.run([umlnet(), "-q", "lcheck", "-d", lab], env=env, check=True,
+                          capture_output=True, text=True).stdout.split("\n# ")[0]
+    conf = os.path.join(d, "plain.conf")
+    with open(conf, "w") as f:
+        f.write(topo.replace("\nnetwork ", "\nnetwork plain") + "\n")
+    try:
+        t = time.monotonic()
+        subprocess.run([umlnet(), "-q", "--jobs", str(jobs or 8), "up", conf], env=env,
+                       check=True, timeout=900)
+        return time.monotonic() - t
+    finally:
+        subprocess.run([umlnet(), "-q", "down"], env=env, timeout=900)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--machines", type=int, nargs="+", default=[5, 20])
     ap.add_argument("--jobs", type=int, nargs="+", default=[0],
                     help="--jobs values to try (0: lstart's default)")
     ap.add_argument("--settle", type=float, default=5.0, help="idle seconds before measuring")
+    ap.add_argument("--up", action="store_true",
+                    help="also time plain `umlnet up` of the same network (no lab part)")
     args = ap.parse_args()
     print(f"{'machines':>8} {'jobs':>7} {'ready s':>8} {'lclean s':>9} "
-          f"{'MiB/machine (median, max)':>27}")
+          f"{'MiB/machine (median, max)':>27}" + ("  plain up s" if args.up else ""))
     for n in args.machines:
         for jobs in args.jobs:
             ready, mem, clean = run(n, jobs, args.settle)
             vals = sorted(mem.values()) or [0]
+            up = f"  {run_up(n, jobs):>10.1f}" if args.up else ""
             print(f"{n:>8} {jobs or 'default':>7} {ready:>8.1f} {clean:>9.1f} "
-                  f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}", flush=True)
+                  f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}{up}", flush=True)
 
 
 if __name__ == "__main__":

@@ -796,7 +796,8 @@ static int lab_folders(struct lab *l, const char *dir, char ***names, int *n, ch
 		(*n)++;
 	}
 	closedir(d);
-	qsort(*names, (size_t)*n, sizeof(char *), lab_cmp_names);
+	if (*n > 1)
+		qsort(*names, (size_t)*n, sizeof(char *), lab_cmp_names);
 	return 0;
 }
 
