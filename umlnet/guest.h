@@ -53,6 +53,15 @@ typedef void (*guest_out_fn)(void *opaque, const char *guest, const char *line);
 int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
 	       int timeout_ms, guest_out_fn out, void *opaque);
 
+/* Runs script in every running UML guest of st at once (listening on n); out gets every output
+ * line. Returns how many did not run it, failed or did not finish in time (reported), or
+ * -errno. */
+int guest_exec_all(struct state *st, struct notify *n, const char *script, int timeout_ms,
+		   guest_out_fn out, void *opaque);
+
+/* Asks a guest to halt through its mconsole and returns at once (guest_stop then waits). */
+void guest_halt(struct state *st, const struct state_proc *p);
+
 /* Halts a guest through its mconsole, then SIGTERM, then SIGKILL. */
 void guest_stop(struct state *st, const struct state_proc *p);
 
