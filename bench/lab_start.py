@@ -15,6 +15,7 @@ reported too.
 """
 
 import argparse
+import ctypes
 import os
 import shutil
 import statistics
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 
+LIBC = ctypes.CDLL(None, use_errno=True)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -73,10 +75,22 @@ def machine_memory(state):
         if len(argv) < 3 or not argv[1].startswith(b"umid=") or \
                 not any(state.encode() in a for a in argv):
             continue
-        # UML's helper threads are processes sharing the kernel's address space: one
-        # smaps_rollup (same mm, same text) is counted once.
-        per.setdefault(argv[1][5:].decode(), set()).add(rollup(pid))
-    return {k: sum(pss_kib(t) for t in v) / 1024 for k, v in per.items()}
+        per.setdefault(argv[1][5:].decode(), []).append(int(pid))
+    return {k: sum(pss_kib(rollup(p)) for p in distinct_mms(v)) / 1024 for k, v in per.items()}
+
+
+def same_mm(a, b):
+    """kcmp(KCMP_VM): whether two processes share one address space."""
+    return LIBC.syscall(312, a, b, 1, 0, 0) == 0  # SYS_kcmp on x86_64
+
+
+def distinct_mms(pids):
+    """One pid per address space: UML's helper threads are processes that share the kernel's."""
+    kept = []
+    for p in pids:
+        if not any(same_mm(p, k) for k in kept):
+            kept.append(p)
+    return kept
 
 
 def run(n, jobs, settle):

@@ -410,33 +410,29 @@ int guest_exec_all(struct state *st, struct notify *n, const char *script, int t
 	return err && err != -ETIMEDOUT ? err : failed;
 }
 
-void guest_halt(struct state *st, const struct state_proc *p)
+int guest_halt(struct state *st, const struct state_proc *p)
 {
 	struct mconsole_result res;
 	char sock[PATH_MAX];
 
 	if (!proc_alive(&p->id))
-		return;
+		return 0;
 	state_mconsole(st, p->name, sock, sizeof(sock));
-	if (mconsole_run(sock, "halt", 2000, &res) == 0)
-		mconsole_result_free(&res);
+	if (mconsole_run(sock, "halt", 2000, &res) < 0)
+		return -EIO;
+	mconsole_result_free(&res);
+	return 0;
 }
 
 void guest_stop(struct state *st, const struct state_proc *p)
 {
-	struct mconsole_result res;
-	char sock[PATH_MAX];
+	/* halt is the clean way: the kernel removes its umid directory and sockets. A guest that
+	 * no longer answers may be halting already (guest_halt before): a short grace. */
+	int halted = guest_halt(st, p);
 
-	if (!proc_alive(&p->id))
+	if (proc_wait_gone(&p->id, halted == 0 ? 10000 : 2000)) {
+		proc_stop(&p->id, SIGTERM, 1000); /* any helper left in its group */
 		return;
-	/* halt is the clean way: the kernel removes its umid directory and sockets. */
-	state_mconsole(st, p->name, sock, sizeof(sock));
-	if (mconsole_run(sock, "halt", 2000, &res) == 0) {
-		mconsole_result_free(&res);
-		if (proc_wait_gone(&p->id, 10000)) {
-			proc_stop(&p->id, SIGTERM, 1000); /* any helper left in its group */
-			return;
-		}
 	}
 	proc_stop(&p->id, SIGTERM, 10000);
 }

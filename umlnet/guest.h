@@ -59,8 +59,9 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 int guest_exec_all(struct state *st, struct notify *n, const char *script, int timeout_ms,
 		   guest_out_fn out, void *opaque);
 
-/* Asks a guest to halt through its mconsole and returns at once (guest_stop then waits). */
-void guest_halt(struct state *st, const struct state_proc *p);
+/* Asks a running guest to halt through its mconsole and returns at once (guest_stop then
+ * waits): 0 when asked (or not running), -EIO when its mconsole did not answer. */
+int guest_halt(struct state *st, const struct state_proc *p);
 
 /* Halts a guest through its mconsole, then SIGTERM, then SIGKILL. */
 void guest_stop(struct state *st, const struct state_proc *p);
