@@ -14,6 +14,10 @@
 
 static void stop_kind(struct state *st, const char *kind, int wait_ms)
 {
+	/* Every guest halts at once; the loop below then mostly finds them gone. */
+	for (int i = st->nprocs - 1; !strcmp(kind, "guest") && i >= 0; i--)
+		if (!strcmp(st->procs[i].kind, kind))
+			guest_halt(st, &st->procs[i]);
 	for (int i = st->nprocs - 1; i >= 0; i--) {
 		struct state_proc *p = &st->procs[i];
 

@@ -424,7 +424,7 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 	return err;
 }
 
-int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
+int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
 	const struct conf *c = st->conf;
 	int err = 0;
@@ -444,6 +444,14 @@ int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 	for (int i = 0; !err && i < c->ng; i++)
 		if (c->g[i].kind == CONF_GUEST_NETNS)
 			err = start_netns(st, i);
+	return err;
+}
+
+int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
+{
+	const struct conf *c = st->conf;
+	int err = net_up_switches(o, st, n);
+
 	if (!err)
 		err = boot_guests(o, st, n);
 	if (err) {

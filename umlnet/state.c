@@ -483,7 +483,7 @@ void state_add_refused(const struct state *st, unsigned long n)
 void state_remove(struct state *st)
 {
 	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg",
-						".bess", ".cmd" };
+						".bess", ".cmd", ".lab" };
 	DIR *d = opendir(st->dir);
 	struct dirent *e;
 	char path[PATH_MAX];
