@@ -13,6 +13,7 @@
 #include "lab.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,13 @@ static char *ltest_read(const char *path)
 static int ltest_write(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(text, f) >= 0;
 
-	if (!f || fputs(text, f) < 0 || fclose(f) < 0) {
+	/* fclose once, whatever happened: it also reports a failed write of buffered text. */
+	if (f && fclose(f) < 0)
+		ok = false;
+	if (!ok) {
 		fprintf(stderr, "umlnet: error: %s: %s\n", path, strerror(errno));
-		if (f)
-			fclose(f);
 		return -EIO;
 	}
 	return 0;
