@@ -79,11 +79,12 @@ static inline unsigned int endpoint_keep_frame(struct frame *frames, unsigned in
 }
 
 /* True for the recv()/send() results that mean a connected endpoint's peer is gone for good
- * (EOF, reset): an owner with no other sign of the peer's end (no control connection) drops the
- * endpoint on them. */
+ * (EOF, reset, or a stream that broke its framing: -EPROTO): an owner with no other sign of the
+ * peer's end (no control connection) drops the endpoint on them. */
 static inline bool endpoint_peer_gone(int err)
 {
-	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN;
+	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN ||
+	       err == -EPROTO;
 }
 
 static inline void endpoint_destroy(struct endpoint *ep)

@@ -42,6 +42,8 @@ static const struct {
 	{ TRANSPORT_FD, ep_fdvec_open },
 	{ TRANSPORT_L2TPV3, ep_l2tpv3_open },
 	{ TRANSPORT_VXLAN, ep_vxlan_open },
+	{ TRANSPORT_STREAM, ep_stream_open },
+	{ TRANSPORT_DGRAM, ep_dgramsock_open },
 };
 
 int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)

@@ -11,6 +11,7 @@
 #define UMLNET_SWITCH_DAEMON_H
 
 #include "bess_listen.h"
+#include "stream_ports.h"
 #include "options.h"
 #include "portmap.h"
 #include "switch.h"
@@ -37,6 +38,7 @@ enum ev_tag {
 	EV_TIMER,
 	EV_STDIN,
 	EV_BESS_LISTEN,  /* -bess socket: accept */
+	EV_STREAM_LISTEN, /* a -port transport=stream,listen= socket: accept */
 };
 
 struct pending {
@@ -82,6 +84,7 @@ struct switchd {
 	uint64_t ports_total;   /* ports ever created */
 	struct access_refusals refused;
 	struct bess_listen bess;
+	struct stream_ports stream; /* -port transport=stream (stream_ports.h) */
 	struct uidlim uids;     /* what each user holds (uidlimit.h) */
 	uint64_t mgmt_idle_closed; /* management connections closed for silence */
 	bool running;
@@ -108,6 +111,11 @@ void control_close_all(struct switchd *d);
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen);
 /* A port for ep with its data fd in the loop: the slot, or -errno with *why set and ep destroyed. */
 int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why);
+/* A port for a connection a listener accepted (bess, stream): attached and owned by the peer's
+ * user (pid, uid from peer_creds; uid -1: nobody's, for TCP); a refusal is counted in *refused
+ * and logged. Returns the slot or -errno (ep destroyed). */
+int port_attach_accepted(struct switchd *d, struct endpoint *ep, pid_t pid, uid_t uid,
+			 uint64_t *refused);
 /* A port without a control connection whose endpoint reported its peer gone (err): removed. */
 void control_endpoint_gone(struct switchd *d, uint32_t slot, int err);
 /* The credentials of a unix socket's peer (pid 0, uid -1 when unknown). */
