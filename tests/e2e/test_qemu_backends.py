@@ -102,3 +102,121 @@ def test_stream_switch_listens(ctx):
     check(sock in p["endpoint"], f"the port names its listener: {p}")
     st = status_json(sw)
     check(st["stream"][0]["accepted"] == 1, f"status: {st}")
+
+
+def test_stream_switch_connects_and_follows_a_qemu_restart(ctx):
+    sock = ctx.path("q-listen.sock")
+    netdev = f"stream,server=on,addr.type=unix,addr.path={sock}"
+    sw = ctx.switch(args=["-port", f"transport=stream,connect={sock}"])
+    g, vm = boot_pair(ctx, sw, netdev)
+    ping_both(g, vm, "stream (switch connects)")
+    vm.stop()
+    h.wait_for(lambda: not status_json(sw)["stream"][0]["up"], 10, "the switch to see QEMU gone")
+    vm = QemuVM(ctx, "vm2", [netdev], [f"{VM_IP}/24"]).start().wait_ready()
+    h.wait_for(lambda: status_json(sw)["stream"][0]["up"], 10, "the switch to reconnect")
+    exchange(ctx, g, vm, "stream (switch connects, after QEMU's restart)")
+    st = status_json(sw)["stream"][0]
+    check(st["connects"] == 2, f"two connections, one per QEMU: {st}")
+    check(sw.output().count("trying again every second") <= 1, "one log line per outage")
+
+
+def test_dgram_unix(ctx):
+    sw_path, vm_path = ctx.path("sw.dgram"), ctx.path("vm.dgram")
+    sw = ctx.switch(args=["-port", f"transport=dgram,src={sw_path},dst={vm_path}"])
+    g, vm = boot_pair(ctx, sw, f"dgram,local.type=unix,local.path={vm_path},"
+                               f"remote.type=unix,remote.path={sw_path}")
+    exchange(ctx, g, vm, "dgram (unix)")
+    p = port_of_kind(sw, "dgram")
+    check(p["rx_frames"] > 700 and p["tx_frames"] > 700 and vm_path in p["endpoint"],
+          f"dgram port: {p}")
+
+
+def _frame(src_mac_last, payload=b"x" * 50):
+    return b"\xff" * 6 + bytes([0xfe, 0xfd, 0, 0, 0, src_mac_last]) + b"\x88\xb5" + payload
+
+
+def _record(frame):
+    return struct.pack(">I", len(frame)) + frame
+
+
+def _stream_client(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.settimeout(5)
+    return s
+
+
+def _read_record(s):
+    hdr = b""
+    while len(hdr) < 4:
+        chunk = s.recv(4 - len(hdr))
+        check(chunk, "the switch closed a good connection")
+        hdr += chunk
+    n = struct.unpack(">I", hdr)[0]
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        check(chunk, "the switch closed a good connection mid-record")
+        data += chunk
+    return data
+
+
+def _expect(s, frame, what):
+    """Reads records (the bad clients' broadcasts arrive too) until frame comes."""
+    for _ in range(10):
+        if _read_record(s) == frame:
+            return
+    raise h.TestFailure(f"{what}: the expected frame did not arrive")
+
+
+def _closed_by_peer(s, timeout=5):
+    s.settimeout(timeout)
+    try:
+        return s.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_stream_bad_framing_closes_only_that_connection(ctx):
+    sock = ctx.path("q.sock")
+    sw = ctx.switch(args=["-port", f"transport=stream,listen={sock}"])
+    good, listener = _stream_client(sock), _stream_client(sock)
+    # A frame split in the middle of its length and of its body arrives whole.
+    rec = _record(_frame(1, b"split" * 20))
+    for piece in (rec[:2], rec[2:9], rec[9:]):
+        good.sendall(piece)
+        time.sleep(0.1)
+    check(_read_record(listener) == _frame(1, b"split" * 20), "a record sent in pieces")
+    bad_cases = [("length 0", struct.pack(">I", 0)),
+                 ("length 70000", struct.pack(">I", 70000) + b"\0" * 100)]
+    for i, (what, data) in enumerate(bad_cases):
+        bad = _stream_client(sock)
+        bad.sendall(_record(_frame(0x10 + i)) + data)
+        check(_closed_by_peer(bad), f"{what}: the switch closes that connection")
+        bad.close()
+        good.sendall(_record(_frame(2, what.encode() * 5)))
+        _expect(listener, _frame(2, what.encode() * 5), f"after {what}: other connections work")
+    # A connection that stops in the middle of a frame holds nothing up, and goes at EOF.
+    stuck = _stream_client(sock)
+    stuck.sendall(_record(_frame(0x20))[:30])
+    good.sendall(_record(_frame(3)))
+    _expect(listener, _frame(3), "a half-sent frame on another port blocks nothing")
+    n_ports = len(ports_json(sw))
+    stuck.close()
+    h.wait_for(lambda: len(ports_json(sw)) == n_ports - 1, 5, "the stuck connection's port to go")
+    # An oversize frame within QEMU's limit is skipped and counted, the connection stays.
+    good.sendall(_record(b"\xff" * 6 + b"\xfe\xfd\0\0\0\x02" + b"\x88\xb5" + b"o" * 3000)
+                 + _record(_frame(2, b"after")))
+    _expect(listener, _frame(2, b"after"), "the frame after an oversize one")
+    st = status_json(sw)["stream"][0]
+    check(st["bad_framing"] == 2, f"two connections closed for their framing: {st}")
+    log = sw.output()
+    for what in ("frame length 0 ", "frame length 70000 "):
+        lines = [ln for ln in log.splitlines() if what in ln]
+        check(len(lines) == 1, f"one log line for {what.strip()}: {lines}\n{log}")
+    good_port = [p for p in ports_json(sw) if p["drop_oversize"]]
+    check(len(good_port) == 1, f"the oversize frame counted on its port: {ports_json(sw)}")
+    for s in (good, listener):
+        s.close()
