@@ -124,6 +124,9 @@ int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_
 /* Appended with the transports (issue 4). */
 struct transport_spec;
 
+/* transport_parse() into a spec allocated for the caller (free() it); 0 or -errno with err set. */
+int transport_parse_new(const char *spec, struct transport_spec **out, char *err, size_t errlen);
+
 /* Opens an endpoint from an already parsed spec (transport_spec.h); err as endpoint_open_spec. */
 int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err,
 			 size_t errlen);

@@ -408,17 +408,12 @@ static int control_attach_parsed(struct switchd *d, const char *spec, const stru
 
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
 {
-	/* A parsed spec is a few KiB: on the heap, not on the stack. */
-	struct transport_spec *t = malloc(sizeof(*t));
-	int r;
+	struct transport_spec *t;
+	int r = transport_parse_new(spec, &t, err, errlen);
 
-	if (!t) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	r = transport_parse(spec, t, err, errlen);
-	if (!r)
-		r = control_attach_parsed(d, spec, t, err, errlen);
+	if (r)
+		return r;
+	r = control_attach_parsed(d, spec, t, err, errlen);
 	free(t);
 	return r;
 }
