@@ -2,7 +2,11 @@
 # umlnet-qemu-image - a kernel and a small initramfs for QEMU guests, built from Debian packages
 # only and cached, so that tests and `umlnet` need no VM image from anywhere else.
 #
-# Usage: umlnet-qemu-image [--print]   (prints "KERNEL INITRD", building them first if needed)
+# Usage: umlnet-qemu-image [PACKAGE...]   (prints "KERNEL INITRD", building them first if needed)
+#
+# PACKAGEs (e.g. iperf3 libiperf0 libsctp1 libssl3 libc6 for the benchmarks) are unpacked into
+# the initramfs too, without their documentation, locales and gconv modules; name the libraries
+# they need as well (nothing resolves dependencies). Each set of packages is its own cached image.
 #
 # The kernel is Debian's linux-image-cloud-amd64 (the real image package its metapackage depends
 # on: the smallest Debian kernel with virtio); busybox comes from busybox-static. Both are fetched
@@ -88,8 +92,21 @@ qi_modules() {
   printf '%s\n' "${order[@]}"
 }
 
+# Unpacks the extra packages' files into the initramfs root (their usr/share and gconv left out).
+qi_extras() {
+  local tmp=$1 root=$2 deb
+  shift 2
+  [ $# -gt 0 ] || return 0
+  (cd "$tmp" && mkdir -p extra && cd extra && apt-get download -q "$@" >/dev/null 2>&1) ||
+    qi_die "apt-get download $* failed"
+  for deb in "$tmp"/extra/*.deb; do dpkg-deb -x "$deb" "$tmp/x"; done
+  rm -rf "$tmp/x/usr/share" "$tmp/x"/usr/lib/*/gconv "$tmp/x/etc"
+  cp -a "$tmp/x/." "$root/"
+}
+
 qi_build() {
   local out=$1 kpkg=$2
+  shift 2
   QI_TMP=$(mktemp -d)
   trap 'rm -rf "$QI_TMP"' EXIT
   local tmp=$QI_TMP
@@ -104,6 +121,7 @@ qi_build() {
   qi_modules "$kdir" > "$root/modules/order"
   while read -r m; do cp "$(find "$kdir" -name "$m.ko" -print -quit)" "$root/modules/"; done \
     < "$root/modules/order"
+  qi_extras "$tmp" "$root" "$@"
   qi_init > "$root/init"
   chmod 755 "$root/init"
   (cd "$root" && find . | "$root/bin/busybox" cpio -o -H newc 2>/dev/null) | gzip -1 > "$out/initrd.img.new"
@@ -116,12 +134,12 @@ main() {
   local kpkg hash dir
   kpkg=$(qi_kernel_pkg)
   [ -n "$kpkg" ] || qi_die "apt-cache knows no $KPKG_META (run apt-get update?)"
-  hash=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
+  hash=$( (cat "${BASH_SOURCE[0]}"; echo "$*") | sha256sum | cut -c1-12)
   dir=$CACHE_ROOT/qemu/$kpkg-$hash
   mkdir -p "$dir"
   exec 9>"$dir/.lock"
   flock 9
-  [ -s "$dir/vmlinuz" ] && [ -s "$dir/initrd.img" ] || qi_build "$dir" "$kpkg"
+  [ -s "$dir/vmlinuz" ] && [ -s "$dir/initrd.img" ] || qi_build "$dir" "$kpkg" "$@"
   echo "$dir/vmlinuz $dir/initrd.img"
 }
 

@@ -18,21 +18,23 @@ from umlnet_harness import check
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 IMAGE_SCRIPT = os.path.join(h.ROOT, "umlnet", "qemu-image.sh")
-_image = None
+_images = {}
 _accel = None
 
 
-def image():
-    """(kernel, initrd) from umlnet-qemu-image, built once and cached."""
-    global _image
-    if _image is None:
+def image(extra=()):
+    """(kernel, initrd) from umlnet-qemu-image with the extra Debian packages, built once and
+    cached."""
+    extra = tuple(extra)
+    if extra not in _images:
         if not os.access(QEMU, os.X_OK):
             raise h.Skip("qemu-system-x86 is not installed (scripts/deps)")
-        r = subprocess.run(["bash", IMAGE_SCRIPT], capture_output=True, text=True, timeout=300)
+        r = subprocess.run(["bash", IMAGE_SCRIPT, *extra], capture_output=True, text=True,
+                           timeout=600)
         if r.returncode != 0:
             raise h.Skip(f"umlnet-qemu-image failed: {r.stderr.strip()}")
-        _image = tuple(r.stdout.split())
-    return _image
+        _images[extra] = tuple(r.stdout.split())
+    return _images[extra]
 
 
 def accel():
@@ -55,8 +57,10 @@ class QemuVM:
     """One VM. netdevs: '-netdev' values without id (e.g. 'stream,server=off,addr.type=unix,
     addr.path=/x'); addrs: 'IP/len' for eth0, eth1, ... (None: up without an address)."""
 
-    def __init__(self, ctx, name, netdevs, addrs=(), macs=(), mem=256, netns=None, extra=()):
+    def __init__(self, ctx, name, netdevs, addrs=(), macs=(), mem=256, netns=None, extra=(),
+                 packages=()):
         self.ctx, self.name = ctx, name
+        self.packages = tuple(packages)  # extra Debian packages in the image (umlnet-qemu-image)
         self.netdevs, self.addrs, self.macs = list(netdevs), list(addrs), list(macs)
         self.mem, self.netns, self.extra = mem, netns, list(extra)
         self.cmd_path = ctx.path(f"{name}-cmd.sock")
@@ -67,7 +71,7 @@ class QemuVM:
         self.boot_seconds = None
 
     def argv(self):
-        kernel, initrd = image()
+        kernel, initrd = image(self.packages)
         append = ["console=ttyS0", "quiet", "panic=-1"]
         append += [f"umlnet.eth{i}={a}" for i, a in enumerate(self.addrs) if a]
         argv = [QEMU, "-accel", accel(), "-nodefaults", "-display", "none", "-no-reboot",
