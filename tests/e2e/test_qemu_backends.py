@@ -18,7 +18,8 @@ import time
 import umlnet_harness as h
 from umlnet_harness import check
 from qemu_vm import QemuVM
-from transport_helpers import NsGuest, _guest_digest_when_done, mcast_ns, ping_ok, random_file
+from transport_helpers import (NsGuest, Plug, _guest_digest_when_done, mcast_ns, ping_ok,
+                               random_file)
 
 VM_IP, UML_IP = "10.77.0.2", "10.77.0.1"
 MB = 1 << 20
@@ -297,3 +298,16 @@ def test_stream_slow_reader_gets_whole_records(ctx):
     check(_read_record(slow) == _frame(1, body(5000)), "the record after the burst")
     sender.close()
     slow.close()
+
+
+def test_plug_as_stream_client_and_dgram_peer(ctx):
+    """umlnet-plug devices on a switch's stream listener and dgram port: two namespaces ping."""
+    sock, sw_dg, plug_dg = ctx.path("q.sock"), ctx.path("sw.dgram"), ctx.path("plug.dgram")
+    ctx.switch(args=["-port", f"transport=stream,listen={sock}",
+                     "-port", f"transport=dgram,src={sw_dg},dst={plug_dg}"])
+    a, b = ctx.netns("a"), ctx.netns("b")
+    Plug(ctx, [f"dev0=transport=stream,connect={sock}"], netns=a, name="plug-a")
+    Plug(ctx, [f"dev0=transport=dgram,src={plug_dg},dst={sw_dg}"], netns=b, name="plug-b")
+    a.sh("ip addr add 10.79.0.1/24 dev dev0 && ip link set dev0 up")
+    b.sh("ip addr add 10.79.0.2/24 dev dev0 && ip link set dev0 up")
+    ping_ok(a.sh("ping -c 3 -W 5 10.79.0.2", timeout=30).stdout, "stream plug -> dgram plug")
