@@ -298,13 +298,29 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 	return 1;
 }
 
+int guest_post(const struct state *st, const char *guest, const char *script, char *id,
+	       size_t idlen)
+{
+	char b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
+	static unsigned int counter;
+	size_t len = strlen(script);
+
+	snprintf(id, idlen, "%d-%u", (int)getpid(), ++counter);
+	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
+		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
+				"the command channel\n", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
+		return -EMSGSIZE;
+	}
+	base64_encode((const unsigned char *)script, len, b64);
+	snprintf(line, sizeof(line), "%s %s\n", id, b64);
+	return channel_send(st, guest, line);
+}
+
 int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
 	       int timeout_ms, guest_out_fn out, void *opaque)
 {
 	const struct state_proc *p = state_find(st, "guest", guest);
-	char id[32], b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
-	static unsigned int counter;
-	size_t len = strlen(script);
+	char id[32];
 	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
 	int err;
 
@@ -314,15 +330,7 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 		return -ESRCH;
 	}
 	w.proc = &p->id;
-	snprintf(id, sizeof(id), "%d-%u", (int)getpid(), ++counter);
-	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
-		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
-				"the command channel\n", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
-		return -EMSGSIZE;
-	}
-	base64_encode((const unsigned char *)script, len, b64);
-	snprintf(line, sizeof(line), "%s %s\n", id, b64);
-	err = channel_send(st, guest, line);
+	err = guest_post(st, guest, script, id, sizeof(id));
 	if (err)
 		return err;
 	err = notify_loop(n, timeout_ms, exec_event, &w);
