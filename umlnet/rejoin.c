@@ -25,6 +25,7 @@ struct rejoin_guest {
 	int nvec;
 	char before[REJOIN_SCRIPT_MAX];     /* step 1 (daemon devices) */
 	char after[REJOIN_SCRIPT_MAX];      /* step 3 */
+	bool gateway;                       /* only the gateway is new: forget neighbours */
 	bool back;
 };
 
@@ -48,6 +49,11 @@ static void rejoin_add_dev(struct state *st, struct rejoin_guest *r, const struc
 	char dev[CONF_DEV_NAME];
 
 	conf_dev_name(e, dev);
+	if (r->gateway) {
+		rejoin_append(r->after, "ip neigh flush dev %s; ", dev);
+		r->nvec++; /* counted only as a device there */
+		return;
+	}
 	if (e->vec) {
 		if (r->nvec == CONF_MAX_DEVS)
 			return;
@@ -91,7 +97,7 @@ static bool rejoin_build(struct state *st, int sw, const struct attach_list *al,
 	}
 	if (!r->neth && !r->nvec)
 		return false;
-	for (int k = 0; k < g->nroute; k++)
+	for (int k = 0; !r->gateway && k < g->nroute; k++)
 		rejoin_append(r->after, "ip route replace %s via %s; ", g->route[k].dest,
 			      g->route[k].via);
 	return true;
@@ -207,11 +213,11 @@ static void rejoin_steps(const struct state *st, struct rejoin_guest *rs, int n)
 	}
 }
 
-int rejoin_switch(struct state *st, int sw)
+/* Fills rs with the running UML guests that have a device on switch sw; returns how many. */
+static int rejoin_collect(struct state *st, int sw, bool gateway, struct rejoin_guest *rs)
 {
-	static struct rejoin_guest rs[CONF_MAX_GUESTS];
 	struct attach_list al;
-	int n = 0, missing;
+	int n = 0;
 
 	attach_load(st, &al);
 	for (int i = 0; i < st->conf->ng; i++) {
@@ -223,9 +229,29 @@ int rejoin_switch(struct state *st, int sw)
 		memset(&rs[n], 0, sizeof(rs[n]));
 		rs[n].g = g;
 		rs[n].pid = p->id.pid;
+		rs[n].gateway = gateway;
 		if (rejoin_build(st, sw, &al, &rs[n]))
 			n++;
 	}
+	return n;
+}
+
+void rejoin_gateway(struct state *st, int sw)
+{
+	static struct rejoin_guest rs[CONF_MAX_GUESTS];
+	int n = rejoin_collect(st, sw, true, rs);
+
+	rejoin_post(st, rs, n);
+	for (int i = 0; i < n; i++)
+		supervise_log("guest %s: told to forget its neighbours on switch %s", rs[i].g->name,
+			      st->conf->sw[sw].name);
+}
+
+int rejoin_switch(struct state *st, int sw)
+{
+	static struct rejoin_guest rs[CONF_MAX_GUESTS];
+	int n = rejoin_collect(st, sw, false, rs), missing;
+
 	if (!n)
 		return 0;
 	/* Step 3 once more for a guest that is not back (a vec device may have been mid-way

@@ -33,4 +33,11 @@
  * umlnet attach added. Returns how many guests did not come back (each reported once). */
 int rejoin_switch(struct state *st, int sw);
 
+/* A slirp gateway on switch sw was started again: the running UML guests there forget their
+ * neighbours on that switch (ip neigh flush), so that they ask for the gateway's MAC again. The
+ * gateway's MAC is the same, but a new umlnet-slirp takes frames only for the MACs it has seen
+ * libslirp send from, and libslirp sends nothing until asked (an ARP request): a guest whose
+ * ARP entry is still valid would otherwise talk to it unanswered until that entry expires. */
+void rejoin_gateway(struct state *st, int sw);
+
 #endif

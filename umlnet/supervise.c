@@ -290,6 +290,8 @@ static void sv_restart(struct sv *sv, int i)
 	fflush(stdout);
 	if (!strcmp(p->kind, "switch"))
 		sv_switch_back(sv, conf_find_switch(sv->st->conf, p->name));
+	else if (!strcmp(p->kind, "slirp"))
+		rejoin_gateway(sv->st, conf_find_switch(sv->st->conf, p->name));
 }
 
 static void sv_tick(struct sv *sv)

@@ -68,17 +68,18 @@ while sent < size:
 c.shutdown(socket.SHUT_WR); c.recv(1); print("SENT", sent)
 """
 
-# a: one connection a tick to the host's loopback through the gateway, "<time tried> ok|fail".
+# a: one connection a tick to the host's loopback through the gateway,
+# "<time tried> <time done> ok|fail".
 PROBE = """\
 import socket, sys, time
 end = time.time() + float(sys.argv[2])
 while time.time() < end:
     t = time.time()
     try:
-        socket.create_connection(("10.0.2.2", int(sys.argv[1])), timeout=1).close(); r = "ok"
+        socket.create_connection(("10.0.2.2", int(sys.argv[1])), timeout=2).close(); r = "ok"
     except OSError:
         r = "fail"
-    print("%.3f %s" % (t, r), flush=True); time.sleep(0.2)
+    print("%.3f %.3f %s" % (t, time.time(), r), flush=True); time.sleep(0.2)
 """
 
 
@@ -202,10 +203,14 @@ def test_umlnet_heal_slirp_killed(ctx):
     t.join(120)
     r = result.get("r")
     check(r is not None and r.returncode == 0, f"probe: {r and (r.stdout + r.stderr)}")
-    lines = [ln.split() for ln in r.stdout.splitlines() if re.match(r"[0-9.]+ (ok|fail)$", ln)]
-    before = [float(x) for x, ok in lines if float(x) < killed and ok == "ok"]
-    after = [float(x) for x, ok in lines if float(x) > killed and ok == "ok"]
-    check(before and after, f"connections before/after the kill:\n{r.stdout}")
+    lines = [ln.split() for ln in r.stdout.splitlines()
+             if re.match(r"[0-9.]+ [0-9.]+ (ok|fail)$", ln)]
+    before = [float(done) for tried, done, ok in lines if float(done) < killed and ok == "ok"]
+    # the first connection tried after the kill that worked: when it was done
+    after = [float(done) for tried, done, ok in lines if float(tried) > killed and ok == "ok"]
+    listening = ns.sh("ss -ltn").stdout
+    check(before and after, f"connections to port {port} before/after the kill:\n{r.stdout}\n"
+                            f"listening in the namespace:\n{listening}")
     report("slirp killed -> new connections work again", after[0] - killed)
     check(after[0] - killed < 10, f"connections resumed {after[0] - killed:.1f} s after the kill")
     gw = proc_entry(status(net), "slirp", "sw0")
