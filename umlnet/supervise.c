@@ -163,6 +163,8 @@ static void sv_on_end(struct sv *sv, int i, const char *reason)
 	unsigned int n;
 
 	sp->ended = true;
+	/* What is left of its session (a UML guest's helper processes) has no use now. */
+	proc_stop(&p->id, SIGTERM, 0);
 	if (!e)
 		return;
 	snprintf(e->last_exit, sizeof(e->last_exit), "%s", reason);

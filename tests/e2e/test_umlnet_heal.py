@@ -169,6 +169,11 @@ def test_umlnet_heal_switch_killed_under_tcp(ctx):
     text = net.umlnet("status").stdout
     check(re.search(r"switch:sw0 +\d+ +running +1 +killed by signal 9", text),
           f"status text:\n{text}")
+    # A guest that dies is reported, not restarted (a reboot is the user's call).
+    os.kill(proc_entry(st, "guest", "b")["pid"], signal.SIGKILL)
+    g = wait_for(lambda: (lambda e: e["state"] == "dead" and e)(
+        proc_entry(status(net), "guest", "b")), 10, "guest b reported dead")
+    check(g["restarts"] == 0 and g["last_exit"] == "killed by signal 9", f"guest b: {g}")
     r = net.down()
     check(r.returncode == 0 and "is down" in r.stdout, f"down: {r.stdout}{r.stderr}")
     check_gone(net)
