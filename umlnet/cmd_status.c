@@ -2,13 +2,15 @@
 /*
  * status - a running network at a glance: switches and their ports (with counters, read from
  * each switch's management socket; a port is named after the guest or gateway whose pid it
- * carries), guests and their devices (asked of each guest's mconsole).
+ * carries), guests and their devices (asked of each guest's mconsole), and the supervisor's
+ * account of each process (status_supervise.c).
  */
 #include "attach.h"
 #include "guest.h"
 #include "json.h"
 #include "mconsole.h"
 #include "span.h"
+#include "status_supervise.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
 
@@ -347,6 +349,7 @@ int net_status(struct state *st, bool json, FILE *f)
 		}
 		json_switches(st, si, f);
 		json_guests(st, f);
+		status_supervise_json(st, f);
 		fputs("}\n", f);
 	} else {
 		fprintf(f, "network %s (state in %s)\n", c->name, st->dir);
@@ -357,6 +360,7 @@ int net_status(struct state *st, bool json, FILE *f)
 		text_switches(st, si, f);
 		text_trunks(st, si, f);
 		text_guests(st, f);
+		status_supervise_text(st, f);
 	}
 	for (int i = 0; i < c->nsw; i++)
 		free(si[i].show);

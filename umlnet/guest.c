@@ -305,23 +305,14 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 	return 1;
 }
 
-/* Sends script to a running guest as command id (filled in, 32 bytes); proc gets the guest's
- * process. 0 or -errno (reported). */
-static int guest_exec_send(struct state *st, const char *guest, const char *script, char *id,
-			   const struct proc_id **proc)
+int guest_post(const struct state *st, const char *guest, const char *script, char *id,
+	       size_t idlen)
 {
 	char b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
 	static unsigned int counter;
 	size_t len = strlen(script);
-	const struct state_proc *p = state_find(st, "guest", guest);
 
-	if (!p || !proc_alive(&p->id)) {
-		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
-			st->conf->name);
-		return -ESRCH;
-	}
-	*proc = &p->id;
-	snprintf(id, 32, "%d-%u", (int)getpid(), ++counter);
+	snprintf(id, idlen, "%d-%u", (int)getpid(), ++counter);
 	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
 		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
 				"the command channel\n", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
@@ -330,6 +321,22 @@ static int guest_exec_send(struct state *st, const char *guest, const char *scri
 	base64_encode((const unsigned char *)script, len, b64);
 	snprintf(line, sizeof(line), "%s %s\n", id, b64);
 	return channel_send(st, guest, line);
+}
+
+/* Sends script to a running guest as command id (filled in, 32 bytes); proc gets the guest's
+ * process. 0 or -errno (reported). */
+static int guest_exec_send(struct state *st, const char *guest, const char *script, char *id,
+			   const struct proc_id **proc)
+{
+	const struct state_proc *p = state_find(st, "guest", guest);
+
+	if (!p || !proc_alive(&p->id)) {
+		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
+			st->conf->name);
+		return -ESRCH;
+	}
+	*proc = &p->id;
+	return guest_post(st, guest, script, id, 32);
 }
 
 int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
