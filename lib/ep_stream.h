@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 /* QEMU's NET_BUFSIZE (4096 + 65536): the longest record QEMU itself accepts. */
-#define EP_STREAM_FRAME_MAX 69632
+#define EP_STREAM_FRAME_MAX 69632u
 
 /* A stream endpoint over a connected socket fd (made non-blocking; closed by destroy). what:
  * the description's text (peer, path). bad: a counter of the owner's, incremented when this
