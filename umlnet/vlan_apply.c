@@ -13,7 +13,7 @@
 
 /* The ports of a guest's devices of one kind on one switch. */
 struct vlan_apply_set {
-	const char *kind;      /* "daemon" (eth) or "bess" (vec) */
+	const char *kind;      /* the switch side's: "unix" (eth, daemon protocol) or "bess" (vec) */
 	const char *setting;   /* the devices' shared setting */
 	int want;              /* how many devices: the ports to wait for */
 	unsigned int port[CONF_MAX_DEVS];
@@ -105,7 +105,7 @@ int vlan_apply_guest(const struct state *st, int gi, pid_t pid)
 
 	for (int sw = 0; sw < st->conf->nsw; sw++) {
 		for (int vec = 0; vec < 2; vec++) {
-			struct vlan_apply_set set = { .kind = vec ? "bess" : "daemon" };
+			struct vlan_apply_set set = { .kind = vec ? "bess" : "unix" };
 			int err;
 
 			for (int i = 0; i < g->neth; i++)

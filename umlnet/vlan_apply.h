@@ -6,8 +6,8 @@
  * Theory of operation: a daemon-protocol client (a UML eth device, umlnet-plug) and a bess
  * client (a vec device) cannot ask for a VLAN, and a device has no port before it is up. Once
  * the guest is up (or the plug has made the namespace's devices), its ports are found in the
- * switch's `ports` listing by the guest's process id and the port's kind (daemon for eth, bess
- * for vec), and each gets `vlan PORT VID` or `trunk PORT LIST [native=N]`. A guest's devices of
+ * switch's `ports` listing by the guest's process id and the port's kind ("unix" for eth, a
+ * daemon-protocol client; "bess" for vec), and each gets `vlan PORT VID` or `trunk PORT LIST [native=N]`. A guest's devices of
  * one kind on one switch share one setting (conf.c refuses others), so which of them is which
  * port does not matter. Until the setting is made, the port is on VLAN 1.
  */
