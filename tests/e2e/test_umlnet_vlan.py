@@ -4,9 +4,10 @@ umlnet-plug on a trunk."""
 
 import json
 import os
+import signal
 import subprocess
 
-from umlnet_harness import Skip, check, program
+from umlnet_harness import Skip, check, program, wait_for
 from umlnet_helpers import Net, check_gone
 
 
@@ -149,3 +150,37 @@ def test_umlnet_vlan_plug_passes_1522_byte_tagged_frames(ctx):
         check_gone(net)
     finally:
         delete_netns(ns)
+
+
+def switch_ports(net):
+    r = subprocess.run([program("uml_switchctl"), "-s", os.path.join(net.state, "sw0.ctl"),
+                        "-j", "ports"], capture_output=True, text=True, timeout=10)
+    return json.loads(r.stdout) if r.returncode == 0 else []
+
+
+def test_umlnet_vlan_settings_made_again_on_a_restarted_switch(ctx):
+    """An eth (daemon) and a vec (bess) device on VLAN 10: both ports access ports of VLAN 10
+    after `up`, and again on the switch the supervisor starts after a kill -9."""
+    net = Net(ctx, "vr", "switch sw0\n"
+                         "guest a mem=48M\n    eth0 sw0 ip=10.73.0.1/24 vlan=10\n"
+                         "guest b mem=48M\n    vec0 sw0 ip=10.73.0.2/24 vlan=10\n")
+    net.up()
+
+    def on_vlan10():
+        ports = switch_ports(net)
+        return len(ports) == 2 and all(p["vlan_mode"] == "access" and p["vlans"] == [10]
+                                       for p in ports) and ports
+    check(on_vlan10(), f"ports after up: {switch_ports(net)}")
+    r = net.exec("a", "ping -c 2 -i 0.2 -W 2 10.73.0.2", ok=False)
+    check(" 0% packet loss" in r.stdout, f"a -> b on VLAN 10:\n{r.stdout}")
+    st = json.loads(net.umlnet("-j", "status").stdout)
+    old = [p["pid"] for p in st["processes"] if p["kind"] == "switch"][0]
+    os.kill(old, signal.SIGKILL)
+    wait_for(on_vlan10, 40, "the restarted switch's ports on VLAN 10", interval=0.2)
+    # The guests make their devices again on their own (rejoin): wait for that, then ping.
+    wait_for(lambda: " 0% packet loss" in net.exec(
+        "a", "ping -c 2 -i 0.2 -W 1 10.73.0.2", ok=False).stdout, 40,
+        "a reaching b on VLAN 10 after the restart", interval=0.5)
+    check(on_vlan10(), f"ports after the restart: {switch_ports(net)}")
+    net.down()
+    check_gone(net)
