@@ -62,6 +62,8 @@ def test_umlnet_vlan_trunk_guest_and_access_vlans(ctx):
             r = net.exec("t", f"ping -c 2 -i 0.2 -W 2 {ip} || ping -c 3 -i 0.2 -W 2 {ip}",
                          ok=False)
             check(" 0% packet loss" in r.stdout, f"trunk guest -> {ip}:\n{r.stdout}")
+        r = net.exec("t", "ping -c 2 -i 0.2 -W 2 -s 1472 -M do 10.71.20.2", ok=False)
+        check(" 0% packet loss" in r.stdout, f"full-size frames, trunk -> namespace:\n{r.stdout}")
         r = net.exec("t", "ping -c 2 -i 0.2 -W 1 10.71.30.2", ok=False)
         check(r.returncode != 0, f"the trunk guest reached VLAN 30:\n{r.stdout}")
         check(ns_ping(ns["n20"], "10.71.20.1"), "VLAN 20 namespace -> trunk guest's eth0.20")
