@@ -193,9 +193,9 @@ static void text_guests(const struct state *st, FILE *f)
 			int pr = alive ? dev_present(st, g, e) : -1;
 			char dev[CONF_DEV_NAME];
 
-			fprintf(f, " %s:%s%s%s%s", conf_dev_name(e, dev),
+			fprintf(f, " %s:%s%s%s%s%s%s", conf_dev_name(e, dev),
 				e->sw >= 0 ? e->sw_name : "spec", e->ip[0] ? ":" : "", e->ip,
-				pr == 0 ? "(missing)" : "");
+				e->vlan[0] ? ":" : "", e->vlan, pr == 0 ? "(missing)" : "");
 		}
 		for (int k = 0; k < al.n; k++)
 			if (!strcmp(al.a[k].guest, g->name))
@@ -311,6 +311,8 @@ static void json_guests(const struct state *st, FILE *f)
 			json_str(f, e->spec);
 			fputs(",\"ip\":", f);
 			json_str(f, e->ip);
+			fputs(",\"vlan\":", f);
+			json_str(f, e->vlan);
 			fprintf(f, ",\"present\":%s}", pr < 0 ? "null" : pr ? "true" : "false");
 		}
 		for (int k = 0, first = !g->neth; k < al.n; k++) {

@@ -12,6 +12,7 @@
 #include "supervise.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
+#include "vlan_apply.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -314,6 +315,8 @@ int net_start_netns(struct state *st, int gi)
 	for (int i = 0; !err && i < g->nroute; i++)
 		err = netns_ip(st, ip, g->name, (char *)"route", (char *)"add",
 			       g->route[i].dest, (char *)"via", g->route[i].via, NULL);
+	if (!err)
+		err = vlan_apply_guest(st, gi, id.pid);
 	if (err)
 		fprintf(stderr, "umlnet: error: netns %s: configuring its devices failed (see "
 				"%s/netns-%s.log)\n", g->name, st->dir, g->name);
@@ -355,6 +358,13 @@ static int guest_by_mconsole(struct boot *b, const char *path)
 	return -1;
 }
 
+static pid_t guest_pid(const struct state *st, int gi)
+{
+	const struct state_proc *p = state_find(st, "guest", st->conf->g[gi].name);
+
+	return p ? p->id.pid : 0;
+}
+
 static int boot_event(void *opaque, const struct notify_msg *m)
 {
 	struct boot *b = opaque;
@@ -376,6 +386,8 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		b->is_up[gi] = true;
 		b->booting--;
 		b->up++;
+		if (vlan_apply_guest(b->st, gi, guest_pid(b->st, gi)))
+			return -EIO;
 		if (!b->quiet)
 			printf("guest %s is up\n", c->g[gi].name);
 		fflush(stdout);

@@ -6,6 +6,7 @@
 #include "mconsole.h"
 #include "supervise.h"
 #include "switch_mgmt.h"
+#include "vlan_apply.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -262,9 +263,14 @@ int rejoin_switch(struct state *st, int sw)
 		rejoin_post(st, rs, n);
 		missing = rejoin_wait(st, sw, rs, n, REJOIN_WAIT_MS);
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		supervise_log("guest %s: %s switch %s", rs[i].g->name,
 			      rs[i].back ? "re-joined" : "error: did not re-join",
 			      st->conf->sw[sw].name);
+		/* A new switch knows no VLANs: the guest's ports get their settings again. */
+		if (rs[i].back && vlan_apply_guest(st, (int)(rs[i].g - st->conf->g), rs[i].pid))
+			supervise_log("guest %s: error: its VLAN settings on switch %s not made "
+				      "again", rs[i].g->name, st->conf->sw[sw].name);
+	}
 	return missing;
 }
