@@ -90,11 +90,12 @@ static inline unsigned int endpoint_keep_frame(struct frame *frames, unsigned in
 }
 
 /* True for the recv()/send() results that mean a connected endpoint's peer is gone for good
- * (EOF, reset): an owner with no other sign of the peer's end (no control connection) drops the
- * endpoint on them. */
+ * (EOF, reset, or a stream that broke its framing: -EPROTO): an owner with no other sign of the
+ * peer's end (no control connection) drops the endpoint on them. */
 static inline bool endpoint_peer_gone(int err)
 {
-	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN;
+	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN ||
+	       err == -EPROTO;
 }
 
 /* The VLAN setting ep's wire needs (see vlan_port in the ops), false: none. */
@@ -139,6 +140,9 @@ int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_
 
 /* Appended with the transports (issue 4). */
 struct transport_spec;
+
+/* transport_parse() into a spec allocated for the caller (free() it); 0 or -errno with err set. */
+int transport_parse_new(const char *spec, struct transport_spec **out, char *err, size_t errlen);
 
 /* Opens an endpoint from an already parsed spec (transport_spec.h); err as endpoint_open_spec. */
 int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err,

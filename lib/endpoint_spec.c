@@ -42,6 +42,8 @@ static const struct {
 	{ TRANSPORT_FD, ep_fdvec_open },
 	{ TRANSPORT_L2TPV3, ep_l2tpv3_open },
 	{ TRANSPORT_VXLAN, ep_vxlan_open },
+	{ TRANSPORT_STREAM, ep_stream_open },
+	{ TRANSPORT_DGRAM, ep_dgramsock_open },
 };
 
 int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)
@@ -53,7 +55,7 @@ int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, 
 	return -EPROTONOSUPPORT;
 }
 
-int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_t errlen)
+int transport_parse_new(const char *spec, struct transport_spec **out, char *err, size_t errlen)
 {
 	/* A parsed spec is a few KiB: on the heap, not on a caller's stack. */
 	struct transport_spec *t = malloc(sizeof(*t));
@@ -64,8 +66,21 @@ int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_
 		return -ENOMEM;
 	}
 	r = transport_parse(spec, t, err, errlen);
-	if (!r)
-		r = endpoint_open_parsed(t, out, err, errlen);
+	if (r)
+		free(t);
+	else
+		*out = t;
+	return r;
+}
+
+int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_t errlen)
+{
+	struct transport_spec *t;
+	int r = transport_parse_new(spec, &t, err, errlen);
+
+	if (r)
+		return r;
+	r = endpoint_open_parsed(t, out, err, errlen);
 	free(t);
 	return r;
 }

@@ -23,6 +23,9 @@ int ep_bess_open(const struct transport_spec *t, struct endpoint **out, char *er
 int ep_fdvec_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_l2tpv3_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_vxlan_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+/* QEMU's socket backends (doc/qemu.md); a stream listen= is uml_switch's (stream_ports.c). */
+int ep_stream_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+int ep_dgramsock_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 
 
 #endif

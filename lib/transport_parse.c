@@ -324,7 +324,7 @@ int transport_parse(const char *spec, struct transport_spec *out, char *err, siz
 		}
 	}
 	snprintf(err, errlen, "unknown transport in '%.60s' (known: ethertap, tuntap, daemon, mcast, "
-		 "slip, slirp, pcap; or transport=bess|fd|l2tpv3|vxlan,...)", spec);
+		 "slip, slirp, pcap; or transport=bess|fd|l2tpv3|vxlan|stream|dgram,...)", spec);
 	return -EPROTONOSUPPORT;
 }
 

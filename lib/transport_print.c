@@ -102,6 +102,21 @@ static void put_vector(struct out *o, const struct vector_spec *v, enum transpor
 		    v->group.family != AF_UNSPEC ? addr_text(&v->group, text, sizeof(text)) : "(none)",
 		    v->ttl, v->learn_any ? "any" : "remotes");
 		break;
+	case TRANSPORT_STREAM:
+		put(o, "role=%s\n", v->listen ? "listen" : "connect");
+		if (v->listen)
+			v->local.family ? put_addr(o, "listen", &v->local) : put(o, "listen=%s\n", v->src);
+		else
+			v->peer.family ? put_addr(o, "connect", &v->peer) : put(o, "connect=%s\n", v->dst);
+		break;
+	case TRANSPORT_DGRAM:
+		if (v->local.family) {
+			put_addr(o, "local", &v->local);
+			put_addr(o, "peer", &v->peer);
+		} else {
+			put(o, "src=%s\ndst=%s\n", v->src, v->dst);
+		}
+		break;
 	default:
 		break;
 	}
@@ -149,6 +164,8 @@ void transport_print(const struct transport_spec *t, char *buf, size_t len)
 	case TRANSPORT_FD:
 	case TRANSPORT_L2TPV3:
 	case TRANSPORT_VXLAN:
+	case TRANSPORT_STREAM:
+	case TRANSPORT_DGRAM:
 		put_vector(&o, &t->vec, t->kind);
 		put_mac(&o, t);
 		break;

@@ -51,6 +51,9 @@ enum transport_kind {
 	TRANSPORT_FD,
 	TRANSPORT_L2TPV3,
 	TRANSPORT_VXLAN,
+	/* QEMU's socket backends (doc/qemu.md): -netdev stream and -netdev dgram. */
+	TRANSPORT_STREAM,
+	TRANSPORT_DGRAM,
 };
 
 #define VECTOR_PATH_MAX 108 /* sun_path */
@@ -91,6 +94,10 @@ struct vector_spec {
 	struct vector_addr group;      /* family AF_UNSPEC = no multicast group */
 	uint8_t ttl;                   /* outer TTL (IPv6: hop limit) of multicast sends */
 	bool learn_any;                /* accept senders beyond the remotes and the group's subnets */
+	/* stream: listen (src path or local address) or connect (dst path or peer address);
+	 * dgram: bind src (path or local address), send to dst (path or peer address). A unix
+	 * path when local/peer have no family. */
+	bool listen;
 };
 
 struct transport_spec {
@@ -109,7 +116,7 @@ struct transport_spec {
 	unsigned int argc;             /* slirp: argv[i] = args + arg_off[i] */
 	uint16_t arg_off[TRANSPORT_SLIRP_ARGS];
 	char args[TRANSPORT_TEXT_MAX];
-	struct vector_spec vec;        /* bess, fd, l2tpv3, vxlan */
+	struct vector_spec vec;        /* bess, fd, l2tpv3, vxlan, stream, dgram */
 	char warning[160];             /* a kernel warning that does not stop the device, or "" */
 };
 

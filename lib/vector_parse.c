@@ -2,7 +2,8 @@
 /*
  * vector_parse - the "transport=<name>,key=value,..." form of UML's vector devices (the text
  * after "vec<N>:"; doc/vector-transports.md §2) for the transports a switch or a plug can
- * be the peer of: bess, fd, l2tpv3; and our VXLAN trunk (doc/vxlan.md) in the same form.
+ * be the peer of: bess, fd, l2tpv3; our VXLAN trunk (doc/vxlan.md) and QEMU's stream and dgram
+ * socket backends (doc/qemu.md) in the same form.
  *
  * The kernel's splitting rules hold (pairs split on ',', key and value on the first '=', no
  * escaping, at most 20 pairs). Where the kernel silently does something else we refuse with one
@@ -425,6 +426,58 @@ static int parse_vxlan(struct vparse *p)
 	return 0;
 }
 
+/* A socket address of QEMU's stream and dgram backends: a numeric IPv4 or IPv6 address with
+ * portkey= giving its port (TCP or UDP), or else a unix path. */
+static int sockaddr_or_path(struct vparse *p, const char *key, const char *v, const char *portkey,
+			    struct vector_addr *addr, char *path_out)
+{
+	const char *port_v = get(p, portkey);
+	int family = strchr(v, ':') ? AF_INET6 : AF_INET, r;
+	struct in6_addr probe;
+
+	if (inet_pton(family, v, &probe) != 1) {
+		if (port_v)
+			return vfail(p, "%s= is not a numeric IP address, so %s= has nothing to go with", key,
+				     portkey);
+		return path(p, key, v, path_out);
+	}
+	if (!port_v)
+		return vfail(p, "%s=%s needs %s=", key, v, portkey);
+	if ((r = address(p, key, v, family, addr)))
+		return r;
+	return port(p, portkey, port_v, &addr->port);
+}
+
+/* stream: listen=PATH|IP,port=N (the switch serves QEMU's server=off) or connect=PATH|IP,port=N
+ * (QEMU's server=on; the switch reconnects). */
+static int parse_stream(struct vparse *p)
+{
+	struct vector_spec *vs = &p->t->vec;
+	const char *l = get(p, "listen"), *c = get(p, "connect");
+
+	if (!l == !c)
+		return vfail(p, "give one of listen= or connect=");
+	vs->listen = l != NULL;
+	if (l)
+		return sockaddr_or_path(p, "listen", l, "port", &vs->local, vs->src);
+	return sockaddr_or_path(p, "connect", c, "port", &vs->peer, vs->dst);
+}
+
+/* dgram: src= (bound here) and dst= (QEMU's local), both paths or both addresses with ports. */
+static int parse_dgram(struct vparse *p)
+{
+	struct vector_spec *vs = &p->t->vec;
+	int r = 0;
+	const char *src = need(p, "src", &r), *dst = need(p, "dst", &r);
+
+	if (r || (r = sockaddr_or_path(p, "src", src, "srcport", &vs->local, vs->src)) ||
+	    (r = sockaddr_or_path(p, "dst", dst, "dstport", &vs->peer, vs->dst)))
+		return r;
+	if (vs->local.family != vs->peer.family)
+		return vfail(p, "src and dst must both be unix paths or both IP addresses of one family");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	enum transport_kind kind;
@@ -434,6 +487,8 @@ static const struct {
 	{ "fd", TRANSPORT_FD, parse_fd },
 	{ "l2tpv3", TRANSPORT_L2TPV3, parse_l2tpv3 },
 	{ "vxlan", TRANSPORT_VXLAN, parse_vxlan },
+	{ "stream", TRANSPORT_STREAM, parse_stream },
+	{ "dgram", TRANSPORT_DGRAM, parse_dgram },
 };
 
 const char *vector_kind_name(enum transport_kind kind)
@@ -454,7 +509,8 @@ static int refuse_known(struct vparse *p, const char *name)
 			return vfail(p, "a host interface of the guest's own, not a port (use tuntap)");
 	if (strcmp(name, "gre") == 0)
 		return vfail(p, "not served (it needs raw sockets on both sides; use l2tpv3 with udp=1)");
-	snprintf(p->err, p->errlen, "unknown vector transport '%s' (known: bess, fd, l2tpv3, vxlan)", name);
+	snprintf(p->err, p->errlen, "unknown vector transport '%s' (known: bess, fd, l2tpv3, vxlan, "
+		 "stream, dgram)", name);
 	return -EPROTONOSUPPORT;
 }
 

@@ -107,6 +107,13 @@ static inline bool vlan_frame_ctag(const uint8_t *frame, uint32_t len, uint16_t 
 	return true;
 }
 
+/* The size rule of every relay of frames (len >= ETHER_HDR_LEN): up to ETHER_FRAME_MAX bytes,
+ * one tag's worth more (VLAN_FRAME_MAX) when the frame carries a tag. */
+static inline bool vlan_frame_size_ok(const uint8_t *frame, uint32_t len)
+{
+	return len <= ETHER_FRAME_MAX || (len <= VLAN_FRAME_MAX && vlan_frame_tagged(frame));
+}
+
 /* Classifies a frame of len >= ETHER_HDR_LEN bytes received on port p (see the table above). */
 enum vlan_verdict vlan_ingress(const struct vlan_port *p, const uint8_t *frame, uint32_t len,
 			       struct vlan_rx *rx);

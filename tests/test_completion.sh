@@ -16,6 +16,7 @@ complete_words() {
 [[ $(complete_words umlnet st) == status ]] || fail "umlnet st -> '$(complete_words umlnet st)'"
 [[ $(complete_words umlnet -j host-) == "host-up host-down" ]] || fail "umlnet -j host- -> '$(complete_words umlnet -j host-)'"
 [[ $(complete_words umlnet -n lab st) == status ]] || fail "umlnet -n lab st -> '$(complete_words umlnet -n lab st)'"
+[[ $(complete_words umlnet lc) == "lclean lcheck lcapture" ]] || fail "umlnet lc -> '$(complete_words umlnet lc)'"
 [[ $(complete_words umlnet --ver) == --version ]] || fail "umlnet --ver -> '$(complete_words umlnet --ver)'"
 [[ $(complete_words umlnet up lab.conf --ho) == --host ]] || fail "umlnet up lab.conf --ho -> '$(complete_words umlnet up lab.conf --ho)'"
 [[ $(complete_words uml_switch -compat) == -compat-v0 ]] || fail "uml_switch -compat -> '$(complete_words uml_switch -compat)'"

@@ -52,9 +52,7 @@ static void bess_new_port(struct switchd *d, int fd)
 {
 	struct ep_bess_peer peer = { .unlink_src = true };
 	struct endpoint *ep;
-	const char *why;
-	char what[256];
-	int slot, err;
+	int err;
 
 	peer_creds(fd, &peer.pid, &peer.uid);
 	err = ep_bess_accepted(fd, &peer, &ep);
@@ -63,24 +61,8 @@ static void bess_new_port(struct switchd *d, int fd)
 		close(fd);
 		return;
 	}
-	ep->ops->describe(ep, what, sizeof(what));
-	slot = port_attach(d, ep, -1, &why);
-	if (slot < 0) {
-		d->bess.refused++;
-		log_warn("%s: refused: %s: %s (%llu refused so far)", what, why, strerror(-slot),
-			 (unsigned long long)d->bess.refused);
-		return;
-	}
-	if (sw_port_set_owner(&d->sw, (uint32_t)slot, peer.pid, peer.uid) < 0) {
-		/* Logged once per user by the accounting; the endpoint's destroy closes fd. */
-		d->bess.refused++;
-		ev_del(d, ep->fd);
-		sw_port_del(&d->sw, (uint32_t)slot);
-		return;
-	}
-	d->bess.accepted++;
-	d->ports_total++;
-	log_info("port %d: new %s", slot + 1, what);
+	if (port_attach_accepted(d, ep, peer.pid, peer.uid, &d->bess.refused) >= 0)
+		d->bess.accepted++;
 }
 
 void bess_listen_accept(struct switchd *d)

@@ -18,10 +18,12 @@
 #include "daemon.h"
 #include "log.h"
 #include "peercred.h"
+#include "transport_spec.h"
 #include "unixsock.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -152,6 +154,33 @@ int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char *
 		sw_port_del(&d->sw, (uint32_t)slot);
 		return err;
 	}
+	return slot;
+}
+
+int port_attach_accepted(struct switchd *d, struct endpoint *ep, pid_t pid, uid_t uid,
+			 uint64_t *refused)
+{
+	const char *why;
+	char what[256];
+	int slot;
+
+	ep->ops->describe(ep, what, sizeof(what));
+	slot = port_attach(d, ep, -1, &why);
+	if (slot < 0) {
+		(*refused)++;
+		log_warn("%s: refused: %s: %s (%llu refused so far)", what, why, strerror(-slot),
+			 (unsigned long long)*refused);
+		return slot;
+	}
+	if (uid != (uid_t)-1 && sw_port_set_owner(&d->sw, (uint32_t)slot, pid, uid) < 0) {
+		/* Logged once per user by the accounting; the endpoint's destroy closes its fd. */
+		(*refused)++;
+		ev_del(d, ep->fd);
+		sw_port_del(&d->sw, (uint32_t)slot);
+		return -EUSERS;
+	}
+	d->ports_total++;
+	log_info("port %d: new %s", slot + 1, what);
 	return slot;
 }
 
@@ -376,13 +405,18 @@ static void control_own_vlans(struct switchd *d, uint32_t slot)
 		port_set_vlan(d, slot, &v, "its VNI map");
 }
 
-int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
+/* A parsed spec: stream specs are listeners or reconnecting connectors (stream_ports.h), the
+ * others one endpoint. */
+static int control_attach_parsed(struct switchd *d, const char *spec, const struct transport_spec *t,
+				 char *err, size_t errlen)
 {
 	struct endpoint *ep;
 	const char *why;
-	int r = endpoint_open_spec(spec, &ep, err, errlen), slot;
+	int r, slot;
 
-	if (r)
+	if (t->kind == TRANSPORT_STREAM)
+		return (r = stream_ports_add(d, t, err, errlen)) < 0 ? r : CONTROL_NO_SLOT;
+	if ((r = endpoint_open_parsed(t, &ep, err, errlen)))
 		return r;
 	slot = port_attach(d, ep, -1, &why);
 	if (slot < 0) {
@@ -393,4 +427,16 @@ int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t e
 	log_info("port %d: %s", slot + 1, spec);
 	control_own_vlans(d, (uint32_t)slot);
 	return slot;
+}
+
+int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
+{
+	struct transport_spec *t;
+	int r = transport_parse_new(spec, &t, err, errlen);
+
+	if (r)
+		return r;
+	r = control_attach_parsed(d, spec, t, err, errlen);
+	free(t);
+	return r;
 }

@@ -11,6 +11,7 @@
 #define UMLNET_SWITCH_DAEMON_H
 
 #include "bess_listen.h"
+#include "stream_ports.h"
 #include "options.h"
 #include "portmap.h"
 #include "switch.h"
@@ -38,6 +39,7 @@ enum ev_tag {
 	EV_TIMER,
 	EV_STDIN,
 	EV_BESS_LISTEN,  /* -bess socket: accept */
+	EV_STREAM_LISTEN, /* a -port transport=stream,listen= socket: accept */
 };
 
 struct pending {
@@ -83,6 +85,7 @@ struct switchd {
 	uint64_t ports_total;   /* ports ever created */
 	struct access_refusals refused;
 	struct bess_listen bess;
+	struct stream_ports stream; /* -port transport=stream (stream_ports.h) */
 	struct uidlim uids;     /* what each user holds (uidlimit.h) */
 	uint64_t mgmt_idle_closed; /* management connections closed for silence */
 	uint64_t mgmt_refused;  /* management commands refused (mgmt_vlan.c) */
@@ -106,12 +109,19 @@ void control_pending_input(struct switchd *d, uint32_t index);
 void control_port_event(struct switchd *d, uint32_t slot);
 void control_expire_pending(struct switchd *d);
 void control_close_all(struct switchd *d);
-/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"): the slot or -errno. */
+/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"): the slot, or
+ * CONTROL_NO_SLOT for a stream listener or connector (its ports come and go later), or -errno. */
+#define CONTROL_NO_SLOT INT_MAX
 int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen);
 /* A port for ep with its data fd in the loop: the slot, or -errno with *why set and ep destroyed. */
 int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why);
 /* Gives a port a VLAN setting (the switch becomes VLAN-aware) and logs it with who asked. */
 void port_set_vlan(struct switchd *d, uint32_t slot, const struct vlan_port *v, const char *by);
+/* A port for a connection a listener accepted (bess, stream): attached and owned by the peer's
+ * user (pid, uid from peer_creds; uid -1: nobody's, for TCP); a refusal is counted in *refused
+ * and logged. Returns the slot or -errno (ep destroyed). */
+int port_attach_accepted(struct switchd *d, struct endpoint *ep, pid_t pid, uid_t uid,
+			 uint64_t *refused);
 /* A port without a control connection whose endpoint reported its peer gone (err): removed. */
 void control_endpoint_gone(struct switchd *d, uint32_t slot, int err);
 /* The credentials of a unix socket's peer (pid 0, uid -1 when unknown). */

@@ -149,6 +149,7 @@ static void on_timer(struct switchd *d)
 	mactable_expire(&d->sw.macs, d->sw.now);
 	control_expire_pending(d);
 	mgmt_expire_idle(d);
+	stream_ports_tick(d);
 	if (d->sw.cap)
 		capture_flush(d->sw.cap);
 }
@@ -245,6 +246,9 @@ static void dispatch(struct switchd *d, const struct epoll_event *ev)
 	case EV_BESS_LISTEN:
 		bess_listen_accept(d);
 		break;
+	case EV_STREAM_LISTEN:
+		stream_ports_accept(d, index);
+		break;
 	}
 }
 
@@ -281,6 +285,7 @@ static void switchd_init(struct switchd *d)
 static void remove_sockets(struct switchd *d)
 {
 	bess_listen_close(d);
+	stream_ports_close(d);
 	if (d->listen_fd >= 0)
 		unlink(d->ctl_path);
 	if (d->mgmt_fd >= 0 && d->mgmt_path[0])
@@ -332,6 +337,9 @@ static void attach_ports(struct switchd *d)
 
 		if (slot < 0)
 			log_err("-port '%s': %s; running without it", p->text, err);
+		else if (p->vlan_given && slot == CONTROL_NO_SLOT)
+			setup_fail(d, "-port '%s': vlan=/trunk= are not supported on stream listeners "
+				   "and connectors", p->text);
 		else if (p->vlan_given)
 			port_set_vlan(d, (uint32_t)slot, &p->vlan, "-port");
 	}

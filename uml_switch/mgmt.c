@@ -152,6 +152,7 @@ static void status_text(struct switchd *d, FILE *f)
 	if (d->bess.fd >= 0)
 		fprintf(f, "bess %s (accepted %llu, refused %llu)\n", d->bess.path,
 			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
+	stream_ports_status_text(d, f);
 }
 
 static void status_json(struct switchd *d, FILE *f)
@@ -171,6 +172,7 @@ static void status_json(struct switchd *d, FILE *f)
 		fprintf(f, ",\"bess_accepted\":%llu,\"bess_refused\":%llu",
 			(unsigned long long)d->bess.accepted, (unsigned long long)d->bess.refused);
 	}
+	stream_ports_status_json(d, f);
 	fprintf(f, ",\"refused_data_socket\":%llu", (unsigned long long)d->refused.count);
 	limits_json(d, f);
 	fprintf(f, ",\"pid\":%d,\"uptime\":%u,\"ports\":%u,\"max_ports\":%u,\"ports_total\":%llu,"

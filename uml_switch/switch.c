@@ -221,14 +221,10 @@ static void sw_refuse(struct sw *s, uint32_t in, const struct sw_rx *rx, enum vl
 		 in + 1, what, set, rx->tagged ? " tagged" : "n untagged", vlan_verdict_name(v));
 }
 
-/* A VLAN-unaware switch takes any frame of a sane size: up to ETHER_FRAME_MAX, one more tag's
- * worth when it carries one. */
+/* A VLAN-unaware switch takes any frame of a sane size (vlan_frame_size_ok). */
 static enum vlan_verdict sw_size_ok(const struct frame *f)
 {
-	if (f->len <= ETHER_FRAME_MAX)
-		return VLAN_ADMIT;
-	return f->len <= VLAN_FRAME_MAX && vlan_frame_tagged(f->data) ? VLAN_ADMIT
-								    : VLAN_DROP_OVERSIZE;
+	return vlan_frame_size_ok(f->data, f->len) ? VLAN_ADMIT : VLAN_DROP_OVERSIZE;
 }
 
 /* Admits a frame into its VLAN by its port's rule (vlan.h); refusals counted and logged. */

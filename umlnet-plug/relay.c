@@ -7,6 +7,7 @@
  */
 #include "log.h"
 #include "plug.h"
+#include "vlan.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -105,9 +106,10 @@ static void relay_batch(struct relay *r, struct plug_dev *d, int dir)
 		relay_dev_fail(r, d, why);
 		return;
 	}
-	/* Runts and oversize frames are not passed on half-made. */
+	/* Runts and oversize frames are not passed on half-made; a tagged frame (a namespace on a
+	 * trunk) may be one tag longer than an untagged one. */
 	for (int i = 0; i < n; i++)
-		if (r->rx[i].len >= ETHER_HDR_LEN && r->rx[i].len <= ETHER_FRAME_MAX)
+		if (r->rx[i].len >= ETHER_HDR_LEN && vlan_frame_size_ok(r->rx[i].data, r->rx[i].len))
 			r->rx[ok++] = r->rx[i];
 	d->dropped[dir] += (unsigned int)n - ok;
 	if (!ok)

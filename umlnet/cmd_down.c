@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * down - stops a network in the reverse order of up: guests (halt through the mconsole, then
+ * down - stops a network in the reverse order of up: its supervisor, guests (halt through the mconsole, then
  * SIGTERM, then SIGKILL), plugs and gateways, namespaces umlnet made, switches; then removes the
  * state directory. Processes are found by recorded pid and start time, never by name.
  */
@@ -14,6 +14,10 @@
 
 static void stop_kind(struct state *st, const char *kind, int wait_ms)
 {
+	/* Every guest halts at once; the loop below then mostly finds them gone. */
+	for (int i = st->nprocs - 1; !strcmp(kind, "guest") && i >= 0; i--)
+		if (!strcmp(st->procs[i].kind, kind))
+			guest_halt(st, &st->procs[i]);
 	for (int i = st->nprocs - 1; i >= 0; i--) {
 		struct state_proc *p = &st->procs[i];
 
@@ -44,6 +48,10 @@ int net_down(struct state *st)
 {
 	int left = 0;
 
+	/* The supervisor first, so that it restarts nothing that is being stopped; then the
+	 * records again, since it may have replaced some. */
+	stop_kind(st, "supervisor", 5000);
+	state_reload_pids(st);
 	stop_kind(st, "guest", 10000);
 	stop_kind(st, "plug", 5000);
 	delete_netns(st);

@@ -2,13 +2,15 @@
 /*
  * status - a running network at a glance: switches and their ports (with counters, read from
  * each switch's management socket; a port is named after the guest or gateway whose pid it
- * carries), guests and their devices (asked of each guest's mconsole).
+ * carries), guests and their devices (asked of each guest's mconsole), and the supervisor's
+ * account of each process (status_supervise.c).
  */
 #include "attach.h"
 #include "guest.h"
 #include "json.h"
 #include "mconsole.h"
 #include "span.h"
+#include "status_supervise.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
 
@@ -191,9 +193,9 @@ static void text_guests(const struct state *st, FILE *f)
 			int pr = alive ? dev_present(st, g, e) : -1;
 			char dev[CONF_DEV_NAME];
 
-			fprintf(f, " %s:%s%s%s%s", conf_dev_name(e, dev),
+			fprintf(f, " %s:%s%s%s%s%s%s", conf_dev_name(e, dev),
 				e->sw >= 0 ? e->sw_name : "spec", e->ip[0] ? ":" : "", e->ip,
-				pr == 0 ? "(missing)" : "");
+				e->vlan[0] ? ":" : "", e->vlan, pr == 0 ? "(missing)" : "");
 		}
 		for (int k = 0; k < al.n; k++)
 			if (!strcmp(al.a[k].guest, g->name))
@@ -309,6 +311,8 @@ static void json_guests(const struct state *st, FILE *f)
 			json_str(f, e->spec);
 			fputs(",\"ip\":", f);
 			json_str(f, e->ip);
+			fputs(",\"vlan\":", f);
+			json_str(f, e->vlan);
 			fprintf(f, ",\"present\":%s}", pr < 0 ? "null" : pr ? "true" : "false");
 		}
 		for (int k = 0, first = !g->neth; k < al.n; k++) {
@@ -347,6 +351,7 @@ int net_status(struct state *st, bool json, FILE *f)
 		}
 		json_switches(st, si, f);
 		json_guests(st, f);
+		status_supervise_json(st, f);
 		fputs("}\n", f);
 	} else {
 		fprintf(f, "network %s (state in %s)\n", c->name, st->dir);
@@ -357,6 +362,7 @@ int net_status(struct state *st, bool json, FILE *f)
 		text_switches(st, si, f);
 		text_trunks(st, si, f);
 		text_guests(st, f);
+		status_supervise_text(st, f);
 	}
 	for (int i = 0; i < c->nsw; i++)
 		free(si[i].show);

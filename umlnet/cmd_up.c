@@ -3,12 +3,16 @@
  * up - starts a network in dependency order: switches (each answering on its management
  * socket), then their slirp gateways, then namespace guests (umlnet-plug), then UML guests, at
  * most --jobs booting at once; a UML guest counts as up when its init reports "up" through the
- * notify socket, with its addresses and routes set.
+ * notify socket, with its addresses and routes set. The work is done by a child that then
+ * stays as the network's supervisor (supervise.h), which starts switches, gateways and plugs
+ * again through the same functions.
  */
 #include "guest.h"
 #include "span.h"
+#include "supervise.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
+#include "vlan_apply.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -124,7 +128,7 @@ static bool switch_answers(const void *mgmt)
 	return true;
 }
 
-static int start_switch(struct state *st, int i)
+int net_start_switch(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], bess[PATH_MAX], who[64];
@@ -199,7 +203,7 @@ static bool gateway_attached(const void *arg)
 	return false;
 }
 
-static int start_slirp(struct state *st, int i)
+int net_start_slirp(struct state *st, int i)
 {
 	const struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], arg[PATH_MAX + 16], mgmt[PATH_MAX + 8], who[64];
@@ -254,7 +258,7 @@ static bool netns_has_dev(const void *arg)
 /* A namespace guest: the namespace (made if missing), umlnet-plug carrying its eth devices to
  * the switches (conf refuses vec devices there, so at most CONF_MAX_ETH), then addresses and
  * routes inside it. Needs root. */
-static int start_netns(struct state *st, int gi)
+int net_start_netns(struct state *st, int gi)
 {
 	struct conf_guest *g = &st->conf->g[gi];
 	char prog[PATH_MAX], ip[PATH_MAX], log[PATH_MAX], nspath[PATH_MAX];
@@ -311,6 +315,8 @@ static int start_netns(struct state *st, int gi)
 	for (int i = 0; !err && i < g->nroute; i++)
 		err = netns_ip(st, ip, g->name, (char *)"route", (char *)"add",
 			       g->route[i].dest, (char *)"via", g->route[i].via, NULL);
+	if (!err)
+		err = vlan_apply_guest(st, gi, id.pid);
 	if (err)
 		fprintf(stderr, "umlnet: error: netns %s: configuring its devices failed (see "
 				"%s/netns-%s.log)\n", g->name, st->dir, g->name);
@@ -352,6 +358,13 @@ static int guest_by_mconsole(struct boot *b, const char *path)
 	return -1;
 }
 
+static pid_t guest_pid(const struct state *st, int gi)
+{
+	const struct state_proc *p = state_find(st, "guest", st->conf->g[gi].name);
+
+	return p ? p->id.pid : 0;
+}
+
 static int boot_event(void *opaque, const struct notify_msg *m)
 {
 	struct boot *b = opaque;
@@ -373,6 +386,8 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		b->is_up[gi] = true;
 		b->booting--;
 		b->up++;
+		if (vlan_apply_guest(b->st, gi, guest_pid(b->st, gi)))
+			return -EIO;
 		if (!b->quiet)
 			printf("guest %s is up\n", c->g[gi].name);
 		fflush(stdout);
@@ -424,7 +439,7 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 	return err;
 }
 
-int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
+int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
 	const struct conf *c = st->conf;
 	int err = 0;
@@ -437,13 +452,21 @@ int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 	if (!err)
 		err = notify_open(n, st);
 	for (int i = 0; !err && i < c->nsw; i++)
-		err = start_switch(st, i);
+		err = net_start_switch(st, i);
 	for (int i = 0; !err && i < c->nsw; i++)
 		if (c->sw[i].slirp)
-			err = start_slirp(st, i);
+			err = net_start_slirp(st, i);
 	for (int i = 0; !err && i < c->ng; i++)
 		if (c->g[i].kind == CONF_GUEST_NETNS)
-			err = start_netns(st, i);
+			err = net_start_netns(st, i);
+	return err;
+}
+
+int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
+{
+	const struct conf *c = st->conf;
+	int err = net_up_switches(o, st, n);
+
 	if (!err)
 		err = boot_guests(o, st, n);
 	if (err) {
@@ -515,7 +538,7 @@ int cmd_up(struct umlnet_opts *o, int argc, char **argv)
 	struct notify n = { .fd = -1 };
 	const char *file, *host;
 	char *text;
-	int err;
+	int err, word;
 
 	if (up_args(argc, argv, &file, &host))
 		return 2;
@@ -538,6 +561,10 @@ int cmd_up(struct umlnet_opts *o, int argc, char **argv)
 		snprintf(conf->name, sizeof(conf->name), "%s", o->network);
 		conf->named = false; /* the copy in the state gets a network line */
 	}
+	/* From here on a child of ours does the work and stays as the network's supervisor. */
+	word = supervise_split();
+	if (word < 0)
+		return 1;
 	err = state_create(&st, o->state_dir, conf, text);
 	free(text);
 	if (!err && host && (err = state_write_file(&st, "host", host, 0644, (gid_t)-1)))
@@ -551,6 +578,10 @@ int cmd_up(struct umlnet_opts *o, int argc, char **argv)
 		printf("network %s is up: %d switch%s, %d guest%s (state in %s)\n", conf->name,
 		       conf->nsw, conf->nsw == 1 ? "" : "es", conf->ng, conf->ng == 1 ? "" : "s",
 		       st.dir);
+	if (err)
+		supervise_failed(word);
+	else
+		err = supervise_run(&st, word);
 	state_close(&st);
 	return err ? 1 : 0;
 }

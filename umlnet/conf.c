@@ -3,6 +3,7 @@
 
 #include "span.h"
 #include "transport_spec.h"
+#include "vlan.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -236,17 +237,22 @@ static int conf_new_name(struct conf_parser *p, const char *what, const struct c
 static int conf_switch_port(struct conf_parser *p, struct conf_word *w, struct conf_switch *s)
 {
 	struct transport_spec *t;
-	char why[256];
+	struct vlan_port vlan;
+	char why[256], base[CONF_PATH];
+	bool given;
 	int err;
 
 	if (s->nport == CONF_MAX_SWITCH_PORTS)
 		return conf_fail(p, "switch: more than %d port=", CONF_MAX_SWITCH_PORTS);
 	if ((err = conf_copy(p, w, s->port[s->nport], CONF_PATH)))
 		return err;
+	/* A trailing ",vlan=N" or ",trunk=..." is the switch's, not the transport's (-port). */
+	if (vlan_spec_split(s->port[s->nport], base, sizeof(base), &vlan, &given, why, sizeof(why)))
+		return conf_fail(p, "switch port '%s': %s", s->port[s->nport], why);
 	t = malloc(sizeof(*t)); /* a few KiB */
 	if (!t)
 		return conf_fail(p, "out of memory");
-	err = transport_parse(s->port[s->nport], t, why, sizeof(why));
+	err = transport_parse(base, t, why, sizeof(why));
 	free(t);
 	if (err)
 		return conf_fail(p, "switch port '%s': %s", s->port[s->nport], why);
@@ -390,6 +396,44 @@ bool conf_switch_has_vec(const struct conf *c, int sw)
 	return false;
 }
 
+/* vlan=N or trunk=LIST[,native=N] on a device line, checked and kept in canonical form. */
+static int conf_eth_vlan(struct conf_parser *p, const struct conf_word *w, struct conf_eth *e)
+{
+	char text[CONF_VLAN + 8], why[256];
+	struct vlan_port v;
+	int err;
+
+	if (e->vlan[0])
+		return conf_fail(p, "%s: a device has one VLAN setting (already %s)", w->key, e->vlan);
+	if ((err = conf_copy(p, w, text, CONF_VLAN - 8)))
+		return err;
+	snprintf(text, sizeof(text), "%s=%s", w->key, w->value);
+	if (vlan_port_parse(text, &v, why, sizeof(why)))
+		return conf_fail(p, "%s", why);
+	vlan_port_format(&v, e->vlan, sizeof(e->vlan));
+	return 0;
+}
+
+/* umlnet tells a guest's ports on one switch apart only by their kind (daemon or bess), so the
+ * devices of one kind on one switch share a VLAN setting (vlan_apply.c). */
+static int conf_eth_vlan_same(struct conf_parser *p, const struct conf_guest *g,
+			      const struct conf_eth *e)
+{
+	for (int i = 0; i < g->neth; i++) {
+		const struct conf_eth *o = &g->eth[i];
+		char dev[CONF_DEV_NAME], other[CONF_DEV_NAME];
+
+		if (o->vec == e->vec && e->sw_name[0] && !strcmp(o->sw_name, e->sw_name) &&
+		    strcmp(o->vlan, e->vlan))
+			return conf_fail(p, "%s: %s: differs from %s on the same switch (line %d); "
+					    "a guest's %s devices on one switch share one VLAN "
+					    "setting", conf_dev_name(e, dev), e->vlan[0] ? e->vlan :
+					 "no VLAN setting", conf_dev_name(o, other), o->line,
+					 e->vec ? "vec" : "eth");
+	}
+	return 0;
+}
+
 static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf_guest *g = &p->c->g[p->guest];
@@ -430,6 +474,8 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_ip(p, &w[i], e->ip);
 		} else if (!strcmp(w[i].key, "mac")) {
 			err = conf_mac(p, &w[i], e->mac);
+		} else if (!strcmp(w[i].key, "vlan") || !strcmp(w[i].key, "trunk")) {
+			err = conf_eth_vlan(p, &w[i], e);
 		} else if (!strcmp(w[i].key, "spec") && vec) {
 			err = conf_fail(p, "%s: spec= is for eth devices; a vec device names its "
 					   "switch (its bess socket is made by umlnet)", w[0].key);
@@ -439,8 +485,9 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 				err = conf_fail(p, "%s: give a switch or spec=, not both", w[0].key);
 		} else {
 			err = conf_unknown(p, w[0].key, &w[i], uml && !vec ?
-					   "a switch name first, then ip=, mac=; or spec=" :
-					   "a switch name first, then ip=, mac=");
+					   "a switch name first, then ip=, mac=, vlan=, trunk=; "
+					   "or spec=" :
+					   "a switch name first, then ip=, mac=, vlan=, trunk=");
 		}
 	}
 	if (err)
@@ -449,6 +496,11 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 		return conf_fail(p, "%s: needs a switch name (or spec=<transport>) first", w[0].key);
 	if (e->spec[0] && e->mac[0])
 		return conf_fail(p, "%s: mac= goes inside spec= for a raw transport", w[0].key);
+	if (e->spec[0] && e->vlan[0])
+		return conf_fail(p, "%s: %s: VLANs are set on a switch's port; a raw spec= has none",
+				 w[0].key, e->vlan);
+	if ((err = conf_eth_vlan_same(p, g, e)))
+		return err;
 	e->line = p->line;
 	g->neth++;
 	return 0;
@@ -854,6 +906,8 @@ static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_gu
 		conf_print_opt(f, "spec", e->spec);
 		conf_print_opt(f, "ip", e->ip);
 		conf_print_opt(f, "mac", e->mac);
+		if (e->vlan[0])
+			fprintf(f, " %s", e->vlan);
 		fputc('\n', f);
 	}
 	conf_print_routes(f, "    ", g->route, g->nroute);

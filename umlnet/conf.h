@@ -34,6 +34,7 @@
 #define CONF_MAX_SWITCH_PORTS 4 /* port= per switch */
 #define CONF_MAX_HOSTS 16
 #define CONF_ON 256 /* on=A,B,...: host names as written */
+#define CONF_VLAN 128 /* a device's VLAN setting, as vlan_port_format writes it */
 
 struct conf_switch {
 	char name[CONF_NAME];
@@ -64,6 +65,7 @@ struct conf_eth {
 	char spec[CONF_PATH];   /* a raw UML transport spec instead of a switch */
 	char ip[CONF_ADDR];     /* a.b.c.d/len or "" */
 	char mac[18];
+	char vlan[CONF_VLAN];   /* "vlan=N", "trunk=LIST[,native=N]" (canonical) or "" */
 	int line;
 };
 

@@ -125,15 +125,15 @@ static int guest_write_run(struct state *st, const struct conf_guest *g, char *p
 	return err;
 }
 
-int guest_install_init(struct state *st)
+int guest_install_data(struct state *st, const char *data, const char *name)
 {
 	char src[PATH_MAX], text[GUEST_INIT_MAX + 1];
 	size_t n = 0;
 	FILE *f;
 	int err;
 
-	if (proc_find_data("umlnet-guest-init.sh", src, sizeof(src)) < 0 || !(f = fopen(src, "re")))
-		return 0; /* guest_build reports it for a guest that needs it */
+	if (proc_find_data(data, src, sizeof(src)) < 0 || !(f = fopen(src, "re")))
+		return -ENOENT;
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	if (n == sizeof(text)) {
@@ -141,10 +141,17 @@ int guest_install_init(struct state *st)
 		return -EFBIG;
 	}
 	text[n] = '\0';
-	err = state_write_file(st, GUEST_INIT, text, 0755, (gid_t)-1);
+	err = state_write_file(st, name, text, 0755, (gid_t)-1);
 	if (err)
-		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, GUEST_INIT, strerror(-err));
+		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, name, strerror(-err));
 	return err;
+}
+
+int guest_install_init(struct state *st)
+{
+	int err = guest_install_data(st, "umlnet-guest-init.sh", GUEST_INIT);
+
+	return err == -ENOENT ? 0 : err; /* guest_build reports it for a guest that needs it */
 }
 
 static int guest_build(struct state *st, const struct conf_guest *g, struct guest_argv *a)
@@ -298,23 +305,14 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 	return 1;
 }
 
-int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
-	       int timeout_ms, guest_out_fn out, void *opaque)
+int guest_post(const struct state *st, const char *guest, const char *script, char *id,
+	       size_t idlen)
 {
-	const struct state_proc *p = state_find(st, "guest", guest);
-	char id[32], b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
+	char b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
 	static unsigned int counter;
 	size_t len = strlen(script);
-	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
-	int err;
 
-	if (!p || !proc_alive(&p->id)) {
-		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
-			st->conf->name);
-		return -ESRCH;
-	}
-	w.proc = &p->id;
-	snprintf(id, sizeof(id), "%d-%u", (int)getpid(), ++counter);
+	snprintf(id, idlen, "%d-%u", (int)getpid(), ++counter);
 	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
 		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
 				"the command channel\n", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
@@ -322,7 +320,32 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 	}
 	base64_encode((const unsigned char *)script, len, b64);
 	snprintf(line, sizeof(line), "%s %s\n", id, b64);
-	err = channel_send(st, guest, line);
+	return channel_send(st, guest, line);
+}
+
+/* Sends script to a running guest as command id (filled in, 32 bytes); proc gets the guest's
+ * process. 0 or -errno (reported). */
+static int guest_exec_send(struct state *st, const char *guest, const char *script, char *id,
+			   const struct proc_id **proc)
+{
+	const struct state_proc *p = state_find(st, "guest", guest);
+
+	if (!p || !proc_alive(&p->id)) {
+		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
+			st->conf->name);
+		return -ESRCH;
+	}
+	*proc = &p->id;
+	return guest_post(st, guest, script, id, 32);
+}
+
+int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
+	       int timeout_ms, guest_out_fn out, void *opaque)
+{
+	char id[32];
+	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
+	int err = guest_exec_send(st, guest, script, id, &w.proc);
+
 	if (err)
 		return err;
 	err = notify_loop(n, timeout_ms, exec_event, &w);
@@ -332,21 +355,91 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 	return err ? err : w.status;
 }
 
-void guest_stop(struct state *st, const struct state_proc *p)
+struct exec_all {
+	struct exec_wait w[CONF_MAX_GUESTS];
+	char ids[CONF_MAX_GUESTS][32];
+	bool done[CONF_MAX_GUESTS];
+	int count, left;
+};
+
+static int exec_all_event(void *opaque, const struct notify_msg *m)
+{
+	struct exec_all *a = opaque;
+
+	for (int k = 0; k < a->count; k++) {
+		int r;
+
+		if (a->done[k])
+			continue;
+		r = exec_event(&a->w[k], m);
+		if (r == 0)
+			continue;
+		a->done[k] = true;
+		if (r < 0)
+			a->w[k].status = r;
+		if (--a->left == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int guest_exec_all(struct state *st, struct notify *n, const char *script, int timeout_ms,
+		   guest_out_fn out, void *opaque)
+{
+	struct exec_all *a = calloc(1, sizeof(*a));
+	int err = 0, failed = 0;
+
+	if (!a)
+		return -ENOMEM;
+	for (int i = 0; i < st->conf->ng; i++) {
+		const struct state_proc *p = state_find(st, "guest", st->conf->g[i].name);
+		struct exec_wait *w = &a->w[a->count];
+
+		if (st->conf->g[i].kind != CONF_GUEST_UML || !p || !proc_alive(&p->id))
+			continue;
+		*w = (struct exec_wait){ .id = a->ids[a->count], .guest = st->conf->g[i].name,
+					 .out = out, .opaque = opaque, .n = n };
+		if (guest_exec_send(st, w->guest, script, a->ids[a->count], &w->proc) == 0)
+			a->count++;
+		else
+			failed++;
+	}
+	a->left = a->count;
+	if (a->count)
+		err = notify_loop(n, timeout_ms, exec_all_event, a);
+	for (int k = 0; k < a->count; k++) {
+		if (!a->done[k] && err == -ETIMEDOUT)
+			fprintf(stderr, "umlnet: error: guest %s: the command did not finish within "
+					"%d s\n", a->w[k].guest, timeout_ms / 1000);
+		failed += !a->done[k] || a->w[k].status != 0;
+	}
+	free(a);
+	return err && err != -ETIMEDOUT ? err : failed;
+}
+
+int guest_halt(struct state *st, const struct state_proc *p)
 {
 	struct mconsole_result res;
 	char sock[PATH_MAX];
 
 	if (!proc_alive(&p->id))
-		return;
-	/* halt is the clean way: the kernel removes its umid directory and sockets. */
+		return 0;
 	state_mconsole(st, p->name, sock, sizeof(sock));
-	if (mconsole_run(sock, "halt", 2000, &res) == 0) {
-		mconsole_result_free(&res);
-		if (proc_wait_gone(&p->id, 10000)) {
-			proc_stop(&p->id, SIGTERM, 1000); /* any helper left in its group */
-			return;
-		}
+	if (mconsole_run(sock, "halt", 2000, &res) < 0)
+		return -EIO;
+	mconsole_result_free(&res);
+	return 0;
+}
+
+void guest_stop(struct state *st, const struct state_proc *p)
+{
+	/* halt is the clean way: the kernel removes its umid directory and sockets. A guest that
+	 * no longer answers may be halting already (guest_halt before): a short grace. */
+	int halted = guest_halt(st, p);
+
+	if (proc_wait_gone(&p->id, halted == 0 ? 10000 : 2000)) {
+		proc_stop(&p->id, SIGTERM, 1000); /* any helper left in its group */
+		return;
 	}
 	proc_stop(&p->id, SIGTERM, 10000);
 }

@@ -25,6 +25,10 @@
  * once per network, before any guest starts. 0 or -errno (reported). */
 int guest_install_init(struct state *st);
 
+/* Copies data file data (proc_find_data) into the state directory as name, root's, 0755.
+ * 0, -ENOENT (not installed; not reported) or -errno (reported). */
+int guest_install_data(struct state *st, const char *data, const char *name);
+
 /* Starts guest gi (a UML guest of st->conf) and records it. Reports errors. */
 int guest_start(struct state *st, int gi);
 
@@ -45,9 +49,24 @@ void guest_vec_src_remove(const struct state *st, const struct conf_guest *g,
 /* Output of a command, line by line. */
 typedef void (*guest_out_fn)(void *opaque, const char *guest, const char *line);
 
+/* Sends script to a running guest without waiting for it (its output and status go to whoever
+ * listens on the notify socket, if anyone); id gets the command's id. 0 or -errno (reported). */
+int guest_post(const struct state *st, const char *guest, const char *script, char *id,
+	       size_t idlen);
+
 /* Runs script in guest (listening on n) and returns its exit status, or -errno (reported). */
 int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
 	       int timeout_ms, guest_out_fn out, void *opaque);
+
+/* Runs script in every running UML guest of st at once (listening on n); out gets every output
+ * line. Returns how many did not run it, failed or did not finish in time (reported), or
+ * -errno. */
+int guest_exec_all(struct state *st, struct notify *n, const char *script, int timeout_ms,
+		   guest_out_fn out, void *opaque);
+
+/* Asks a running guest to halt through its mconsole and returns at once (guest_stop then
+ * waits): 0 when asked (or not running), -EIO when its mconsole did not answer. */
+int guest_halt(struct state *st, const struct state_proc *p);
 
 /* Halts a guest through its mconsole, then SIGTERM, then SIGKILL. */
 void guest_stop(struct state *st, const struct state_proc *p);

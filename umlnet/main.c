@@ -5,6 +5,7 @@
  * This file is only the table of commands; each lives in its own cmd_*.c.
  */
 #include "umlnet.h"
+#include "lab.h"
 #include "stdfds.h"
 #include "version.h"
 
@@ -32,7 +33,17 @@ static const struct umlnet_cmd commands[] = {
 	{ "demo", cmd_demo, "", "boot a built-in network, show it working, tear it down" },
 	{ "host-up", cmd_host_up, "FILE", "make the file's host taps, bridges, routes (root)" },
 	{ "host-down", cmd_host_down, "FILE", "delete the file's host taps and bridges (root)" },
+	{ "lstart", cmd_lstart, "[-d DIR] [-o mem=SIZE] [MACHINE...]", "start a Netkit/Kathara lab" },
+	{ "lclean", cmd_lclean, "[-d DIR]", "run a lab's shutdown scripts, stop it, remove all" },
+	{ "lhalt", cmd_lhalt, "[-d DIR]", "stop a lab without its shutdown scripts" },
+	{ "linfo", cmd_linfo, "[-d DIR] [-j]", "a lab's machines, interfaces, domains, state" },
+	{ "lcapture", cmd_lcapture, "[-d DIR] [-c N] [-t S] CD FILE", "a lab's collision domain to pcap" },
+	{ "ltest", cmd_ltest, "[-d DIR] [--wait S]", "compare a lab's machines with signatures" },
+	{ "lcheck", cmd_lcheck, "[-d DIR]", "parse a lab, print the topology lstart runs" },
 };
+
+/* Commands that act on a running network: in a running lab's directory, that lab's. */
+static const char *const lab_aware[] = { "exec", "status", "attach", "detach" };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -102,6 +113,7 @@ int main(int argc, char **argv)
 		case 'J':
 			if (parse_int("--jobs", optarg, 1, CONF_MAX_GUESTS, &o.jobs))
 				return 2;
+			o.jobs_given = true;
 			break;
 		case 'T':
 			if (parse_int("--timeout", optarg, 1, 3600, &o.timeout_s))
@@ -131,6 +143,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	for (size_t i = 0; i < sizeof(lab_aware) / sizeof(lab_aware[0]); i++)
+		if (!strcmp(argv[optind], lab_aware[i]))
+			lab_default_network(&o);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			return commands[i].fn(&o, argc - optind, argv + optind);

@@ -236,12 +236,59 @@ static int state_load_pids(struct state *st)
 	return 0;
 }
 
+FILE *state_new_file(const struct state *st, const char *name)
+{
+	char tmp[PATH_MAX], base[NAME_MAX];
+
+	snprintf(base, sizeof(base), "%s.new", name);
+	state_file(st, base, tmp, sizeof(tmp));
+	unlink(tmp);
+	return fopen(tmp, "wex");
+}
+
+int state_commit_file(const struct state *st, const char *name, FILE *f)
+{
+	char tmp[PATH_MAX], path[PATH_MAX], base[NAME_MAX];
+
+	snprintf(base, sizeof(base), "%s.new", name);
+	state_file(st, base, tmp, sizeof(tmp));
+	state_file(st, name, path, sizeof(path));
+	if (fclose(f) < 0 || rename(tmp, path) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Writes every record afresh (a reader sees the old pids or the new). */
+static int state_rewrite_pids(const struct state *st)
+{
+	FILE *f = state_new_file(st, "pids");
+
+	if (!f)
+		return -errno;
+	for (int i = 0; i < st->nprocs; i++)
+		fprintf(f, "%s %s %d %llu\n", st->procs[i].kind, st->procs[i].name,
+			(int)st->procs[i].id.pid, st->procs[i].id.start);
+	return state_commit_file(st, "pids", f);
+}
+
+int state_reload_pids(struct state *st)
+{
+	return state_load_pids(st);
+}
+
 int state_record(struct state *st, const char *kind, const char *name, const struct proc_id *id)
 {
 	char path[PATH_MAX];
 	struct state_proc *p;
 	FILE *f;
 
+	/* A process started again (the supervisor's restart) takes the place of the one it
+	 * replaces: one record per kind and name. */
+	for (int i = 0; i < st->nprocs; i++)
+		if (!strcmp(st->procs[i].kind, kind) && !strcmp(st->procs[i].name, name)) {
+			st->procs[i].id = *id;
+			return state_rewrite_pids(st);
+		}
 	if (st->nprocs == STATE_MAX_PROCS)
 		return -ENOSPC;
 	state_file(st, "pids", path, sizeof(path));
@@ -483,7 +530,7 @@ void state_add_refused(const struct state *st, unsigned long n)
 void state_remove(struct state *st)
 {
 	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg",
-						".bess", ".cmd" };
+						".bess", ".cmd", ".lab" };
 	DIR *d = opendir(st->dir);
 	struct dirent *e;
 	char path[PATH_MAX];
@@ -511,7 +558,8 @@ void state_remove(struct state *st)
 		bool ours = !strcmp(e->d_name, "pids") || !strcmp(e->d_name, "topology.conf") ||
 			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached") ||
 			    !strcmp(e->d_name, "guest-init.sh") || !strcmp(e->d_name, "refused") ||
-			    !strcmp(e->d_name, "host");
+			    !strcmp(e->d_name, "host") ||
+			    !strcmp(e->d_name, "restarts") || ends_with(e->d_name, ".new");
 
 		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 			ours |= ends_with(e->d_name, suffixes[i]);

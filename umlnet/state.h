@@ -19,7 +19,8 @@
  * /tmp/umlnet-<uid>/<network> (created 0700 and checked to be ours).
  *
  * pids has one line per process: "<kind> <name> <pid> <start time>", kinds switch, slirp,
- * plug, guest; and "netns <name> 0 0" for a namespace umlnet created.
+ * plug, guest, supervisor; and "netns <name> 0 0" for a namespace umlnet created. restarts
+ * is the supervisor's account of each process (restarts.h).
  */
 #ifndef UMLNET_STATE_H
 #define UMLNET_STATE_H
@@ -28,9 +29,10 @@
 #include "proc.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdbool.h>
 
-#define STATE_MAX_PROCS (CONF_MAX_SWITCHES * 2 + CONF_MAX_GUESTS * 2)
+#define STATE_MAX_PROCS (CONF_MAX_SWITCHES * 2 + CONF_MAX_GUESTS * 2 + 1) /* + the supervisor */
 
 struct state_proc {
 	char kind[16];
@@ -61,8 +63,12 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 
 void state_close(struct state *st);
 
-/* Appends a process (or a netns with pid 0) to pids. */
+/* Appends a process (or a netns with pid 0) to pids; one started again in place of a recorded
+ * one of the same kind and name replaces its record. */
 int state_record(struct state *st, const char *kind, const char *name, const struct proc_id *id);
+
+/* Reads pids again (another process, the supervisor, may have replaced records). */
+int state_reload_pids(struct state *st);
 
 const struct state_proc *state_find(const struct state *st, const char *kind, const char *name);
 
@@ -88,6 +94,12 @@ int state_share(struct state *st, const struct proc_as *as, const char *user);
 /* Writes state file name afresh (never through a symlink) with mode, and group gid unless -1. */
 int state_write_file(const struct state *st, const char *name, const char *data, mode_t mode,
 		     gid_t gid);
+
+/* A state file written whole or not at all: state_new_file opens <name>.new afresh (never
+ * through a symlink), state_commit_file closes it and renames it over name, so a reader sees
+ * the old file or the new. NULL (errno) / 0 or -errno. */
+FILE *state_new_file(const struct state *st, const char *name);
+int state_commit_file(const struct state *st, const char *name, FILE *f);
 
 /* Notifications refused so far (file "refused"), and adding n to that count. */
 unsigned long state_refused(const struct state *st);

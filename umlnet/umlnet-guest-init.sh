@@ -49,10 +49,13 @@ cow_root() {
 	mount -t proc proc /proc
 }
 cow_root # mounts /proc either way
+# The run= script is read before /run is covered: umlnet run as root keeps its state there.
+[ -n "$UMLNET_RUN" ] && run_script=$(cat "$UMLNET_RUN")
 mount -t sysfs sys /sys
 mount -t tmpfs -o size=16m run /run
 mkdir -p /run/tmp /run/home /run/umlnet
 chmod 700 /run/umlnet
+[ -n "$UMLNET_RUN" ] && printf '%s\n' "$run_script" > /run/umlnet/run && UMLNET_RUN=/run/umlnet/run
 mknod -m 600 /run/umlnet/channel c 4 1
 chmod 600 /dev/tty1 2>/dev/null
 [ -n "$UMLNET_NAME" ] && hostname "$UMLNET_NAME"

@@ -4,6 +4,7 @@ at run time through the management socket, a trunk carrying two VLANs to a real 
 1522-byte frames, 802.1ad passing, capture form)."""
 
 import json
+import os
 import struct
 import subprocess
 import time
@@ -199,3 +200,16 @@ def test_switch_vlan_trunk_to_guest_8021q(ctx):
     mine = {m["vlan"] for m in macs if m["port"] == port}
     check(mine == {10, 20}, f"the guest's addresses learned in VLANs {mine}: {macs}")
     time.sleep(0.1)
+
+
+def test_switch_vlan_refused_on_stream_listeners(ctx):
+    """A stream listener's ports come later, one per connection: a VLAN given to it would land on
+    whatever port holds slot 0, so the switch refuses it at start and leaves no socket behind."""
+    d = ctx.dir
+    r = subprocess.run([program("uml_switch"), "-unix", f"{d}/ctl", "-port",
+                        f"transport=stream,listen={d}/vm.sock,vlan=10"],
+                       capture_output=True, text=True, timeout=10)
+    check(r.returncode == 2, f"exit {r.returncode}: {r.stderr}")
+    check("vlan=/trunk= are not supported on stream listeners" in r.stderr, r.stderr)
+    check(not os.path.exists(f"{d}/vm.sock") and not os.path.exists(f"{d}/ctl"),
+          f"sockets left: {os.listdir(d)}")

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""lab_start.py - how fast `umlnet lstart` makes a lab ready, and what an idle machine costs.
+
+    python3 bench/lab_start.py --machines 5 20 --jobs 0 4 8 20
+
+For each size N, a Kathará-style lab of N UML machines (a chain: machine i on collision
+domains i and i+1, addresses and routes from its startup script) is written to a temporary
+directory and started with `umlnet lstart`; the time is from the command's start to its return,
+which is when every machine's startup scripts have finished. Then, after --settle seconds idle,
+the host memory of each machine: the sum of the proportional set size (Pss, smaps_rollup) of its
+UML processes (the kernel's memory file is shared among them and counted once; UML's helper
+threads share the kernel's address space and are counted once too). `--jobs 0` is
+lstart's own default. The lab is cleaned after each run (lclean) and the time that takes is
+reported too.
+"""
+
+import argparse
+import ctypes
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def umlnet():
+    return os.path.join(os.environ.get("UMLNET_BUILD", os.path.join(ROOT, "build")),
+                        "umlnet", "umlnet")
+
+
+def write_lab(d, n):
+    """A chain m0 - m1 - ... of n machines; each machine's startup sets its addresses."""
+    conf = ["LAB_NAME=bench", f'LAB_DESCRIPTION="{n} machines in a chain"']
+    for i in range(n):
+        conf.append(f"m{i}[0]=cd{i}")
+        if i + 1 < n:
+            conf.append(f"m{i}[1]=cd{i + 1}")
+        with open(os.path.join(d, f"m{i}.startup"), "w") as f:
+            f.write(f"ip addr add 10.{i // 250}.{i % 250}.2/24 dev eth0\n")
+            if i + 1 < n:
+                f.write(f"ip addr add 10.{(i + 1) // 250}.{(i + 1) % 250}.1/24 dev eth1\n")
+    with open(os.path.join(d, "lab.conf"), "w") as f:
+        f.write("\n".join(conf) + "\n")
+
+
+def rollup(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def pss_kib(text):
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def machine_memory(state):
+    """Pss in MiB per machine: every process whose command line is a UML kernel of state."""
+    per = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if len(argv) < 3 or not argv[1].startswith(b"umid=") or \
+                not any(state.encode() in a for a in argv):
+            continue
+        per.setdefault(argv[1][5:].decode(), []).append(int(pid))
+    return {k: sum(pss_kib(rollup(p)) for p in distinct_mms(v)) / 1024 for k, v in per.items()}
+
+
+def same_mm(a, b):
+    """kcmp(KCMP_VM): whether two processes share one address space."""
+    return LIBC.syscall(312, a, b, 1, 0, 0) == 0  # SYS_kcmp on x86_64
+
+
+def distinct_mms(pids):
+    """One pid per address space: UML's helper threads are processes that share the kernel's."""
+    kept = []
+    for p in pids:
+        if not any(same_mm(p, k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def run(n, jobs, settle):
+    d = tempfile.mkdtemp(prefix="umlnet-bench-lab-")
+    os.chmod(d, 0o755)
+    base = os.path.join(d, "state")
+    os.mkdir(base)
+    lab = os.path.join(d, "lab")
+    os.mkdir(lab)
+    write_lab(lab, n)
+    env = dict(os.environ, UMLNET_STATE_DIR=base)
+    argv = [umlnet(), "-q"] + (["--jobs", str(jobs)] if jobs else []) + ["lstart", "-d", lab]
+    try:
+        t = time.monotonic()
+        r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=900)
+        ready = time.monotonic() - t
+        if r.returncode != 0:
+            sys.exit(f"lstart failed:\n{r.stdout}{r.stderr}")
+        time.sleep(settle)
+        mem = machine_memory(base)
+        t = time.monotonic()
+        subprocess.run([umlnet(), "-q", "lclean", "-d", lab], env=env, check=True, timeout=900)
+        clean = time.monotonic() - t
+        return ready, mem, clean
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def run_up(n, jobs):
+    """The same network as plain `umlnet up` guests (lcheck's topology: no lab init, no
+    startup scripts): what the lab part adds to the start-up time."""
+    d = tempfile.mkdtemp(prefix="umlnet-bench-lab-")
+    os.chmod(d, 0o755)
+    base, lab = os.path.join(d, "state"), os.path.join(d, "lab")
+    os.mkdir(base)
+    os.mkdir(lab)
+    write_lab(lab, n)
+    env = dict(os.environ, UMLNET_STATE_DIR=base)
+    topo = subprocess.run([umlnet(), "-q", "lcheck", "-d", lab], env=env, check=True,
+                          capture_output=True, text=True).stdout.split("\n# ")[0]
+    conf = os.path.join(d, "plain.conf")
+    with open(conf, "w") as f:
+        f.write(topo.replace("\nnetwork ", "\nnetwork plain") + "\n")
+    try:
+        t = time.monotonic()
+        subprocess.run([umlnet(), "-q", "--jobs", str(jobs or 8), "up", conf], env=env,
+                       check=True, timeout=900)
+        return time.monotonic() - t
+    finally:
+        subprocess.run([umlnet(), "-q", "down"], env=env, timeout=900)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--machines", type=int, nargs="+", default=[5, 20])
+    ap.add_argument("--jobs", type=int, nargs="+", default=[0],
+                    help="--jobs values to try (0: lstart's default)")
+    ap.add_argument("--settle", type=float, default=5.0, help="idle seconds before measuring")
+    ap.add_argument("--up", action="store_true",
+                    help="also time plain `umlnet up` of the same network (no lab part)")
+    args = ap.parse_args()
+    print(f"{'machines':>8} {'jobs':>7} {'ready s':>8} {'lclean s':>9} "
+          f"{'MiB/machine (median, max)':>27}" + ("  plain up s" if args.up else ""))
+    for n in args.machines:
+        for jobs in args.jobs:
+            ready, mem, clean = run(n, jobs, args.settle)
+            vals = sorted(mem.values()) or [0]
+            up = f"  {run_up(n, jobs):>10.1f}" if args.up else ""
+            print(f"{n:>8} {jobs or 'default':>7} {ready:>8.1f} {clean:>9.1f} "
+                  f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}{up}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

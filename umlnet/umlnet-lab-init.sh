@@ -1,0 +1,94 @@
+#!/bin/sh
+# The lab side of a machine of `umlnet lstart` (man/umlnet-lab.7), run inside the UML guest as
+# root by its run= command once umlnet-guest-init.sh has brought every interface up:
+#   sh /run/lab/init.lab MACHINE            set the machine up, run its startup scripts
+#   sh /run/lab/init.lab MACHINE shutdown   run its shutdown scripts (umlnet lclean)
+# /run/lab is the lab's state directory on the host (hostfs); /run/lab/MACHINE.lab holds the
+# machine's settings as "key value" lines (lab_topo.h), read with `read`, never evaluated.
+# What a startup script finds is what Kathará gives it: hostname and /etc/hosts, ip_forward=1,
+# rp_filter=0 everywhere, ICMP rate limit 0, IPv6 off unless ipv6=true, the lab at /hostlab, its
+# shared/ at /shared (read-write, the same files for every machine), M/ copied over /.
+# Process creation is slow in a UML machine: this script forks as little as it can (builtins,
+# no command substitution, one process per tool it needs).
+name=$1
+conf=/run/lab/$name.lab
+[ -r "$conf" ] || { echo "lab: $conf: not readable"; exit 1; }
+
+# The settings: single values into variables, lists into files of /run (init's tmpfs).
+hostlab= ipv6=0 bridged=
+: > /run/lab.sysctl
+: > /run/lab.env
+: > /run/lab.exec
+while IFS=' ' read -r k v; do
+	case $k in
+	hostlab) hostlab=$v ;;
+	ipv6) ipv6=$v ;;
+	bridged) bridged=$v ;;
+	sysctl | env | exec) printf '%s\n' "$v" >> "/run/lab.$k" ;;
+	esac
+done < "$conf"
+
+# Runs lab script $1 (if the lab has it) under bash -x, output appended to $2; CRLF files run.
+lab_script() {
+	[ -f "/hostlab/$1" ] || return 0
+	tr -d '\r' < "/hostlab/$1" > "/run/lab.$1" || return 1
+	bash -x "/run/lab.$1" >> "$2" 2>&1 < /dev/null
+	rc=$?
+	[ $rc -eq 0 ] || echo "lab: $1 exited with status $rc (see $2)"
+	return $rc
+}
+
+if [ "$2" = shutdown ]; then
+	lab_script "$name.shutdown" /var/log/shutdown.log
+	lab_script shared.shutdown /var/log/shared.log
+	exit 0
+fi
+
+mkdir -p /hostlab /shared
+mount -t hostfs -o "$hostlab" none /hostlab ||
+	{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
+[ -d /hostlab/shared ] && mount -t hostfs -o "$hostlab/shared" none /shared
+echo "$name" > /etc/hostname
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
+	"$name" > /etc/hosts
+# The machine's folder over its (copy-on-write) root, owned by root, modes as umask allows.
+[ -d "/hostlab/$name" ] && cp -rL "/hostlab/$name/." /
+
+# Kathará's defaults, then the lab's own sysctls (which may override them).
+for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
+echo 1 > /proc/sys/net/ipv4/ip_forward
+echo 0 > /proc/sys/net/ipv4/icmp_ratelimit
+# (Without the ipv6 module loaded a machine has no IPv6 at all.)
+if [ "$ipv6" = 1 ]; then
+	[ -d /proc/sys/net/ipv6 ] || modprobe ipv6 2>/dev/null
+	for d in /proc/sys/net/ipv6/conf/*; do
+		[ -d "$d" ] || continue
+		echo 0 > "$d/disable_ipv6"; echo 1 > "$d/forwarding"; echo 0 > "$d/accept_ra"
+	done
+else
+	# Loaded later on demand (the first IPv6 socket), the module starts disabled too.
+	[ -d /etc/modprobe.d ] || mkdir /etc/modprobe.d
+	echo "options ipv6 disable_ipv6=1" > /etc/modprobe.d/lab-ipv6.conf
+	for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done
+fi
+[ -s /run/lab.sysctl ] && { sysctl -q -p /run/lab.sysctl || echo "lab: a sysctl was refused"; }
+[ -d /etc/frr ] && chown -R frr:frr /etc/frr 2>/dev/null
+[ -d /etc/quagga ] && chown -R quagga:quagga /etc/quagga 2>/dev/null
+[ -d /var/www ] && chmod -R o+rX /var/www 2>/dev/null
+
+# bridged: the interface on the slirp gateway, the default route through it (as Docker's).
+if [ -n "$bridged" ]; then
+	set -- $bridged
+	ip addr add "$2" dev "$1" && ip route add default via "$3" dev "$1"
+fi
+while IFS= read -r kv; do export "$kv"; done < /run/lab.env
+
+lab_script shared.startup /var/log/shared.log
+lab_script "$name.startup" /var/log/startup.log
+status=$?
+while IFS= read -r cmd; do
+	bash -c "$cmd" >> /var/log/startup.log 2>&1 < /dev/null ||
+		echo "lab: exec '$cmd' exited with status $?"
+done < /run/lab.exec
+: > /tmp/EOS
+exit $status
