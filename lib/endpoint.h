@@ -33,6 +33,7 @@ struct frame {
 };
 
 struct endpoint;
+struct vlan_port;
 
 struct endpoint_ops {
 	const char *kind;
@@ -63,6 +64,10 @@ struct endpoint_ops {
 			   char *msg, size_t msglen);
 	/* Optional (NULL: none): see endpoint_liveness_fd(). */
 	int (*liveness_fd)(const struct endpoint *ep);
+	/* Optional (NULL: any setting): the VLAN setting its wire needs, which the owner gives
+	 * its port and keeps (a VXLAN trunk with a VNI map is a trunk of the mapped VLANs);
+	 * returns false when this endpoint needs none. */
+	bool (*vlan_port)(const struct endpoint *ep, struct vlan_port *out);
 };
 
 struct endpoint {
@@ -91,6 +96,12 @@ static inline bool endpoint_peer_gone(int err)
 {
 	return err == -ENOTCONN || err == -ECONNRESET || err == -EPIPE || err == -ESHUTDOWN ||
 	       err == -EPROTO;
+}
+
+/* The VLAN setting ep's wire needs (see vlan_port in the ops), false: none. */
+static inline bool endpoint_vlan_port(const struct endpoint *ep, struct vlan_port *out)
+{
+	return ep->ops->vlan_port && ep->ops->vlan_port(ep, out);
 }
 
 static inline void endpoint_destroy(struct endpoint *ep)

@@ -2,6 +2,10 @@
 /*
  * ep_vxlan - a VXLAN trunk (RFC 7348; doc/vxlan.md): one VNI of an IPv4 or IPv6 underlay as
  * ONE switch port, interoperable with Linux's `vxlan` device and with other switches' trunks.
+ * With a VNI map (vni=100:10,200:20; vxlan_vnimap.h) it carries several VNIs and is a VLAN
+ * trunk port of the switch: a frame tagged VLAN v leaves untagged with v's VNI, a packet of
+ * VNI n arrives tagged with n's VLAN; learning is per VNI; a packet of an unmapped VNI is
+ * wrong-vni, a frame without a mapped 802.1Q tag (an 802.1ad one) is counted as unmapped.
  *
  * Theory of operation: one UDP socket bound to local:port (vxlan_sock.c: default the wildcard
  * address and port 4789; with a group, the wildcard so that packets to the group arrive too,
@@ -37,6 +41,8 @@
 #include "vxlan.h"
 #include "vxlan_fdb.h"
 #include "vxlan_sock.h"
+#include "vxlan_vnimap.h"
+#include "vlan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,19 +61,22 @@ struct vx_rx {
 
 struct vx_tx {
 	struct mmsghdr msgs[VX_TX_MSGS];
-	struct iovec iov[VX_TX_MSGS][2];
+	struct iovec iov[VX_TX_MSGS][3];     /* header, frame (mapped: MACs, and after the tag) */
+	uint8_t hdr[VX_TX_MSGS][VXLAN_HDR_LEN]; /* mapped: each datagram's own VNI */
 	union vxlan_sa to[VX_TX_MSGS];
 	unsigned int frame[VX_TX_MSGS]; /* which frame of the batch each datagram carries */
 };
 
 struct vx_stats {
 	uint64_t short_pkt, no_i, wrong_vni, own, stranger, reserved; /* receive */
-	uint64_t oversize, tx_error;                       /* send */
+	uint64_t oversize, tx_error, unmapped;             /* send */
 };
 
 struct ep_vxlan {
 	struct endpoint ep;
 	uint32_t vni;
+	struct vxlan_vnimap map;                 /* n 0: one VNI, untagged frames */
+	uint32_t vni_of[VLAN_VID_MAX + 2];       /* map: VLAN -> VNI */
 	struct vxlan_conf conf;
 	struct vxlan_own own;
 	uint8_t tx_hdr[VXLAN_HDR_LEN];
@@ -85,22 +94,49 @@ static struct ep_vxlan *to_vx(const struct endpoint *ep)
 	return (struct ep_vxlan *)(uintptr_t)ep;
 }
 
+#define VX_VNI_TEXT (VXLAN_VNIMAP_MAX * 16) /* "vni" as the spec gave it */
+
+/* The trunk's VNI, or its map, as text. */
+static const char *vx_vni_text(const struct ep_vxlan *v, char buf[VX_VNI_TEXT])
+{
+	if (v->map.n)
+		vxlan_vnimap_format(&v->map, buf, VX_VNI_TEXT);
+	else
+		snprintf(buf, VX_VNI_TEXT, "%u", v->vni);
+	return buf;
+}
+
 /* Counts a packet from a sender we do not learn from; says so once per trunk. */
 static void vx_stranger(struct ep_vxlan *v, const struct vxlan_ip *from)
 {
-	char a[VXLAN_IP_TEXT];
+	char a[VXLAN_IP_TEXT], vni[VX_VNI_TEXT];
 
 	v->st.stranger++;
 	if (v->stranger_logged)
 		return;
 	v->stranger_logged = true;
-	log_warn("vxlan vni %u: dropping packets from %s, neither a remote nor a group member "
+	log_warn("vxlan vni %s: dropping packets from %s, neither a remote nor a group member "
 		 "(learn=any accepts them); further ones are only counted (stranger)",
-		 v->vni, vxlan_ip_format(from, a));
+		 vx_vni_text(v, vni), vxlan_ip_format(from, a));
 }
 
-/* Whether received datagram i is a frame for us (*from: its sender); counts what it is not. */
-static bool vx_rx_accept(struct ep_vxlan *v, unsigned int i, struct vxlan_ip *from)
+/* The VNI a received header must carry: ours, or with a map the header's own if it is mapped
+ * (*vlan: its VLAN; 0 without a map). */
+static uint32_t vx_rx_vni(const struct ep_vxlan *v, const uint8_t *hdr, uint16_t *vlan)
+{
+	uint32_t vni = vxlan_hdr_vni(hdr);
+
+	*vlan = 0;
+	if (!v->map.n)
+		return v->vni;
+	*vlan = vxlan_vnimap_vlan(&v->map, vni);
+	return *vlan != VXLAN_VNIMAP_NONE ? vni : VXLAN_VNIMAP_UNMAPPED;
+}
+
+/* Whether received datagram i is a frame for us (*from: its sender, *vlan: its VLAN when the
+ * trunk has a map); counts what it is not. */
+static bool vx_rx_accept(struct ep_vxlan *v, unsigned int i, struct vxlan_ip *from,
+			 uint16_t *vlan)
 {
 	const struct mmsghdr *m = &v->rx.msgs[i];
 	bool reserved;
@@ -115,7 +151,8 @@ static bool vx_rx_accept(struct ep_vxlan *v, unsigned int i, struct vxlan_ip *fr
 		vx_stranger(v, from);
 		return false;
 	}
-	verdict = vxlan_check(v->rx.hdr[i], m->msg_len, v->vni, &reserved);
+	verdict = vxlan_check(v->rx.hdr[i], m->msg_len, vx_rx_vni(v, v->rx.hdr[i], vlan),
+			      &reserved);
 	if (reserved)
 		v->st.reserved++;
 	switch (verdict) {
@@ -159,11 +196,16 @@ static int ep_vxlan_recv(struct endpoint *ep, struct frame *frames, unsigned int
 	now = clock_seconds();
 	for (int i = 0; i < got; i++) {
 		struct vxlan_ip from;
+		uint16_t vlan;
 
-		if (!vx_rx_accept(v, (unsigned int)i, &from))
+		if (!vx_rx_accept(v, (unsigned int)i, &from, &vlan))
 			continue;
 		frames[i].len = rx->msgs[i].msg_len - VXLAN_HDR_LEN;
-		vxlan_fdb_learn(&v->fdb, ether_src(frames[i].data), &from, now);
+		vxlan_fdb_learn(&v->fdb, ether_src(frames[i].data), vlan, &from, now);
+		/* The segment's VLAN on the switch side; an oversize frame stays as it is for the
+		 * owner to count. */
+		if (vlan && frames[i].len <= ETHER_FRAME_MAX)
+			frames[i].len = vlan_push_in_place(frames[i].data, frames[i].len, vlan);
 		kept = endpoint_keep_frame(frames, kept, (unsigned int)i);
 	}
 	return (int)kept;
@@ -211,21 +253,46 @@ static unsigned int vx_frames_taken(const struct vx_tx *tx, unsigned int sent, u
 	return tx->frame[sent];
 }
 
+/* Datagram m carries frame fi (f) to the remote to; vlan: the frame's tag, which a mapped trunk
+ * leaves out and sends as its VNI (0: the frame as it is, behind the trunk's one VNI). */
 static void vx_tx_add(struct ep_vxlan *v, unsigned int m, const struct frame *f, unsigned int fi,
-		      const struct vxlan_ip *to)
+		      uint16_t vlan, const struct vxlan_ip *to)
 {
 	struct vx_tx *tx = &v->tx;
 	socklen_t len = vxlan_ip_to_sa(to, v->conf.family, v->conf.port, &tx->to[m]);
+	size_t niov = 2;
 
 	tx->iov[m][0] = (struct iovec){ v->tx_hdr, VXLAN_HDR_LEN };
 	tx->iov[m][1] = (struct iovec){ f->data, f->len };
+	if (vlan) {
+		vxlan_hdr_write(tx->hdr[m], v->vni_of[vlan]);
+		tx->iov[m][0].iov_base = tx->hdr[m];
+		tx->iov[m][1].iov_len = 2 * ETHER_ADDR_LEN;
+		tx->iov[m][2] = (struct iovec){ f->data + ETHER_HDR_LEN + 2,
+						f->len - ETHER_HDR_LEN - 2 };
+		niov = 3;
+	}
 	tx->msgs[m].msg_hdr = (struct msghdr){ .msg_name = &tx->to[m], .msg_namelen = len,
-					       .msg_iov = tx->iov[m], .msg_iovlen = 2 };
+					       .msg_iov = tx->iov[m], .msg_iovlen = niov };
 	if (v->cmsg_len) {
 		tx->msgs[m].msg_hdr.msg_control = v->cmsg;
 		tx->msgs[m].msg_hdr.msg_controllen = v->cmsg_len;
 	}
 	tx->frame[m] = fi;
+}
+
+/* The segment of a frame to send: 0 without a map; with one, the VLAN of its 802.1Q tag if
+ * that VLAN is mapped, else false (counted as unmapped: the switch sends a mapped trunk its
+ * allowed VLANs only, so that is an 802.1ad frame or a plug's untagged one). */
+static bool vx_tx_vlan(struct ep_vxlan *v, const struct frame *f, uint16_t *vlan)
+{
+	*vlan = 0;
+	if (!v->map.n)
+		return true;
+	if (vlan_frame_ctag(f->data, f->len, vlan) && v->vni_of[*vlan] != VXLAN_VNIMAP_UNMAPPED)
+		return true;
+	v->st.unmapped++;
+	return false;
 }
 
 static int ep_vxlan_send(struct endpoint *ep, const struct frame *frames, unsigned int n)
@@ -237,9 +304,10 @@ static int ep_vxlan_send(struct endpoint *ep, const struct frame *frames, unsign
 
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int k = 0;
+		uint16_t vlan;
 
-		if (frames[i].len >= ETHER_HDR_LEN)
-			k = vxlan_fdb_dests(&v->fdb, frames[i].data, now, dests);
+		if (frames[i].len >= ETHER_HDR_LEN && vx_tx_vlan(v, &frames[i], &vlan))
+			k = vxlan_fdb_dests(&v->fdb, frames[i].data, vlan, now, dests);
 		if (nmsg + k > VX_TX_MSGS) {
 			sent = vx_flush(v, nmsg);
 			if (sent < nmsg)
@@ -247,7 +315,7 @@ static int ep_vxlan_send(struct endpoint *ep, const struct frame *frames, unsign
 			nmsg = 0;
 		}
 		for (unsigned int j = 0; j < k; j++)
-			vx_tx_add(v, nmsg++, &frames[i], i, &dests[j]);
+			vx_tx_add(v, nmsg++, &frames[i], i, vlan, &dests[j]);
 	}
 	sent = vx_flush(v, nmsg);
 	return (int)vx_frames_taken(&v->tx, sent, nmsg, n);
@@ -266,7 +334,7 @@ static void ep_vxlan_describe(const struct endpoint *ep, char *buf, size_t len)
 {
 	const struct ep_vxlan *v = to_vx(ep);
 	const struct vx_stats *s = &v->st;
-	char local[VXLAN_IP_TEXT + 8], group[VXLAN_IP_TEXT + 8] = "";
+	char local[VXLAN_IP_TEXT + 8], group[VXLAN_IP_TEXT + 8] = "", vni[VX_VNI_TEXT];
 
 	vx_format_at(&v->conf.local, v->conf.family, v->conf.port, local, sizeof(local));
 	if (v->conf.group_given) {
@@ -274,15 +342,15 @@ static void ep_vxlan_describe(const struct endpoint *ep, char *buf, size_t len)
 		vxlan_ip_format(&v->conf.group, group + 7);
 	}
 	snprintf(buf, len,
-		 "vxlan vni %u local %s remotes %u%s learned %u "
+		 "vxlan vni %s local %s remotes %u%s learned %u "
 		 "(rx drops: short %llu no-I %llu wrong-vni %llu own %llu stranger %llu; "
-		 "reserved bits %llu; tx: oversize %llu errors %llu)",
-		 v->vni, local, v->conf.nremotes, group, vxlan_fdb_count(&v->fdb),
+		 "reserved bits %llu; tx: oversize %llu errors %llu unmapped %llu)",
+		 vx_vni_text(v, vni), local, v->conf.nremotes, group, vxlan_fdb_count(&v->fdb),
 		 (unsigned long long)s->short_pkt, (unsigned long long)s->no_i,
 		 (unsigned long long)s->wrong_vni, (unsigned long long)s->own,
 		 (unsigned long long)s->stranger,
 		 (unsigned long long)s->reserved, (unsigned long long)s->oversize,
-		 (unsigned long long)s->tx_error);
+		 (unsigned long long)s->tx_error, (unsigned long long)s->unmapped);
 }
 
 static void ep_vxlan_destroy(struct endpoint *ep)
@@ -294,6 +362,16 @@ static void ep_vxlan_destroy(struct endpoint *ep)
 	free(v);
 }
 
+static bool ep_vxlan_vlan_port(const struct endpoint *ep, struct vlan_port *out)
+{
+	const struct ep_vxlan *v = to_vx(ep);
+
+	if (!v->map.n)
+		return false;
+	vxlan_vnimap_port(&v->map, out);
+	return true;
+}
+
 static const struct endpoint_ops ep_vxlan_ops = {
 	.kind = "vxlan",
 	.trunk = true,
@@ -301,15 +379,18 @@ static const struct endpoint_ops ep_vxlan_ops = {
 	.send = ep_vxlan_send,
 	.describe = ep_vxlan_describe,
 	.destroy = ep_vxlan_destroy,
+	.vlan_port = ep_vxlan_vlan_port,
 };
 
-static void vx_setup(struct ep_vxlan *v, uint32_t vni, bool learn_any)
+static void vx_setup(struct ep_vxlan *v, const struct vector_spec *vs)
 {
 	const struct vxlan_conf *c = &v->conf;
 
-	v->vni = vni;
-	vxlan_hdr_write(v->tx_hdr, vni);
-	v->fdb.learn_any = learn_any;
+	v->vni = vs->vni;
+	v->map = vs->vnimap;
+	vxlan_vnimap_index(&v->map, v->vni_of);
+	vxlan_hdr_write(v->tx_hdr, vs->vni);
+	v->fdb.learn_any = vs->learn_any;
 	vxlan_sock_scan(c, &v->own, &v->fdb);
 	/* A remote that would be ourselves (one mesh list given to every switch) is left out;
 	 * the flood list has room for every remote and the group. */
@@ -350,7 +431,7 @@ int ep_vxlan_open(const struct transport_spec *t, struct endpoint **out, char *e
 	v->ep.ops = &ep_vxlan_ops;
 	v->ep.fd = fd;
 	v->conf = conf;
-	vx_setup(v, t->vec.vni, t->vec.learn_any);
+	vx_setup(v, &t->vec);
 	*out = &v->ep;
 	return 0;
 }

@@ -87,7 +87,14 @@ static void put_vector(struct out *o, const struct vector_spec *v, enum transpor
 		put(o, "counter=%s\n", !v->counter ? "no" : v->pin_counter ? "pinned to 0" : "yes");
 		break;
 	case TRANSPORT_VXLAN:
-		put(o, "vni=%u\n", v->vni);
+		if (v->vnimap.n) {
+			char map[VXLAN_VNIMAP_MAX * 16];
+
+			vxlan_vnimap_format(&v->vnimap, map, sizeof(map));
+			put(o, "vni=%s\n", map);
+		} else {
+			put(o, "vni=%u\n", v->vni);
+		}
 		put_addr(o, "local", &v->local);
 		for (unsigned int i = 0; i < v->nremotes; i++)
 			put(o, "remote=%s\n", addr_text(&v->remote[i], text, sizeof(text)));

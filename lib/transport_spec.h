@@ -21,6 +21,7 @@
 #define UMLNET_TRANSPORT_SPEC_H
 
 #include "ether.h"
+#include "vxlan_vnimap.h"
 
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -87,6 +88,7 @@ struct vector_spec {
 	uint64_t rx_cookie, tx_cookie;
 	bool counter, pin_counter;
 	uint32_t vni;                  /* vxlan: one address family for local, remotes and group */
+	struct vxlan_vnimap vnimap;    /* vxlan: a VNI per VLAN (n 0: just vni, untagged) */
 	unsigned int nremotes;
 	struct vector_addr remote[VXLAN_REMOTES_MAX]; /* port unused: every remote is at local's */
 	struct vector_addr group;      /* family AF_UNSPEC = no multicast group */

@@ -60,6 +60,13 @@ static bool vector_key_repeats(const char *key)
 	return strcmp(key, "remote") == 0;
 }
 
+/* The keys whose value is a comma list (vxlan's vni=100:10,200:20): a field without '=' after
+ * one of them continues its value. */
+static bool vector_key_lists(const char *key)
+{
+	return strcmp(key, "vni") == 0;
+}
+
 /* Splits the copy in p->buf into pairs; refuses what the kernel would misread. */
 static int split_pairs(struct vparse *p)
 {
@@ -69,6 +76,11 @@ static int split_pairs(struct vparse *p)
 		if (comma)
 			*comma = 0;
 		eq = strchr(s, '=');
+		if (!eq && s != p->buf && p->npairs && vector_key_lists(p->pairs[p->npairs - 1].key)) {
+			s[-1] = ',';
+			s = comma ? comma + 1 : NULL;
+			continue;
+		}
 		if (!eq || eq == s)
 			return vfail(p, "'%s' is not key=value", s);
 		*eq = 0;
@@ -363,6 +375,25 @@ static void vx_default_local(struct vector_addr *local, int family)
 	local->family = family == AF_UNSPEC ? AF_INET : family;
 }
 
+/* vni=N (one segment) or vni=N:V,... (a VNI per VLAN; vxlan_vnimap.h). */
+static int vx_vni(struct vparse *p, const char *v)
+{
+	struct vector_spec *vs = &p->t->vec;
+	unsigned long long n;
+	char why[200];
+	int r;
+
+	if (!vxlan_vnimap_is_map(v)) {
+		if ((r = number(p, "vni", v, 10, 0, VXLAN_VNI_MAX, &n)))
+			return r;
+		vs->vni = (uint32_t)n;
+		return 0;
+	}
+	if (vxlan_vnimap_parse(v, &vs->vnimap, why, sizeof(why)))
+		return vfail(p, "%s", why);
+	return 0;
+}
+
 static int parse_vxlan(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
@@ -371,9 +402,8 @@ static int parse_vxlan(struct vparse *p)
 	const char *v;
 
 	v = need(p, "vni", &r);
-	if (r || (r = number(p, "vni", v, 10, 0, VXLAN_VNI_MAX, &n)))
+	if (r || (r = vx_vni(p, v)))
 		return r;
-	vs->vni = (uint32_t)n;
 	vs->local.port = VXLAN_DEFAULT_PORT;
 	if (((v = get(p, "local")) && (r = vx_address(p, "local", v, &family, &vs->local))) ||
 	    (r = port(p, "port", get(p, "port"), &vs->local.port)) || (r = remotes(p, &family)) ||

@@ -74,14 +74,27 @@ enum vlan_verdict vlan_ingress(const struct vlan_port *p, const uint8_t *frame, 
 	return VLAN_DROP_TAGGED_ON_ACCESS;
 }
 
+/* The 4-byte 802.1Q tag of VID vid, priority 0, at tag. */
+static void vlan_tag_write(uint8_t *tag, uint16_t vid)
+{
+	tag[0] = VLAN_TPID_8021Q >> 8;
+	tag[1] = VLAN_TPID_8021Q & 0xff;
+	tag[2] = (uint8_t)(vid >> 8 & 0x0f);
+	tag[3] = (uint8_t)vid;
+}
+
 uint32_t vlan_push(uint8_t *out, const uint8_t *frame, uint32_t len, uint16_t vid)
 {
 	memcpy(out, frame, 2 * ETHER_ADDR_LEN);
-	out[12] = VLAN_TPID_8021Q >> 8;
-	out[13] = VLAN_TPID_8021Q & 0xff;
-	out[14] = (uint8_t)(vid >> 8 & 0x0f);
-	out[15] = (uint8_t)vid;
+	vlan_tag_write(out + 2 * ETHER_ADDR_LEN, vid);
 	memcpy(out + ETHER_HDR_LEN + 2, frame + 2 * ETHER_ADDR_LEN, len - 2 * ETHER_ADDR_LEN);
+	return len + VLAN_TAG_LEN;
+}
+
+uint32_t vlan_push_in_place(uint8_t *frame, uint32_t len, uint16_t vid)
+{
+	memmove(frame + ETHER_HDR_LEN + 2, frame + 2 * ETHER_ADDR_LEN, len - 2 * ETHER_ADDR_LEN);
+	vlan_tag_write(frame + 2 * ETHER_ADDR_LEN, vid);
 	return len + VLAN_TAG_LEN;
 }
 
@@ -154,8 +167,7 @@ int vlan_parse_list(const char *text, uint64_t *bits, char *err, size_t errlen)
 	}
 }
 
-__attribute__((format(printf, 3, 4))) static int vlan_fail(char *err, size_t errlen,
-							   const char *fmt, ...)
+int vlan_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -97,6 +97,16 @@ static inline bool vlan_frame_tagged(const uint8_t *frame)
 	return type == VLAN_TPID_8021Q || type == VLAN_TPID_8021AD;
 }
 
+/* Whether a frame of len bytes carries an outer 802.1Q tag, and then its VID in *vid. */
+static inline bool vlan_frame_ctag(const uint8_t *frame, uint32_t len, uint16_t *vid)
+{
+	if (len < ETHER_HDR_LEN + VLAN_TAG_LEN || frame[12] != VLAN_TPID_8021Q >> 8 ||
+	    frame[13] != (VLAN_TPID_8021Q & 0xff))
+		return false;
+	*vid = (uint16_t)((frame[14] & 0x0f) << 8 | frame[15]);
+	return true;
+}
+
 /* The size rule of every relay of frames (len >= ETHER_HDR_LEN): up to ETHER_FRAME_MAX bytes,
  * one tag's worth more (VLAN_FRAME_MAX) when the frame carries a tag. */
 static inline bool vlan_frame_size_ok(const uint8_t *frame, uint32_t len)
@@ -122,6 +132,8 @@ static inline bool vlan_egress(const struct vlan_port *p, uint16_t key, bool *ta
 /* Writes frame (len bytes, untagged) into out with an 802.1Q tag of VID vid, priority 0; returns
  * the new length. out holds len + VLAN_TAG_LEN bytes and does not overlap frame. */
 uint32_t vlan_push(uint8_t *out, const uint8_t *frame, uint32_t len, uint16_t vid);
+/* The same in frame itself, which holds len + VLAN_TAG_LEN bytes. */
+uint32_t vlan_push_in_place(uint8_t *frame, uint32_t len, uint16_t vid);
 /* Writes frame (len >= ETHER_HDR_LEN + VLAN_TAG_LEN, tagged) into out without its outer tag;
  * returns the new length. */
 uint32_t vlan_pop(uint8_t *out, const uint8_t *frame, uint32_t len);
@@ -141,6 +153,11 @@ void vlan_list_format(const struct vlan_port *p, char *buf, size_t len);
  * setting into p and *given (false: no VLAN text, p is the default). 0 or -EINVAL with err. */
 int vlan_spec_split(const char *spec, char *base, size_t baselen, struct vlan_port *p,
 		    bool *given, char *err, size_t errlen);
+
+/* Writes a one-line setting error into err; returns -EINVAL (for VLAN settings and the VXLAN
+ * VNI map, whose fields are VLANs). */
+__attribute__((format(printf, 3, 4))) int vlan_fail(char *err, size_t errlen, const char *fmt,
+						     ...);
 
 /* The counter and log name of a drop ("tagged-on-access"). */
 const char *vlan_verdict_name(enum vlan_verdict v);

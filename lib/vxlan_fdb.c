@@ -88,8 +88,8 @@ static uint32_t vxlan_fdb_slot(struct vxlan_fdb *f, const struct vxlan_ip *ip)
 	return spare;
 }
 
-void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], const struct vxlan_ip *ip,
-		     uint32_t now)
+void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint16_t vlan,
+		     const struct vxlan_ip *ip, uint32_t now)
 {
 	uint32_t slot;
 
@@ -104,7 +104,7 @@ void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], const struct vxl
 		f->vteps_full++;
 		return;
 	}
-	switch (mactable_learn(&f->macs, mac, 0, slot, now)) {
+	switch (mactable_learn(&f->macs, mac, vlan, slot, now)) {
 	case MAC_FULL:
 		f->full++;
 		break;
@@ -120,11 +120,11 @@ void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], const struct vxl
 	}
 }
 
-unsigned int vxlan_fdb_dests(struct vxlan_fdb *f, const uint8_t dst_mac[6], uint32_t now,
-			     struct vxlan_ip out[VXLAN_FLOOD_MAX])
+unsigned int vxlan_fdb_dests(struct vxlan_fdb *f, const uint8_t dst_mac[6], uint16_t vlan,
+			     uint32_t now, struct vxlan_ip out[VXLAN_FLOOD_MAX])
 {
 	if (!mac_is_group(dst_mac)) {
-		uint32_t slot = mactable_lookup(&f->macs, dst_mac, 0, now);
+		uint32_t slot = mactable_lookup(&f->macs, dst_mac, vlan, now);
 
 		if (slot != MACTABLE_NONE) {
 			out[0] = f->vtep[slot];

@@ -2,13 +2,15 @@
 /*
  * vxlan_fdb - where a VXLAN trunk sends an inner frame (doc/vxlan.md §3, §5 requirement 3).
  *
- * Theory of operation: like the Linux vxlan device's FDB, reduced to one VNI. Received packets
- * teach inner source MAC -> outer source address (learning); entries age out after the ageing
- * time (300 s, Linux's default) unless refreshed. A unicast inner destination with a live entry
- * goes to that one remote; broadcast, multicast and unknown unicast go to the flood list: every
- * static remote and the multicast group (head-end replication, as with Linux's all-zeros
- * entries). The table is bounded (mactable/ohash: no allocation after init); when it is full a
- * new MAC is not learned and frames to it are flooded, which is always correct.
+ * Theory of operation: like the Linux vxlan device's FDB. Received packets teach inner source
+ * MAC -> outer source address (learning), per segment: a trunk with a VNI map keys each entry
+ * by MAC and the VNI's VLAN (the same MAC may sit behind different remotes in two segments).
+ * Entries age out after the ageing time (300 s, Linux's default) unless refreshed. A unicast
+ * inner destination with a live entry goes to that one remote; broadcast, multicast and unknown
+ * unicast go to the flood list: every static remote and the multicast group (head-end
+ * replication, as with Linux's all-zeros entries). The table is bounded (mactable/ohash: no
+ * allocation after init); when it is full a new MAC is not learned and frames to it are
+ * flooded, which is always correct.
  *
  * Addresses are vxlan_ip (IPv4 or IPv6 with its scope). The MAC table keeps a small number per
  * entry, so it holds the index of the remote in a pool of VXLAN_VTEPS_MAX addresses; the table
@@ -78,15 +80,17 @@ int vxlan_fdb_member_add(struct vxlan_fdb *f, const struct vxlan_ip *ip, unsigne
 /* Whether a packet whose outer source is ip may be received and learned from. */
 bool vxlan_fdb_accepts(const struct vxlan_fdb *f, const struct vxlan_ip *ip);
 
-/* Learns that mac lives behind the remote ip (a group MAC, or an unusable source address like
- * 0.0.0.0, :: or a multicast one, teaches nothing). now: monotonic seconds. */
-void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], const struct vxlan_ip *ip,
-		     uint32_t now);
+/* Learns that mac of segment vlan (a trunk with a VNI map: the VNI's VLAN; else 0) lives behind
+ * the remote ip (a group MAC, or an unusable source address like 0.0.0.0, :: or a multicast
+ * one, teaches nothing). now: monotonic seconds. */
+void vxlan_fdb_learn(struct vxlan_fdb *f, const uint8_t mac[6], uint16_t vlan,
+		     const struct vxlan_ip *ip, uint32_t now);
 
-/* Writes the remotes a frame to dst_mac goes to into out (VXLAN_FLOOD_MAX entries); returns
- * how many: 1 for a learned unicast MAC, else the flood list's length (which may be 0). */
-unsigned int vxlan_fdb_dests(struct vxlan_fdb *f, const uint8_t dst_mac[6], uint32_t now,
-			     struct vxlan_ip out[VXLAN_FLOOD_MAX]);
+/* Writes the remotes a frame to dst_mac of segment vlan goes to into out (VXLAN_FLOOD_MAX
+ * entries); returns how many: 1 for a learned unicast MAC, else the flood list's length (which
+ * may be 0). */
+unsigned int vxlan_fdb_dests(struct vxlan_fdb *f, const uint8_t dst_mac[6], uint16_t vlan,
+			     uint32_t now, struct vxlan_ip out[VXLAN_FLOOD_MAX]);
 
 /* Learned entries (aged ones may count until the next sweep). */
 uint32_t vxlan_fdb_count(const struct vxlan_fdb *f);

@@ -395,6 +395,16 @@ void port_set_vlan(struct switchd *d, uint32_t slot, const struct vlan_port *v, 
 	log_info("port %u: %s (%s)", slot + 1, set, by);
 }
 
+/* A port whose endpoint needs its own VLAN setting (a VXLAN trunk with a VNI map) gets it. */
+static void control_own_vlans(struct switchd *d, uint32_t slot)
+{
+	const struct endpoint *ep = d->sw.ports[slot].ep;
+	struct vlan_port v;
+
+	if (endpoint_vlan_port(ep, &v))
+		port_set_vlan(d, slot, &v, "its VNI map");
+}
+
 /* A parsed spec: stream specs are listeners or reconnecting connectors (stream_ports.h), the
  * others one endpoint. */
 static int control_attach_parsed(struct switchd *d, const char *spec, const struct transport_spec *t,
@@ -415,6 +425,7 @@ static int control_attach_parsed(struct switchd *d, const char *spec, const stru
 	}
 	d->ports_total++;
 	log_info("port %d: %s", slot + 1, spec);
+	control_own_vlans(d, (uint32_t)slot);
 	return slot;
 }
 

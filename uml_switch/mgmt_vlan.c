@@ -71,6 +71,10 @@ void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **word
 	slot = vlan_port_arg(d, f, words[0], words[1]);
 	if (slot < 0)
 		return;
+	if (endpoint_vlan_port(d->sw.ports[slot].ep, &v)) {
+		vlan_refuse(d, f, "%s: port %d takes its VLANs from its VNI map", words[0], slot + 1);
+		return;
+	}
 	snprintf(text, sizeof(text), "%s=%.*s%s%s", words[0], VLAN_TEXT_MAX, words[2],
 		 n == 4 ? "," : "", n == 4 ? words[3] : "");
 	if (vlan_port_parse(text, &v, err, sizeof(err))) {

@@ -146,17 +146,26 @@ static int set_age(struct switch_options *o, const char *v)
 
 /* A spec that does not parse stops the switch before anything starts: a typo must not bring up
  * half a network. (Opening what parsed can still fail later; that is not fatal.) */
-static int check_spec(const char *opt, const char *value, const char *spec)
+/* Parses spec; vlan_given: the -port text also has a VLAN setting, which a spec that sets its
+ * own VLANs (a VXLAN VNI map) cannot take. */
+static int check_spec(const char *opt, const char *value, const char *spec, bool vlan_given)
 {
 	struct transport_spec *t = malloc(sizeof(*t)); /* a few KiB */
 	char err[256];
+	bool own;
 	int r;
 
 	if (!t)
 		return bad_value(opt, value, "out of memory");
 	r = transport_parse(spec, t, err, sizeof(err));
+	own = !r && t->kind == TRANSPORT_VXLAN && t->vec.vnimap.n;
 	free(t);
-	return r ? bad_value(opt, value, err) : 0;
+	if (r)
+		return bad_value(opt, value, err);
+	if (own && vlan_given)
+		return bad_value(opt, value, "a VXLAN trunk with a VNI map is a trunk of the mapped "
+				 "VLANs: give no vlan= or trunk=");
+	return 0;
 }
 
 static int set_tap(struct switch_options *o, const char *v)
@@ -166,7 +175,7 @@ static int set_tap(struct switch_options *o, const char *v)
 	if (snprintf(spec, sizeof(spec), "tuntap,%s", v) >= (int)sizeof(spec))
 		return bad_value("-tap", v, "longer than a network device name");
 	o->tap = v;
-	return check_spec("-tap", v, spec);
+	return check_spec("-tap", v, spec, false);
 }
 
 static int set_limit(struct switch_options *o, const char *v)
@@ -188,7 +197,7 @@ static int add_port(struct switch_options *o, const char *v)
 	if (vlan_spec_split(v, p->spec, sizeof(p->spec), &p->vlan, &p->vlan_given, err, sizeof(err)))
 		return bad_value("-port", v, err);
 	o->nport_specs++;
-	return check_spec("-port", v, p->spec);
+	return check_spec("-port", v, p->spec, p->vlan_given);
 }
 
 /*

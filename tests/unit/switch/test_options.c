@@ -100,7 +100,28 @@ static void test_port_vlans(void)
 		CHECK_EQ(parse(&o, (const char *[]){ "-port", bad[i], NULL }), -1);
 }
 
+/* A VXLAN trunk with a VNI map sets its own VLANs: a VLAN setting after it stops the switch,
+ * and so does a bad map. */
+static void test_port_vnimap(void)
+{
+	static const char *const bad[] = {
+		"transport=vxlan,vni=100:10,200:20,remote=192.0.2.1,vlan=10",
+		"transport=vxlan,vni=100:10,200:20,remote=192.0.2.1,trunk=10,20",
+		"transport=vxlan,vni=100:10,100:20,remote=192.0.2.1",
+		"transport=vxlan,vni=100:10,200:10,remote=192.0.2.1",
+		"transport=vxlan,vni=100:4095,remote=192.0.2.1",
+	};
+	struct switch_options o;
+
+	CHECK_EQ(parse(&o, (const char *[]){ "-port", "transport=vxlan,vni=100:10,200:20,remote=192.0.2.1",
+					     NULL }), 0);
+	CHECK_STR(o.port_specs[0].spec, "transport=vxlan,vni=100:10,200:20,remote=192.0.2.1");
+	CHECK(!o.port_specs[0].vlan_given);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_EQ(parse(&o, (const char *[]){ "-port", bad[i], NULL }), -1);
+}
+
 #define TESTS(X)                                                                             \
 	X(test_defaults) X(test_classic) X(test_new_options) X(test_bad) X(test_bad_port_specs)  \
-	X(test_port_vlans)
+	X(test_port_vlans) X(test_port_vnimap)
 #include "check.h"

@@ -5,6 +5,7 @@
  * their counters, batches, and the error text of a port in use. Loopback only.
  */
 #include "endpoint.h"
+#include "vlan.h"
 #include "vxlan.h"
 
 #include <arpa/inet.h>
@@ -17,7 +18,8 @@
 
 #define TESTS(X) X(test_flood_learn_unicast) X(test_receive_checks) X(test_batch) \
 	X(test_port_in_use) X(test_stranger_dropped) X(test_stranger_with_learn_any) \
-	X(test_v6_loopback_own) X(test_v6_unknown_interface)
+	X(test_v6_loopback_own) X(test_v6_unknown_interface) X(test_map_send) X(test_map_receive) \
+	X(test_map_learning_per_vni) X(test_map_port_setting)
 #include "check.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -47,19 +49,24 @@ static unsigned int free_port(void)
 	return 0;
 }
 
-static struct endpoint *trunk(const char *local, const char *remotes)
+static struct endpoint *trunk_vni(const char *vni, const char *local, const char *remotes)
 {
 	char spec[200], err[200] = "";
 	struct endpoint *ep = NULL;
 
 	if (!port)
 		port = free_port();
-	snprintf(spec, sizeof(spec), "transport=vxlan,vni=42,local=%s,port=%u,remote=%s", local,
-		 port, remotes);
+	snprintf(spec, sizeof(spec), "transport=vxlan,vni=%s,local=%s,port=%u,remote=%s", vni,
+		 local, port, remotes);
 	CHECK_EQ(endpoint_open_spec(spec, &ep, err, sizeof(err)), 0);
 	if (!ep)
 		fprintf(stderr, "  open %s: %s\n", spec, err);
 	return ep;
+}
+
+static struct endpoint *trunk(const char *local, const char *remotes)
+{
+	return trunk_vni("42", local, remotes);
 }
 
 static bool readable(int fd, int ms)
@@ -87,21 +94,28 @@ static int send1(struct endpoint *ep, const uint8_t *dst, const uint8_t *src, ui
 	return ep->ops->send(ep, &f, 1);
 }
 
+/* Receives one frame into buf (ENDPOINT_BUF bytes), waiting up to ms for each datagram;
+ * returns its length or -1. */
+static int recv_frame(struct endpoint *ep, int ms, uint8_t *buf)
+{
+	struct frame f = { buf, 0 };
+
+	/* Dropped packets make recv() return 0: keep reading while something waits. */
+	while (readable(ep->fd, ms))
+		if (ep->ops->recv(ep, &f, 1) == 1)
+			return (int)f.len;
+	return -1;
+}
+
 /* Receives one frame (waiting up to ms for each datagram); returns its length or -1, and its
  * tag byte. */
 static int recv1(struct endpoint *ep, int ms, uint8_t *tag)
 {
 	uint8_t buf[ENDPOINT_BUF] = { 0 };
-	struct frame f = { buf, 0 };
+	int len = recv_frame(ep, ms, buf);
 
-	/* Dropped packets make recv() return 0: keep reading while something waits. */
-	while (readable(ep->fd, ms)) {
-		if (ep->ops->recv(ep, &f, 1) == 1) {
-			*tag = f.data[20];
-			return (int)f.len;
-		}
-	}
-	return -1;
+	*tag = buf[20];
+	return len;
 }
 
 static void test_flood_learn_unicast(void)
@@ -348,3 +362,171 @@ static void test_v6_unknown_interface(void)
 }
 
 #include "check.h"
+
+/* --- a trunk with a VNI map (vni=100:10,200:20): several segments, tagged on the switch side */
+
+/* An ordinary UDP socket on 127.0.0.<host> at the trunks' port: a peer VTEP we can read. */
+static int vtep_sock(unsigned int host)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(0x7f000000u | host) };
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	CHECK_EQ(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	return s;
+}
+
+/* Reads one packet from a vtep_sock (up to 300 ms): its length or -1; *vni its VNI. */
+static int vtep_recv(int s, uint8_t *pkt, size_t len, uint32_t *vni)
+{
+	ssize_t n;
+
+	if (!readable(s, 300))
+		return -1;
+	n = recv(s, pkt, len, 0);
+	if (n >= VXLAN_HDR_LEN)
+		*vni = vxlan_hdr_vni(pkt);
+	return (int)n;
+}
+
+/* Sends the trunk at 127.0.0.1 a packet of VNI vni carrying an untagged frame. */
+static void vtep_send(int s, uint32_t vni, const uint8_t *dst, const uint8_t *src, uint8_t tag)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(0x7f000001) };
+	uint8_t pkt[VXLAN_HDR_LEN + 60];
+
+	vxlan_hdr_write(pkt, vni);
+	frame_make(pkt + VXLAN_HDR_LEN, dst, src, tag);
+	CHECK_EQ(sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)),
+		 (ssize_t)sizeof(pkt));
+}
+
+/* What a switch gives the trunk: a 60-byte frame tagged VLAN vid (64 bytes); vid 0: untagged. */
+static int send_tagged(struct endpoint *ep, const uint8_t *dst, uint16_t vid, uint8_t tag)
+{
+	static uint8_t plain[60], buf[64];
+	struct frame f = { buf, 64 };
+
+	frame_make(plain, dst, mac_a, tag);
+	if (vid)
+		vlan_push(buf, plain, sizeof(plain), vid);
+	else
+		f = (struct frame){ plain, sizeof(plain) };
+	return ep->ops->send(ep, &f, 1);
+}
+
+static void test_map_send(void)
+{
+	struct endpoint *a = trunk_vni("100:10,200:20", "127.0.0.1", "127.0.0.2");
+	int s = vtep_sock(2);
+	uint8_t pkt[200];
+	uint32_t vni = 0;
+	char desc[300];
+
+	if (!a)
+		goto out;
+	/* VLAN 10 leaves as VNI 100, VLAN 20 as VNI 200, both without their tag. */
+	CHECK_EQ(send_tagged(a, bcast, 10, 1), 1);
+	CHECK_EQ(vtep_recv(s, pkt, sizeof(pkt), &vni), VXLAN_HDR_LEN + 60);
+	CHECK_EQ(vni, 100);
+	CHECK(memcmp(pkt + VXLAN_HDR_LEN + 6, mac_a, 6) == 0 && pkt[VXLAN_HDR_LEN + 12] == 0x08);
+	CHECK_EQ(pkt[VXLAN_HDR_LEN + 20], 1);
+	CHECK_EQ(send_tagged(a, bcast, 20, 2), 1);
+	CHECK_EQ(vtep_recv(s, pkt, sizeof(pkt), &vni), VXLAN_HDR_LEN + 60);
+	CHECK_EQ(vni, 200);
+	CHECK_EQ(pkt[VXLAN_HDR_LEN + 20], 2);
+	/* An unmapped VLAN and an untagged frame have no VNI: taken, not sent, counted. */
+	CHECK_EQ(send_tagged(a, bcast, 30, 3), 1);
+	CHECK_EQ(send_tagged(a, bcast, 0, 4), 1);
+	CHECK_EQ(vtep_recv(s, pkt, sizeof(pkt), &vni), -1);
+	a->ops->describe(a, desc, sizeof(desc));
+	CHECK(strstr(desc, "vxlan vni 100:10,200:20 local ") == desc);
+	CHECK(strstr(desc, " unmapped 2)") != NULL);
+out:
+	close(s);
+	endpoint_destroy(a);
+}
+
+/* A packet of VNI n arrives tagged VLAN map(n), its payload after the tag; an unmapped VNI is
+ * wrong-vni. */
+static void test_map_receive(void)
+{
+	struct endpoint *a = trunk_vni("100:10,200:20", "127.0.0.1", "127.0.0.2");
+	int s = vtep_sock(2);
+	uint8_t buf[ENDPOINT_BUF] = { 0 };
+	uint16_t vid = 0;
+	char desc[300];
+
+	if (!a)
+		goto out;
+	vtep_send(s, 300, bcast, mac_b, 5);
+	vtep_send(s, 200, bcast, mac_b, 6);
+	CHECK_EQ(recv_frame(a, 1000, buf), 64);
+	CHECK(vlan_frame_ctag(buf, 64, &vid));
+	CHECK_EQ(vid, 20);
+	CHECK(memcmp(buf + 6, mac_b, 6) == 0 && buf[16] == 0x08 && buf[17] == 0x00);
+	CHECK_EQ(buf[24], 6);
+	vtep_send(s, 100, bcast, mac_b, 7);
+	CHECK_EQ(recv_frame(a, 1000, buf), 64);
+	CHECK(vlan_frame_ctag(buf, 64, &vid));
+	CHECK_EQ(vid, 10);
+	CHECK_EQ(recv_frame(a, 200, buf), -1);
+	a->ops->describe(a, desc, sizeof(desc));
+	CHECK(strstr(desc, " wrong-vni 1 ") != NULL);
+out:
+	close(s);
+	endpoint_destroy(a);
+}
+
+/* mac_b behind 127.0.0.2 in VNI 100 and behind 127.0.0.3 in VNI 200: a unicast to it goes to
+ * the remote of its own segment only. */
+static void test_map_learning_per_vni(void)
+{
+	struct endpoint *a = trunk_vni("100:10,200:20", "127.0.0.1", "127.0.0.2+127.0.0.3");
+	int s2 = vtep_sock(2), s3 = vtep_sock(3);
+	uint8_t buf[ENDPOINT_BUF];
+	uint32_t vni = 0;
+	char desc[300];
+
+	if (!a)
+		goto out;
+	vtep_send(s2, 100, bcast, mac_b, 1);
+	CHECK_EQ(recv_frame(a, 1000, buf), 64);
+	vtep_send(s3, 200, bcast, mac_b, 2);
+	CHECK_EQ(recv_frame(a, 1000, buf), 64);
+	a->ops->describe(a, desc, sizeof(desc));
+	CHECK(strstr(desc, " learned 2 ") != NULL);
+	CHECK_EQ(send_tagged(a, mac_b, 10, 3), 1);
+	CHECK_EQ(vtep_recv(s2, buf, sizeof(buf), &vni), VXLAN_HDR_LEN + 60);
+	CHECK_EQ(vni, 100);
+	CHECK_EQ(vtep_recv(s3, buf, sizeof(buf), &vni), -1);
+	CHECK_EQ(send_tagged(a, mac_b, 20, 4), 1);
+	CHECK_EQ(vtep_recv(s3, buf, sizeof(buf), &vni), VXLAN_HDR_LEN + 60);
+	CHECK_EQ(vni, 200);
+	CHECK_EQ(vtep_recv(s2, buf, sizeof(buf), &vni), -1);
+out:
+	close(s2);
+	close(s3);
+	endpoint_destroy(a);
+}
+
+/* The switch makes a mapped trunk a trunk port of exactly the mapped VLANs; a plain one needs
+ * no setting. */
+static void test_map_port_setting(void)
+{
+	struct endpoint *a = trunk_vni("100:10,200:20", "127.0.0.1", "127.0.0.2");
+	struct endpoint *b = trunk("127.0.0.2", "127.0.0.1");
+	struct vlan_port v;
+	char text[VLAN_TEXT_MAX];
+
+	if (!a || !b)
+		goto out;
+	CHECK(endpoint_vlan_port(a, &v));
+	vlan_port_format(&v, text, sizeof(text));
+	CHECK_STR(text, "trunk=10,20");
+	CHECK(!endpoint_vlan_port(b, &v));
+out:
+	endpoint_destroy(a);
+	endpoint_destroy(b);
+}

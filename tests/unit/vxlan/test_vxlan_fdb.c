@@ -81,10 +81,10 @@ static void test_unknown_and_broadcast_flood(void)
 	struct vxlan_ip out[VXLAN_FLOOD_MAX];
 
 	setup(&f);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 100, out), 3);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 100, out), 3);
 	CHECK(is(&out[0], "10.99.0.1") && is(&out[1], "10.99.0.3") && is(&out[2], "239.1.1.1"));
-	CHECK_EQ(vxlan_fdb_dests(&f, bcast, 100, out), 3);
-	CHECK_EQ(vxlan_fdb_dests(&f, mcast, 100, out), 3);
+	CHECK_EQ(vxlan_fdb_dests(&f, bcast, 0, 100, out), 3);
+	CHECK_EQ(vxlan_fdb_dests(&f, mcast, 0, 100, out), 3);
 	vxlan_fdb_free(&f);
 }
 
@@ -94,16 +94,16 @@ static void test_learned_unicast_goes_to_one(void)
 	struct vxlan_ip out[VXLAN_FLOOD_MAX];
 
 	setup(&f);
-	vxlan_fdb_learn(&f, mac_a, at("10.99.0.3"), 100);
+	vxlan_fdb_learn(&f, mac_a, 0, at("10.99.0.3"), 100);
 	CHECK_EQ(vxlan_fdb_count(&f), 1);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 101, out), 1);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 101, out), 1);
 	CHECK(is(&out[0], "10.99.0.3"));
 	/* A learned address need not be a static remote (Linux learns from anyone). */
-	vxlan_fdb_learn(&f, mac_b, at("10.99.0.7"), 100);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_b, 101, out), 1);
+	vxlan_fdb_learn(&f, mac_b, 0, at("10.99.0.7"), 100);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_b, 0, 101, out), 1);
 	CHECK(is(&out[0], "10.99.0.7"));
 	/* Broadcast still floods. */
-	CHECK_EQ(vxlan_fdb_dests(&f, bcast, 101, out), 3);
+	CHECK_EQ(vxlan_fdb_dests(&f, bcast, 0, 101, out), 3);
 	vxlan_fdb_free(&f);
 }
 
@@ -113,16 +113,16 @@ static void test_ageing(void)
 	struct vxlan_ip out[VXLAN_FLOOD_MAX];
 
 	setup(&f);
-	vxlan_fdb_learn(&f, mac_a, at("10.99.0.3"), 1000);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 1000 + VXLAN_FDB_AGE, out), 1);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 1000 + VXLAN_FDB_AGE + 1, out), 3);
+	vxlan_fdb_learn(&f, mac_a, 0, at("10.99.0.3"), 1000);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 1000 + VXLAN_FDB_AGE, out), 1);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 1000 + VXLAN_FDB_AGE + 1, out), 3);
 	/* Refreshing keeps it alive. */
-	vxlan_fdb_learn(&f, mac_b, at("10.99.0.1"), 2000);
-	vxlan_fdb_learn(&f, mac_b, at("10.99.0.1"), 2200);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_b, 2400, out), 1);
+	vxlan_fdb_learn(&f, mac_b, 0, at("10.99.0.1"), 2000);
+	vxlan_fdb_learn(&f, mac_b, 0, at("10.99.0.1"), 2200);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_b, 0, 2400, out), 1);
 	/* The periodic sweep frees aged entries: only mac_b is left after a later learn. */
-	vxlan_fdb_learn(&f, mac_a, at("10.99.0.3"), 3000);
-	vxlan_fdb_learn(&f, mac_b, at("10.99.0.1"), 3000 + VXLAN_FDB_AGE + VXLAN_FDB_SWEEP);
+	vxlan_fdb_learn(&f, mac_a, 0, at("10.99.0.3"), 3000);
+	vxlan_fdb_learn(&f, mac_b, 0, at("10.99.0.1"), 3000 + VXLAN_FDB_AGE + VXLAN_FDB_SWEEP);
 	CHECK_EQ(vxlan_fdb_count(&f), 1);
 	vxlan_fdb_free(&f);
 }
@@ -133,10 +133,10 @@ static void test_move(void)
 	struct vxlan_ip out[VXLAN_FLOOD_MAX];
 
 	setup(&f);
-	vxlan_fdb_learn(&f, mac_a, at("10.99.0.1"), 10);
-	vxlan_fdb_learn(&f, mac_a, at("10.99.0.3"), 11);
+	vxlan_fdb_learn(&f, mac_a, 0, at("10.99.0.1"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("10.99.0.3"), 11);
 	CHECK_EQ(f.moves, 1);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 12, out), 1);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 12, out), 1);
 	CHECK(is(&out[0], "10.99.0.3"));
 	vxlan_fdb_free(&f);
 }
@@ -146,11 +146,11 @@ static void test_not_learned(void)
 	struct vxlan_fdb f;
 
 	setup(&f);
-	vxlan_fdb_learn(&f, bcast, at("10.99.0.1"), 10);
-	vxlan_fdb_learn(&f, mcast, at("10.99.0.1"), 10);
-	vxlan_fdb_learn(&f, mac_a, at("0.0.0.0"), 10);
-	vxlan_fdb_learn(&f, mac_a, at("239.1.1.1"), 10);
-	vxlan_fdb_learn(&f, mac_a, at("255.255.255.255"), 10);
+	vxlan_fdb_learn(&f, bcast, 0, at("10.99.0.1"), 10);
+	vxlan_fdb_learn(&f, mcast, 0, at("10.99.0.1"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("0.0.0.0"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("239.1.1.1"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("255.255.255.255"), 10);
 	CHECK_EQ(vxlan_fdb_count(&f), 0);
 	vxlan_fdb_free(&f);
 }
@@ -207,13 +207,13 @@ static void test_bounded(void)
 	setup(&f);
 	for (unsigned int i = 0; i < 100; i++) {
 		mac[5] = (uint8_t)i;
-		vxlan_fdb_learn(&f, mac, at("10.99.0.1"), 10);
+		vxlan_fdb_learn(&f, mac, 0, at("10.99.0.1"), 10);
 	}
 	CHECK_EQ(vxlan_fdb_count(&f), 16);
 	CHECK_EQ(f.full, 84);
 	/* One that did not fit is flooded. */
 	mac[5] = 99;
-	CHECK_EQ(vxlan_fdb_dests(&f, mac, 11, out), 3);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac, 0, 11, out), 3);
 	vxlan_fdb_free(&f);
 }
 
@@ -228,19 +228,19 @@ static void test_v6_flood_learn(void)
 	CHECK_EQ(vxlan_fdb_flood_add(&f, at("2001:db8::3")), 0);
 	CHECK_EQ(vxlan_fdb_flood_add(&f, at("2001:db8::1")), 0);
 	CHECK_EQ(vxlan_fdb_flood_add(&f, at("ff05::42")), 0);
-	CHECK_EQ(vxlan_fdb_dests(&f, bcast, 1, out), 3);
+	CHECK_EQ(vxlan_fdb_dests(&f, bcast, 0, 1, out), 3);
 	CHECK(is(&out[0], "2001:db8::1") && is(&out[1], "2001:db8::3") && is(&out[2], "ff05::42"));
 	CHECK(vxlan_fdb_accepts(&f, at("2001:db8::3")));
 	CHECK(!vxlan_fdb_accepts(&f, at("2001:db8::2")));
 	CHECK(!vxlan_fdb_accepts(&f, at("ff05::42")));
 	/* An IPv4-mapped twin of nothing we know is not one of the IPv6 remotes. */
 	CHECK(!vxlan_fdb_accepts(&f, at("0.0.0.1")));
-	vxlan_fdb_learn(&f, mac_a, at("2001:db8::3"), 10);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 11, out), 1);
+	vxlan_fdb_learn(&f, mac_a, 0, at("2001:db8::3"), 10);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 11, out), 1);
 	CHECK(is(&out[0], "2001:db8::3"));
-	vxlan_fdb_learn(&f, mac_a, at("2001:db8::1"), 12);
+	vxlan_fdb_learn(&f, mac_a, 0, at("2001:db8::1"), 12);
 	CHECK_EQ(f.moves, 1);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 13, out), 1);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 13, out), 1);
 	CHECK(is(&out[0], "2001:db8::1"));
 	vxlan_fdb_free(&f);
 }
@@ -258,8 +258,8 @@ static void test_v6_link_local_scope(void)
 	CHECK(!vxlan_fdb_accepts(&f, at("fe80::1%3")));
 	CHECK(!vxlan_fdb_accepts(&f, at("fe80::1")));
 	CHECK(vxlan_ip_equal(at("2001:db8::1%2"), at("2001:db8::1")));
-	vxlan_fdb_learn(&f, mac_a, at("fe80::1%2"), 10);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 11, out), 1);
+	vxlan_fdb_learn(&f, mac_a, 0, at("fe80::1%2"), 10);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac_a, 0, 11, out), 1);
 	CHECK_EQ(out[0].scope, 2);
 	vxlan_fdb_free(&f);
 }
@@ -294,9 +294,9 @@ static void test_v6_not_learned(void)
 
 	CHECK_EQ(vxlan_fdb_init(&f, 16, VXLAN_FDB_AGE), 0);
 	f.learn_any = true;
-	vxlan_fdb_learn(&f, mac_a, at("::"), 10);
-	vxlan_fdb_learn(&f, mac_a, at("ff02::1%2"), 10);
-	vxlan_fdb_learn(&f, mac_a, at("ff05::42"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("::"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("ff02::1%2"), 10);
+	vxlan_fdb_learn(&f, mac_a, 0, at("ff05::42"), 10);
 	CHECK_EQ(vxlan_fdb_count(&f), 0);
 	vxlan_fdb_free(&f);
 }
@@ -315,18 +315,18 @@ static void test_remote_slots(void)
 		mac[4] = (uint8_t)(i >> 8);
 		mac[5] = (uint8_t)i;
 		snprintf(a, sizeof(a), "2001:db8::%x", i + 1);
-		vxlan_fdb_learn(&f, mac, at(a), 10);
+		vxlan_fdb_learn(&f, mac, 0, at(a), 10);
 	}
 	CHECK_EQ(vxlan_fdb_count(&f), VXLAN_VTEPS_MAX);
 	CHECK_EQ(f.vteps_full, 0);
 	mac[4] = 0xee;
-	vxlan_fdb_learn(&f, mac, at("2001:db8::ffff"), 10);
+	vxlan_fdb_learn(&f, mac, 0, at("2001:db8::ffff"), 10);
 	CHECK_EQ(f.vteps_full, 1);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac, 11, out), 0);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac, 0, 11, out), 0);
 	/* Everything ages out; after the sweep the new remote gets a slot. */
-	vxlan_fdb_learn(&f, mac, at("2001:db8::ffff"), 10 + VXLAN_FDB_AGE + VXLAN_FDB_SWEEP);
+	vxlan_fdb_learn(&f, mac, 0, at("2001:db8::ffff"), 10 + VXLAN_FDB_AGE + VXLAN_FDB_SWEEP);
 	CHECK_EQ(f.vteps_full, 1);
-	CHECK_EQ(vxlan_fdb_dests(&f, mac, 11 + VXLAN_FDB_AGE + VXLAN_FDB_SWEEP, out), 1);
+	CHECK_EQ(vxlan_fdb_dests(&f, mac, 0, 11 + VXLAN_FDB_AGE + VXLAN_FDB_SWEEP, out), 1);
 	CHECK(is(&out[0], "2001:db8::ffff"));
 	vxlan_fdb_free(&f);
 }
