@@ -11,7 +11,8 @@
  * ETHER_FRAME_MAX, so the owner can count it as oversize instead of passing on half a frame.
  *
  * A new kind of port is a new file with an endpoint_ops table and a constructor; the switch
- * core only ever calls through the table.
+ * core only ever calls through the table. A port that UML's device text can name is also one
+ * row of the transport table (transport_registry.h).
  */
 #ifndef UMLNET_ENDPOINT_H
 #define UMLNET_ENDPOINT_H
@@ -134,11 +135,10 @@ int ep_tap_open(const char *ifname, struct endpoint **out);
  * Opens an endpoint from UML's own device syntax, the text after "eth<N>=":
  * "<transport>,<args>" with UML's defaults and field rules (doc/transports.md).
  * Returns 0, or -errno with a one-line reason naming the bad field and value in err.
- * (endpoint_spec.c: the table of transports.)
+ * (endpoint_spec.c, with the opener of the transport's row in transport_registry.c.)
  */
 int endpoint_open_spec(const char *spec, struct endpoint **out, char *err, size_t errlen);
 
-/* Appended with the transports (issue 4). */
 struct transport_spec;
 
 /* transport_parse() into a spec allocated for the caller (free() it); 0 or -errno with err set. */

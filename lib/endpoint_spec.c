@@ -3,56 +3,23 @@
  * endpoint_spec - from UML's "<transport>,<args>" text to an open endpoint.
  *
  * transport_parse() (transport_parse.c) does all the text work without touching the system;
- * this file is only the table from transport to opener (ep_transports.h), one row per transport.
+ * this file calls the opener of the spec's row in the transport table (transport_registry.h).
  */
 #include "endpoint.h"
-#include "ep_transports.h"
-#include "transport_spec.h"
+#include "transport_registry.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* tuntap: a named device is preconfigured (doc/transports.md §3.1); no name means helper mode. */
-static int open_tuntap(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)
-{
-	int r;
-
-	if (!t->dev[0])
-		return ep_helper_tuntap_open(t, out, err, errlen);
-	r = ep_tap_open(t->dev, out);
-	if (r)
-		snprintf(err, errlen, "tuntap: device '%s': %s", t->dev, strerror(-r));
-	return r;
-}
-
-static const struct {
-	enum transport_kind kind;
-	int (*open)(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
-} openers[] = {
-	{ TRANSPORT_ETHERTAP, ep_ethertap_open },
-	{ TRANSPORT_TUNTAP, open_tuntap },
-	{ TRANSPORT_DAEMON, ep_daemon_open },
-	{ TRANSPORT_MCAST, ep_mcast_open },
-	{ TRANSPORT_SLIP, ep_slip_open },
-	{ TRANSPORT_SLIRP, ep_slirp_open },
-	{ TRANSPORT_PCAP, ep_pcap_open },
-	{ TRANSPORT_BESS, ep_bess_open },
-	{ TRANSPORT_FD, ep_fdvec_open },
-	{ TRANSPORT_L2TPV3, ep_l2tpv3_open },
-	{ TRANSPORT_VXLAN, ep_vxlan_open },
-	{ TRANSPORT_STREAM, ep_stream_open },
-	{ TRANSPORT_DGRAM, ep_dgramsock_open },
-};
-
 int endpoint_open_parsed(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
-		if (openers[i].kind == t->kind)
-			return openers[i].open(t, out, err, errlen);
-	snprintf(err, errlen, "transport '%s' cannot be opened here", transport_kind_name(t->kind));
-	return -EPROTONOSUPPORT;
+	if ((unsigned int)t->kind >= TRANSPORT_KINDS) {
+		snprintf(err, errlen, "transport kind %d cannot be opened here", (int)t->kind);
+		return -EPROTONOSUPPORT;
+	}
+	return transport_row(t->kind)->open(t, out, err, errlen);
 }
 
 int transport_parse_new(const char *spec, struct transport_spec **out, char *err, size_t errlen)

@@ -169,3 +169,17 @@ int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out,
 		snprintf(err, errlen, "tuntap: %s", strerror(-r));
 	return r;
 }
+
+/* The tuntap transport: a named device is preconfigured (doc/transports.md §3.1), no name means
+ * helper mode. */
+int ep_tuntap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen)
+{
+	int r;
+
+	if (!t->dev[0])
+		return ep_helper_tuntap_open(t, out, err, errlen);
+	r = ep_tap_open(t->dev, out);
+	if (r)
+		snprintf(err, errlen, "tuntap: device '%s': %s", t->dev, strerror(-r));
+	return r;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ep_transports - the openers behind endpoint_open_spec(), one file each. Every opener takes a
+ * ep_transports - the openers of the transport table (transport_registry.c), one file each. Every opener takes a
  * parsed spec (transport_spec.h), returns 0 or -errno, and on error writes one line naming the
  * transport, the bad field or the failing step into err.
  */
@@ -13,6 +13,8 @@
 int ep_mcast_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_daemon_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_pcap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
+/* tuntap: a named device (ep_tap_open) or, with none, helper mode (ep_helper_tuntap_open). */
+int ep_tuntap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_helper_tuntap_open(const struct transport_spec *t, struct endpoint **out, char *err,
 			  size_t errlen);
 int ep_ethertap_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
@@ -26,6 +28,5 @@ int ep_vxlan_open(const struct transport_spec *t, struct endpoint **out, char *e
 /* QEMU's socket backends (doc/qemu.md); a stream listen= is uml_switch's (stream_ports.c). */
 int ep_stream_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
 int ep_dgramsock_open(const struct transport_spec *t, struct endpoint **out, char *err, size_t errlen);
-
 
 #endif

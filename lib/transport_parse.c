@@ -3,7 +3,7 @@
  * transport_parse - one parser per UML transport, each with the kernel's fields, defaults and
  * messages (doc/transports.md §2-§9, doc/mac-and-misc.md §1.1). See transport_spec.h.
  */
-#include "transport_spec.h"
+#include "transport_registry.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct parse_ctx {
+struct classic_ctx {
 	struct transport_spec *t;
 	char *err;
 	size_t errlen;
 };
 
-__attribute__((format(printf, 2, 3))) static int parse_fail(struct parse_ctx *c, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int parse_fail(struct classic_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -30,7 +30,7 @@ __attribute__((format(printf, 2, 3))) static int parse_fail(struct parse_ctx *c,
 
 /* transport_split() for a parser: the one way it fails (a text longer than any specification,
  * which transport_parse() already refuses) reported like every other parse error. */
-static int parse_split(struct parse_ctx *c, const char *args, unsigned int nfields,
+static int parse_split(struct classic_ctx *c, const char *args, unsigned int nfields,
 		       struct transport_fields *f)
 {
 	if (transport_split(args, nfields, f))
@@ -41,14 +41,14 @@ static int parse_split(struct parse_ctx *c, const char *args, unsigned int nfiel
 
 /* The MAC field: kernel checks and wording (doc/mac-and-misc.md §1.1); where the kernel would fall
  * back to a random address we refuse instead, so a typo cannot go unnoticed. */
-static int parse_mac(struct parse_ctx *c, const char *field)
+static int parse_mac(struct classic_ctx *c, const char *field)
 {
 	return transport_mac_field(c->t, field, c->err, c->errlen);
 }
 
 int transport_mac_field(struct transport_spec *t, const char *field, char *err, size_t errlen)
 {
-	struct parse_ctx ctx = { t, err, errlen }, *c = &ctx;
+	struct classic_ctx ctx = { t, err, errlen }, *c = &ctx;
 	uint8_t *m = c->t->mac;
 
 	if (!transport_given(field))
@@ -94,7 +94,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *v)
 	return errno == 0 && *v <= max;
 }
 
-static int parse_ifname(struct parse_ctx *c, const char *what, const char *field)
+static int parse_ifname(struct classic_ctx *c, const char *what, const char *field)
 {
 	if (strlen(field) >= sizeof(c->t->dev))
 		return parse_fail(c, "%s: device name '%s' is longer than 15 characters", what, field);
@@ -103,7 +103,7 @@ static int parse_ifname(struct parse_ctx *c, const char *what, const char *field
 }
 
 /* The host-side address of ethertap/tuntap (the kernel's tap_open_common check). */
-static int parse_gate(struct parse_ctx *c, const char *msg, const char *field)
+static int parse_gate(struct classic_ctx *c, const char *msg, const char *field)
 {
 	struct in_addr a;
 
@@ -116,7 +116,7 @@ static int parse_gate(struct parse_ctx *c, const char *msg, const char *field)
 }
 
 /* ethertap and tuntap: <dev>,<mac>,<gate> (tap_setup_common). */
-static int parse_tap_common(struct parse_ctx *c, const char *args, bool dev_required)
+static int parse_tap_common(struct classic_ctx *c, const char *args, bool dev_required)
 {
 	struct transport_fields f;
 	int r;
@@ -134,18 +134,18 @@ static int parse_tap_common(struct parse_ctx *c, const char *args, bool dev_requ
 	return parse_gate(c, "Invalid tap IP address", f.field[2]);
 }
 
-static int parse_ethertap(struct parse_ctx *c, const char *args)
+int transport_parse_ethertap(struct classic_ctx *c, const char *args)
 {
 	return parse_tap_common(c, args, true);
 }
 
-static int parse_tuntap(struct parse_ctx *c, const char *args)
+int transport_parse_tuntap(struct classic_ctx *c, const char *args)
 {
 	return parse_tap_common(c, args, false);
 }
 
 /* daemon: <mac>,<socket-type>,<control-socket>; a 4th field is the 2.4-era data socket. */
-static int parse_daemon(struct parse_ctx *c, const char *args)
+int transport_parse_daemon(struct classic_ctx *c, const char *args)
 {
 	struct transport_fields f;
 	const char *type, *ctl;
@@ -168,7 +168,7 @@ static int parse_daemon(struct parse_ctx *c, const char *args)
 }
 
 /* mcast: <mac>,<group>,<port>,<ttl>. */
-static int parse_mcast(struct parse_ctx *c, const char *args)
+int transport_parse_mcast(struct classic_ctx *c, const char *args)
 {
 	struct transport_fields f;
 	const char *group;
@@ -200,13 +200,13 @@ static int parse_mcast(struct parse_ctx *c, const char *args)
 }
 
 /* slip: the whole rest is the gate address (no splitting, no MAC). */
-static int parse_slip(struct parse_ctx *c, const char *args)
+int transport_parse_slip(struct classic_ctx *c, const char *args)
 {
 	return parse_gate(c, "slip: gate address is not an IPv4 address", args);
 }
 
 /* slirp: <mac>,<program>[,<arg>...]; '_' becomes a space in every element. */
-static int parse_slirp(struct parse_ctx *c, const char *args)
+int transport_parse_slirp(struct classic_ctx *c, const char *args)
 {
 	struct transport_fields f;
 	struct transport_spec *t = c->t;
@@ -240,7 +240,7 @@ static int parse_slirp(struct parse_ctx *c, const char *args)
 	return 0;
 }
 
-static int parse_pcap_option(struct parse_ctx *c, const char *opt)
+static int parse_pcap_option(struct classic_ctx *c, const char *opt)
 {
 	if (!transport_given(opt))
 		return 0;
@@ -258,7 +258,7 @@ static int parse_pcap_option(struct parse_ctx *c, const char *opt)
 }
 
 /* pcap: <host-if>,<filter>,<opt1>,<opt2>,<mac> (the MAC is last). */
-static int parse_pcap(struct parse_ctx *c, const char *args)
+int transport_parse_pcap(struct classic_ctx *c, const char *args)
 {
 	struct transport_fields f;
 	int r;
@@ -277,33 +277,23 @@ static int parse_pcap(struct parse_ctx *c, const char *args)
 	return parse_mac(c, f.field[4]);
 }
 
-static const struct {
-	const char *name;
-	enum transport_kind kind;
-	int (*parse)(struct parse_ctx *c, const char *args);
-} parsers[] = {
-	{ "ethertap", TRANSPORT_ETHERTAP, parse_ethertap },
-	{ "tuntap", TRANSPORT_TUNTAP, parse_tuntap },
-	{ "daemon", TRANSPORT_DAEMON, parse_daemon },
-	{ "mcast", TRANSPORT_MCAST, parse_mcast },
-	{ "slip", TRANSPORT_SLIP, parse_slip },
-	{ "slirp", TRANSPORT_SLIRP, parse_slirp },
-	{ "pcap", TRANSPORT_PCAP, parse_pcap },
-};
-
-const char *transport_kind_name(enum transport_kind kind)
+/* The refusal of an unknown name, listing the table's names of both syntaxes. */
+static int unknown_transport(const char *spec, char *err, size_t errlen)
 {
-	if (vector_kind_name(kind))
-		return vector_kind_name(kind);
-	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
-		if (parsers[i].kind == kind)
-			return parsers[i].name;
-	return "?";
+	char classic[TRANSPORT_KNOWN_MAX], vector[TRANSPORT_KNOWN_MAX];
+
+	transport_known(TRANSPORT_SYNTAX_CLASSIC, ", ", classic, sizeof(classic));
+	transport_known(TRANSPORT_SYNTAX_VECTOR, "|", vector, sizeof(vector));
+	snprintf(err, errlen, "unknown transport in '%.60s' (known: %s; or transport=%s,...)", spec,
+		 classic, vector);
+	return -EPROTONOSUPPORT;
 }
 
 int transport_parse(const char *spec, struct transport_spec *out, char *err, size_t errlen)
 {
-	struct parse_ctx c = { out, err, errlen };
+	struct classic_ctx c = { out, err, errlen };
+	enum transport_kind kind;
+	size_t name_len;
 
 	memset(out, 0, sizeof(*out));
 	if (errlen)
@@ -314,18 +304,14 @@ int transport_parse(const char *spec, struct transport_spec *out, char *err, siz
 	}
 	if (strncmp(spec, "transport=", 10) == 0)
 		return vector_parse(spec, out, err, errlen);
-	/* The name must be followed by ',' or the end (the kernel's check_transport). */
-	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
-		size_t n = strlen(parsers[i].name);
-
-		if (strncmp(spec, parsers[i].name, n) == 0 && (spec[n] == ',' || spec[n] == 0)) {
-			out->kind = parsers[i].kind;
-			return parsers[i].parse(&c, spec[n] ? spec + n + 1 : "");
-		}
+	/* The name is the text before the first ',' (the kernel's check_transport). */
+	name_len = strcspn(spec, ",");
+	kind = transport_named(TRANSPORT_SYNTAX_CLASSIC, spec, name_len);
+	if (kind < TRANSPORT_KINDS) {
+		out->kind = kind;
+		return transport_row(kind)->parse.classic(&c, spec[name_len] ? spec + name_len + 1 : "");
 	}
-	snprintf(err, errlen, "unknown transport in '%.60s' (known: ethertap, tuntap, daemon, mcast, "
-		 "slip, slirp, pcap; or transport=bess|fd|l2tpv3|vxlan|stream|dgram,...)", spec);
-	return -EPROTONOSUPPORT;
+	return unknown_transport(spec, err, errlen);
 }
 
 void transport_slirp_argv(const struct transport_spec *t, const char **argv)

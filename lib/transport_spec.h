@@ -54,6 +54,7 @@ enum transport_kind {
 	/* QEMU's socket backends (doc/qemu.md): -netdev stream and -netdev dgram. */
 	TRANSPORT_STREAM,
 	TRANSPORT_DGRAM,
+	TRANSPORT_KINDS /* the count; transport_registry.c has one row per kind */
 };
 
 #define VECTOR_PATH_MAX 108 /* sun_path */
@@ -123,6 +124,7 @@ struct transport_spec {
 /* Parses spec. Returns 0, or -EINVAL / -EPROTONOSUPPORT with a one-line reason in err. */
 int transport_parse(const char *spec, struct transport_spec *out, char *err, size_t errlen);
 
+/* The kind's name (transport_registry.c), "?" for a value out of range. */
 const char *transport_kind_name(enum transport_kind kind);
 
 /* Fills argv (TRANSPORT_SLIRP_ARGS + 1 entries) with the slirp program's argv, NULL-terminated. */
@@ -138,9 +140,6 @@ int transport_mac_field(struct transport_spec *t, const char *field, char *err, 
 
 /* The "transport=<name>,key=value,..." form; spec starts with "transport=". */
 int vector_parse(const char *spec, struct transport_spec *t, char *err, size_t errlen);
-
-/* The name of a vector kind, NULL for the others. */
-const char *vector_kind_name(enum transport_kind kind);
 
 /* --- the field splitter (transport_args.c), UML's split_if_spec --- */
 

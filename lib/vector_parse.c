@@ -13,7 +13,7 @@
  * A session id above 2^31 (which the kernel wants written as a negative number, and which panics
  * the guest otherwise) is fine here in either spelling: we are the peer, not the guest.
  */
-#include "transport_spec.h"
+#include "transport_registry.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -188,7 +188,7 @@ static int path(struct vparse *p, const char *key, const char *v, char *out)
 	return 0;
 }
 
-static int parse_bess(struct vparse *p)
+int vector_parse_bess(struct vparse *p)
 {
 	int r = 0;
 	const char *dst = need(p, "dst", &r);
@@ -198,7 +198,7 @@ static int parse_bess(struct vparse *p)
 	return path(p, "src", get(p, "src"), p->t->vec.src);
 }
 
-static int parse_fd(struct vparse *p)
+int vector_parse_fd(struct vparse *p)
 {
 	unsigned long long n;
 	int r = 0;
@@ -248,7 +248,7 @@ static int cookies(struct vparse *p)
 	return 0;
 }
 
-static int parse_l2tpv3(struct vparse *p)
+int vector_parse_l2tpv3(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
 	int family, r = 0;
@@ -394,7 +394,7 @@ static int vx_vni(struct vparse *p, const char *v)
 	return 0;
 }
 
-static int parse_vxlan(struct vparse *p)
+int vector_parse_vxlan(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
 	int family = AF_UNSPEC, r = 0;
@@ -450,7 +450,7 @@ static int sockaddr_or_path(struct vparse *p, const char *key, const char *v, co
 
 /* stream: listen=PATH|IP,port=N (the switch serves QEMU's server=off) or connect=PATH|IP,port=N
  * (QEMU's server=on; the switch reconnects). */
-static int parse_stream(struct vparse *p)
+int vector_parse_stream(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
 	const char *l = get(p, "listen"), *c = get(p, "connect");
@@ -464,7 +464,7 @@ static int parse_stream(struct vparse *p)
 }
 
 /* dgram: src= (bound here) and dst= (QEMU's local), both paths or both addresses with ports. */
-static int parse_dgram(struct vparse *p)
+int vector_parse_dgram(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
 	int r = 0;
@@ -478,60 +478,39 @@ static int parse_dgram(struct vparse *p)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	enum transport_kind kind;
-	int (*parse)(struct vparse *p);
-} kinds[] = {
-	{ "bess", TRANSPORT_BESS, parse_bess },
-	{ "fd", TRANSPORT_FD, parse_fd },
-	{ "l2tpv3", TRANSPORT_L2TPV3, parse_l2tpv3 },
-	{ "vxlan", TRANSPORT_VXLAN, parse_vxlan },
-	{ "stream", TRANSPORT_STREAM, parse_stream },
-	{ "dgram", TRANSPORT_DGRAM, parse_dgram },
-};
-
-const char *vector_kind_name(enum transport_kind kind)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (kinds[i].kind == kind)
-			return kinds[i].name;
-	return NULL;
-}
-
 /* The guest-only vector transports, with what to use instead. */
 static int refuse_known(struct vparse *p, const char *name)
 {
 	static const char *const host_if[] = { "raw", "hybrid", "tap" };
+	char known[TRANSPORT_KNOWN_MAX];
 
 	for (size_t i = 0; i < sizeof(host_if) / sizeof(host_if[0]); i++)
 		if (strcmp(name, host_if[i]) == 0)
 			return vfail(p, "a host interface of the guest's own, not a port (use tuntap)");
 	if (strcmp(name, "gre") == 0)
 		return vfail(p, "not served (it needs raw sockets on both sides; use l2tpv3 with udp=1)");
-	snprintf(p->err, p->errlen, "unknown vector transport '%s' (known: bess, fd, l2tpv3, vxlan, "
-		 "stream, dgram)", name);
+	transport_known(TRANSPORT_SYNTAX_VECTOR, ", ", known, sizeof(known));
+	snprintf(p->err, p->errlen, "unknown vector transport '%s' (known: %s)", name, known);
 	return -EPROTONOSUPPORT;
 }
 
 static int parse_kind(struct vparse *p)
 {
 	const char *name = get(p, "transport");
+	enum transport_kind kind = transport_named(TRANSPORT_SYNTAX_VECTOR, name, strlen(name));
 	int r;
 
 	p->name = name;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (strcmp(name, kinds[i].name) != 0)
-			continue;
-		p->t->kind = kinds[i].kind;
-		if ((r = kinds[i].parse(p)) || (r = transport_mac_field(p->t, get(p, "mac"), p->err, p->errlen)))
-			return r;
-		for (unsigned int k = 0; k < p->npairs; k++)
-			if (!p->pairs[k].used)
-				return vfail(p, "unknown key '%s'", p->pairs[k].key);
-		return 0;
-	}
-	return refuse_known(p, name);
+	if (kind == TRANSPORT_KINDS)
+		return refuse_known(p, name);
+	p->t->kind = kind;
+	if ((r = transport_row(kind)->parse.vector(p)) ||
+	    (r = transport_mac_field(p->t, get(p, "mac"), p->err, p->errlen)))
+		return r;
+	for (unsigned int k = 0; k < p->npairs; k++)
+		if (!p->pairs[k].used)
+			return vfail(p, "unknown key '%s'", p->pairs[k].key);
+	return 0;
 }
 
 int vector_parse(const char *spec, struct transport_spec *t, char *err, size_t errlen)
