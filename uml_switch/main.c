@@ -328,20 +328,15 @@ static void attach_ports(struct switchd *d)
 
 	if (o->tap) {
 		snprintf(spec, sizeof(spec), "tuntap,%s", o->tap);
-		if (control_attach_spec(d, spec, err, sizeof(err)) < 0)
+		if (control_attach_spec(d, spec, NULL, err, sizeof(err)) < 0)
 			log_err("-tap '%s': %s; running without it", o->tap, err);
 	}
 	for (unsigned int i = 0; i < o->nport_specs; i++) {
 		const struct switch_port_spec *p = &o->port_specs[i];
-		int slot = control_attach_spec(d, p->spec, err, sizeof(err));
 
-		if (slot < 0)
+		if (control_attach_spec(d, p->spec, p->vlan_given ? &p->vlan : NULL, err,
+					sizeof(err)) < 0)
 			log_err("-port '%s': %s; running without it", p->text, err);
-		else if (p->vlan_given && slot == CONTROL_NO_SLOT)
-			setup_fail(d, "-port '%s': vlan=/trunk= are not supported on stream listeners "
-				   "and connectors", p->text);
-		else if (p->vlan_given)
-			port_set_vlan(d, (uint32_t)slot, &p->vlan, "-port");
 	}
 }
 
