@@ -11,6 +11,7 @@
 #define UMLNET_SWITCH_DAEMON_H
 
 #include "bess_listen.h"
+#include "evwait.h"
 #include "stream_ports.h"
 #include "options.h"
 #include "portmap.h"
@@ -76,6 +77,7 @@ struct switchd {
 	struct sw sw;
 	struct portmap shared_map; /* -compat-v0: sender name -> port */
 	int epfd;
+	struct evwait wait;       /* how the loop waits (evwait.h) */
 	int listen_fd, mgmt_fd, shared_fd, sig_fd, timer_fd, stdin_fd;
 	char ctl_path[PATH_MAX];
 	char mgmt_path[PATH_MAX];

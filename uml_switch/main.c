@@ -255,10 +255,13 @@ static void dispatch(struct switchd *d, const struct epoll_event *ev)
 static void run(struct switchd *d)
 {
 	struct epoll_event evs[64];
+	uint64_t frames = 0;
 
 	d->running = true;
 	while (d->running) {
-		int n = epoll_wait(d->epfd, evs, 64, -1);
+		int n = evwait_wait(&d->wait, evs, 64, d->sw.st.rx_frames - frames);
+
+		frames = d->sw.st.rx_frames;
 
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
@@ -373,6 +376,7 @@ static void setup(struct switchd *d, const char *prog)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
 		setup_fail(d, "epoll_create1: %s", strerror(errno));
+	evwait_init(&d->wait, d->epfd, o->spin_us);
 	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
 	if (!err)
 		err = switchd_apply_limits(d);
