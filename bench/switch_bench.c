@@ -20,8 +20,11 @@
  * scenarios are run in ROUNDS interleaved rounds and medians are reported.
  *
  * Scenarios: 2 ports 64 B and 1500 B one-to-one both ways; 256 ports all-to-all 64 B; round-trip
- * latency with one frame in flight (through the switch twice). "relay" is the one-process limit:
- * a program that only moves frames between two sockets (bench/relay.c), plain and batched.
+ * latency with one frame in flight (through the switch twice), with the switch's CPU time and
+ * runs (times put on a CPU: wake-ups, mostly) per frame. "relay" is the one-process limit: a
+ * program that only moves frames between two sockets (bench/relay.c), plain and batched.
+ * "umlnet, -spin 0" is our switch with its poll before sleeping off (uml_switch(1) -spin), to
+ * show what the poll gains for lone frames and costs in CPU.
  *
  * --vlan adds our switch with VLANs on (through the management socket, before any frame) to the
  * rate scenarios: "access" (every port an access port of VLAN 10), "trunk" (every port a trunk of
