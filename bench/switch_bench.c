@@ -20,8 +20,11 @@
  * scenarios are run in ROUNDS interleaved rounds and medians are reported.
  *
  * Scenarios: 2 ports 64 B and 1500 B one-to-one both ways; 256 ports all-to-all 64 B; round-trip
- * latency with one frame in flight (through the switch twice). "relay" is the one-process limit:
- * a program that only moves frames between two sockets (bench/relay.c), plain and batched.
+ * latency with one frame in flight (through the switch twice), with the switch's CPU time and
+ * runs (times put on a CPU: wake-ups, mostly) per frame. "relay" is the one-process limit: a
+ * program that only moves frames between two sockets (bench/relay.c), plain and batched.
+ * "umlnet, -spin 0" is our switch with its poll before sleeping off (uml_switch(1) -spin), to
+ * show what the poll gains for lone frames and costs in CPU.
  *
  * --vlan adds our switch with VLANs on (through the management socket, before any frame) to the
  * rate scenarios: "access" (every port an access port of VLAN 10), "trunk" (every port a trunk of
@@ -64,12 +67,12 @@ enum bench_vlan { VLAN_OFF, VLAN_ALL_ACCESS, VLAN_ALL_TRUNK, VLAN_MIXED };
 
 struct result {
 	double fps, gbps, loss, cpu_ns_per_frame, fps_per_cpu_s;
-	double p50_us, p99_us;
+	double p50_us, p99_us, runs_per_frame;
 };
 
 struct contender {
 	const char *label;
-	const char *argv[6];
+	const char *argv[8];
 	bool only_two_ports;
 	bool rate_only;          /* not in the latency scenario */
 	enum bench_vlan vlan;
@@ -94,20 +97,29 @@ static void pin(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static unsigned long long cpu_ns(pid_t pid)
+/* The process's CPU time (ns) and how many times it was put on a CPU (wake-ups, mostly). */
+static unsigned long long schedstat(pid_t pid, unsigned long long *runs)
 {
 	char path[64];
-	unsigned long long ns = 0;
+	unsigned long long ns = 0, wait;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
 	f = fopen(path, "r");
+	*runs = 0;
 	if (f) {
-		if (fscanf(f, "%llu", &ns) != 1)
-			ns = 0;
+		if (fscanf(f, "%llu %llu %llu", &ns, &wait, runs) != 3)
+			ns = *runs = 0;
 		fclose(f);
 	}
 	return ns;
+}
+
+static unsigned long long cpu_ns(pid_t pid)
+{
+	unsigned long long runs;
+
+	return schedstat(pid, &runs);
 }
 
 static pid_t start_switch(const char *const *argv, const char *ctl)
@@ -360,8 +372,11 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int latency_run(const char *ctl, int iterations, struct result *r)
+/* Round trips with one frame in flight; also the switch's CPU time per frame (a spinning switch
+ * pays here for the wake-ups it saves). */
+static int latency_run(const char *ctl, int iterations, pid_t pid, struct result *r)
 {
+	unsigned long long cpu0 = 0, runs0 = 0, runs;
 	struct client cl[2];
 	double *rtt = calloc((size_t)iterations, sizeof(double));
 	uint8_t f[64], buf[2048];
@@ -381,7 +396,11 @@ static int latency_run(const char *ctl, int iterations, struct result *r)
 			return -1;
 		if (i >= 0)
 			rtt[i] = (now_s() - t) * 1e6;
+		if (i == -1)
+			cpu0 = schedstat(pid, &runs0);
 	}
+	r->cpu_ns_per_frame = (double)(schedstat(pid, &runs) - cpu0) / (2.0 * iterations);
+	r->runs_per_frame = (double)(runs - runs0) / (2.0 * iterations);
 	qsort(rtt, (size_t)iterations, sizeof(double), cmp_double);
 	r->p50_us = rtt[iterations / 2];
 	r->p99_us = rtt[iterations * 99 / 100];
@@ -423,13 +442,17 @@ static void print_scenario(const struct scenario *s, struct contender *cs, int n
 
 	printf("\n== %s ==\n", s->name);
 	if (s->latency) {
-		printf("%-22s %10s %10s\n", "switch", "p50 us", "p99 us");
+		printf("%-22s %10s %10s %12s %12s\n", "switch", "p50 us", "p99 us", "CPU ns/frame",
+		       "runs/frame");
 		for (int i = 0; i < nc; i++)
 			if (cs[i].nruns)
-				printf("%-22s %10.1f %10.1f\n", cs[i].label, MED(&cs[i], p50_us),
-				       MED(&cs[i], p99_us));
+				printf("%-22s %10.1f %10.1f %12.0f %12.2f\n", cs[i].label,
+				       MED(&cs[i], p50_us), MED(&cs[i], p99_us),
+				       MED(&cs[i], cpu_ns_per_frame), MED(&cs[i], runs_per_frame));
 		printf("ratio p50 ours/classic: %.2f (<= 1 is better)\n",
 		       MED(ours, p50_us) / MED(classic, p50_us));
+		printf("ratio p50 ours/ours without spinning: %.2f\n",
+		       MED(ours, p50_us) / MED(&cs[4], p50_us));
 		return;
 	}
 	printf("%-22s %10s %8s %7s %12s %14s\n", "switch", "Mpps", "Gbit/s", "loss%", "CPU ns/frame",
@@ -444,6 +467,9 @@ static void print_scenario(const struct scenario *s, struct contender *cs, int n
 	if (s->ports == 2 && cs[3].nruns)
 		printf("ours CPU per frame / batched one-process limit: x%.2f\n",
 		       MED(ours, cpu_ns_per_frame) / MED(&cs[3], cpu_ns_per_frame));
+	printf("ours / ours without spinning: CPU per frame x%.2f, delivered rate x%.2f\n",
+	       MED(ours, cpu_ns_per_frame) / MED(&cs[4], cpu_ns_per_frame),
+	       MED(ours, fps) / MED(&cs[4], fps));
 	for (int i = 0; i < nc; i++)
 		if (cs[i].vlan != VLAN_OFF && cs[i].nruns)
 			printf("%s / VLAN-unaware: CPU per frame x%.2f\n", cs[i].label,
@@ -515,11 +541,12 @@ int main(int argc, char **argv)
 			{ .label = "umlnet uml_switch", .argv = { ours, "-q", "-unix", ctl, NULL }, .only_two_ports = false },
 			{ .label = "relay, plain", .argv = { relay, "-unix", ctl, NULL }, .only_two_ports = true },
 			{ .label = "relay, batched", .argv = { relay, "-batched", "-unix", ctl, NULL }, .only_two_ports = true },
+			{ .label = "umlnet, -spin 0", .argv = { ours, "-q", "-spin", "0", "-unix", ctl, NULL } },
 			{ .label = "umlnet, VLAN access", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_ALL_ACCESS },
 			{ .label = "umlnet, VLAN trunk", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_ALL_TRUNK },
 			{ .label = "umlnet, VLAN mixed", .argv = { ours, "-q", "-unix", ctl, NULL }, .rate_only = true, .vlan = VLAN_MIXED },
 		};
-		int nc = vlan ? (int)(sizeof(cs) / sizeof(cs[0])) : 4;
+		int nc = vlan ? (int)(sizeof(cs) / sizeof(cs[0])) : 5;
 
 		if (!strstr(scenarios[s].name, only))
 			continue;
@@ -535,7 +562,7 @@ int main(int argc, char **argv)
 				    (cs[i].rate_only && sc->latency))
 					continue;
 				pid = start_switch(cs[i].argv, ctl);
-				err = sc->latency ? latency_run(ctl, 5000, &r)
+				err = sc->latency ? latency_run(ctl, 5000, pid, &r)
 						  : rate_run(ctl, sc->ports, sc->size, seconds, window, pid,
 							     cs[i].vlan, &r);
 				stop_switch(pid, ctl);

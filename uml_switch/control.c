@@ -405,17 +405,17 @@ static void control_own_vlans(struct switchd *d, uint32_t slot)
 		port_set_vlan(d, slot, &v, "its VNI map");
 }
 
-/* A parsed spec: stream specs are listeners or reconnecting connectors (stream_ports.h), the
- * others one endpoint. */
+/* A parsed spec: stream specs are listeners or reconnecting connectors (stream_ports.h), which
+ * keep the VLAN setting for their ports to come; the others one endpoint. */
 static int control_attach_parsed(struct switchd *d, const char *spec, const struct transport_spec *t,
-				 char *err, size_t errlen)
+				 const struct vlan_port *vlan, char *err, size_t errlen)
 {
 	struct endpoint *ep;
 	const char *why;
 	int r, slot;
 
 	if (t->kind == TRANSPORT_STREAM)
-		return (r = stream_ports_add(d, t, err, errlen)) < 0 ? r : CONTROL_NO_SLOT;
+		return stream_ports_add(d, t, vlan, err, errlen);
 	if ((r = endpoint_open_parsed(t, &ep, err, errlen)))
 		return r;
 	slot = port_attach(d, ep, -1, &why);
@@ -426,17 +426,20 @@ static int control_attach_parsed(struct switchd *d, const char *spec, const stru
 	d->ports_total++;
 	log_info("port %d: %s", slot + 1, spec);
 	control_own_vlans(d, (uint32_t)slot);
-	return slot;
+	if (vlan)
+		port_set_vlan(d, (uint32_t)slot, vlan, "-port");
+	return 0;
 }
 
-int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen)
+int control_attach_spec(struct switchd *d, const char *spec, const struct vlan_port *vlan, char *err,
+			size_t errlen)
 {
 	struct transport_spec *t;
 	int r = transport_parse_new(spec, &t, err, errlen);
 
 	if (r)
 		return r;
-	r = control_attach_parsed(d, spec, t, err, errlen);
+	r = control_attach_parsed(d, spec, t, vlan, err, errlen);
 	free(t);
 	return r;
 }

@@ -11,6 +11,7 @@
 #define UMLNET_SWITCH_DAEMON_H
 
 #include "bess_listen.h"
+#include "evwait.h"
 #include "stream_ports.h"
 #include "options.h"
 #include "portmap.h"
@@ -76,6 +77,7 @@ struct switchd {
 	struct sw sw;
 	struct portmap shared_map; /* -compat-v0: sender name -> port */
 	int epfd;
+	struct evwait wait;       /* how the loop waits (evwait.h) */
 	int listen_fd, mgmt_fd, shared_fd, sig_fd, timer_fd, stdin_fd;
 	char ctl_path[PATH_MAX];
 	char mgmt_path[PATH_MAX];
@@ -109,10 +111,11 @@ void control_pending_input(struct switchd *d, uint32_t index);
 void control_port_event(struct switchd *d, uint32_t slot);
 void control_expire_pending(struct switchd *d);
 void control_close_all(struct switchd *d);
-/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV"): the slot, or
- * CONTROL_NO_SLOT for a stream listener or connector (its ports come and go later), or -errno. */
-#define CONTROL_NO_SLOT INT_MAX
-int control_attach_spec(struct switchd *d, const char *spec, char *err, size_t errlen);
+/* Attaches an endpoint given in UML's syntax (-tap DEV is "tuntap,DEV") with a VLAN setting (NULL:
+ * none; a stream listener or connector, whose ports come and go later, gives it to each of them).
+ * 0 or -errno with one line in err. */
+int control_attach_spec(struct switchd *d, const char *spec, const struct vlan_port *vlan, char *err,
+			size_t errlen);
 /* A port for ep with its data fd in the loop: the slot, or -errno with *why set and ep destroyed. */
 int port_attach(struct switchd *d, struct endpoint *ep, int ctl_fd, const char **why);
 /* Gives a port a VLAN setting (the switch becomes VLAN-aware) and logs it with who asked. */

@@ -255,10 +255,13 @@ static void dispatch(struct switchd *d, const struct epoll_event *ev)
 static void run(struct switchd *d)
 {
 	struct epoll_event evs[64];
+	uint64_t frames = 0;
 
 	d->running = true;
 	while (d->running) {
-		int n = epoll_wait(d->epfd, evs, 64, -1);
+		int n = evwait_wait(&d->wait, evs, 64, d->sw.st.rx_frames - frames);
+
+		frames = d->sw.st.rx_frames;
 
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
@@ -328,20 +331,15 @@ static void attach_ports(struct switchd *d)
 
 	if (o->tap) {
 		snprintf(spec, sizeof(spec), "tuntap,%s", o->tap);
-		if (control_attach_spec(d, spec, err, sizeof(err)) < 0)
+		if (control_attach_spec(d, spec, NULL, err, sizeof(err)) < 0)
 			log_err("-tap '%s': %s; running without it", o->tap, err);
 	}
 	for (unsigned int i = 0; i < o->nport_specs; i++) {
 		const struct switch_port_spec *p = &o->port_specs[i];
-		int slot = control_attach_spec(d, p->spec, err, sizeof(err));
 
-		if (slot < 0)
+		if (control_attach_spec(d, p->spec, p->vlan_given ? &p->vlan : NULL, err,
+					sizeof(err)) < 0)
 			log_err("-port '%s': %s; running without it", p->text, err);
-		else if (p->vlan_given && slot == CONTROL_NO_SLOT)
-			setup_fail(d, "-port '%s': vlan=/trunk= are not supported on stream listeners "
-				   "and connectors", p->text);
-		else if (p->vlan_given)
-			port_set_vlan(d, (uint32_t)slot, &p->vlan, "-port");
 	}
 }
 
@@ -378,6 +376,7 @@ static void setup(struct switchd *d, const char *prog)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
 		setup_fail(d, "epoll_create1: %s", strerror(errno));
+	evwait_init(&d->wait, d->epfd, o->spin_us);
 	err = sw_init(&d->sw, o->max_ports, o->max_macs, o->age, o->hub);
 	if (!err)
 		err = switchd_apply_limits(d);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "options.h"
+#include "evwait.h"
 #include "transport_spec.h"
 #include "version.h"
 
@@ -28,8 +29,10 @@ void switch_usage(FILE *f, const char *prog)
 		"  -ports N         most ports at once (default 1024)\n"
 		"  -macs N          size of the MAC address table (default 4096)\n"
 		"  -age SECONDS     forget an address after this long without traffic (default 300)\n"
+		"  -spin US         poll up to US microseconds for the next frame after a lone one\n"
+		"                   before sleeping (default %d, 0: never; see uml_switch(1))\n"
 		"  -limit NAME=N[,NAME=N...]  resource limits (see LIMITS in uml_switch(1)):\n",
-		prog, prog);
+		prog, prog, EVWAIT_DEFAULT_US);
 	switch_limits_usage(f);
 	fprintf(f,
 		"  -v, -q           log more (every learned address) / only errors\n"
@@ -101,6 +104,7 @@ static void switch_options_defaults(struct switch_options *o)
 	o->max_ports = 1024;
 	o->max_macs = 4096;
 	o->age = 300;
+	o->spin_us = EVWAIT_DEFAULT_US;
 	switch_limits_defaults(&o->limits);
 	o->verbosity = 1;
 }
@@ -142,6 +146,11 @@ static int set_macs(struct switch_options *o, const char *v)
 static int set_age(struct switch_options *o, const char *v)
 {
 	return parse_u32("-age", v, 1, 1u << 30, &o->age);
+}
+
+static int set_spin(struct switch_options *o, const char *v)
+{
+	return parse_u32("-spin", v, 0, EVWAIT_MAX_US, &o->spin_us);
 }
 
 /* A spec that does not parse stops the switch before anything starts: a typo must not bring up
@@ -226,6 +235,7 @@ static const struct switch_option {
 	{ "-ports", OPT_PARSE, 0, 0, set_ports },
 	{ "-macs", OPT_PARSE, 0, 0, set_macs },
 	{ "-age", OPT_PARSE, 0, 0, set_age },
+	{ "-spin", OPT_PARSE, 0, 0, set_spin },
 	{ "-port", OPT_PARSE, 0, 0, add_port },
 	{ "-limit", OPT_PARSE, 0, 0, set_limit },
 	{ "-v", OPT_LEVEL, 0, 2, NULL },

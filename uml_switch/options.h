@@ -44,6 +44,7 @@ struct switch_options {
 	uint32_t max_ports;
 	uint32_t max_macs;
 	uint32_t age;
+	uint32_t spin_us;          /* -spin: the largest poll window before sleeping (evwait.h) */
 	struct switch_limits limits; /* -limit */
 	int verbosity;             /* 0 quiet, 1 normal, 2 verbose */
 };

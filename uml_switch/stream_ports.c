@@ -37,13 +37,25 @@ static int stream_listen_tcp(const struct vector_spec *v)
 	return fd;
 }
 
-static int stream_add_listener(struct switchd *d, const struct vector_spec *v, char *err,
-			       size_t errlen)
+static struct stream_vlan stream_vlan_of(const struct vlan_port *vlan)
+{
+	return vlan ? (struct stream_vlan){ true, *vlan } : (struct stream_vlan){ 0 };
+}
+
+/* A new port of a listener or connector gets their VLAN setting. */
+static void stream_vlan_apply(struct switchd *d, const struct stream_vlan *v, int slot)
+{
+	if (v->given)
+		port_set_vlan(d, (uint32_t)slot, &v->port, "its stream listener or connector");
+}
+
+static int stream_add_listener(struct switchd *d, const struct vector_spec *v,
+			       const struct vlan_port *vlan, char *err, size_t errlen)
 {
 	struct stream_listener *l = &d->stream.l[d->stream.nl];
 	int fd;
 
-	*l = (struct stream_listener){ .fd = -1 };
+	*l = (struct stream_listener){ .fd = -1, .vlan = stream_vlan_of(vlan) };
 	ep_stream_addr_text(v, l->where, sizeof(l->where));
 	if (v->local.family) {
 		fd = stream_listen_tcp(v);
@@ -77,19 +89,21 @@ static int stream_add_listener(struct switchd *d, const struct vector_spec *v, c
 	return 0;
 }
 
-int stream_ports_add(struct switchd *d, const struct transport_spec *t, char *err, size_t errlen)
+int stream_ports_add(struct switchd *d, const struct transport_spec *t, const struct vlan_port *vlan,
+		     char *err, size_t errlen)
 {
 	struct stream_connector *c;
 
 	if (t->vec.listen) {
 		if (d->stream.nl == STREAM_PORTS_MAX)
 			goto full;
-		return stream_add_listener(d, &t->vec, err, errlen);
+		return stream_add_listener(d, &t->vec, vlan, err, errlen);
 	}
 	if (d->stream.nc == STREAM_PORTS_MAX)
 		goto full;
 	c = &d->stream.c[d->stream.nc++];
-	*c = (struct stream_connector){ .spec = t->vec, .fd = -1, .slot = -1 };
+	*c = (struct stream_connector){ .spec = t->vec, .vlan = stream_vlan_of(vlan), .fd = -1,
+					.slot = -1 };
 	ep_stream_addr_text(&t->vec, c->where, sizeof(c->where));
 	stream_ports_tick(d); /* the first attempt now, not in a second */
 	return 0;
@@ -123,8 +137,10 @@ void stream_ports_accept(struct switchd *d, uint32_t index)
 			close(fd);
 			continue;
 		}
-		if (port_attach_accepted(d, ep, pid, uid, &l->refused) >= 0)
+		if ((r = port_attach_accepted(d, ep, pid, uid, &l->refused)) >= 0) {
 			l->accepted++;
+			stream_vlan_apply(d, &l->vlan, r);
+		}
 	}
 }
 
@@ -176,6 +192,7 @@ static void stream_connector_attach(struct switchd *d, struct stream_connector *
 	c->down_logged = false;
 	d->ports_total++;
 	log_info("port %d: %s (connection %llu)", slot + 1, what, (unsigned long long)c->connects);
+	stream_vlan_apply(d, &c->vlan, slot);
 }
 
 static void stream_connector_tick(struct switchd *d, struct stream_connector *c)
@@ -221,23 +238,51 @@ void stream_ports_close(struct switchd *d)
 	d->stream.nc = 0;
 }
 
+/* "vlan=10, " or "trunk=10,20, " before a listener's or connector's counters; "" without. */
+static const char *stream_vlan_text(const struct stream_vlan *v, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!v->given)
+		return "";
+	vlan_port_format(&v->port, buf, len - 2);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, ", ");
+	return buf;
+}
+
 void stream_ports_status_text(const struct switchd *d, FILE *f)
 {
+	char vlan[VLAN_TEXT_MAX + 2];
+
 	for (unsigned int i = 0; i < d->stream.nl; i++) {
 		const struct stream_listener *l = &d->stream.l[i];
 
-		fprintf(f, "stream listen %s (accepted %llu, refused %llu, bad_framing %llu)\n", l->where,
+		fprintf(f, "stream listen %s (%saccepted %llu, refused %llu, bad_framing %llu)\n",
+			l->where, stream_vlan_text(&l->vlan, vlan, sizeof(vlan)),
 			(unsigned long long)l->accepted, (unsigned long long)l->refused,
 			(unsigned long long)l->bad_framing);
 	}
 	for (unsigned int i = 0; i < d->stream.nc; i++) {
 		const struct stream_connector *c = &d->stream.c[i];
 
-		fprintf(f, "stream connect %s (%s, connects %llu, failures %llu, bad_framing %llu)\n",
+		fprintf(f, "stream connect %s (%s, %sconnects %llu, failures %llu, bad_framing %llu)\n",
 			c->where, stream_connector_up(d, c) ? "up" : "down",
-			(unsigned long long)c->connects, (unsigned long long)c->failures,
-			(unsigned long long)c->bad_framing);
+			stream_vlan_text(&c->vlan, vlan, sizeof(vlan)), (unsigned long long)c->connects,
+			(unsigned long long)c->failures, (unsigned long long)c->bad_framing);
 	}
+}
+
+/* ,"vlan":"vlan=10" when the listener or connector gives its ports a VLAN setting. */
+static void stream_vlan_json(const struct stream_vlan *v, FILE *f)
+{
+	char text[VLAN_TEXT_MAX];
+
+	if (!v->given)
+		return;
+	vlan_port_format(&v->port, text, sizeof(text));
+	json_key(f, "vlan", 0);
+	json_str(f, text);
 }
 
 void stream_ports_status_json(const struct switchd *d, FILE *f)
@@ -255,6 +300,7 @@ void stream_ports_status_json(const struct switchd *d, FILE *f)
 		json_str(f, listener ? "listen" : "connect");
 		json_key(f, "address", 0);
 		json_str(f, listener ? l->where : c->where);
+		stream_vlan_json(listener ? &l->vlan : &c->vlan, f);
 		if (listener)
 			fprintf(f, ",\"accepted\":%llu,\"refused\":%llu,\"bad_framing\":%llu}",
 				(unsigned long long)l->accepted, (unsigned long long)l->refused,

@@ -12,6 +12,7 @@
 
 #include "endpoint.h"
 #include "transport_spec.h"
+#include "vlan.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -20,8 +21,15 @@
 
 #define STREAM_PORTS_MAX 8 /* listeners, and connectors */
 
+/* The VLAN setting a listener or connector gives each of its ports (-port ...,vlan=N). */
+struct stream_vlan {
+	bool given;
+	struct vlan_port port;
+};
+
 struct stream_listener {
 	int fd;
+	struct stream_vlan vlan;
 	char where[160];          /* the address as shown */
 	char path[PATH_MAX];      /* unix: the socket file, removed at close; "" for TCP */
 	uint64_t accepted, refused, bad_framing;
@@ -29,6 +37,7 @@ struct stream_listener {
 
 struct stream_connector {
 	struct vector_spec spec;
+	struct stream_vlan vlan;
 	char where[160];
 	int fd;                   /* a connect in progress, or -1 */
 	int slot;                 /* the connected port, or -1 */
@@ -46,8 +55,10 @@ struct stream_ports {
 
 struct switchd;
 
-/* A -port spec of kind TRANSPORT_STREAM. Returns 0, or -errno with one line in err. */
-int stream_ports_add(struct switchd *d, const struct transport_spec *t, char *err, size_t errlen);
+/* A -port spec of kind TRANSPORT_STREAM, with the VLAN setting of its ports (NULL: none).
+ * Returns 0, or -errno with one line in err. */
+int stream_ports_add(struct switchd *d, const struct transport_spec *t, const struct vlan_port *vlan,
+		     char *err, size_t errlen);
 void stream_ports_accept(struct switchd *d, uint32_t index);
 /* Once a second: connectors whose port is gone connect again. */
 void stream_ports_tick(struct switchd *d);

@@ -510,6 +510,7 @@ void sw_rx_prepare(struct sw *s, struct frame *frames)
 void sw_rx_commit(struct sw *s, unsigned int n)
 {
 	s->pool_used += n;
+	s->st.rx_frames += n;
 }
 
 int sw_service_port(struct sw *s, uint32_t slot)

@@ -113,6 +113,7 @@ struct switch_stats {
 	uint64_t drop_budget;         /* frames dropped: the backlog budget was used up */
 	uint64_t drop_share;          /* frames dropped: their port held its share of the pool */
 	uint64_t rx_batches;          /* endpoint receive calls that returned frames */
+	uint64_t rx_frames;           /* frames those calls returned */
 	uint64_t tx_batches;          /* endpoint send calls */
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * attach / detach - hot-plug a network device into a running UML guest through its mconsole.
- *   umlnet attach GUEST ethN=SWITCH|SPEC [ip=ADDR/LEN] [mac=MAC]
- *   umlnet attach GUEST vecN=SWITCH [ip=ADDR/LEN] [mac=MAC]
+ *   umlnet attach GUEST ethN=SWITCH|SPEC [ip=ADDR/LEN] [mac=MAC] [vlan=N|trunk=LIST[,native=N]]
+ *   umlnet attach GUEST vecN=SWITCH [ip=ADDR/LEN] [mac=MAC] [vlan=N|trunk=LIST[,native=N]]
  *   umlnet detach GUEST ethN|vecN
  * GUEST is a guest of the running network, or (eth only) a path to any guest's mconsole socket.
  * Both kinds take one path: the device's word is the one `up` puts on the kernel command line
@@ -14,6 +14,13 @@
  * (their ports would drop). The device has no socket until it is up in the guest
  * (doc/vector-transports.md §2), so attach always brings it up, then waits for the switch to show
  * the port; detach brings it down first, since the kernel refuses to remove an open device.
+ *
+ * A VLAN setting needs the device's own switch port, which the switch shows by the guest's pid
+ * and kind only, like the guest's other ports there (whose settings may differ). A vec device's
+ * port is the one whose peer is its src socket; an eth device's (a daemon-protocol client, whose
+ * socket name tells nothing of the device) is the guest's port of that kind that was not there
+ * before the device came up. The device is brought up for it, and taken out again when its port
+ * cannot be found or set: it must not stay on VLAN 1.
  */
 #include "attach.h"
 #include "clock.h"
@@ -22,6 +29,8 @@
 #include "mconsole.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
+#include "vlan.h"
+#include "vlan_apply.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -200,28 +209,67 @@ static int attach_resolve(struct target *t, struct conf_eth *e, const char *dev,
 	return e->vec ? vec_switch_ok(t, e->sw) : 0;
 }
 
-/* Waits until the switch shows the port whose peer is the vec device's src socket. */
-static bool vec_port_seen(const struct target *t, const struct conf_eth *e)
+/* The ports of switch sw now: their count (ports holds SWITCH_MGMT_PORTS), or -errno. */
+static int attach_ports_list(const struct target *t, int sw, struct switch_mgmt_port *ports)
 {
-	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], src[PATH_MAX], *reply;
-	struct switch_mgmt_port ports[SWITCH_MGMT_PORTS];
-	long long end = clock_ms() + ATTACH_PORT_WAIT_MS;
+	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], *reply;
+	int n;
 
-	state_switch_ctl(&t->st, e->sw, ctl, sizeof(ctl));
+	state_switch_ctl(&t->st, sw, ctl, sizeof(ctl));
 	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
-	state_vec_src(&t->st, t->g, e, src, sizeof(src));
-	do {
-		if (switch_mgmt_query(mgmt, "ports", &reply) == 0) {
-			int n = switch_mgmt_parse_ports(reply, ports, SWITCH_MGMT_PORTS);
+	if ((n = switch_mgmt_query(mgmt, "ports", &reply)))
+		return n;
+	n = switch_mgmt_parse_ports(reply, ports, SWITCH_MGMT_PORTS);
+	free(reply);
+	return n;
+}
 
-			free(reply);
-			for (int i = 0; i < n; i++)
-				if (strstr(ports[i].endpoint, src))
-					return true;
-		}
-		usleep(50000);
-	} while (clock_ms() < end);
+static bool attach_port_was_there(const struct switch_mgmt_port *p,
+				  const struct switch_mgmt_port *before, int nbefore)
+{
+	for (int i = 0; i < nbefore; i++)
+		if (before[i].port == p->port && !strcmp(before[i].endpoint, p->endpoint))
+			return true;
 	return false;
+}
+
+/* Whether p is device e's port (see the top of the file); src: a vec device's socket. */
+static bool attach_port_is(const struct conf_eth *e, const char *src, pid_t pid,
+			   const struct switch_mgmt_port *p, const struct switch_mgmt_port *before,
+			   int nbefore)
+{
+	if (e->vec)
+		return strstr(p->endpoint, src) != NULL;
+	return p->pid == pid && !strcmp(p->kind, "unix") && !attach_port_was_there(p, before, nbefore);
+}
+
+/* Waits for the device's port on its switch: its number, or 0 when none came within
+ * ATTACH_PORT_WAIT_MS. before: the switch's ports before the device was made. */
+static unsigned int attach_port_wait(const struct target *t, const struct conf_eth *e,
+				     const struct switch_mgmt_port *before, int nbefore)
+{
+	struct switch_mgmt_port *ports = calloc(SWITCH_MGMT_PORTS, sizeof(*ports));
+	const struct state_proc *guest = state_find(&t->st, "guest", t->guest);
+	long long end = clock_ms() + ATTACH_PORT_WAIT_MS;
+	unsigned int found = 0;
+	char src[PATH_MAX] = "";
+
+	if (!ports)
+		return 0;
+	if (e->vec)
+		state_vec_src(&t->st, t->g, e, src, sizeof(src));
+	do {
+		int n = attach_ports_list(t, e->sw, ports);
+
+		for (int i = 0; i < n && !found; i++)
+			if (attach_port_is(e, src, guest ? guest->id.pid : 0, &ports[i], before,
+					   nbefore))
+				found = ports[i].port;
+		if (!found)
+			usleep(50000);
+	} while (!found && clock_ms() < end);
+	free(ports);
+	return found;
 }
 
 /* Takes a device out of the guest: down (for a guest of the network: the kernel refuses to
@@ -251,13 +299,16 @@ static int dev_remove(struct target *t, const struct conf_eth *e, bool quiet, in
 }
 
 /* Brings the new device up in the guest, with its address: a vec device always (it connects
- * only then), an eth device when ip= asks for it. */
-static int attach_up(struct target *t, const struct conf_eth *e, const char *ip)
+ * only then), an eth device when ip= asks for it or its port is needed (vlan: a VLAN setting).
+ * Then waits for the port, and makes the VLAN setting. */
+static int attach_up(struct target *t, const struct conf_eth *e, const char *ip, const char *vlan,
+		     const struct switch_mgmt_port *before, int nbefore)
 {
 	char dev[CONF_DEV_NAME], script[256];
+	unsigned int port = 0;
 	int rc;
 
-	if (!ip && !e->vec)
+	if (!ip && !e->vec && !vlan[0])
 		return 0;
 	if (!t->have_state) {
 		fprintf(stderr, "umlnet: error: ip= needs a guest of a running network\n");
@@ -273,12 +324,14 @@ static int attach_up(struct target *t, const struct conf_eth *e, const char *ip)
 	if (rc > 0)
 		fprintf(stderr, "umlnet: error: guest %s: bringing %s up%s%s failed (exit status "
 				"%d)\n", t->guest, dev, ip ? " with " : "", ip ? ip : "", rc);
-	if (rc == 0 && e->vec && !vec_port_seen(t, e)) {
+	if (rc == 0 && (e->vec || vlan[0]) && !(port = attach_port_wait(t, e, before, nbefore))) {
 		fprintf(stderr, "umlnet: error: guest %s: %s is up but switch '%s' shows no port "
 				"for it after %d ms; removed it again\n", t->guest, dev, e->sw_name,
 			ATTACH_PORT_WAIT_MS);
 		rc = -ENOTCONN;
 	}
+	if (rc == 0 && vlan[0] && vlan_apply_port(&t->st, e->sw, port, vlan, t->guest))
+		rc = -EPERM;
 	return rc ? -EIO : 0;
 }
 
@@ -317,30 +370,39 @@ static void attach_forget(struct target *t, const struct conf_eth *e)
 	attach_save(&t->st, &l);
 }
 
-static int attach_do(struct target *t, const char *what, const char *ip, const char *mac,
-		     bool quiet)
+/* The switch's ports before the device is made, for telling its port from the guest's others
+ * (attach_port_wait): their count, or -errno. Needed only for an eth device with a setting. */
+static int attach_before(const struct target *t, const struct conf_eth *e, const char *vlan,
+			 struct switch_mgmt_port **before)
 {
-	struct conf_eth e;
-	char dev[CONF_DEV_NAME], word[PATH_MAX * 2 + 96], cmd[MCONSOLE_MAX_DATA];
-	const char *eq = strchr(what, '=');
+	*before = NULL;
+	if (!vlan[0] || e->vec)
+		return 0;
+	if (e->sw < 0) {
+		fprintf(stderr, "umlnet: error: %s: a VLAN setting needs a device on a switch of the "
+				"running network\n", vlan);
+		return -EINVAL;
+	}
+	if (!(*before = calloc(SWITCH_MGMT_PORTS, sizeof(**before))))
+		return -ENOMEM;
+	return attach_ports_list(t, e->sw, *before);
+}
+
+/* Makes the device in the guest (mconsole config), checks it is there, brings it up and makes
+ * its VLAN setting when asked; word: its kernel command line form, for the message. */
+static int attach_make(struct target *t, struct conf_eth *e, const char *dev, const char *ip,
+		       const char *vlan, const struct switch_mgmt_port *before, int nbefore,
+		       char *word, size_t wordlen)
+{
+	char cmd[MCONSOLE_MAX_DATA];
 	int32_t kerr;
 	int err;
 
-	if (!eq) {
-		fprintf(stderr, "umlnet: error: '%s': expected ethN=SWITCH, ethN=TRANSPORT,... or "
-				"vecN=SWITCH\n", what);
-		return -EINVAL;
-	}
-	if ((err = parse_dev(what, (size_t)(eq - what), &e)))
-		return err;
-	conf_dev_name(&e, dev);
-	if ((err = attach_resolve(t, &e, dev, eq + 1, mac)))
-		return err;
 	/* The src socket of an earlier device of that name (UML never removes it) would make the
 	 * bind of this one fail. */
-	if (e.vec)
-		guest_vec_src_remove(&t->st, t->g, &e);
-	guest_dev_arg(&t->st, t->g, &e, word, sizeof(word));
+	if (e->vec)
+		guest_vec_src_remove(&t->st, t->g, e);
+	guest_dev_arg(&t->st, t->g, e, word, wordlen);
 	if (snprintf(cmd, sizeof(cmd), "config %s", word) >= (int)sizeof(cmd)) {
 		fprintf(stderr, "umlnet: error: %s: the spec is too long for one mconsole request\n",
 			dev);
@@ -354,26 +416,79 @@ static int attach_do(struct target *t, const char *what, const char *ip, const c
 			t->guest, dev, dev, word);
 		return -ENODEV;
 	}
-	if ((err = attach_up(t, &e, ip))) {
-		/* A vec device that failed to connect stays unusable until removed (§6): take it
-		 * out so that the next attach starts clean. */
-		if (e.vec)
-			dev_remove(t, &e, true, &kerr);
+	if ((err = attach_up(t, e, ip, vlan, before, nbefore))) {
+		/* A vec device that failed to connect stays unusable until removed (§6), and a
+		 * device whose VLAN could not be set must not stay on VLAN 1: take it out, which
+		 * also lets the next attach start clean. */
+		if (e->vec || vlan[0])
+			dev_remove(t, e, true, &kerr);
 		return err;
 	}
-	attach_record(t, &e, e.sw >= 0 ? e.sw_name : e.spec);
-	if (!quiet)
-		printf("%s: %s attached (%s)\n", t->guest, dev, word);
 	return 0;
 }
 
-/* ip= and mac= in any order, each once; checked here, since ip= becomes part of a shell
- * command in the guest. */
-static int attach_options(int argc, char **argv, const char **ip, const char **mac)
+static int attach_do(struct target *t, const char *what, const char *ip, const char *mac,
+		     const char *vlan, bool quiet)
+{
+	struct conf_eth e;
+	struct switch_mgmt_port *before;
+	char dev[CONF_DEV_NAME], word[PATH_MAX * 2 + 96];
+	const char *eq = strchr(what, '=');
+	int err, nbefore;
+
+	if (!eq) {
+		fprintf(stderr, "umlnet: error: '%s': expected ethN=SWITCH, ethN=TRANSPORT,... or "
+				"vecN=SWITCH\n", what);
+		return -EINVAL;
+	}
+	if ((err = parse_dev(what, (size_t)(eq - what), &e)))
+		return err;
+	conf_dev_name(&e, dev);
+	if ((err = attach_resolve(t, &e, dev, eq + 1, mac)))
+		return err;
+	if ((nbefore = attach_before(t, &e, vlan, &before)) < 0) {
+		free(before);
+		return nbefore;
+	}
+	err = attach_make(t, &e, dev, ip, vlan, before, nbefore, word, sizeof(word));
+	free(before);
+	if (!err)
+		attach_record(t, &e, e.sw >= 0 ? e.sw_name : e.spec);
+	if (!err && !quiet)
+		printf("%s: %s attached (%s)\n", t->guest, dev, word);
+	return err;
+}
+
+#define ATTACH_USAGE "umlnet: error: usage: umlnet attach GUEST ethN=SWITCH|SPEC|vecN=SWITCH " \
+	"[ip=ADDR/LEN] [mac=MAC] [vlan=N|trunk=LIST[,native=N]]\n"
+
+/* vlan=N or trunk=LIST[,native=N] into its canonical form (vlan, CONF_VLAN bytes). */
+static int attach_vlan_option(const char *text, char *vlan)
+{
+	struct vlan_port v;
+	char why[256];
+
+	if (vlan[0]) {
+		fprintf(stderr, "umlnet: error: %s: a device has one VLAN setting (already %s)\n",
+			text, vlan);
+		return -EINVAL;
+	}
+	if (vlan_port_parse(text, &v, why, sizeof(why))) {
+		fprintf(stderr, "umlnet: error: %s\n", why);
+		return -EINVAL;
+	}
+	vlan_port_format(&v, vlan, CONF_VLAN);
+	return 0;
+}
+
+/* ip=, mac= and a VLAN setting in any order, each once; checked here, since ip= becomes part
+ * of a shell command in the guest. */
+static int attach_options(int argc, char **argv, const char **ip, const char **mac, char *vlan)
 {
 	uint8_t m[ETHER_ADDR_LEN];
 
 	*ip = *mac = NULL;
+	vlan[0] = '\0';
 	for (int i = 3; i < argc; i++) {
 		if (!strncmp(argv[i], "ip=", 3) && !*ip && conf_ipv4_ok(argv[i] + 3, true)) {
 			*ip = argv[i] + 3;
@@ -389,9 +504,11 @@ static int attach_options(int argc, char **argv, const char **ip, const char **m
 						"unicast address, such as 02:00:0a:00:00:01\n", *mac);
 				return -EINVAL;
 			}
+		} else if (!strncmp(argv[i], "vlan=", 5) || !strncmp(argv[i], "trunk=", 6)) {
+			if (attach_vlan_option(argv[i], vlan))
+				return -EINVAL;
 		} else {
-			fprintf(stderr, "umlnet: error: usage: umlnet attach GUEST ethN=SWITCH|SPEC|"
-					"vecN=SWITCH [ip=ADDR/LEN] [mac=MAC]\n");
+			fprintf(stderr, ATTACH_USAGE);
 			return -E2BIG;
 		}
 	}
@@ -401,22 +518,22 @@ static int attach_options(int argc, char **argv, const char **ip, const char **m
 int cmd_attach(struct umlnet_opts *o, int argc, char **argv)
 {
 	const char *ip, *mac;
+	char vlan[CONF_VLAN];
 	struct target t;
 	int err;
 
-	if (argc < 3 || argc > 5) {
-		fprintf(stderr, "umlnet: error: usage: umlnet attach GUEST ethN=SWITCH|SPEC|"
-				"vecN=SWITCH [ip=ADDR/LEN] [mac=MAC]\n");
+	if (argc < 3 || argc > 6) {
+		fprintf(stderr, ATTACH_USAGE);
 		return 2;
 	}
-	err = attach_options(argc, argv, &ip, &mac);
+	err = attach_options(argc, argv, &ip, &mac, vlan);
 	if (err)
 		return err == -E2BIG ? 2 : 1;
 	if (target_open(o, argv[1], &t)) {
 		target_close(&t);
 		return 1;
 	}
-	err = attach_do(&t, argv[2], ip, mac, o->quiet);
+	err = attach_do(&t, argv[2], ip, mac, vlan, o->quiet);
 	target_close(&t);
 	return err ? 1 : 0;
 }

@@ -63,7 +63,7 @@ static int vlan_apply_set(const struct state *st, const struct conf_guest *g, in
 			  struct vlan_apply_set *set)
 {
 	const char *swname = st->conf->sw[sw].name;
-	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], cmd[CONF_VLAN + 32], *reply;
+	char ctl[PATH_MAX], mgmt[PATH_MAX + 8];
 	int err = 0;
 
 	state_switch_ctl(st, sw, ctl, sizeof(ctl));
@@ -80,23 +80,34 @@ static int vlan_apply_set(const struct state *st, const struct conf_guest *g, in
 			set->kind, err ? ": " : "", err ? strerror(-err) : "", set->setting);
 		return err ? err : -ETIMEDOUT;
 	}
-	for (int k = 0; k < set->nport; k++) {
-		vlan_apply_command(set->setting, set->port[k], cmd, sizeof(cmd));
-		err = switch_mgmt_query(mgmt, cmd, &reply);
-		if (err) {
-			fprintf(stderr, "umlnet: error: %s: switch %s: '%s': %s\n", g->name, swname,
-				cmd, strerror(-err));
+	for (int k = 0; k < set->nport; k++)
+		if ((err = vlan_apply_port(st, sw, set->port[k], set->setting, g->name)))
 			return err;
-		}
-		if (strncmp(reply, "port ", 5)) {
-			fprintf(stderr, "umlnet: error: %s: switch %s: '%s': %s\n", g->name, swname,
-				cmd, reply);
-			free(reply);
-			return -EPERM;
-		}
-		free(reply);
-	}
 	return 0;
+}
+
+int vlan_apply_port(const struct state *st, int sw, unsigned int port, const char *setting,
+		    const char *who)
+{
+	const char *swname = st->conf->sw[sw].name;
+	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], cmd[CONF_VLAN + 32], *reply;
+	int err;
+
+	state_switch_ctl(st, sw, ctl, sizeof(ctl));
+	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
+	vlan_apply_command(setting, port, cmd, sizeof(cmd));
+	err = switch_mgmt_query(mgmt, cmd, &reply);
+	if (err) {
+		fprintf(stderr, "umlnet: error: %s: switch %s: '%s': %s\n", who, swname, cmd,
+			strerror(-err));
+		return err;
+	}
+	if (strncmp(reply, "port ", 5)) {
+		fprintf(stderr, "umlnet: error: %s: switch %s: '%s': %s\n", who, swname, cmd, reply);
+		err = -EPERM;
+	}
+	free(reply);
+	return err;
 }
 
 int vlan_apply_guest(const struct state *st, int gi, pid_t pid)

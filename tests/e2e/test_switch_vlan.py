@@ -6,6 +6,7 @@ at run time through the management socket, a trunk carrying two VLANs to a real 
 import json
 import os
 import struct
+import socket
 import subprocess
 import time
 
@@ -202,14 +203,71 @@ def test_switch_vlan_trunk_to_guest_8021q(ctx):
     time.sleep(0.1)
 
 
-def test_switch_vlan_refused_on_stream_listeners(ctx):
-    """A stream listener's ports come later, one per connection: a VLAN given to it would land on
-    whatever port holds slot 0, so the switch refuses it at start and leaves no socket behind."""
-    d = ctx.dir
-    r = subprocess.run([program("uml_switch"), "-unix", f"{d}/ctl", "-port",
-                        f"transport=stream,listen={d}/vm.sock,vlan=10"],
-                       capture_output=True, text=True, timeout=10)
-    check(r.returncode == 2, f"exit {r.returncode}: {r.stderr}")
-    check("vlan=/trunk= are not supported on stream listeners" in r.stderr, r.stderr)
-    check(not os.path.exists(f"{d}/vm.sock") and not os.path.exists(f"{d}/ctl"),
-          f"sockets left: {os.listdir(d)}")
+def _records(conn, seconds):
+    """Frames (4-byte big-endian length, then the frame) read from a stream connection."""
+    conn.settimeout(0.2)
+    buf, end = b"", time.time() + seconds
+    while time.time() < end:
+        try:
+            chunk = conn.recv(65536)
+        except socket.timeout:
+            continue
+        check(chunk, "the switch closed its stream connection")
+        buf += chunk
+    out = []
+    while len(buf) >= 4 and len(buf) >= 4 + struct.unpack(">I", buf[:4])[0]:
+        n = struct.unpack(">I", buf[:4])[0]
+        out.append(buf[4:4 + n])
+        buf = buf[4 + n:]
+    return out
+
+
+def _mac(ns):
+    return bytes.fromhex(ns.sh("cat /sys/class/net/dev0/address").stdout.strip().replace(":", ""))
+
+
+def test_switch_vlan_on_stream_listeners_and_connectors(ctx):
+    """A stream listener's VLAN setting goes to every connection it accepts, and a connector's to
+    its port on every reconnect: namespaces plugged into a listener on VLAN 10 reach each other
+    and not the one on a VLAN 20 listener; the connector's peer (VLAN 10) gets VLAN 10's
+    broadcasts untagged and never VLAN 20's, before and after the switch reconnects, and the
+    addresses it sends from are learned in VLAN 10."""
+    l10, l20, c10 = ctx.path("l10.sock"), ctx.path("l20.sock"), ctx.path("c10.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(c10)
+    server.listen(1)
+    server.settimeout(10)
+    sw = ctx.switch(args=["-port", f"transport=stream,listen={l10},vlan=10",
+                          "-port", f"transport=stream,listen={l20},vlan=20",
+                          "-port", f"transport=stream,connect={c10},vlan=10"])
+    conn, _ = server.accept()
+    nss = [ctx.netns(f"s{i}") for i in range(3)]
+    for i, (ns, sock) in enumerate(zip(nss, (l10, l10, l20))):
+        Plug(ctx, [f"dev0=transport=stream,connect={sock}"], netns=ns, name=f"plug{i}")
+        ns_addr(ns, f"10.62.0.{i + 1}", dev="dev0")
+    macs = [_mac(ns) for ns in nss]
+    stream = [p for p in ports(sw) if p["kind"] == "stream"]
+    check(len(stream) == 4, f"stream ports: {stream}")
+    check(sorted(tuple(p["vlans"]) for p in stream) == [(10,), (10,), (10,), (20,)] and
+          all(p["vlan_mode"] == "access" for p in stream), f"stream ports: {stream}")
+    st = json.loads(sw.ctl_cmd("-j", "status"))["stream"]
+    check([e.get("vlan") for e in st] == ["vlan=10", "vlan=20", "vlan=10"], f"stream status: {st}")
+    check(ping(nss[0], "10.62.0.2"), "VLAN 10 listener: ns0 could not reach ns1")
+    check(not ping(nss[0], "10.62.0.3"), "ns0 (VLAN 10) reached ns2 (VLAN 20 listener)")
+
+    for round_ in ("first connection", "after the switch reconnected"):
+        for ns, ip in ((nss[0], "10.62.0.99"), (nss[2], "10.62.0.98")):  # ARP broadcasts
+            ns.sh(f"ping -c 2 -i 0.2 -W 1 {ip}", check_rc=False)
+        got = _records(conn, 1.5)
+        srcs = {f[6:12] for f in got}
+        check(macs[0] in srcs, f"{round_}: VLAN 10's broadcast did not reach the connector")
+        check(macs[2] not in srcs, f"{round_}: VLAN 20's broadcast reached the connector")
+        check(all(f[12:14] != b"\x81\x00" for f in got), f"{round_}: tagged frames on access")
+        conn.sendall(struct.pack(">I", 60) + _frame(b"\xff" * 6, b"\x02\x00\x00\x00\x0c\x01"))
+        wait_for(lambda: any(m["mac"] == "02:00:00:00:0c:01" and m["vlan"] == 10
+                             for m in json.loads(sw.ctl_cmd("-j", "macs"))), 5,
+                 f"{round_}: the connector's address learned in VLAN 10")
+        conn.close()
+        if round_ == "first connection":
+            conn, _ = server.accept()  # the switch connects again within a second or two
+    server.close()

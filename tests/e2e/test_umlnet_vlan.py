@@ -186,3 +186,49 @@ def test_umlnet_vlan_settings_made_again_on_a_restarted_switch(ctx):
     check(on_vlan10(), f"ports after the restart: {switch_ports(net)}")
     net.down()
     check_gone(net)
+
+
+def test_umlnet_vlan_attach_device_with_its_own_vlan(ctx):
+    """`umlnet attach a eth1=sw0 vlan=20` on a guest whose eth0 is on VLAN 10 of the same switch:
+    the hot-plugged device's own port (not eth0's) goes to VLAN 20, so a reaches the VLAN 20
+    namespace through eth1 and the VLAN 10 one through eth0, and eth1 does not reach VLAN 10.
+    Bad settings are refused with one line naming the field, and no device is made."""
+    need_root()
+    ns = {t: f"umlnet-{ctx.id}-{t}" for t in ("n10", "n20")}
+    net = Net(ctx, "va", "switch sw0\n"
+                         "guest a mem=48M\n"
+                         "    eth0 sw0 ip=10.74.10.1/24 vlan=10\n"
+                         f"netns {ns['n10']}\n"
+                         "    eth0 sw0 ip=10.74.10.2/24 vlan=10\n"
+                         f"netns {ns['n20']}\n"
+                         "    eth0 sw0 ip=10.74.20.2/24 vlan=20\n")
+    try:
+        net.up()
+        r = net.umlnet("attach", "a", "eth1=sw0", "ip=10.74.20.1/24", "vlan=20")
+        check("eth1 attached" in r.stdout, f"attach: {r.stdout} {r.stderr}")
+        st = json.loads(net.umlnet("-j", "status").stdout)
+        pid = [p["pid"] for p in st["processes"] if p["kind"] == "guest" and p["name"] == "a"][0]
+        mine = sorted(tuple(p["vlans"]) for p in switch_ports(net) if p["pid"] == pid)
+        check(mine == [(10,), (20,)], f"a's ports: {switch_ports(net)}")
+        r = net.exec("a", "ping -c 2 -i 0.2 -W 2 -I eth1 10.74.20.2", ok=False)
+        check(" 0% packet loss" in r.stdout, f"a eth1 -> VLAN 20 namespace:\n{r.stdout}")
+        r = net.exec("a", "ping -c 2 -i 0.2 -W 2 -I eth0 10.74.10.2", ok=False)
+        check(" 0% packet loss" in r.stdout, f"a eth0 -> VLAN 10 namespace:\n{r.stdout}")
+        # An address in VLAN 10's subnet on eth1 (VLAN 20) must not reach VLAN 10.
+        r = net.exec("a", "ip addr add 10.74.10.9/24 dev eth1 && "
+                          "ping -c 2 -i 0.2 -W 1 -I eth1 10.74.10.2", ok=False)
+        check(" 0% packet loss" not in r.stdout, f"a eth1 (VLAN 20) reached VLAN 10:\n{r.stdout}")
+        for bad, field in (("vlan=4095", "vlan: '4095'"), ("trunk=10,abc", "trunk: 'abc'")):
+            r = net.umlnet("attach", "a", "eth2=sw0", bad, ok=False)
+            check(r.returncode == 1 and field in r.stderr and r.stderr.count("\n") == 1,
+                  f"attach {bad}: {r.returncode} {r.stderr!r}")
+        r = net.umlnet("attach", "a", f"eth2=daemon,,unix,{ctx.path('x.ctl')}", "vlan=10",
+                       ok=False)
+        check(r.returncode == 1 and "VLAN setting needs a device on a switch" in r.stderr,
+              f"attach spec with vlan: {r.stderr!r}")
+        r = net.exec("a", "ip link show eth2", ok=False)
+        check(r.returncode != 0, f"a refused attach left eth2:\n{r.stdout}")
+        net.down()
+        check_gone(net)
+    finally:
+        delete_netns(ns.values())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* uml_switch's command line: the classic forms and the new options, good and bad. */
 #include "check.h"
+#include "evwait.h"
 #include "options.h"
 
 #include <stdio.h>
@@ -50,6 +51,11 @@ static void test_new_options(void)
 	CHECK_EQ(o.age, 5);
 	CHECK_EQ(o.nport_specs, 1);
 	CHECK_STR(o.pcap_path, "/x.pcap");
+	CHECK_EQ(o.spin_us, EVWAIT_DEFAULT_US);
+	CHECK_EQ(parse(&o, (const char *[]){ "-spin", "0", NULL }), 0);
+	CHECK_EQ(o.spin_us, 0);
+	CHECK_EQ(parse(&o, (const char *[]){ "-spin", "1000", NULL }), 0);
+	CHECK_EQ(o.spin_us, 1000);
 }
 
 static void test_bad(void)
@@ -59,6 +65,8 @@ static void test_bad(void)
 	CHECK_EQ(parse(&o, (const char *[]){ "-mode", "999", NULL }), -1);
 	CHECK_EQ(parse(&o, (const char *[]){ "-group", "no-such-group-here", NULL }), -1);
 	CHECK_EQ(parse(&o, (const char *[]){ "-ports", "0", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-spin", "1001", NULL }), -1);
+	CHECK_EQ(parse(&o, (const char *[]){ "-spin", "-1", NULL }), -1);
 	CHECK_EQ(parse(&o, (const char *[]){ "-unix", NULL }), -1);
 	CHECK_EQ(parse(&o, (const char *[]){ "-frobnicate", NULL }), -1);
 }
