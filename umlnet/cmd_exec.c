@@ -3,9 +3,11 @@
  * exec - runs a shell command in a UML guest of the running network and exits with its status.
  *   umlnet exec GUEST COMMAND...
  * The command travels on the guest's command channel (channel.h); the guest's init runs it and
- * sends back its output and status through the notify socket (guest.h).
+ * sends back its output and status through the notify socket (guest.h). A QEMU guest's goes
+ * over its second serial port, output and status coming back the same way (qemu_tty.h).
  */
 #include "guest.h"
+#include "qemu_tty.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -24,7 +26,7 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 	struct state st;
 	struct notify n;
 	char script[512] = "";
-	int rc;
+	int rc, gi;
 
 	if (argc < 3) {
 		fprintf(stderr, "umlnet: error: usage: umlnet exec GUEST COMMAND...\n");
@@ -41,6 +43,12 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 	if (umlnet_open(o, &st)) {
 		state_close(&st);
 		return 1;
+	}
+	gi = conf_find_guest(st.conf, argv[1]);
+	if (gi >= 0 && st.conf->g[gi].kind == CONF_GUEST_QEMU) {
+		rc = qemu_exec(&st, argv[1], script, o->timeout_s * 1000, print_line, NULL);
+		state_close(&st);
+		return rc < 0 ? 1 : rc;
 	}
 	rc = notify_open(&n, &st);
 	if (!rc) {

@@ -19,7 +19,9 @@
 #   kernel command line  umlnet.eth0=10.0.0.2/24 ... (an address per device; every eth* is
 #                        brought up, with or without one), umlnet.gw=IP (default route),
 #                        umlnet.route=DEST,VIA (repeatable; DEST a network or "default"),
-#                        umlnet.name=NAME (host name), umlnet.mtu=N (every eth*)
+#                        umlnet.name=NAME (host name), umlnet.mtu=N (every eth*),
+#                        umlnet.hw.eth1=MAC (the NIC with that MAC is named eth1, before
+#                        anything else: umlnet names a VM's NICs as its topology file does)
 #   power button         ACPI powerdown (QEMU's system_powerdown) powers the VM off: busybox
 #                        acpid runs /etc/acpi/PWRF/00000080
 #   ttyS0                kernel console (the host logs it to a file)
@@ -63,6 +65,16 @@ for kv in $(cat /proc/cmdline); do
     umlnet.name=*) hostname "${kv#umlnet.name=}" ;;
   esac
 done
+for kv in $(cat /proc/cmdline); do
+  case "$kv" in
+    umlnet.hw.*=*)
+      n=${kv#umlnet.hw.}; n=${n%%=*}
+      for d in /sys/class/net/*; do
+        [ "$(cat "$d/address")" = "${kv#*=}" ] && ip link set "${d##*/}" name "u$n"
+      done ;;
+  esac
+done
+for d in /sys/class/net/ueth*; do [ -e "$d" ] && ip link set "${d##*/}" name "${d##*/u}"; done
 for dev in /sys/class/net/eth*; do
   [ -e "$dev" ] || continue
   dev=${dev##*/}

@@ -118,7 +118,7 @@ static bool sv_restartable(const char *kind)
 
 static bool sv_watched(const char *kind)
 {
-	return sv_restartable(kind) || !strcmp(kind, "guest");
+	return sv_restartable(kind) || !strcmp(kind, "guest") || !strcmp(kind, "qemu");
 }
 
 /* Whether the process ended; reason gets how. Our own children give their status. */
