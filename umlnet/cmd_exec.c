@@ -21,12 +21,22 @@ static void print_line(void *opaque, const char *guest, const char *line)
 	fflush(stdout);
 }
 
+int net_exec(struct state *st, struct notify *n, const char *guest, const char *script,
+	     int timeout_ms, guest_out_fn out, void *opaque)
+{
+	int gi = conf_find_guest(st->conf, guest);
+
+	if (gi >= 0 && st->conf->g[gi].kind == CONF_GUEST_QEMU)
+		return qemu_exec(st, guest, script, timeout_ms, out, opaque);
+	return guest_exec(st, n, guest, script, timeout_ms, out, opaque);
+}
+
 int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 {
 	struct state st;
 	struct notify n;
 	char script[512] = "";
-	int rc, gi;
+	int rc;
 
 	if (argc < 3) {
 		fprintf(stderr, "umlnet: error: usage: umlnet exec GUEST COMMAND...\n");
@@ -44,15 +54,9 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 		state_close(&st);
 		return 1;
 	}
-	gi = conf_find_guest(st.conf, argv[1]);
-	if (gi >= 0 && st.conf->g[gi].kind == CONF_GUEST_QEMU) {
-		rc = qemu_exec(&st, argv[1], script, o->timeout_s * 1000, print_line, NULL);
-		state_close(&st);
-		return rc < 0 ? 1 : rc;
-	}
 	rc = notify_open(&n, &st);
 	if (!rc) {
-		rc = guest_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
+		rc = net_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
 		notify_close(&n);
 	}
 	state_close(&st);

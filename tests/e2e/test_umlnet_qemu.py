@@ -159,3 +159,31 @@ def test_umlnet_qemu_bad_keys(ctx):
         check(r.returncode == 2 and len(err.splitlines()) == 1 and field in err,
               f"{text!r}: exit {r.returncode}, stderr {err!r}")
         check(not os.path.exists(net.state), f"{text!r}: state made for a refused file")
+
+
+def test_umlnet_demo_qemu(ctx):
+    """`umlnet demo --qemu`: a UML guest, a QEMU VM and a namespace on one switch, each pinging
+    the other two (6 checks), then torn down with nothing left."""
+    need_qemu()
+    state = ctx.path("demo-state")
+    os.makedirs(state)
+    r = subprocess.run([program("umlnet"), "-s", state, "--timeout", "300", "demo", "--qemu"],
+                       capture_output=True, text=True, timeout=900)
+    out = r.stdout + r.stderr
+    check(r.returncode == 0 and "6 passed, 0 failed" in out, f"demo --qemu exited "
+          f"{r.returncode}:\n{out[-3000:]}")
+    for line in ("PASS vm pings a (10.0.3.1)", "PASS a pings vm (10.0.3.3)", "pings vm (10.0.3.3)",
+                 "accel="):
+        check(line in out, f"demo output lacks {line!r}:\n{out[-3000:]}")
+    check(not [p for p in os.listdir("/proc") if p.isdigit() and state in _cmdline(p)],
+          "processes of the demo left")
+    check(not [n for n in os.listdir("/run/netns") if n.startswith("umlnet-demo-")]
+          if os.path.isdir("/run/netns") else True, "the demo's namespace left")
+
+
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
