@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "qemu_nic.h"
+#include "attach.h"
 #include "qemu.h"
 #include "qemu_tty.h"
 #include "qmp.h"
@@ -104,4 +105,75 @@ int qemu_nic_detach(struct state *st, const char *vm, const char *dev)
 	snprintf(cmd, sizeof(cmd), "{\"execute\":\"netdev_del\",\"arguments\":{\"id\":\"n%s\"}}",
 		 dev);
 	return qemu_nic_qmp(st, vm, "netdev_del", cmd);
+}
+
+/* The MAC ("link/ether M" of `ip -o link`) and first "inet a.b.c.d/n" (of `ip -o -4 addr`)
+ * of a NIC into e. */
+static void qemu_nic_addr_line(void *opaque, const char *vm, const char *line)
+{
+	struct conf_eth *e = opaque;
+	const char *in = strstr(line, " inet "), *ether = strstr(line, " link/ether ");
+
+	(void)vm;
+	if (ether && sscanf(ether, " link/ether %17s", e->mac) != 1)
+		e->mac[0] = '\0';
+	if (in && !e->ip[0] && sscanf(in, " inet %47s", e->ip) != 1)
+		e->ip[0] = '\0';
+	if (e->ip[0] && !conf_ipv4_ok(e->ip, true))
+		e->ip[0] = '\0';
+}
+
+/* Plugs NIC e of VM gi again, with the address it has now. 0 or -errno (reported). */
+static int qemu_nic_replug(struct state *st, int gi, struct conf_eth e)
+{
+	const struct conf_guest *g = &st->conf->g[gi];
+	char dev[CONF_DEV_NAME], script[160];
+	int err;
+
+	conf_dev_name(&e, dev);
+	e.ip[0] = '\0';
+	snprintf(script, sizeof(script), "ip -o link show dev %s; ip -o -4 addr show dev %s", dev,
+		 dev);
+	qemu_exec(st, g->name, script, 30000, qemu_nic_addr_line, &e);
+	err = qemu_nic_detach(st, g->name, dev);
+	if (!err)
+		err = qemu_nic_attach(st, g->name, &e, 60000);
+	for (int i = 0; !err && i < g->nroute; i++) {
+		snprintf(script, sizeof(script), "ip route replace %s via %s", g->route[i].dest,
+			 g->route[i].via);
+		qemu_exec(st, g->name, script, 30000, NULL, NULL);
+	}
+	if (err)
+		fprintf(stderr, "umlnet: guest %s: %s did not re-join switch %s\n", g->name, dev,
+			st->conf->sw[e.sw].name);
+	return err;
+}
+
+int qemu_nic_rejoin(struct state *st, int sw)
+{
+	struct attach_list al;
+	int failed = 0;
+
+	attach_load(st, &al);
+	for (int gi = 0; gi < st->conf->ng; gi++) {
+		const struct conf_guest *g = &st->conf->g[gi];
+		const struct state_proc *p = state_find(st, "qemu", g->name);
+
+		if (g->kind != CONF_GUEST_QEMU || !p || !proc_alive(&p->id))
+			continue;
+		for (int k = 0; k < g->neth; k++)
+			if (g->eth[k].sw == sw)
+				failed += qemu_nic_replug(st, gi, g->eth[k]) != 0;
+		for (int k = 0; k < al.n; k++) {
+			struct conf_eth e = { .sw = sw };
+
+			if (strcmp(al.a[k].guest, g->name) || strcmp(al.a[k].target,
+								      st->conf->sw[sw].name) ||
+			    sscanf(al.a[k].dev, "eth%d", &e.index) != 1)
+				continue;
+			snprintf(e.sw_name, sizeof(e.sw_name), "%s", st->conf->sw[sw].name);
+			failed += qemu_nic_replug(st, gi, e) != 0;
+		}
+	}
+	return failed;
 }

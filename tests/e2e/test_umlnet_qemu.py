@@ -142,6 +142,49 @@ def test_umlnet_qemu_mixed_network(ctx):
             subprocess.run(["ip", "netns", "del", n], capture_output=True)
 
 
+def test_umlnet_qemu_switch_restarted(ctx):
+    """kill -9 of the switch under a VM: the supervisor starts it again and plugs the VM's NIC
+    in again through QMP (QEMU's stream client never reconnects by itself), with its address
+    and the topology's route: the VM reaches the UML guest and, by its route, the namespace on
+    the other subnet again."""
+    need_qemu()
+    n0 = f"umlnet-{ctx.id}-qr"
+    net = Net(ctx, "qr", "switch sw0\n"
+                         "guest u mem=64M forward\n"
+                         "    eth0 sw0 ip=10.74.0.1/24\n"
+                         "    eth1 sw0 ip=10.74.1.1/24\n"
+                         "guest vm qemu mem=192M\n"
+                         "    eth0 sw0 ip=10.74.0.3/24\n"
+                         "    route 10.74.1.0/24 via 10.74.0.1\n"
+                         f"netns {n0}\n"
+                         "    eth0 sw0 ip=10.74.1.2/24\n"
+                         "    route 10.74.0.0/24 via 10.74.1.1\n")
+    try:
+        net.umlnet("--timeout", "300", "up", net.conf, timeout=900)
+        exec_ping(net, "vm", "10.74.0.1")
+        exec_ping(net, "vm", "10.74.1.2")
+        st = json.loads(net.umlnet("-j", "status").stdout)
+        old = next(s["pid"] for s in st["switches"] if s["name"] == "sw0")
+        killed = time.monotonic()
+        os.kill(old, 9)
+
+        def back():
+            r = net.exec("vm", "ping -c 1 -W 2 10.74.0.1 && ping -c 1 -W 2 10.74.1.2", ok=False)
+            return r.returncode == 0
+        wait_for(back, 180, "the VM to reach the UML guest and the namespace again", interval=2)
+        print(f"  measured: switch killed -> VM reaches both again: "
+              f"{time.monotonic() - killed:.1f} s")
+        st = json.loads(net.umlnet("-j", "status").stdout)
+        sw = next(s for s in st["switches"] if s["name"] == "sw0")
+        check(sw["pid"] != old and sw["running"], f"switch not restarted: {sw}")
+        port = vm_of(st)["devices"][0]["port"]
+        check(port and port["rx_frames"] > 0, f"the VM's port on the new switch: {port}")
+        net.down()
+        check_gone(net)
+    finally:
+        subprocess.run(["ip", "netns", "del", n0], capture_output=True)
+
+
 def test_umlnet_qemu_bad_keys(ctx):
     """A bad key of a qemu guest stops `up` before anything starts: one line naming the field,
     exit status 2."""
