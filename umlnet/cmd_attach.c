@@ -21,12 +21,17 @@
  * socket name tells nothing of the device) is the guest's port of that kind that was not there
  * before the device came up. The device is brought up for it, and taken out again when its port
  * cannot be found or set: it must not stay on VLAN 1.
+ *
+ * A QEMU guest's NIC (eth on a switch of the network only) goes through QMP instead
+ * (qemu_nic.h): netdev_add + device_add, then named and addressed in the VM over its command
+ * channel; detach is device_del (the VM ejects it) + netdev_del.
  */
 #include "attach.h"
 #include "clock.h"
 #include "ether.h"
 #include "guest.h"
 #include "mconsole.h"
+#include "qemu_nic.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
 #include "vlan.h"
@@ -46,6 +51,7 @@ struct target {
 	struct state st;
 	bool have_state;
 	const struct conf_guest *g; /* with have_state */
+	bool qemu;                  /* g is a QEMU guest */
 	char sock[PATH_MAX];
 	const char *guest;
 };
@@ -65,12 +71,13 @@ static int target_open(struct umlnet_opts *o, const char *guest, struct target *
 		return -ENOENT;
 	t->have_state = true;
 	gi = conf_find_guest(t->st.conf, guest);
-	if (gi < 0 || t->st.conf->g[gi].kind != CONF_GUEST_UML) {
-		fprintf(stderr, "umlnet: error: guest '%s': no UML guest of that name in network "
-				"'%s'\n", guest, t->st.conf->name);
+	if (gi < 0 || t->st.conf->g[gi].kind == CONF_GUEST_NETNS) {
+		fprintf(stderr, "umlnet: error: guest '%s': no UML or QEMU guest of that name in "
+				"network '%s'\n", guest, t->st.conf->name);
 		return -ENOENT;
 	}
 	t->g = &t->st.conf->g[gi];
+	t->qemu = t->g->kind == CONF_GUEST_QEMU;
 	state_mconsole(&t->st, guest, t->sock, sizeof(t->sock));
 	return 0;
 }
@@ -370,6 +377,30 @@ static void attach_forget(struct target *t, const struct conf_eth *e)
 	attach_save(&t->st, &l);
 }
 
+/* A QEMU guest's NIC on a switch of the network, through QMP. */
+static int attach_qemu(struct target *t, struct conf_eth *e, const char *ip, bool quiet)
+{
+	char dev[CONF_DEV_NAME];
+	int err;
+
+	conf_dev_name(e, dev);
+	if (e->vec || e->sw < 0) {
+		fprintf(stderr, "umlnet: error: %s: a QEMU guest takes eth devices on a switch of "
+				"the network\n", dev);
+		return -EINVAL;
+	}
+	if (ip)
+		snprintf(e->ip, sizeof(e->ip), "%s", ip);
+	err = qemu_nic_attach(&t->st, t->guest, e, 120000);
+	if (err)
+		return err;
+	attach_record(t, e, e->sw_name);
+	if (!quiet)
+		printf("%s: %s attached (QEMU stream netdev on switch %s)\n", t->guest, dev,
+		       e->sw_name);
+	return 0;
+}
+
 /* The switch's ports before the device is made, for telling its port from the guest's others
  * (attach_port_wait): their count, or -errno. Needed only for an eth device with a setting. */
 static int attach_before(const struct target *t, const struct conf_eth *e, const char *vlan,
@@ -446,6 +477,13 @@ static int attach_do(struct target *t, const char *what, const char *ip, const c
 	conf_dev_name(&e, dev);
 	if ((err = attach_resolve(t, &e, dev, eq + 1, mac)))
 		return err;
+	if (t->qemu && vlan[0]) {
+		fprintf(stderr, "umlnet: error: %s: a QEMU guest's NIC takes no VLAN setting at "
+				"attach\n", vlan);
+		return -EINVAL;
+	}
+	if (t->qemu)
+		return attach_qemu(t, &e, ip, quiet);
 	if ((nbefore = attach_before(t, &e, vlan, &before)) < 0) {
 		free(before);
 		return nbefore;
@@ -557,7 +595,8 @@ int cmd_detach(struct umlnet_opts *o, int argc, char **argv)
 		target_close(&t);
 		return 1;
 	}
-	err = dev_remove(&t, &e, false, &kerr);
+	kerr = 0;
+	err = t.qemu ? qemu_nic_detach(&t.st, t.guest, dev) : dev_remove(&t, &e, false, &kerr);
 	if (err && kerr == -EBUSY)
 		fprintf(stderr, "umlnet: hint: %s is up in the guest; 'ip link set %s down' there "
 				"first\n", dev, dev);

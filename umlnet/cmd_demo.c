@@ -5,6 +5,10 @@
  * the guests pinging each other and reaching the host (ping of the gateway and a TCP connection
  * to a listener on the host's 127.0.0.1, which the gateway maps 10.0.2.2 to), prints the status
  * table and tears everything down. Exit status 0 only when every check passed.
+ *
+ * demo --qemu (root: it makes a network namespace) mixes the three kinds of guest on one
+ * switch instead: UML guest a, QEMU VM vm (umlnet-qemu-image's kernel and init, TCG or KVM) and
+ * namespace umlnet-demo-<pid>, and checks that each pings the other two.
  */
 #include "guest.h"
 #include "umlnet.h"
@@ -40,6 +44,17 @@ static const char demo_topology[] =
 	"    eth0 sw0 ip=10.0.2.16/24 mac=02:00:0a:00:02:10\n"
 	"%s";
 
+static const char demo_qemu_topology[] =
+	"# umlnet demo --qemu: a UML guest, a QEMU VM and a namespace on one switch\n"
+	"network demo\n"
+	"switch sw0\n"
+	"guest a mem=64M\n"
+	"    eth0 sw0 ip=10.0.3.1/24\n"
+	"guest vm qemu mem=192M\n"
+	"    eth0 sw0 ip=10.0.3.3/24\n"
+	"netns %s\n"
+	"    eth0 sw0 ip=10.0.3.2/24\n";
+
 static void demo_print(void *opaque, const char *guest, const char *line)
 {
 	(void)opaque;
@@ -65,7 +80,43 @@ static int demo_run(struct demo *d, const char *guest, const char *script)
 		return -EINTR;
 	printf("%s$ %s\n", guest, script);
 	fflush(stdout);
-	return guest_exec(&d->st, &d->n, guest, script, 60000, demo_print, NULL);
+	return net_exec(&d->st, &d->n, guest, script, 60000, demo_print, NULL);
+}
+
+/* A ping from inside namespace ns (its output to <state>/demo-ping.log). */
+static int demo_ns_ping(struct demo *d, const char *ns, const char *ip)
+{
+	char prog[PATH_MAX], log[PATH_MAX], nsname[CONF_NAME], addr[16];
+	char *argv[] = { prog, (char *)"netns", (char *)"exec", nsname, (char *)"ping",
+			 (char *)"-c", (char *)"3", (char *)"-i", (char *)"0.2", (char *)"-W",
+			 (char *)"2", addr, NULL };
+
+	if (notify_interrupted() || proc_find_program("ip", prog, sizeof(prog)))
+		return -EINTR;
+	snprintf(nsname, sizeof(nsname), "%s", ns);
+	snprintf(addr, sizeof(addr), "%s", ip);
+	state_file(&d->st, "demo-ping.log", log, sizeof(log));
+	printf("%s$ ping -c 3 -i 0.2 -W 2 %s\n", ns, ip);
+	fflush(stdout);
+	return proc_run(argv, log);
+}
+
+/* --qemu: every kind pings the other two. */
+static void demo_qemu_checks(struct demo *d, const char *ns)
+{
+	static const char *const ip[] = { "10.0.3.1", "10.0.3.3", "10.0.3.2" };
+	const char *who[] = { "a", "vm", ns };
+	char what[128], script[64];
+
+	for (int i = 0; i < 3; i++)
+		for (int k = 0; k < 3; k++) {
+			if (i == k)
+				continue;
+			snprintf(what, sizeof(what), "%s pings %s (%s)", who[i], who[k], ip[k]);
+			snprintf(script, sizeof(script), "ping -c 3 -i 0.2 -W 2 %s", ip[k]);
+			demo_check(d, what, (i == 2 ? demo_ns_ping(d, ns, ip[k]) :
+					     demo_run(d, who[i], script)) == 0);
+		}
 }
 
 /* The host side of the TCP check: accepts one connection and reads one line. */
@@ -161,14 +212,19 @@ static int demo_state_dir(struct umlnet_opts *o, char *dir, size_t len)
 int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 {
 	struct demo d = { .listen_fd = -1 };
-	char text[1024], dir[PATH_MAX - 256], err[512], prog[PATH_MAX];
+	char text[1024], dir[PATH_MAX - 256], err[512], prog[PATH_MAX], ns[CONF_NAME];
 	struct conf *conf = calloc(1, sizeof(*conf));
-	bool slirp = proc_find_program("umlnet-slirp", prog, sizeof(prog)) == 0;
+	bool qemu = argc == 2 && !strcmp(argv[1], "--qemu");
+	bool slirp = !qemu && proc_find_program("umlnet-slirp", prog, sizeof(prog)) == 0;
 	int rc;
 
-	(void)argv;
-	if (argc != 1 || !conf) {
-		fprintf(stderr, "umlnet: error: usage: umlnet demo\n");
+	if ((argc != 1 && !qemu) || !conf) {
+		fprintf(stderr, "umlnet: error: usage: umlnet demo [--qemu]\n");
+		free(conf);
+		return 2;
+	}
+	if (qemu && geteuid() != 0) {
+		fprintf(stderr, "umlnet: error: demo --qemu: its namespace guest needs root\n");
 		free(conf);
 		return 2;
 	}
@@ -176,9 +232,13 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 		free(conf);
 		return 2;
 	}
-	snprintf(text, sizeof(text), demo_topology, slirp ? " and a slirp gateway to the host" : "",
-		 slirp ? " slirp host-loopback" : "", slirp ? "    route default via 10.0.2.2\n" : "",
-		 slirp ? "    route default via 10.0.2.2\n" : "");
+	snprintf(ns, sizeof(ns), "umlnet-demo-%d", (int)getpid());
+	if (qemu)
+		snprintf(text, sizeof(text), demo_qemu_topology, ns);
+	else
+		snprintf(text, sizeof(text), demo_topology, slirp ? " and a slirp gateway to the "
+			 "host" : "", slirp ? " slirp host-loopback" : "", slirp ? "    route "
+			 "default via 10.0.2.2\n" : "", slirp ? "    route default via 10.0.2.2\n" : "");
 	if (conf_parse(conf, text, "demo", err, sizeof(err))) {
 		fprintf(stderr, "umlnet: error: built-in demo: %s\n", err);
 		free(conf);
@@ -188,8 +248,12 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 		free(conf);
 		return 1;
 	}
-	printf("== umlnet demo: booting switch sw0%s and UML guests a, b (state in %s)\n",
-	       slirp ? ", slirp gateway 10.0.2.2" : "", d.st.dir);
+	if (qemu)
+		printf("== umlnet demo --qemu: booting switch sw0, UML guest a, QEMU VM vm and "
+		       "namespace %s (state in %s)\n", ns, d.st.dir);
+	else
+		printf("== umlnet demo: booting switch sw0%s and UML guests a, b (state in %s)\n",
+		       slirp ? ", slirp gateway 10.0.2.2" : "", d.st.dir);
 	fflush(stdout);
 	rc = net_up(o, &d.st, &d.n);
 	if (rc) {
@@ -197,7 +261,10 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 		return 1;
 	}
 	printf("== checks\n");
-	demo_checks(&d, slirp);
+	if (qemu)
+		demo_qemu_checks(&d, ns);
+	else
+		demo_checks(&d, slirp);
 	if (!notify_interrupted()) {
 		printf("== status\n");
 		fflush(stdout);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * down - stops a network in the reverse order of up: its supervisor, guests (halt through the mconsole, then
- * SIGTERM, then SIGKILL), plugs and gateways, namespaces umlnet made, switches; then removes the
+ * down - stops a network in the reverse order of up: its supervisor, VMs (ACPI powerdown through QMP,
+ * then SIGTERM, then SIGKILL), guests (halt through the mconsole, then SIGTERM, then SIGKILL), plugs and gateways, namespaces umlnet made, switches; then removes the
  * state directory. Processes are found by recorded pid and start time, never by name.
  */
 #include "guest.h"
+#include "qemu.h"
 #include "umlnet.h"
 
 #include <signal.h>
@@ -52,6 +53,7 @@ int net_down(struct state *st)
 	 * records again, since it may have replaced some. */
 	stop_kind(st, "supervisor", 5000);
 	state_reload_pids(st);
+	qemu_stop_all(st);
 	stop_kind(st, "guest", 10000);
 	stop_kind(st, "plug", 5000);
 	delete_netns(st);

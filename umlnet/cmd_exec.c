@@ -3,9 +3,11 @@
  * exec - runs a shell command in a UML guest of the running network and exits with its status.
  *   umlnet exec GUEST COMMAND...
  * The command travels on the guest's command channel (channel.h); the guest's init runs it and
- * sends back its output and status through the notify socket (guest.h).
+ * sends back its output and status through the notify socket (guest.h). A QEMU guest's goes
+ * over its second serial port, output and status coming back the same way (qemu_tty.h).
  */
 #include "guest.h"
+#include "qemu_tty.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -17,6 +19,16 @@ static void print_line(void *opaque, const char *guest, const char *line)
 	(void)guest;
 	printf("%s\n", line);
 	fflush(stdout);
+}
+
+int net_exec(struct state *st, struct notify *n, const char *guest, const char *script,
+	     int timeout_ms, guest_out_fn out, void *opaque)
+{
+	int gi = conf_find_guest(st->conf, guest);
+
+	if (gi >= 0 && st->conf->g[gi].kind == CONF_GUEST_QEMU)
+		return qemu_exec(st, guest, script, timeout_ms, out, opaque);
+	return guest_exec(st, n, guest, script, timeout_ms, out, opaque);
 }
 
 int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
@@ -44,7 +56,7 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 	}
 	rc = notify_open(&n, &st);
 	if (!rc) {
-		rc = guest_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
+		rc = net_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
 		notify_close(&n);
 	}
 	state_close(&st);

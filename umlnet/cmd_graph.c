@@ -35,12 +35,16 @@ static void graph_write(const struct conf *c, FILE *f)
 	}
 	for (int i = 0; i < c->ng; i++) {
 		const struct conf_guest *g = &c->g[i];
-		bool uml = g->kind == CONF_GUEST_UML;
+		/* UML guest, QEMU VM, namespace: label, shape, colour. */
+		static const char *const look[][3] = {
+			[CONF_GUEST_UML] = { "UML guest", "ellipse", "#d9ead3" },
+			[CONF_GUEST_QEMU] = { "QEMU VM", "component", "#fff2cc" },
+			[CONF_GUEST_NETNS] = { "netns", "octagon", "#ead1dc" },
+		};
 
 		fprintf(f, "  \"g_%s\" [label=\"%s\\n%s%s\", shape=%s, style=filled, "
-			   "fillcolor=\"%s\"];\n", g->name, g->name, uml ? "UML guest" : "netns",
-			g->forward ? ", router" : "", uml ? "ellipse" : "octagon",
-			uml ? "#d9ead3" : "#ead1dc");
+			   "fillcolor=\"%s\"];\n", g->name, g->name, look[g->kind][0],
+			g->forward ? ", router" : "", look[g->kind][1], look[g->kind][2]);
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
 			char dev[CONF_DEV_NAME];

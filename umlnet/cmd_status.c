@@ -9,6 +9,7 @@
 #include "guest.h"
 #include "json.h"
 #include "mconsole.h"
+#include "qemu.h"
 #include "span.h"
 #include "status_supervise.h"
 #include "switch_mgmt.h"
@@ -95,6 +96,42 @@ static const char *short_endpoint(const char *ep, char *buf, size_t len)
 	return buf;
 }
 
+/* A VM's NIC on its switch: the stream ports its QEMU (pid) holds there, summed (QEMU's NICs
+ * on one switch are told apart by nothing the switch sees). Ports found, or 0. */
+static int vm_port(const struct sw_info *si, const struct conf_eth *e, pid_t pid,
+		   struct switch_mgmt_port *sum)
+{
+	int found = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	for (int k = 0; e->sw >= 0 && pid > 0 && k < si[e->sw].nports; k++) {
+		const struct switch_mgmt_port *pt = &si[e->sw].ports[k];
+
+		if (pt->pid != pid)
+			continue;
+		if (!found++)
+			sum->port = pt->port;
+		sum->rx_frames += pt->rx_frames;
+		sum->rx_bytes += pt->rx_bytes;
+		sum->tx_frames += pt->tx_frames;
+		sum->tx_bytes += pt->tx_bytes;
+		sum->drops += pt->drops;
+	}
+	return found;
+}
+
+/* A guest's process record: the UML kernel, QEMU, or a namespace's plug. */
+static const struct state_proc *guest_proc(const struct state *st, const struct conf_guest *g)
+{
+	return state_find(st, g->kind == CONF_GUEST_UML ? "guest" : g->kind == CONF_GUEST_QEMU ?
+			  "qemu" : "plug", g->name);
+}
+
+static const char *guest_kind(const struct conf_guest *g)
+{
+	return g->kind == CONF_GUEST_UML ? "uml" : g->kind == CONF_GUEST_QEMU ? "qemu" : "netns";
+}
+
 static void text_switches(const struct state *st, struct sw_info *si, FILE *f)
 {
 	const struct conf *c = st->conf;
@@ -173,21 +210,33 @@ static void text_trunks(const struct state *st, const struct sw_info *si, FILE *
 	}
 }
 
-static void text_guests(const struct state *st, FILE *f)
+/* A VM's NIC in the text table: its switch port and counters, or "(not connected)". */
+static void text_vm_port(const struct sw_info *si, const struct conf_eth *e, pid_t pid, FILE *f)
+{
+	struct switch_mgmt_port sum;
+
+	if (vm_port(si, e, pid, &sum))
+		fprintf(f, "[port %u rx %llu tx %llu drops %llu]", sum.port, sum.rx_frames,
+			sum.tx_frames, sum.drops);
+	else
+		fputs("(not connected)", f);
+}
+
+static void text_guests(const struct state *st, const struct sw_info *si, FILE *f)
 {
 	const struct conf *c = st->conf;
 	struct attach_list al;
+	char accel[8];
 
 	attach_load(st, &al);
 	fprintf(f, "\n%-12s %-5s %-7s %-8s %s\n", "GUEST", "KIND", "PID", "STATE", "DEVICES");
 	for (int i = 0; i < c->ng; i++) {
 		const struct conf_guest *g = &c->g[i];
-		const struct state_proc *p = state_find(st, g->kind == CONF_GUEST_UML ? "guest" :
-							"plug", g->name);
+		const struct state_proc *p = guest_proc(st, g);
 		bool alive = p && proc_alive(&p->id);
 
-		fprintf(f, "%-12s %-5s %-7d %-8s", g->name, g->kind == CONF_GUEST_UML ? "uml" : "netns",
-			p ? (int)p->id.pid : 0, alive ? "running" : "stopped");
+		fprintf(f, "%-12s %-5s %-7d %-8s", g->name, guest_kind(g), p ? (int)p->id.pid : 0,
+			alive ? "running" : "stopped");
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
 			int pr = alive ? dev_present(st, g, e) : -1;
@@ -196,7 +245,11 @@ static void text_guests(const struct state *st, FILE *f)
 			fprintf(f, " %s:%s%s%s%s%s%s", conf_dev_name(e, dev),
 				e->sw >= 0 ? e->sw_name : "spec", e->ip[0] ? ":" : "", e->ip,
 				e->vlan[0] ? ":" : "", e->vlan, pr == 0 ? "(missing)" : "");
+			if (g->kind == CONF_GUEST_QEMU && alive)
+				text_vm_port(si, e, p->id.pid, f);
 		}
+		if (g->kind == CONF_GUEST_QEMU)
+			fprintf(f, " accel=%s", qemu_accel(st, accel, sizeof(accel)));
 		for (int k = 0; k < al.n; k++)
 			if (!strcmp(al.a[k].guest, g->name))
 				fprintf(f, " %s:%s(attached)", al.a[k].dev, al.a[k].target);
@@ -275,29 +328,59 @@ static void json_switches(const struct state *st, struct sw_info *si, FILE *f)
 	fputc(']', f);
 }
 
-static void json_guests(const struct state *st, FILE *f)
+/* A VM's NIC in JSON: its MAC, and its switch port with counters (null: not connected). */
+static void json_vm_port(const struct sw_info *si, const struct conf_guest *g,
+			 const struct conf_eth *e, pid_t pid, FILE *f)
+{
+	struct switch_mgmt_port sum;
+	char mac[18];
+
+	fprintf(f, ",\"mac\":\"%s\",\"port\":", qemu_mac(g->name, e, mac));
+	if (!vm_port(si, e, pid, &sum)) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"port\":%u,\"rx_frames\":%llu,\"rx_bytes\":%llu,\"tx_frames\":%llu,"
+		   "\"tx_bytes\":%llu,\"drops\":%llu}", sum.port, sum.rx_frames, sum.rx_bytes,
+		sum.tx_frames, sum.tx_bytes, sum.drops);
+}
+
+/* A guest's own fields: UML's mconsole, a VM's accelerator and QMP socket. */
+static void json_guest_kind(const struct state *st, const struct conf_guest *g, FILE *f)
+{
+	char path[PATH_MAX], accel[8];
+
+	if (g->kind == CONF_GUEST_UML) {
+		state_mconsole(st, g->name, path, sizeof(path));
+		fputs(",\"mconsole\":", f);
+		json_str(f, path);
+	}
+	if (g->kind == CONF_GUEST_QEMU) {
+		fputs(",\"accel\":", f);
+		json_str(f, qemu_accel(st, accel, sizeof(accel)));
+		qemu_path(st, g->name, "qmp", path, sizeof(path));
+		fputs(",\"qmp\":", f);
+		json_str(f, path);
+	}
+}
+
+static void json_guests(const struct state *st, const struct sw_info *si, FILE *f)
 {
 	const struct conf *c = st->conf;
 	struct attach_list al;
-	char sock[PATH_MAX];
 
 	attach_load(st, &al);
 	fputs(",\"guests\":[", f);
 	for (int i = 0; i < c->ng; i++) {
 		const struct conf_guest *g = &c->g[i];
-		bool uml = g->kind == CONF_GUEST_UML;
-		const struct state_proc *p = state_find(st, uml ? "guest" : "plug", g->name);
+		const struct state_proc *p = guest_proc(st, g);
 		bool alive = p && proc_alive(&p->id);
 
 		fprintf(f, "%s{\"name\":", i ? "," : "");
 		json_str(f, g->name);
-		fprintf(f, ",\"kind\":\"%s\",\"pid\":%d,\"running\":%s", uml ? "uml" : "netns",
+		fprintf(f, ",\"kind\":\"%s\",\"pid\":%d,\"running\":%s", guest_kind(g),
 			p ? (int)p->id.pid : 0, alive ? "true" : "false");
-		if (uml) {
-			state_mconsole(st, g->name, sock, sizeof(sock));
-			fputs(",\"mconsole\":", f);
-			json_str(f, sock);
-		}
+		json_guest_kind(st, g, f);
 		fputs(",\"devices\":[", f);
 		for (int k = 0; k < g->neth; k++) {
 			const struct conf_eth *e = &g->eth[k];
@@ -313,7 +396,10 @@ static void json_guests(const struct state *st, FILE *f)
 			json_str(f, e->ip);
 			fputs(",\"vlan\":", f);
 			json_str(f, e->vlan);
-			fprintf(f, ",\"present\":%s}", pr < 0 ? "null" : pr ? "true" : "false");
+			fprintf(f, ",\"present\":%s", pr < 0 ? "null" : pr ? "true" : "false");
+			if (g->kind == CONF_GUEST_QEMU)
+				json_vm_port(si, g, e, alive ? p->id.pid : 0, f);
+			fputc('}', f);
 		}
 		for (int k = 0, first = !g->neth; k < al.n; k++) {
 			if (strcmp(al.a[k].guest, g->name))
@@ -350,7 +436,7 @@ int net_status(struct state *st, bool json, FILE *f)
 			json_str(f, c->host[c->local_host].name);
 		}
 		json_switches(st, si, f);
-		json_guests(st, f);
+		json_guests(st, si, f);
 		status_supervise_json(st, f);
 		fputs("}\n", f);
 	} else {
@@ -361,7 +447,7 @@ int net_status(struct state *st, bool json, FILE *f)
 		fputc('\n', f);
 		text_switches(st, si, f);
 		text_trunks(st, si, f);
-		text_guests(st, f);
+		text_guests(st, si, f);
 		status_supervise_text(st, f);
 	}
 	for (int i = 0; i < c->nsw; i++)

@@ -8,6 +8,7 @@
  * again through the same functions.
  */
 #include "guest.h"
+#include "qemu.h"
 #include "span.h"
 #include "supervise.h"
 #include "switch_mgmt.h"
@@ -132,7 +133,8 @@ int net_start_switch(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], bess[PATH_MAX], who[64];
-	char *argv[14 + 2 * CONF_MAX_SWITCH_PORTS], group[16];
+	char *argv[16 + 2 * CONF_MAX_SWITCH_PORTS], group[16];
+	char listen[PATH_MAX], qport[PATH_MAX + 32];
 	struct proc_id id;
 	int n = 0, err;
 
@@ -160,6 +162,13 @@ int net_start_switch(struct state *st, int i)
 		state_switch_bess(st, i, bess, sizeof(bess));
 		argv[n++] = (char *)"-bess";
 		argv[n++] = bess;
+	}
+	/* A network with VMs: every switch listens for their NICs (at start and attached). */
+	if (conf_has_qemu(st->conf)) {
+		qemu_switch_listen(st, i, listen, sizeof(listen));
+		snprintf(qport, sizeof(qport), "transport=stream,listen=%s", listen);
+		argv[n++] = (char *)"-port";
+		argv[n++] = qport;
 	}
 	/* Guests run as their own user: their group may use the switch's sockets. */
 	if (st->as.drop) {
@@ -462,13 +471,53 @@ int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
 	return err;
 }
 
+/* VMs boot while the UML guests do: started first (tty gets each one's command channel,
+ * qemu_start), waited for after them. */
+static int start_vms(struct state *st, struct linesock **tty)
+{
+	struct qemu_env env;
+	int err;
+
+	if (!conf_has_qemu(st->conf))
+		return 0;
+	err = qemu_prepare(st, &env);
+	for (int i = 0; !err && i < st->conf->ng; i++)
+		if (st->conf->g[i].kind == CONF_GUEST_QEMU)
+			err = qemu_start(st, &env, i, &tty[i]);
+	return err;
+}
+
+/* Waits for every VM (err 0) or only lets go of their channels. */
+static int wait_vms(struct umlnet_opts *o, struct state *st, struct linesock **tty, int err)
+{
+	for (int i = 0; i < st->conf->ng; i++) {
+		if (st->conf->g[i].kind != CONF_GUEST_QEMU)
+			continue;
+		if (err) {
+			if (tty[i])
+				linesock_close(tty[i]);
+			free(tty[i]);
+			continue;
+		}
+		err = qemu_wait_ready(st, i, tty[i], o->timeout_s * 1000);
+		if (!err && !o->quiet)
+			printf("guest %s is up\n", st->conf->g[i].name);
+		fflush(stdout);
+	}
+	return err;
+}
+
 int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
 	const struct conf *c = st->conf;
+	struct linesock *tty[CONF_MAX_GUESTS] = { NULL };
 	int err = net_up_switches(o, st, n);
 
 	if (!err)
+		err = start_vms(st, tty);
+	if (!err)
 		err = boot_guests(o, st, n);
+	err = wait_vms(o, st, tty, err);
 	if (err) {
 		fprintf(stderr, "umlnet: stopping what was started of network '%s'\n", c->name);
 		notify_close(n);

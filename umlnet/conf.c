@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "conf.h"
 
+#include "ether.h"
 #include "span.h"
 #include "transport_spec.h"
 #include "vlan.h"
@@ -322,6 +323,33 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 	return 0;
 }
 
+/* The keys of a `guest NAME qemu` line. */
+static int conf_qemu_key(struct conf_parser *p, struct conf_word *w, struct conf_guest *g)
+{
+	if (!strcmp(w->key, "mem"))
+		return conf_mem(p, w, g->mem);
+	if (!strcmp(w->key, "kernel"))
+		return conf_abs_path(p, w, g->kernel, sizeof(g->kernel));
+	if (!strcmp(w->key, "initrd"))
+		return conf_abs_path(p, w, g->initrd, sizeof(g->initrd));
+	if (!strcmp(w->key, "disk"))
+		return conf_abs_path(p, w, g->disk, sizeof(g->disk));
+	if (!strcmp(w->key, "append"))
+		return conf_copy(p, w, g->append, sizeof(g->append));
+	return conf_unknown(p, "guest (qemu)", w, "mem=, kernel=, initrd=, append=, disk=, on=");
+}
+
+/* What a QEMU guest's keys must agree on. */
+static int conf_qemu_check(struct conf_parser *p, const struct conf_guest *g)
+{
+	if (g->initrd[0] && !g->kernel[0])
+		return conf_fail(p, "initrd '%s': needs kernel= too", g->initrd);
+	if (g->append[0] && !g->kernel[0] && g->disk[0])
+		return conf_fail(p, "append '%s': needs kernel= (a disk= VM boots its own kernel "
+				    "command line)", g->append);
+	return 0;
+}
+
 static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 			   enum conf_guest_kind kind)
 {
@@ -336,13 +364,19 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 	g->kind = kind;
 	strcpy(g->mem, "64M");
 	err = conf_new_name(p, w[0].key, &w[1], n, g->name);
-	for (int i = 2; !err && i < n; i++) {
+	if (kind == CONF_GUEST_UML && n > 2 && !strcmp(w[2].key, "qemu") && !w[2].value) {
+		g->kind = kind = CONF_GUEST_QEMU;
+		strcpy(g->mem, "256M");
+	}
+	for (int i = kind == CONF_GUEST_QEMU ? 3 : 2; !err && i < n; i++) {
 		if (!strcmp(w[i].key, "on")) {
 			err = conf_copy(p, &w[i], g->on, sizeof(g->on));
 			if (!err && !conf_name_ok(g->on))
 				err = conf_fail(p, "on '%s': one host name", g->on);
 		} else if (kind == CONF_GUEST_NETNS)
 			err = conf_unknown(p, "netns", &w[i], "on=; add eth lines below it");
+		else if (kind == CONF_GUEST_QEMU)
+			err = conf_qemu_key(p, &w[i], g);
 		else if (!strcmp(w[i].key, "mem"))
 			err = conf_mem(p, &w[i], g->mem);
 		else if (!strcmp(w[i].key, "kernel"))
@@ -356,9 +390,11 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 		else if (!strcmp(w[i].key, "forward"))
 			err = conf_flag(p, &w[i], &g->forward);
 		else
-			err = conf_unknown(p, "guest", &w[i], "mem=, kernel=, root=, init=, run=, "
-							     "forward, on=");
+			err = conf_unknown(p, "guest", &w[i], "qemu (first), mem=, kernel=, root=, "
+							     "init=, run=, forward, on=");
 	}
+	if (!err && kind == CONF_GUEST_QEMU)
+		err = conf_qemu_check(p, g);
 	if (err)
 		return err;
 	g->line = p->line;
@@ -385,6 +421,29 @@ const char *conf_dev_name(const struct conf_eth *e, char *out)
 {
 	snprintf(out, CONF_DEV_NAME, "%s%d", e->vec ? "vec" : "eth", e->index);
 	return out;
+}
+
+const char *conf_hashed_mac(const char *name, int index, char *out)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	uint8_t mac[ETHER_ADDR_LEN];
+
+	for (const char *c = name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	h = (h ^ (uint8_t)index) * 0x100000001b3ULL;
+	mac[0] = 0x02; /* locally administered, unicast */
+	for (int k = 1; k < ETHER_ADDR_LEN; k++)
+		mac[k] = (uint8_t)(h >> (8 * k));
+	return mac_format(mac, out);
+}
+
+bool conf_has_qemu(const struct conf *c)
+{
+	for (int i = 0; i < c->ng; i++)
+		if (c->g[i].kind == CONF_GUEST_QEMU)
+			return true;
+	return false;
 }
 
 bool conf_switch_has_vec(const struct conf *c, int sw)
@@ -437,7 +496,7 @@ static int conf_eth_vlan_same(struct conf_parser *p, const struct conf_guest *g,
 static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf_guest *g = &p->c->g[p->guest];
-	bool uml = g->kind == CONF_GUEST_UML, vec;
+	bool uml = g->kind == CONF_GUEST_UML, qemu = g->kind == CONF_GUEST_QEMU, vec;
 	struct conf_eth *e;
 	int idx = conf_dev_index(w[0].key, &vec), err = 0;
 
@@ -449,12 +508,12 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 				 "device '%s': expected eth0 to eth%d", w[0].key, CONF_MAX_ETH - 1,
 				 CONF_MAX_ETH - 1);
 	if (vec && !uml)
-		return conf_fail(p, "%s: vector devices belong to UML guests; netns '%s' takes eth "
-				    "devices only", w[0].key, g->name);
+		return conf_fail(p, "%s: vector devices belong to UML guests; %s '%s' takes eth "
+				    "devices only", w[0].key, qemu ? "qemu guest" : "netns", g->name);
 	for (int i = 0; i < g->neth; i++)
 		if (g->eth[i].index == idx && g->eth[i].vec == vec)
 			return conf_fail(p, "%s: already defined for %s '%s' on line %d", w[0].key,
-					 uml ? "guest" : "netns", g->name, g->eth[i].line);
+					 uml || qemu ? "guest" : "netns", g->name, g->eth[i].line);
 	e = &g->eth[g->neth];
 	memset(e, 0, sizeof(*e));
 	e->vec = vec;
@@ -474,6 +533,10 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_ip(p, &w[i], e->ip);
 		} else if (!strcmp(w[i].key, "mac")) {
 			err = conf_mac(p, &w[i], e->mac);
+		} else if ((!strcmp(w[i].key, "vlan") || !strcmp(w[i].key, "trunk")) && qemu) {
+			err = conf_fail(p, "%s: %s=: not for a qemu guest's device (its port is a "
+					   "stream connection, which takes no VLAN setting)", w[0].key,
+					w[i].key);
 		} else if (!strcmp(w[i].key, "vlan") || !strcmp(w[i].key, "trunk")) {
 			err = conf_eth_vlan(p, &w[i], e);
 		} else if (!strcmp(w[i].key, "spec") && vec) {
@@ -885,7 +948,15 @@ static void conf_print_routes(FILE *f, const char *indent, const struct conf_rou
 
 static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_guest *g)
 {
-	fprintf(f, "%s %s", g->kind == CONF_GUEST_UML ? "guest" : "netns", g->name);
+	fprintf(f, "%s %s", g->kind == CONF_GUEST_NETNS ? "netns" : "guest", g->name);
+	if (g->kind == CONF_GUEST_QEMU) {
+		fputs(" qemu", f);
+		conf_print_value(f, "mem", g->mem);
+		conf_print_opt(f, "kernel", g->kernel);
+		conf_print_opt(f, "initrd", g->initrd);
+		conf_print_opt(f, "append", g->append);
+		conf_print_opt(f, "disk", g->disk);
+	}
 	if (g->kind == CONF_GUEST_UML) {
 		conf_print_value(f, "mem", g->mem);
 		conf_print_opt(f, "kernel", g->kernel);

@@ -75,13 +75,19 @@ struct conf_route {
 	int line;
 };
 
-enum conf_guest_kind { CONF_GUEST_UML, CONF_GUEST_NETNS };
+/* A UML guest, a network namespace, or a QEMU virtual machine (`guest NAME qemu`). */
+enum conf_guest_kind { CONF_GUEST_UML, CONF_GUEST_NETNS, CONF_GUEST_QEMU };
 
 struct conf_guest {
 	char name[CONF_NAME];
 	enum conf_guest_kind kind;
-	char kernel[CONF_PATH]; /* "" = linux from PATH */
+	char kernel[CONF_PATH]; /* "" = linux from PATH (QEMU: umlnet-qemu-image's, or none) */
 	char mem[16];
+	/* QEMU only: initrd=, append= (added to the kernel command line), disk= (a disk image,
+	 * first virtio disk, used as it is); no kernel= and no disk= boots umlnet-qemu-image's. */
+	char initrd[CONF_PATH];
+	char append[512];
+	char disk[CONF_PATH];
 	char root[CONF_PATH];   /* "" = hostfs (the host's /, read-only); else a root image */
 	char init[CONF_PATH];   /* "" = umlnet-guest-init.sh */
 	char run[512];          /* a shell command run once the network is up */
@@ -151,6 +157,13 @@ void conf_print(const struct conf *c, FILE *f);
 
 /* The device's name in the guest, "eth0" or "vec0", written to out (CONF_DEV_NAME bytes). */
 const char *conf_dev_name(const struct conf_eth *e, char *out);
+
+/* The MAC of device index of a guest without mac=: 02 then 5 bytes of an FNV-1a hash of the
+ * name and index, so the same topology gives the same MACs every time. out: 18 bytes. */
+const char *conf_hashed_mac(const char *name, int index, char *out);
+
+/* Whether the network has a QEMU guest (its switches then listen for QEMU's stream netdevs). */
+bool conf_has_qemu(const struct conf *c);
 
 /* Whether some guest has a vec device on switch sw (the switch then needs its -bess socket). */
 bool conf_switch_has_vec(const struct conf *c, int sw);

@@ -1,46 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "guest.h"
+#include "argv.h"
+#include "base64.h"
 #include "channel.h"
 #include "mconsole.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define GUEST_MAX_ARGS 128
-
-struct guest_argv {
-	char *v[GUEST_MAX_ARGS + 1];
-	int n;
-	bool oom;
-};
-
-static void argv_add(struct guest_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void argv_add(struct guest_argv *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (a->n == GUEST_MAX_ARGS || vasprintf(&s, fmt, ap) < 0)
-		a->oom = true;
-	else
-		a->v[a->n++] = s;
-	va_end(ap);
-}
-
-static void argv_free(struct guest_argv *a)
-{
-	for (int i = 0; i < a->n; i++)
-		free(a->v[i]);
-}
 
 void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out, size_t len)
 {
@@ -154,7 +126,7 @@ int guest_install_init(struct state *st)
 	return err == -ENOENT ? 0 : err; /* guest_build reports it for a guest that needs it */
 }
 
-static int guest_build(struct state *st, const struct conf_guest *g, struct guest_argv *a)
+static int guest_build(struct state *st, const struct conf_guest *g, struct argvec *a)
 {
 	char path[PATH_MAX], spec[3 * PATH_MAX];
 	int err;
@@ -166,24 +138,24 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct gues
 			g->kernel[0] ? g->kernel : "linux");
 		return err;
 	}
-	argv_add(a, "%s", path);
-	argv_add(a, "umid=%s", g->name);
-	argv_add(a, "uml_dir=%s/uml/", st->dir);
-	argv_add(a, "mem=%s", g->mem);
+	argvec_add(a, "%s", path);
+	argvec_add(a, "umid=%s", g->name);
+	argvec_add(a, "uml_dir=%s/uml/", st->dir);
+	argvec_add(a, "mem=%s", g->mem);
 	if (g->root[0]) {
-		argv_add(a, "ubd0=%s", g->root);
-		argv_add(a, "root=/dev/ubda");
+		argvec_add(a, "ubd0=%s", g->root);
+		argvec_add(a, "root=/dev/ubda");
 	} else {
-		argv_add(a, "root=/dev/root");
-		argv_add(a, "rootfstype=hostfs");
-		argv_add(a, "rootflags=/");
-		argv_add(a, "ro");
+		argvec_add(a, "root=/dev/root");
+		argvec_add(a, "rootfstype=hostfs");
+		argvec_add(a, "rootflags=/");
+		argvec_add(a, "ro");
 	}
 	state_file(st, GUEST_INIT, path, sizeof(path));
 	if (g->init[0]) {
-		argv_add(a, "init=%s", g->init);
+		argvec_add(a, "init=%s", g->init);
 	} else if (access(path, R_OK) == 0) {
-		argv_add(a, "init=%s", path);
+		argvec_add(a, "init=%s", path);
 	} else {
 		fprintf(stderr, "umlnet: error: guest %s: umlnet-guest-init.sh is not installed "
 				"(give init=PATH)\n", g->name);
@@ -191,30 +163,30 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct gues
 	}
 	/* No terminals: the console goes to the guest's log file; console 1 reads the command
 	 * channel (channel_open) and writes nowhere. */
-	argv_add(a, "con=null");
-	argv_add(a, "con0=null,fd:1");
-	argv_add(a, "con1=fd:3,null");
-	argv_add(a, "ssl=null");
-	argv_add(a, "pty.legacy_count=0");
-	argv_add(a, "mconsole=notify:%s/notify", st->dir);
-	argv_add(a, "UMLNET_NAME=%s", g->name);
+	argvec_add(a, "con=null");
+	argvec_add(a, "con0=null,fd:1");
+	argvec_add(a, "con1=fd:3,null");
+	argvec_add(a, "ssl=null");
+	argvec_add(a, "pty.legacy_count=0");
+	argvec_add(a, "mconsole=notify:%s/notify", st->dir);
+	argvec_add(a, "UMLNET_NAME=%s", g->name);
 	for (int i = 0; i < g->neth; i++) {
 		guest_dev_env(&g->eth[i], spec, sizeof(spec));
-		argv_add(a, "%s", spec);
+		argvec_add(a, "%s", spec);
 	}
 	for (int i = 0; i < g->nroute; i++)
-		argv_add(a, "UMLNET_ROUTE%d=%s,%s", i, g->route[i].dest, g->route[i].via);
+		argvec_add(a, "UMLNET_ROUTE%d=%s,%s", i, g->route[i].dest, g->route[i].via);
 	if (g->forward)
-		argv_add(a, "UMLNET_FORWARD=1");
+		argvec_add(a, "UMLNET_FORWARD=1");
 	if (g->run[0]) {
 		err = guest_write_run(st, g, path, sizeof(path));
 		if (err)
 			return err;
-		argv_add(a, "UMLNET_RUN=%s", path);
+		argvec_add(a, "UMLNET_RUN=%s", path);
 	}
 	for (int i = 0; i < g->neth; i++) {
 		guest_dev_arg(st, g, &g->eth[i], spec, sizeof(spec));
-		argv_add(a, "%s", spec);
+		argvec_add(a, "%s", spec);
 	}
 	guest_remove_stale_src(st, g);
 	return a->oom ? -ENOMEM : 0;
@@ -223,7 +195,7 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct gues
 int guest_start(struct state *st, int gi)
 {
 	const struct conf_guest *g = &st->conf->g[gi];
-	struct guest_argv a = { .n = 0 };
+	struct argvec a = { .n = 0 };
 	struct proc_as as = st->as;
 	struct proc_id id;
 	char log[PATH_MAX];
@@ -241,34 +213,8 @@ int guest_start(struct state *st, int gi)
 		else
 			err = state_record(st, "guest", g->name, &id);
 	}
-	argv_free(&a);
+	argvec_free(&a);
 	return err;
-}
-
-static void base64_encode(const unsigned char *in, size_t n, char *out)
-{
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		*out++ = tab[in[i] >> 2];
-		*out++ = tab[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-		*out++ = tab[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-		*out++ = tab[in[i + 2] & 63];
-	}
-	if (i < n) {
-		*out++ = tab[in[i] >> 2];
-		if (i + 1 < n) {
-			*out++ = tab[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-			*out++ = tab[(in[i + 1] & 15) << 2];
-		} else {
-			*out++ = tab[(in[i] & 3) << 4];
-			*out++ = '=';
-		}
-		*out++ = '=';
-	}
-	*out = '\0';
 }
 
 struct exec_wait {

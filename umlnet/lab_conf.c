@@ -707,19 +707,9 @@ int lab_check(struct lab *l, const char *fname, char *err, size_t errlen)
 
 const char *lab_iface_mac(const struct lab_machine *m, int i, char *out)
 {
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-	uint8_t mac[ETHER_ADDR_LEN];
-
 	if (m->eth[i].mac[0])
 		return strcpy(out, m->eth[i].mac);
-	for (const char *c = m->name; *c; c++)
-		h = (h ^ (uint8_t)*c) * 0x100000001b3ULL;
-	h = (h ^ 0xff) * 0x100000001b3ULL;
-	h = (h ^ (uint8_t)i) * 0x100000001b3ULL;
-	mac[0] = 0x02; /* locally administered, unicast */
-	for (int k = 1; k < ETHER_ADDR_LEN; k++)
-		mac[k] = (uint8_t)(h >> (8 * k));
-	return mac_format(mac, out);
+	return conf_hashed_mac(m->name, i, out);
 }
 
 /* Whether a comes before b when both may start: the machines= rank, then lab.conf order. */

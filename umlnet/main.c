@@ -30,7 +30,7 @@ static const struct umlnet_cmd commands[] = {
 	{ "exec", cmd_exec, "GUEST COMMAND...", "run a shell command in a guest" },
 	{ "graph", cmd_graph, "[FILE] [-o OUT.dot|.svg|.png]", "draw the topology (Graphviz)" },
 	{ "check", cmd_check, "FILE", "parse a topology file and print it in canonical form" },
-	{ "demo", cmd_demo, "", "boot a built-in network, show it working, tear it down" },
+	{ "demo", cmd_demo, "[--qemu]", "boot a built-in network, show it working, tear it down" },
 	{ "host-up", cmd_host_up, "FILE", "make the file's host taps, bridges, routes (root)" },
 	{ "host-down", cmd_host_down, "FILE", "delete the file's host taps and bridges (root)" },
 	{ "lstart", cmd_lstart, "[-d DIR] [-o mem=SIZE] [MACHINE...]", "start a Netkit/Kathara lab" },

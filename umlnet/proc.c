@@ -17,9 +17,7 @@
 
 extern char **environ;
 
-/* In the child: the as-user's groups, gid and uid, in that order (uid last: after it nothing
- * else could be changed). 0 or -errno. */
-static int proc_drop(const struct proc_as *as)
+int proc_drop(const struct proc_as *as)
 {
 	const char *tmp = getenv("TMPDIR");
 

@@ -32,6 +32,10 @@ struct proc_as {
 	int fd3;        /* >= 0: given to the child as its fd 3 */
 };
 
+/* In a child about to run as as->uid: its groups, gid and uid, in that order (uid last: after
+ * it nothing else could be changed). 0 or -errno. */
+int proc_drop(const struct proc_as *as);
+
 /* Starts argv[0] (a path) with its output appended to log; returns 0 and fills id, or -errno. */
 int proc_spawn(char *const argv[], const char *log, struct proc_id *id);
 /* The same, as as says (NULL: as proc_spawn). */

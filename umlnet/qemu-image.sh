@@ -18,7 +18,12 @@
 # The init (guest side, theory of operation):
 #   kernel command line  umlnet.eth0=10.0.0.2/24 ... (an address per device; every eth* is
 #                        brought up, with or without one), umlnet.gw=IP (default route),
-#                        umlnet.mtu=N (every eth*)
+#                        umlnet.route=DEST,VIA (repeatable; DEST a network or "default"),
+#                        umlnet.name=NAME (host name), umlnet.mtu=N (every eth*),
+#                        umlnet.hw.eth1=MAC (the NIC with that MAC is named eth1, before
+#                        anything else: umlnet names a VM's NICs as its topology file does)
+#   power button         ACPI powerdown (QEMU's system_powerdown) powers the VM off: busybox
+#                        acpid runs /etc/acpi/PWRF/00000080
 #   ttyS0                kernel console (the host logs it to a file)
 #   ttyS1                command channel, raw: the guest writes "UMLNET-READY" once the network
 #                        is configured, then reads one shell command per line, runs it with
@@ -47,13 +52,29 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 for m in $(cat /modules/order); do insmod "/modules/$m.ko" 2>/dev/null; done
 ip link set lo up
+mkdir -p /etc/acpi/PWRF
+printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' > /etc/acpi/PWRF/00000080
+chmod 755 /etc/acpi/PWRF/00000080
+mkdir -p /var/log /var/run
+acpid -f -c /etc/acpi -l /dev/null </dev/null >/dev/null 2>&1 &
 gw=; mtu=
 for kv in $(cat /proc/cmdline); do
   case "$kv" in
     umlnet.gw=*) gw=${kv#umlnet.gw=} ;;
     umlnet.mtu=*) mtu=${kv#umlnet.mtu=} ;;
+    umlnet.name=*) hostname "${kv#umlnet.name=}" ;;
   esac
 done
+for kv in $(cat /proc/cmdline); do
+  case "$kv" in
+    umlnet.hw.*=*)
+      n=${kv#umlnet.hw.}; n=${n%%=*}
+      for d in /sys/class/net/*; do
+        [ "$(cat "$d/address")" = "${kv#*=}" ] && ip link set "${d##*/}" name "u$n"
+      done ;;
+  esac
+done
+for d in /sys/class/net/ueth*; do [ -e "$d" ] && ip link set "${d##*/}" name "${d##*/u}"; done
 for dev in /sys/class/net/eth*; do
   [ -e "$dev" ] || continue
   dev=${dev##*/}
@@ -64,6 +85,11 @@ for dev in /sys/class/net/eth*; do
   done
 done
 [ -n "$gw" ] && ip route add default via "$gw"
+for kv in $(cat /proc/cmdline); do
+  case "$kv" in
+    umlnet.route=*,*) r=${kv#umlnet.route=}; ip route add "${r%%,*}" via "${r#*,}" ;;
+  esac
+done
 stty -F /dev/ttyS1 raw -echo
 exec 3<>/dev/ttyS1
 echo UMLNET-READY >&3
@@ -88,7 +114,7 @@ qi_modules() {
     for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do qi_visit "$dep"; done
     order+=("$name")
   }
-  for m in virtio_pci virtio_net; do qi_visit "$m"; done
+  for m in virtio_pci virtio_net button evdev; do qi_visit "$m"; done
   printf '%s\n' "${order[@]}"
 }
 

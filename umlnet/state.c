@@ -530,7 +530,7 @@ void state_add_refused(const struct state *st, unsigned long n)
 void state_remove(struct state *st)
 {
 	static const char *const suffixes[] = { ".log", ".run", ".ctl", ".mgmt", ".dot", ".svg",
-						".bess", ".cmd", ".lab" };
+						".bess", ".cmd", ".lab", ".qemu" };
 	DIR *d = opendir(st->dir);
 	struct dirent *e;
 	char path[PATH_MAX];
@@ -558,7 +558,7 @@ void state_remove(struct state *st)
 		bool ours = !strcmp(e->d_name, "pids") || !strcmp(e->d_name, "topology.conf") ||
 			    !strcmp(e->d_name, "notify") || !strcmp(e->d_name, "attached") ||
 			    !strcmp(e->d_name, "guest-init.sh") || !strcmp(e->d_name, "refused") ||
-			    !strcmp(e->d_name, "host") ||
+			    !strcmp(e->d_name, "host") || !strcmp(e->d_name, "qemu-accel") ||
 			    !strcmp(e->d_name, "restarts") || ends_with(e->d_name, ".new");
 
 		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "supervise.h"
 #include "clock.h"
+#include "qemu_nic.h"
 #include "rejoin.h"
 #include "restarts.h"
 #include "umlnet.h"
@@ -118,7 +119,7 @@ static bool sv_restartable(const char *kind)
 
 static bool sv_watched(const char *kind)
 {
-	return sv_restartable(kind) || !strcmp(kind, "guest");
+	return sv_restartable(kind) || !strcmp(kind, "guest") || !strcmp(kind, "qemu");
 }
 
 /* Whether the process ended; reason gets how. Our own children give their status. */
@@ -254,6 +255,7 @@ static void sv_switch_back(struct sv *sv, int sw)
 		sv_on_end(sv, i, reason);
 	}
 	rejoin_switch(sv->st, sw);
+	qemu_nic_rejoin(sv->st, sw);
 }
 
 static int sv_start(struct state *st, const struct state_proc *p)

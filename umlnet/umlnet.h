@@ -6,6 +6,7 @@
 #ifndef UMLNET_UMLNET_H
 #define UMLNET_UMLNET_H
 
+#include "guest.h"
 #include "notify.h"
 #include "runas.h"
 #include "state.h"
@@ -63,6 +64,11 @@ int net_start_netns(struct state *st, int gi);
 /* Stops everything recorded in st and removes the state; returns how many processes are still
  * running (reported; the state is then kept). */
 int net_down(struct state *st);
+
+/* Runs script in guest (UML or QEMU; n: the network's notify socket, for UML guests) and
+ * returns its exit status or -errno (reported). */
+int net_exec(struct state *st, struct notify *n, const char *guest, const char *script,
+	     int timeout_ms, guest_out_fn out, void *opaque);
 
 /* Prints the status of a running network (text or JSON). */
 int net_status(struct state *st, bool json, FILE *f);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qmp - the QEMU Machine Protocol, as much as umlnet needs to stop a VM and add or remove its
+ * NICs: connect, leave the greeting's negotiation mode (qmp_capabilities), run one command and
+ * read its answer. Every QMP message is one JSON object on one line; events ("event") that
+ * arrive before the answer are skipped. An answer is {"return": ...} or {"error": {"class":
+ * ..., "desc": "..."}}; only the desc is kept, for the one line of the error.
+ */
+#ifndef UMLNET_QMP_H
+#define UMLNET_QMP_H
+
+#include "linesock.h"
+
+#include <stddef.h>
+
+#define QMP_MS 5000
+
+/* Connects to the QMP socket at path and negotiates. 0 or -errno; why gets one line. */
+int qmp_open(struct linesock *q, const char *path, char *why, size_t whylen);
+
+/* Runs command (a JSON object, one line, no newline) and waits for its answer. 0, -EIO with
+ * QEMU's error description in why, or -errno. */
+int qmp_run(struct linesock *q, const char *command, char *why, size_t whylen);
+
+/* Opens path, runs one command, closes. As qmp_run. */
+int qmp_once(const char *path, const char *command, char *why, size_t whylen);
+
+#endif
