@@ -54,6 +54,7 @@ int net_down(struct state *st)
 	state_reload_pids(st);
 	stop_kind(st, "guest", 10000);
 	stop_kind(st, "plug", 5000);
+	stop_kind(st, "machine", 5000); /* lab_ns.h */
 	delete_netns(st);
 	stop_kind(st, "slirp", 5000);
 	stop_kind(st, "switch", 5000);

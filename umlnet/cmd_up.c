@@ -439,7 +439,7 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 	return err;
 }
 
-int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
+int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n, bool netns)
 {
 	const struct conf *c = st->conf;
 	int err = 0;
@@ -457,7 +457,7 @@ int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
 		if (c->sw[i].slirp)
 			err = net_start_slirp(st, i);
 	for (int i = 0; !err && i < c->ng; i++)
-		if (c->g[i].kind == CONF_GUEST_NETNS)
+		if (netns && c->g[i].kind == CONF_GUEST_NETNS)
 			err = net_start_netns(st, i);
 	return err;
 }
@@ -465,7 +465,7 @@ int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
 int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
 	const struct conf *c = st->conf;
-	int err = net_up_switches(o, st, n);
+	int err = net_up_switches(o, st, n, true);
 
 	if (!err)
 		err = boot_guests(o, st, n);

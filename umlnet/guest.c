@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "guest.h"
 #include "channel.h"
+#include "lab_ns.h"
 #include "mconsole.h"
 
 #include <ctype.h>
@@ -344,7 +345,11 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 {
 	char id[32];
 	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
-	int err = guest_exec_send(st, guest, script, id, &w.proc);
+	int err;
+
+	if (state_find(st, LAB_NS_KIND, guest))
+		return lab_ns_exec(st, guest, script, timeout_ms, out, opaque);
+	err = guest_exec_send(st, guest, script, id, &w.proc);
 
 	if (err)
 		return err;

@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "guest.h"
+#include "lab_ns.h"
 #include "lab_topo.h"
 #include "trust.h"
 
@@ -305,9 +306,9 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 	if (!rc)
 		rc = lab_write_files(&st, l, so, so->mem_mb != 0);
 	if (!rc)
-		rc = net_up_switches(o, &st, &n);
+		rc = net_up_switches(o, &st, &n, !l->ns_machines);
 	if (!rc)
-		rc = lab_boot(o, &st, &n, l);
+		rc = l->ns_machines ? lab_ns_boot(o, &st, l) : lab_boot(o, &st, &n, l);
 	notify_close(&n);
 	if (rc) {
 		fprintf(stderr, "umlnet: stopping what was started of the lab\n");
@@ -362,6 +363,8 @@ int lab_open(struct umlnet_opts *o, const char *dir, struct state *st)
 	return state_open(st, NULL, net);
 }
 
+#define LAB_SHUTDOWN "sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\" shutdown"
+
 static void lab_print_line(void *opaque, const char *guest, const char *line)
 {
 	(void)opaque;
@@ -374,10 +377,11 @@ int lab_stop(struct state *st, bool scripts, int timeout_s)
 
 	/* All machines at once; each knows its own name (init's environment). */
 	if (scripts && !notify_open(&n, st)) {
-		guest_exec_all(st, &n, "sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\" shutdown",
-			       timeout_s * 1000, lab_print_line, NULL);
+		guest_exec_all(st, &n, LAB_SHUTDOWN, timeout_s * 1000, lab_print_line, NULL);
 		notify_close(&n);
 	}
+	if (scripts)
+		lab_ns_exec_all(st, LAB_SHUTDOWN, timeout_s * 1000, lab_print_line, NULL);
 	return net_down(st);
 }
 

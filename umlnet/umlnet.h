@@ -52,7 +52,7 @@ int net_up(struct umlnet_opts *o, struct state *st, struct notify *n);
 
 /* net_up without its UML guests: the guests' directory and init, the notify socket n, the
  * switches, their gateways, the namespace guests. Reports errors; stops nothing. */
-int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n);
+int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n, bool netns);
 /* Start one switch (answering on its management socket), the slirp gateway of switch sw
  * (attached), or namespace guest gi (its plug, addresses and routes), and record it: up's
  * steps, and the supervisor's way to start one again with the same arguments. Report errors. */

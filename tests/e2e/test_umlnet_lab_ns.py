@@ -1,0 +1,195 @@
+"""Namespace machines (umlnet lstart --machines ns), umlnet connect, and lab machines that never
+run as host root.
+
+The labs are tests/labs/ (copied into the test's directory, as test_umlnet_lab does). Each
+namespace machine's init is recorded as "machine <name> <pid> <start>" in the lab's pids file;
+its namespaces are those of that pid.
+"""
+
+import importlib.util
+import os
+import re
+import select
+import subprocess
+import time
+
+from umlnet_harness import Skip, TestFailure, check, program
+
+_spec = importlib.util.spec_from_file_location(
+    "umlnet_lab_common", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                      "test_umlnet_lab.py"))
+_common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_common)
+Lab = _common.Lab
+
+NS_KINDS = ("user", "mnt", "net", "pid", "uts", "ipc")
+
+
+def needs_root():
+    if os.geteuid() != 0:
+        raise Skip("namespace machines need umlnet run as root")
+
+
+def records(lab, kind):
+    """{name: pid} of the lab's recorded processes of kind."""
+    found = {}
+    for d in os.listdir(lab.base):
+        path = os.path.join(lab.base, d, "pids")
+        if os.path.exists(path):
+            with open(path) as f:
+                for line in f:
+                    k, name, pid, _ = line.split()
+                    if k == kind:
+                        found[name] = int(pid)
+    return found
+
+
+def uid_of(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"^Uid:\s+(\d+)", f.read(), re.M).group(1))
+
+
+def live(pid):
+    """Running (a zombie waiting for its parent's wait counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def ns_inodes(pid):
+    return {os.readlink(f"/proc/{pid}/ns/{k}") for k in NS_KINDS}
+
+
+def holders(inodes):
+    """Processes in (or holding an fd on) any of the namespaces named in inodes."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            links = {os.readlink(f"/proc/{pid}/ns/{k}") for k in NS_KINDS}
+            fds = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        except OSError:
+            continue
+        if (links | fds) & inodes and live(int(pid)):
+            found.append(int(pid))
+    return found
+
+
+def mounts():
+    with open("/proc/self/mountinfo") as f:
+        return sorted(" ".join(line.split()[3:5]) for line in f)
+
+
+def test_umlnet_lab_ns_routed_three_domains(ctx):
+    """The routed three-domain lab as namespace machines: ping across, Kathará's defaults,
+    exec status, root inside that is the guests' user outside; lclean leaves no process,
+    namespace, mount or file."""
+    needs_root()
+    lab = Lab(ctx, "routed3")
+    before = mounts()
+    out = lab.umlnet("lstart", "--machines", "ns").stdout
+    check(out.count(" ready (") == 4 and "lab routed3 is ready: 4 machines" in out,
+          f"lstart --machines ns:\n{out}")
+    machines = records(lab, "machine")
+    check(sorted(machines) == ["pc1", "pc2", "r1", "r2"], f"machines recorded: {machines}")
+
+    r = lab.exec("pc1", "ping -c 2 -i 0.2 -W 2 10.0.3.1 || ping -c 3 -i 0.2 -W 2 10.0.3.1")
+    check(" 0% packet loss" in r.stdout and "ttl=62" in r.stdout, f"pc1 -> pc2:\n{r.stdout}")
+    r = lab.exec("pc1", "hostname; cat /etc/hosts; cat /etc/lab-note; "
+                 "sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.rp_filter "
+                 "net.ipv4.conf.eth0.rp_filter net.ipv4.icmp_ratelimit; "
+                 "cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6; "
+                 "cat /var/log/startup.log; ls /hostlab")
+    lines = r.stdout.splitlines()
+    check(lines[0] == "pc1" and "127.0.1.1\tpc1" in r.stdout, f"host name:\n{r.stdout}")
+    check("hello from pc1's folder" in r.stdout, f"pc1/ not copied over /:\n{r.stdout}")
+    check(lines[5:10] == ["1", "0", "0", "0", "1"], f"sysctls, IPv6 off:\n{r.stdout}")
+    check("+ ip route add default via 10.0.1.254" in r.stdout, f"startup.log:\n{r.stdout}")
+    check("pc1.startup" in r.stdout and "lab.conf" in r.stdout, f"/hostlab:\n{r.stdout}")
+    r = lab.exec("r1", "ping -c 1 -W 2 10.0.2.2 >/dev/null; ip neigh show 10.0.2.2")
+    check("lladdr 02:00:00:00:0b:02" in r.stdout, f"r1's neighbour 10.0.2.2:\n{r.stdout}")
+    r = lab.exec("pc2", "echo out; exit 3", ok=False)
+    check(r.returncode == 3 and r.stdout == "out\n", f"exec status: {r.returncode} {r.stdout!r}")
+    # The machine's own writes stay in it: the host's /etc is untouched.
+    with open("/etc/hosts") as f:
+        check("pc1" not in f.read().split(), "a machine wrote the host's /etc/hosts")
+    info = lab.info()
+    check(all(m["state"] == "running" for m in info["machines"]), f"linfo: {info}")
+
+    check_not_root(lab, machines)
+
+    inodes = set().union(*(ns_inodes(p) for p in machines.values()))
+    procs = list(machines.values()) + list(records(lab, "plug").values())
+    r = lab.clean()
+    check("is cleaned" in r.stdout, f"lclean: {r.stdout}{r.stderr}")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (any(live(p) for p in procs) or holders(inodes)):
+        time.sleep(0.1)
+    check(not [p for p in procs if live(p)], f"machines or plugs left: {procs}")
+    check(not holders(inodes), f"processes left in the machines' namespaces: {holders(inodes)}")
+    check(mounts() == before, "mounts left on the host: "
+          f"{sorted(set(mounts()) ^ set(before))}")
+    lab.check_gone()
+
+
+def check_not_root(lab, machines):
+    """Every process of every machine runs as the guests' user (not 0) on the host, while
+    `id -u` inside says 0."""
+    for name, pid in machines.items():
+        r = lab.exec(name, "id -u; sleep 30 >/dev/null 2>&1 & echo $!")
+        inside_uid, _ = r.stdout.split()
+        check(inside_uid == "0", f"{name}: id -u inside is {inside_uid}")
+        mine = ns_inodes(pid)
+        members = [p for p in map(int, filter(str.isdigit, os.listdir("/proc")))
+                   if live(p) and os.path.exists(f"/proc/{p}/ns/user")
+                   and os.readlink(f"/proc/{p}/ns/user") in mine]
+        check(len(members) >= 2, f"{name}: processes in it: {members}")
+        uids = {p: uid_of(p) for p in members}
+        check(all(u != 0 for u in uids.values()), f"{name}: host uids of its processes {uids}")
+
+
+def test_umlnet_lab_uml_machines_not_root_on_host(ctx):
+    """UML machines started by root: every `linux` process of the lab runs as the guests' user,
+    and a machine's root (uid 0 inside) cannot write a root-owned host file through hostfs."""
+    needs_root()
+    lab = Lab(ctx, "pair")
+    lab.umlnet("lstart")
+    pids = records(lab, "guest")
+    check(sorted(pids) == ["pc1", "pc2"], f"guests recorded: {pids}")
+    # Each UML guest is a process group of `linux` processes (the kernel and its helpers).
+    linux = [p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if live(p)
+             and os.getpgid(p) in pids.values()]
+    check(len(linux) >= 2, f"linux processes of the lab: {linux}")
+    uids = {p: uid_of(p) for p in linux}
+    check(all(u != 0 for u in uids.values()), f"host uids of the UML machines: {uids}")
+    probe = ctx.path("root-owned")
+    with open(probe, "w") as f:
+        f.write("host\n")
+    os.chmod(probe, 0o644)
+    r = lab.exec("pc1", f"id -u; mkdir -p /mnt/h && mount -t hostfs -o {ctx.dir} none /mnt/h "
+                 f"&& echo guest > /mnt/h/root-owned; echo rc=$?", ok=False)
+    check(r.stdout.startswith("0\n"), f"id -u in pc1: {r.stdout}")
+    with open(probe) as f:
+        check(f.read() == "host\n", f"pc1's root wrote a host root's file: {r.stdout}")
+    lab.clean()
+    lab.check_gone()
+
+
+def test_umlnet_lab_ns_says_host_kernel_limits(ctx):
+    """A startup script that needs what the host's kernel lacks (netem here) gets one clear
+    word: namespace machines run on the host's kernel, use --machines uml."""
+    needs_root()
+    if subprocess.run(["unshare", "-n", "tc", "qdisc", "add", "dev", "lo", "root", "netem",
+                       "delay", "1ms"], capture_output=True).returncode == 0:
+        raise Skip("the host's kernel has netem")
+    lab = Lab(ctx, "pair")
+    with open(os.path.join(lab.dir, "pc1.startup"), "a") as f:
+        f.write("tc qdisc add dev eth0 root netem delay 50ms\n")
+    r = lab.umlnet("lstart", "--machines", "ns")
+    check("its startup exited with status 2" in r.stdout, f"lstart:\n{r.stdout}{r.stderr}")
+    check("host's kernel" in r.stderr and "--machines uml" in r.stderr,
+          f"no word about the host's kernel:\n{r.stderr}")
+    check(r.stderr.count("--machines uml") == 1, f"said more than once:\n{r.stderr}")
+    lab.clean()
+    lab.check_gone()
