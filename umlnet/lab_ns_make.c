@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lab_ns_make.h"
 
+#include "clock.h"
 #include "guest.h"
 #include "lab_ns.h"
 
@@ -54,15 +55,23 @@ static _Noreturn void ns_fail(const char *what)
 	_exit(1);
 }
 
-/* A byte from fd within ms; -1 on end, error or time out. */
+/* A byte from fd within ms; -1 on end, error or time out. (umlnet catches SIGCHLD: a child
+ * ending interrupts the wait.) */
 static int ns_recv(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long long end = clock_ms() + ms;
+	ssize_t n;
 	char c;
+	int r;
 
-	if (poll(&p, 1, ms) != 1 || read(fd, &c, 1) != 1)
+	while ((r = poll(&p, 1, (int)(end - clock_ms()))) < 0 && errno == EINTR && clock_ms() < end)
+		;
+	if (r != 1)
 		return -1;
-	return (unsigned char)c;
+	while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? (unsigned char)c : -1;
 }
 
 static void ns_send(int fd, char c)
@@ -308,8 +317,9 @@ static int ns_idmap_lower(pid_t machine)
 		}
 		_exit(0);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
@@ -340,26 +350,41 @@ static pid_t ns_fork(int log)
 	return pid;
 }
 
+static int ns_read_pid(int sock, pid_t *pid)
+{
+	ssize_t n;
+
+	while ((n = read(sock, pid, sizeof(*pid))) < 0 && errno == EINTR)
+		;
+	return n == sizeof(*pid) ? 0 : -EIO;
+}
+
 /* umlnet's side of the making: pid, lower layer, ready. */
 static int ns_make_talk(struct state *st, const char *name, int sock, pid_t maker)
 {
 	struct proc_id id = { 0, 0 };
 	int c, err, status;
 
-	if (read(sock, &id.pid, sizeof(id.pid)) != sizeof(id.pid))
+	if (ns_read_pid(sock, &id.pid)) {
+		fprintf(stderr, "umlnet: machine %s: its maker ended early\n", name);
 		return -EIO;
+	}
 	waitpid(maker, &status, 0);
 	id.start = proc_start_time(id.pid);
 	err = state_record(st, LAB_NS_KIND, name, &id);
 	if (err)
 		return err;
-	if (ns_recv(sock, 10000) != NS_LOWER_WANTED)
+	if (ns_recv(sock, 10000) != NS_LOWER_WANTED) {
+		fprintf(stderr, "umlnet: machine %s: no word from its init\n", name);
 		return -EIO;
+	}
 	err = ns_idmap_lower(id.pid);
 	if (err)
 		return err;
 	ns_send(sock, NS_LOWER_IDMAPPED);
 	c = ns_recv(sock, 10000);
+	if (c != NS_READY)
+		fprintf(stderr, "umlnet: machine %s: its root was not made\n", name);
 	return c == NS_READY ? 0 : -EIO;
 }
 
