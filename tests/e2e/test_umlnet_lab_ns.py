@@ -8,6 +8,7 @@ its namespaces are those of that pid.
 
 import importlib.util
 import os
+import pty
 import re
 import select
 import subprocess
@@ -81,6 +82,56 @@ def mounts():
         return sorted(" ".join(line.split()[3:5]) for line in f)
 
 
+def connect(lab, *args, timeout=30):
+    """`umlnet connect ARGS` driven through a pty as a terminal would: asks the shell for its
+    host name, then detaches with Ctrl-]. Returns (exit status, the answer seen, all output)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(lab.dir)
+        os.execve(program("umlnet"), [program("umlnet"), "connect"] + list(args), lab.env)
+    out, answer = b"", None
+    try:
+        os.write(fd, b"echo NAME-$(hostname)-END\n")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and answer is None:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+            m = re.search(rb"NAME-(\w+)-END\r?\n", out)
+            answer = m.group(1).decode() if m else None
+        os.write(fd, b"\x1d")
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status), answer, out.decode(errors="replace")
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    pass
+        raise TestFailure(f"umlnet connect {' '.join(args)} did not leave on Ctrl-]:\n{out}")
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+
+
+def check_connect(lab, machine, *args):
+    """connect reaches machine's shell, Ctrl-] leaves, the machine runs on."""
+    status, answer, out = connect(lab, *(args or (machine,)))
+    check(status == 0 and answer == machine, f"connect {machine}: status {status}, "
+          f"answer {answer}:\n{out}")
+    check("it runs on" in out, f"connect {machine}: no word on leaving:\n{out}")
+    r = lab.exec(machine, "hostname")
+    check(r.stdout.strip() == machine, f"{machine} after connect: {r.stdout}")
+
+
 def test_umlnet_lab_ns_routed_three_domains(ctx):
     """The routed three-domain lab as namespace machines: ping across, Kathará's defaults,
     exec status, root inside that is the guests' user outside; lclean leaves no process,
@@ -118,6 +169,7 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
     check(all(m["state"] == "running" for m in info["machines"]), f"linfo: {info}")
 
     check_not_root(lab, machines)
+    check_connect(lab, "r2")
 
     inodes = set().union(*(ns_inodes(p) for p in machines.values()))
     procs = list(machines.values()) + list(records(lab, "plug").values())
@@ -151,7 +203,8 @@ def check_not_root(lab, machines):
 
 def test_umlnet_lab_uml_machines_not_root_on_host(ctx):
     """UML machines started by root: every `linux` process of the lab runs as the guests' user,
-    and a machine's root (uid 0 inside) cannot write a root-owned host file through hostfs."""
+    and a machine's root (uid 0 inside) cannot write a root-owned host file through hostfs.
+    connect reaches a UML machine's console 2, by machine and by network and guest."""
     needs_root()
     lab = Lab(ctx, "pair")
     lab.umlnet("lstart")
@@ -163,6 +216,8 @@ def test_umlnet_lab_uml_machines_not_root_on_host(ctx):
     check(len(linux) >= 2, f"linux processes of the lab: {linux}")
     uids = {p: uid_of(p) for p in linux}
     check(all(u != 0 for u in uids.values()), f"host uids of the UML machines: {uids}")
+    check_connect(lab, "pc1")
+    check_connect(lab, "pc2", lab.info()["network"], "pc2")  # the `up` form: NETWORK GUEST
     probe = ctx.path("root-owned")
     with open(probe, "w") as f:
         f.write("host\n")
