@@ -344,19 +344,33 @@ static int ns_boot_run(struct ns_boot *b)
 	return err;
 }
 
-/* Every machine's namespaces and root, then its plug. */
+static pid_t ns_machine_pid(const struct state *st, int gi)
+{
+	const struct state_proc *p = state_find(st, LAB_NS_KIND, st->conf->g[gi].name);
+
+	return p ? p->id.pid : -1;
+}
+
+/* Every machine's namespaces and root, then their plugs: each step started for all, then
+ * finished for all, so that the machines are made at once. */
 static int ns_make_all(struct state *st, const struct lab *l)
 {
-	int err = 0;
+	struct lab_ns_making *m = calloc(CONF_MAX_GUESTS, sizeof(*m));
+	int err = m ? 0 : -ENOMEM, n = st->conf->ng, started = 0;
 
-	for (int gi = 0; !err && gi < st->conf->ng; gi++) {
-		const struct state_proc *p;
-
-		err = lab_ns_make(st, &(struct lab_ns_spec){ st->conf->g[gi].name, l->dir });
-		p = err ? NULL : state_find(st, LAB_NS_KIND, st->conf->g[gi].name);
-		if (p)
-			err = lab_ns_plug(st, gi, p->id.pid);
-	}
+	for (; !err && started < n; started++)
+		err = lab_ns_make_start(st, &(struct lab_ns_spec){ st->conf->g[started].name,
+				       l->dir }, &m[started]);
+	for (int gi = 0; !err && gi < started; gi++)
+		err = lab_ns_make_end(st, &m[gi]);
+	for (int gi = 0; m && gi < started; gi++) /* after a failure: the others end too */
+		if (m[gi].sock >= 0)
+			close(m[gi].sock);
+	for (int gi = 0; !err && gi < n; gi++)
+		err = lab_ns_plug_start(st, gi, ns_machine_pid(st, gi));
+	for (int gi = 0; !err && gi < n; gi++)
+		err = lab_ns_plug_wait(st, gi, ns_machine_pid(st, gi));
+	free(m);
 	return err;
 }
 

@@ -34,8 +34,9 @@ static const int ns_flags[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET, CLONE_
 				CLONE_NEWIPC, CLONE_NEWPID };
 #define NS_COUNT (sizeof(ns_flags) / sizeof(ns_flags[0]))
 
-/* One byte each way between umlnet and the machine while it is made. */
-enum { NS_LOWER_WANTED = 'L', NS_LOWER_IDMAPPED = 'i', NS_READY = 'R' };
+/* Between umlnet and the machine while it is made: the maker sends the init's pid, then one
+ * byte at a time each way (the init waits for NS_GO, so that its bytes follow the pid). */
+enum { NS_GO = 'g', NS_LOWER_WANTED = 'L', NS_LOWER_IDMAPPED = 'i', NS_READY = 'R' };
 
 static int ns_write_file(const char *path, const char *text)
 {
@@ -74,9 +75,15 @@ static int ns_recv(int fd, int ms)
 	return n == 1 ? (unsigned char)c : -1;
 }
 
+static int ns_put(int fd, char c)
+{
+	return send(fd, &c, 1, MSG_NOSIGNAL) == 1 ? 0 : -EIO;
+}
+
+/* In the machine: tells umlnet, or ends. */
 static void ns_send(int fd, char c)
 {
-	if (write(fd, &c, 1) != 1)
+	if (ns_put(fd, c))
 		ns_fail("telling umlnet");
 }
 
@@ -243,6 +250,8 @@ static _Noreturn void ns_first(int sock, const char *name, const char *state,
 {
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		ns_fail("becoming the machine's root");
+	if (ns_recv(sock, 10000) != NS_GO)
+		ns_fail("waiting for umlnet");
 	ns_root(sock, state, hostlab);
 	if (sethostname(name, strlen(name)) < 0)
 		ns_fail("hostname");
@@ -366,7 +375,10 @@ static int ns_make_talk(struct state *st, const char *name, int sock, pid_t make
 	int c, err, status;
 
 	if (ns_read_pid(sock, &id.pid)) {
-		fprintf(stderr, "umlnet: machine %s: its maker ended early\n", name);
+		waitpid(maker, &status, 0);
+		fprintf(stderr, "umlnet: machine %s: its maker ended early (%s %d)\n", name,
+			WIFSIGNALED(status) ? "signal" : "status", WIFSIGNALED(status) ?
+			WTERMSIG(status) : WEXITSTATUS(status));
 		return -EIO;
 	}
 	waitpid(maker, &status, 0);
@@ -374,14 +386,15 @@ static int ns_make_talk(struct state *st, const char *name, int sock, pid_t make
 	err = state_record(st, LAB_NS_KIND, name, &id);
 	if (err)
 		return err;
-	if (ns_recv(sock, 10000) != NS_LOWER_WANTED) {
+	if (ns_put(sock, NS_GO) || ns_recv(sock, 10000) != NS_LOWER_WANTED) {
 		fprintf(stderr, "umlnet: machine %s: no word from its init\n", name);
 		return -EIO;
 	}
 	err = ns_idmap_lower(id.pid);
+	if (!err)
+		err = ns_put(sock, NS_LOWER_IDMAPPED);
 	if (err)
 		return err;
-	ns_send(sock, NS_LOWER_IDMAPPED);
 	c = ns_recv(sock, 10000);
 	if (c != NS_READY)
 		fprintf(stderr, "umlnet: machine %s: its root was not made\n", name);
@@ -408,11 +421,11 @@ static void ns_report(const struct state *st, const char *kind, const char *name
 		fprintf(stderr, "  %s\n", line[i % 3]);
 }
 
-int lab_ns_make(struct state *st, const struct lab_ns_spec *s)
+int lab_ns_make_start(struct state *st, const struct lab_ns_spec *s, struct lab_ns_making *m)
 {
 	int sv[2], log = ns_open_log(st, LAB_NS_KIND, s->name), err;
-	pid_t maker;
 
+	*m = (struct lab_ns_making){ .name = s->name, .sock = -1, .maker = -1 };
 	if (log < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		err = -errno;
 		fprintf(stderr, "umlnet: error: machine %s: %s\n", s->name, strerror(-err));
@@ -421,17 +434,30 @@ int lab_ns_make(struct state *st, const struct lab_ns_spec *s)
 		return err;
 	}
 	fflush(NULL);
-	maker = ns_fork(log);
-	if (maker == 0) {
+	m->maker = ns_fork(log);
+	if (m->maker == 0) {
 		close(sv[0]);
 		ns_maker(st, sv[1], s->name, s->hostlab);
 	}
+	err = m->maker < 0 ? -errno : 0;
 	close(sv[1]);
 	close(log);
-	err = maker < 0 ? -errno : ns_make_talk(st, s->name, sv[0], maker);
-	close(sv[0]);
 	if (err)
-		ns_report(st, LAB_NS_KIND, s->name, "making its namespaces and root failed");
+		close(sv[0]);
+	else
+		m->sock = sv[0];
+	return err;
+}
+
+int lab_ns_make_end(struct state *st, struct lab_ns_making *m)
+{
+	int err = m->sock < 0 ? -EBADF : ns_make_talk(st, m->name, m->sock, m->maker);
+
+	if (m->sock >= 0)
+		close(m->sock);
+	m->sock = -1;
+	if (err)
+		ns_report(st, LAB_NS_KIND, m->name, "making its namespaces and root failed");
 	return err;
 }
 
@@ -479,7 +505,7 @@ static bool ns_has_dev(pid_t machine, const char *dev)
 	return found;
 }
 
-int lab_ns_plug(struct state *st, int gi, pid_t machine)
+int lab_ns_plug_start(struct state *st, int gi, pid_t machine)
 {
 	const struct conf_guest *g = &st->conf->g[gi];
 	char prog[PATH_MAX], specs[CONF_MAX_ETH][PATH_MAX + 80];
@@ -509,14 +535,21 @@ int lab_ns_plug(struct state *st, int gi, pid_t machine)
 	state_file(st, netns, log, sizeof(log));
 	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);
 	err = proc_spawn(argv, log, &id);
-	if (!err)
-		err = state_record(st, "plug", g->name, &id);
-	for (int i = 0; !err && i < g->neth; i++) {
+	return err ? err : state_record(st, "plug", g->name, &id);
+}
+
+int lab_ns_plug_wait(struct state *st, int gi, pid_t machine)
+{
+	const struct conf_guest *g = &st->conf->g[gi];
+	const struct state_proc *p = state_find(st, "plug", g->name);
+	int err = 0;
+
+	for (int i = 0; p && !err && i < g->neth; i++) {
 		char dev[CONF_DEV_NAME];
 		int t = 0;
 
 		conf_dev_name(&g->eth[i], dev);
-		while (!ns_has_dev(machine, dev) && proc_alive(&id) && t++ < 200)
+		while (!ns_has_dev(machine, dev) && proc_alive(&p->id) && t++ < 1000)
 			proc_sleep_ms(10);
 		if (!ns_has_dev(machine, dev)) {
 			ns_report(st, "plug", g->name, "umlnet-plug did not make its interfaces");
