@@ -11,6 +11,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import subprocess
 import time
 
@@ -170,6 +171,7 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
 
     check_not_root(lab, machines)
     check_connect(lab, "r2")
+    check_ltest_and_capture(lab)
 
     inodes = set().union(*(ns_inodes(p) for p in machines.values()))
     procs = list(machines.values()) + list(records(lab, "plug").values())
@@ -183,6 +185,26 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
     check(mounts() == before, "mounts left on the host: "
           f"{sorted(set(mounts()) ^ set(before))}")
     lab.check_gone()
+
+
+def check_ltest_and_capture(lab):
+    """ltest writes then matches signatures; lcapture records domain A for tcpdump."""
+    r = lab.umlnet("ltest")
+    check("signature written" in r.stdout + r.stderr, f"first ltest:\n{r.stdout}{r.stderr}")
+    r = lab.umlnet("ltest")
+    check("all machines match" in r.stdout + r.stderr, f"second ltest:\n{r.stdout}{r.stderr}")
+    shutil.rmtree(os.path.join(lab.dir, "_test"))
+    if not shutil.which("tcpdump"):
+        return
+    pcap = os.path.join(lab.ctx.dir, "a.pcap")
+    cap = subprocess.Popen([program("umlnet"), "lcapture", "-t", "30", "-c", "4", "A", pcap],
+                           cwd=lab.dir, env=lab.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    lab.exec("pc1", "ping -c 3 -i 0.2 -W 2 10.0.1.254")
+    cap.communicate(timeout=40)
+    r = subprocess.run(["tcpdump", "-n", "-r", pcap], capture_output=True, text=True)
+    check("10.0.1.1 > 10.0.1.254: ICMP echo request" in r.stdout, f"lcapture A:\n{r.stdout}")
 
 
 def check_not_root(lab, machines):
