@@ -30,6 +30,8 @@ import time
 
 LIBC = ctypes.CDLL(None, use_errno=True)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "harness"))
+from umlnet_helpers import recorded  # noqa: E402
 
 
 def umlnet():
@@ -95,20 +97,6 @@ def distinct_mms(pids):
         if not any(same_mm(p, k) for k in kept):
             kept.append(p)
     return kept
-
-
-def recorded(state, kind):
-    """{name: pid} of the records of kind in the pids files under state."""
-    found = {}
-    for d in os.listdir(state):
-        path = os.path.join(state, d, "pids")
-        if os.path.exists(path):
-            with open(path) as f:
-                for line in f:
-                    k, name, pid, _ = line.split()
-                    if k == kind:
-                        found[name] = int(pid)
-    return found
 
 
 def ns_machine_memory(state):

@@ -264,7 +264,7 @@ int net_start_netns(struct state *st, int gi)
 	char prog[PATH_MAX], ip[PATH_MAX], log[PATH_MAX], nspath[PATH_MAX];
 	char *argv[CONF_MAX_ETH + 4], specs[CONF_MAX_ETH][PATH_MAX + 80];
 	struct proc_id id = { 0, 0 };
-	int n = 0, err;
+	int err;
 
 	if (proc_find_program("umlnet-plug", prog, sizeof(prog)) ||
 	    proc_find_program("ip", ip, sizeof(ip))) {
@@ -285,17 +285,7 @@ int net_start_netns(struct state *st, int gi)
 		netns_ip(st, ip, g->name, (char *)"link", (char *)"set", (char *)"lo", (char *)"up",
 			 NULL, NULL);
 	}
-	argv[n++] = prog;
-	argv[n++] = (char *)"--netns";
-	argv[n++] = g->name;
-	for (int i = 0; i < g->neth; i++) {
-		char spec[PATH_MAX + 64], dev[CONF_DEV_NAME];
-
-		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
-		snprintf(specs[i], sizeof(specs[i]), "%s=%s", conf_dev_name(&g->eth[i], dev), spec);
-		argv[n++] = specs[i];
-	}
-	argv[n] = NULL;
+	guest_plug_argv(st, g, prog, g->name, argv, specs);
 	err = start_proc(st, "plug", g->name, argv, &id);
 	for (int i = 0; !err && i < g->neth; i++) {
 		char dev[CONF_DEV_NAME], who[CONF_NAME + 64];

@@ -55,6 +55,24 @@ void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out,
 	snprintf(out, len, "daemon,%s,unix,%s", e->mac, ctl);
 }
 
+void guest_plug_argv(const struct state *st, const struct conf_guest *g, char *prog,
+		     char *netns, char **argv, char specs[][PATH_MAX + 80])
+{
+	int n = 0;
+
+	argv[n++] = prog;
+	argv[n++] = (char *)"--netns";
+	argv[n++] = netns;
+	for (int i = 0; i < g->neth; i++) {
+		char spec[PATH_MAX + 64], dev[CONF_DEV_NAME];
+
+		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
+		snprintf(specs[i], sizeof(specs[i]), "%s=%s", conf_dev_name(&g->eth[i], dev), spec);
+		argv[n++] = specs[i];
+	}
+	argv[n] = NULL;
+}
+
 void guest_dev_arg(const struct state *st, const struct conf_guest *g,
 			  const struct conf_eth *e, char *out, size_t len)
 {

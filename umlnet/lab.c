@@ -160,21 +160,23 @@ static int lab_boot_guest(struct lab_boot *b, const struct notify_msg *m, const 
 	return gi;
 }
 
+void lab_say_ready(const char *machine, long long t0, int status)
+{
+	printf("machine %s ready (%.1f s)", machine, (double)(clock_ms() - t0) / 1000);
+	if (status)
+		printf(", its startup exited with status %d (see /var/log/startup.log in it)", status);
+	printf("\n");
+	fflush(stdout);
+}
+
 static int lab_boot_ready(struct lab_boot *b, int gi, int status)
 {
 	if (b->ph[gi] == LAB_BOOTING)
 		b->booting--;
 	b->ph[gi] = LAB_READY;
 	b->ready++;
-	if (!b->quiet) {
-		printf("machine %s ready (%.1f s)", b->st->conf->g[gi].name,
-		       (double)(clock_ms() - b->t0) / 1000);
-		if (status)
-			printf(", its startup exited with status %d (see /var/log/startup.log in it)",
-			       status);
-		printf("\n");
-		fflush(stdout);
-	}
+	if (!b->quiet)
+		lab_say_ready(b->st->conf->g[gi].name, b->t0, status);
 	return b->ready == b->total ? 1 : lab_boot_fill(b);
 }
 

@@ -317,13 +317,7 @@ static void ns_boot_done(struct ns_boot *b, int gi)
 	b->done++;
 	if (b->quiet)
 		return;
-	printf("machine %s ready (%.1f s)", b->st->conf->g[gi].name,
-	       (double)(clock_ms() - b->t0) / 1000);
-	if (status)
-		printf(", its startup exited with status %d (see /var/log/startup.log in it)",
-		       status);
-	printf("\n");
-	fflush(stdout);
+	lab_say_ready(b->st->conf->g[gi].name, b->t0, status);
 	if (status)
 		ns_say_kernel(b, gi);
 }

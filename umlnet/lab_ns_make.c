@@ -511,7 +511,7 @@ int lab_ns_plug_start(struct state *st, int gi, pid_t machine)
 	char prog[PATH_MAX], specs[CONF_MAX_ETH][PATH_MAX + 80];
 	char *argv[CONF_MAX_ETH + 4], netns[64], log[PATH_MAX];
 	struct proc_id id = { 0, 0 };
-	int n = 0, err;
+	int err;
 
 	if (!g->neth)
 		return 0;
@@ -520,17 +520,7 @@ int lab_ns_plug_start(struct state *st, int gi, pid_t machine)
 		return -ENOENT;
 	}
 	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);
-	argv[n++] = prog;
-	argv[n++] = (char *)"--netns";
-	argv[n++] = netns;
-	for (int i = 0; i < g->neth; i++) {
-		char spec[PATH_MAX + 64], dev[CONF_DEV_NAME];
-
-		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
-		snprintf(specs[i], sizeof(specs[i]), "%s=%s", conf_dev_name(&g->eth[i], dev), spec);
-		argv[n++] = specs[i];
-	}
-	argv[n] = NULL;
+	guest_plug_argv(st, g, prog, netns, argv, specs);
 	snprintf(netns, sizeof(netns), "plug-%s.log", g->name);
 	state_file(st, netns, log, sizeof(log));
 	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);

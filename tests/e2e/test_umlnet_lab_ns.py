@@ -16,6 +16,7 @@ import subprocess
 import time
 
 from umlnet_harness import Skip, TestFailure, check, program
+from umlnet_helpers import recorded
 
 _spec = importlib.util.spec_from_file_location(
     "umlnet_lab_common", os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -33,17 +34,7 @@ def needs_root():
 
 
 def records(lab, kind):
-    """{name: pid} of the lab's recorded processes of kind."""
-    found = {}
-    for d in os.listdir(lab.base):
-        path = os.path.join(lab.base, d, "pids")
-        if os.path.exists(path):
-            with open(path) as f:
-                for line in f:
-                    k, name, pid, _ = line.split()
-                    if k == kind:
-                        found[name] = int(pid)
-    return found
+    return recorded(lab.base, kind)
 
 
 def uid_of(pid):
@@ -78,9 +69,17 @@ def holders(inodes):
     return found
 
 
-def mounts():
+def mounts(ctx):
+    """The host's mounts a lab could leave: of the test's directory, overlays, over /tmp (a
+    machine's scratch), idmapped ones (other tests' namespaces come and go meanwhile)."""
+    found = []
     with open("/proc/self/mountinfo") as f:
-        return sorted(" ".join(line.split()[3:5]) for line in f)
+        for line in f:
+            fields, fstype = line.split(), line.split(" - ")[1].split()[0]
+            if ctx.dir in line or fstype == "overlay" or fields[4] == "/tmp" or \
+                    "idmapped" in line:
+                found.append(" ".join(fields[3:5]) + " " + fstype)
+    return sorted(found)
 
 
 def connect(lab, *args, timeout=30):
@@ -139,7 +138,7 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
     namespace, mount or file."""
     needs_root()
     lab = Lab(ctx, "routed3")
-    before = mounts()
+    before = mounts(ctx)
     out = lab.umlnet("lstart", "--machines", "ns").stdout
     check(out.count(" ready (") == 4 and "lab routed3 is ready: 4 machines" in out,
           f"lstart --machines ns:\n{out}")
@@ -148,17 +147,7 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
 
     r = lab.exec("pc1", "ping -c 2 -i 0.2 -W 2 10.0.3.1 || ping -c 3 -i 0.2 -W 2 10.0.3.1")
     check(" 0% packet loss" in r.stdout and "ttl=62" in r.stdout, f"pc1 -> pc2:\n{r.stdout}")
-    r = lab.exec("pc1", "hostname; cat /etc/hosts; cat /etc/lab-note; "
-                 "sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.rp_filter "
-                 "net.ipv4.conf.eth0.rp_filter net.ipv4.icmp_ratelimit; "
-                 "cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6; "
-                 "cat /var/log/startup.log; ls /hostlab")
-    lines = r.stdout.splitlines()
-    check(lines[0] == "pc1" and "127.0.1.1\tpc1" in r.stdout, f"host name:\n{r.stdout}")
-    check("hello from pc1's folder" in r.stdout, f"pc1/ not copied over /:\n{r.stdout}")
-    check(lines[5:10] == ["1", "0", "0", "0", "1"], f"sysctls, IPv6 off:\n{r.stdout}")
-    check("+ ip route add default via 10.0.1.254" in r.stdout, f"startup.log:\n{r.stdout}")
-    check("pc1.startup" in r.stdout and "lab.conf" in r.stdout, f"/hostlab:\n{r.stdout}")
+    _common.check_routed3_defaults(lab)
     r = lab.exec("r1", "ping -c 1 -W 2 10.0.2.2 >/dev/null; ip neigh show 10.0.2.2")
     check("lladdr 02:00:00:00:0b:02" in r.stdout, f"r1's neighbour 10.0.2.2:\n{r.stdout}")
     r = lab.exec("pc2", "echo out; exit 3", ok=False)
@@ -182,8 +171,8 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
         time.sleep(0.1)
     check(not [p for p in procs if live(p)], f"machines or plugs left: {procs}")
     check(not holders(inodes), f"processes left in the machines' namespaces: {holders(inodes)}")
-    check(mounts() == before, "mounts left on the host: "
-          f"{sorted(set(mounts()) ^ set(before))}")
+    check(mounts(ctx) == before, "mounts left on the host: "
+          f"{sorted(set(mounts(ctx)) ^ set(before))}")
     lab.check_gone()
 
 
