@@ -189,6 +189,11 @@ static void ns_mounts(const struct ns_host *h)
 	ns_bind_fd(h->hostlab, NS_ROOT "/hostlab", false);
 	if (h->shared >= 0)
 		ns_bind_fd(h->shared, NS_ROOT "/shared", false);
+	/* (Host paths: the machine must not find them among its init's files.) */
+	close(h->state);
+	close(h->hostlab);
+	if (h->shared >= 0)
+		close(h->shared);
 }
 
 /* The overlay root over the lower layer umlnet put (or we bound) at NS_LOWER. */
@@ -269,6 +274,12 @@ static _Noreturn void ns_maker(const struct state *st, int sock, const char *nam
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
+
+	/* Nothing of umlnet's goes into the machine (its init never execs): only the socket. */
+	if (dup2(sock, 3) < 0)
+		ns_fail("dup2");
+	sock = 3;
+	close_range(4, ~0U, 0);
 
 	if (st->as.drop && (setgroups(1, &st->as.gid) < 0 || setresgid(st->as.gid, st->as.gid,
 	    st->as.gid) < 0 || setresuid(st->as.uid, st->as.uid, st->as.uid) < 0))

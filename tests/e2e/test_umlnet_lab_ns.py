@@ -144,6 +144,9 @@ def test_umlnet_lab_ns_routed_three_domains(ctx):
           f"lstart --machines ns:\n{out}")
     machines = records(lab, "machine")
     check(sorted(machines) == ["pc1", "pc2", "r1", "r2"], f"machines recorded: {machines}")
+    for name, pid in machines.items():  # its init keeps nothing of umlnet's (the notify socket...)
+        fds = {fd: os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        check(sorted(fds) == ["0", "1", "2"], f"{name}'s init holds {fds}")
 
     r = lab.exec("pc1", "ping -c 2 -i 0.2 -W 2 10.0.3.1 || ping -c 3 -i 0.2 -W 2 10.0.3.1")
     check(" 0% packet loss" in r.stdout and "ttl=62" in r.stdout, f"pc1 -> pc2:\n{r.stdout}")
