@@ -2,6 +2,7 @@
 """lab_start.py - how fast `umlnet lstart` makes a lab ready, and what an idle machine costs.
 
     python3 bench/lab_start.py --machines 5 20 --jobs 0 4 8 20
+    python3 bench/lab_start.py --kind ns --machines 5 20      (namespace machines)
 
 For each size N, a Kathará-style lab of N UML machines (a chain: machine i on collision
 domains i and i+1, addresses and routes from its startup script) is written to a temporary
@@ -12,6 +13,9 @@ UML processes (the kernel's memory file is shared among them and counted once; U
 threads share the kernel's address space and are counted once too). `--jobs 0` is
 lstart's own default. The lab is cleaned after each run (lclean) and the time that takes is
 reported too.
+
+With --kind ns the machines are namespace machines (lstart --machines ns); a machine's memory is
+then the Pss of every process in its user namespace plus its plug's.
 """
 
 import argparse
@@ -26,6 +30,8 @@ import time
 
 LIBC = ctypes.CDLL(None, use_errno=True)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "harness"))
+from umlnet_helpers import recorded  # noqa: E402
 
 
 def umlnet():
@@ -93,7 +99,27 @@ def distinct_mms(pids):
     return kept
 
 
-def run(n, jobs, settle):
+def ns_machine_memory(state):
+    """Pss in MiB per namespace machine: the processes of its user namespace, and its plug."""
+    plugs = recorded(state, "plug")
+    users = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            users.setdefault(os.readlink(f"/proc/{pid}/ns/user"), []).append(int(pid))
+        except OSError:
+            continue
+    per = {}
+    for name, pid in recorded(state, "machine").items():
+        try:
+            procs = users.get(os.readlink(f"/proc/{pid}/ns/user"), [])
+        except OSError:
+            continue
+        procs = procs + ([plugs[name]] if name in plugs else [])
+        per[name] = sum(pss_kib(rollup(p)) for p in procs) / 1024
+    return per
+
+
+def run(n, jobs, settle, kind="uml"):
     d = tempfile.mkdtemp(prefix="umlnet-bench-lab-")
     os.chmod(d, 0o755)
     base = os.path.join(d, "state")
@@ -102,7 +128,8 @@ def run(n, jobs, settle):
     os.mkdir(lab)
     write_lab(lab, n)
     env = dict(os.environ, UMLNET_STATE_DIR=base)
-    argv = [umlnet(), "-q"] + (["--jobs", str(jobs)] if jobs else []) + ["lstart", "-d", lab]
+    argv = [umlnet(), "-q"] + (["--jobs", str(jobs)] if jobs else []) + ["lstart", "-d", lab,
+                                                                      "--machines", kind]
     try:
         t = time.monotonic()
         r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=900)
@@ -110,7 +137,7 @@ def run(n, jobs, settle):
         if r.returncode != 0:
             sys.exit(f"lstart failed:\n{r.stdout}{r.stderr}")
         time.sleep(settle)
-        mem = machine_memory(base)
+        mem = ns_machine_memory(base) if kind == "ns" else machine_memory(base)
         t = time.monotonic()
         subprocess.run([umlnet(), "-q", "lclean", "-d", lab], env=env, check=True, timeout=900)
         clean = time.monotonic() - t
@@ -150,18 +177,21 @@ def main():
     ap.add_argument("--jobs", type=int, nargs="+", default=[0],
                     help="--jobs values to try (0: lstart's default)")
     ap.add_argument("--settle", type=float, default=5.0, help="idle seconds before measuring")
+    ap.add_argument("--kind", choices=["uml", "ns"], nargs="+", default=["uml"],
+                    help="machine kinds to try (lstart --machines)")
     ap.add_argument("--up", action="store_true",
                     help="also time plain `umlnet up` of the same network (no lab part)")
     args = ap.parse_args()
-    print(f"{'machines':>8} {'jobs':>7} {'ready s':>8} {'lclean s':>9} "
+    print(f"{'kind':>4} {'machines':>8} {'jobs':>7} {'ready s':>8} {'lclean s':>9} "
           f"{'MiB/machine (median, max)':>27}" + ("  plain up s" if args.up else ""))
-    for n in args.machines:
-        for jobs in args.jobs:
-            ready, mem, clean = run(n, jobs, args.settle)
-            vals = sorted(mem.values()) or [0]
-            up = f"  {run_up(n, jobs):>10.1f}" if args.up else ""
-            print(f"{n:>8} {jobs or 'default':>7} {ready:>8.1f} {clean:>9.1f} "
-                  f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}{up}", flush=True)
+    for kind in args.kind:
+        for n in args.machines:
+            for jobs in args.jobs:
+                ready, mem, clean = run(n, jobs, args.settle, kind)
+                vals = sorted(mem.values()) or [0]
+                up = f"  {run_up(n, jobs):>10.1f}" if args.up and kind == "uml" else ""
+                print(f"{kind:>4} {n:>8} {jobs or 'default':>7} {ready:>8.1f} {clean:>9.1f} "
+                      f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}{up}", flush=True)
 
 
 if __name__ == "__main__":

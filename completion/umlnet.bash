@@ -25,7 +25,8 @@ _umlnet()
 				--quiet --guest-user --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "up down status attach detach exec graph check demo
-				host-up host-down lstart lclean lhalt linfo lcheck lcapture ltest help" -- "$cur"))
+				host-up host-down lstart lclean lhalt linfo lcheck lcapture ltest connect help" \
+				-- "$cur"))
 		fi
 		return
 	fi
@@ -34,9 +35,13 @@ _umlnet()
 	    else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
 	check|graph|host-up|host-down) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
-	lstart|lclean|lhalt|linfo|lcheck|ltest|lcapture)
+	lstart|lclean|lhalt|linfo|lcheck|ltest|lcapture|connect)
 		if [[ ${COMP_WORDS[COMP_CWORD-1]} == -d ]]; then
 			COMPREPLY=($(compgen -d -- "$cur"))
+		elif [[ ${COMP_WORDS[COMP_CWORD-1]} == --machines ]]; then
+			COMPREPLY=($(compgen -W "uml ns" -- "$cur"))
+		elif [[ $cmd == lstart ]]; then
+			COMPREPLY=($(compgen -W "-d -o --machines" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "-d" -- "$cur"))
 		fi ;;

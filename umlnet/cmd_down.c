@@ -56,6 +56,7 @@ int net_down(struct state *st)
 	qemu_stop_all(st);
 	stop_kind(st, "guest", 10000);
 	stop_kind(st, "plug", 5000);
+	stop_kind(st, "machine", 5000); /* lab_ns.h */
 	delete_netns(st);
 	stop_kind(st, "slirp", 5000);
 	stop_kind(st, "switch", 5000);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The lab commands, with Kathará's names (man/umlnet-lab.7):
- *   umlnet lstart [-d DIR] [-o mem=SIZE] [--machines uml] [MACHINE...]
+ *   umlnet lstart [-d DIR] [-o mem=SIZE] [--machines uml|ns] [MACHINE...]
  *   umlnet lclean [-d DIR]     shutdown scripts, then nothing left
  *   umlnet lhalt [-d DIR]      stop without the shutdown scripts
  *   umlnet linfo [-d DIR] [-j] the lab's machines, interfaces and domains (and state)
@@ -10,6 +10,7 @@
  * the file, line and field, exit status 2, and nothing starts.
  */
 #include "lab.h"
+#include "lab_ns.h"
 #include "lab_topo.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@ struct lab_args {
 	const char *dir;
 	unsigned long mem_mb;
 	bool json;
+	bool ns;
 	char **machines;
 	int nmachines;
 };
@@ -49,9 +51,10 @@ static int lab_args_parse(int argc, char **argv, const char *takes, struct lab_a
 				return 2;
 			}
 		} else if (!strcmp(arg, "--machines") && more && strchr(takes, 'o')) {
-			if (strcmp(argv[++i], "uml")) {
-				fprintf(stderr, "umlnet: error: --machines '%s': only uml machines are "
-						"available\n", argv[i]);
+			a->ns = !strcmp(argv[++i], "ns");
+			if (!a->ns && strcmp(argv[i], "uml")) {
+				fprintf(stderr, "umlnet: error: --machines '%s': expected uml or ns\n",
+					argv[i]);
 				return 2;
 			}
 		} else if (arg[0] != '-' && strchr(takes, 'm')) {
@@ -115,6 +118,10 @@ int cmd_lstart(struct umlnet_opts *o, int argc, char **argv)
 		rc = lab_read_dir(a.dir, &l, o->quiet);
 	if (!rc)
 		rc = lab_select(l, &a, sel);
+	if (!rc && a.ns && lab_ns_possible())
+		rc = 2;
+	if (!rc)
+		l->ns_machines = a.ns;
 	if (!rc && lab_check_images(l, sel, o->quiet))
 		rc = 2;
 	if (!rc && runas_guest_user(o->guest_user, &o->as, &o->guest_user))

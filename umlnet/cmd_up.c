@@ -273,7 +273,7 @@ int net_start_netns(struct state *st, int gi)
 	char prog[PATH_MAX], ip[PATH_MAX], log[PATH_MAX], nspath[PATH_MAX];
 	char *argv[CONF_MAX_ETH + 4], specs[CONF_MAX_ETH][PATH_MAX + 80];
 	struct proc_id id = { 0, 0 };
-	int n = 0, err;
+	int err;
 
 	if (proc_find_program("umlnet-plug", prog, sizeof(prog)) ||
 	    proc_find_program("ip", ip, sizeof(ip))) {
@@ -294,17 +294,7 @@ int net_start_netns(struct state *st, int gi)
 		netns_ip(st, ip, g->name, (char *)"link", (char *)"set", (char *)"lo", (char *)"up",
 			 NULL, NULL);
 	}
-	argv[n++] = prog;
-	argv[n++] = (char *)"--netns";
-	argv[n++] = g->name;
-	for (int i = 0; i < g->neth; i++) {
-		char spec[PATH_MAX + 64], dev[CONF_DEV_NAME];
-
-		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
-		snprintf(specs[i], sizeof(specs[i]), "%s=%s", conf_dev_name(&g->eth[i], dev), spec);
-		argv[n++] = specs[i];
-	}
-	argv[n] = NULL;
+	guest_plug_argv(st, g, prog, g->name, argv, specs);
 	err = start_proc(st, "plug", g->name, argv, &id);
 	for (int i = 0; !err && i < g->neth; i++) {
 		char dev[CONF_DEV_NAME], who[CONF_NAME + 64];
@@ -448,7 +438,7 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 	return err;
 }
 
-int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
+int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n, bool netns)
 {
 	const struct conf *c = st->conf;
 	int err = 0;
@@ -466,7 +456,7 @@ int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n)
 		if (c->sw[i].slirp)
 			err = net_start_slirp(st, i);
 	for (int i = 0; !err && i < c->ng; i++)
-		if (c->g[i].kind == CONF_GUEST_NETNS)
+		if (netns && c->g[i].kind == CONF_GUEST_NETNS)
 			err = net_start_netns(st, i);
 	return err;
 }
@@ -511,7 +501,7 @@ int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 {
 	const struct conf *c = st->conf;
 	struct linesock *tty[CONF_MAX_GUESTS] = { NULL };
-	int err = net_up_switches(o, st, n);
+	int err = net_up_switches(o, st, n, true);
 
 	if (!err)
 		err = start_vms(st, tty);

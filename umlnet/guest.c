@@ -3,6 +3,7 @@
 #include "argv.h"
 #include "base64.h"
 #include "channel.h"
+#include "lab_ns.h"
 #include "mconsole.h"
 
 #include <ctype.h>
@@ -24,6 +25,24 @@ void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out,
 	}
 	state_switch_ctl(st, e->sw, ctl, sizeof(ctl));
 	snprintf(out, len, "daemon,%s,unix,%s", e->mac, ctl);
+}
+
+void guest_plug_argv(const struct state *st, const struct conf_guest *g, char *prog,
+		     char *netns, char **argv, char specs[][PATH_MAX + 80])
+{
+	int n = 0;
+
+	argv[n++] = prog;
+	argv[n++] = (char *)"--netns";
+	argv[n++] = netns;
+	for (int i = 0; i < g->neth; i++) {
+		char spec[PATH_MAX + 64], dev[CONF_DEV_NAME];
+
+		guest_eth_spec(st, &g->eth[i], spec, sizeof(spec));
+		snprintf(specs[i], sizeof(specs[i]), "%s=%s", conf_dev_name(&g->eth[i], dev), spec);
+		argv[n++] = specs[i];
+	}
+	argv[n] = NULL;
 }
 
 void guest_dev_arg(const struct state *st, const struct conf_guest *g,
@@ -290,7 +309,11 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 {
 	char id[32];
 	struct exec_wait w = { .id = id, .guest = guest, .out = out, .opaque = opaque, .n = n };
-	int err = guest_exec_send(st, guest, script, id, &w.proc);
+	int err;
+
+	if (state_find(st, LAB_NS_KIND, guest))
+		return lab_ns_exec(st, guest, script, timeout_ms, out, opaque);
+	err = guest_exec_send(st, guest, script, id, &w.proc);
 
 	if (err)
 		return err;

@@ -35,6 +35,11 @@ int guest_start(struct state *st, int gi);
 /* The UML transport spec for eth e of a guest: daemon,<mac>,unix,<ctl> or the raw spec. */
 void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out, size_t len);
 
+/* A plug's arguments for the eth devices of namespace guest g: prog --netns netns NAME=SPEC...
+ * (argv: CONF_MAX_ETH + 4 entries, specs: one per device). */
+void guest_plug_argv(const struct state *st, const struct conf_guest *g, char *prog,
+		     char *netns, char **argv, char specs[][PATH_MAX + 80]);
+
 /* The device's word on the kernel command line and in mconsole "config": eth<N>=<spec>, or for
  * a vec device vec<N>:transport=bess,dst=<state>/<switch>.bess,src=<state>/<guest>.vec<N>
  * [,mac=M]. st is only used for a device on a switch. */

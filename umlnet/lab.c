@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "guest.h"
+#include "lab_ns.h"
 #include "lab_topo.h"
 #include "trust.h"
 
@@ -159,21 +160,23 @@ static int lab_boot_guest(struct lab_boot *b, const struct notify_msg *m, const 
 	return gi;
 }
 
+void lab_say_ready(const char *machine, long long t0, int status)
+{
+	printf("machine %s ready (%.1f s)", machine, (double)(clock_ms() - t0) / 1000);
+	if (status)
+		printf(", its startup exited with status %d (see /var/log/startup.log in it)", status);
+	printf("\n");
+	fflush(stdout);
+}
+
 static int lab_boot_ready(struct lab_boot *b, int gi, int status)
 {
 	if (b->ph[gi] == LAB_BOOTING)
 		b->booting--;
 	b->ph[gi] = LAB_READY;
 	b->ready++;
-	if (!b->quiet) {
-		printf("machine %s ready (%.1f s)", b->st->conf->g[gi].name,
-		       (double)(clock_ms() - b->t0) / 1000);
-		if (status)
-			printf(", its startup exited with status %d (see /var/log/startup.log in it)",
-			       status);
-		printf("\n");
-		fflush(stdout);
-	}
+	if (!b->quiet)
+		lab_say_ready(b->st->conf->g[gi].name, b->t0, status);
 	return b->ready == b->total ? 1 : lab_boot_fill(b);
 }
 
@@ -305,9 +308,9 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 	if (!rc)
 		rc = lab_write_files(&st, l, so, so->mem_mb != 0);
 	if (!rc)
-		rc = net_up_switches(o, &st, &n);
+		rc = net_up_switches(o, &st, &n, !l->ns_machines);
 	if (!rc)
-		rc = lab_boot(o, &st, &n, l);
+		rc = l->ns_machines ? lab_ns_boot(o, &st, l) : lab_boot(o, &st, &n, l);
 	notify_close(&n);
 	if (rc) {
 		fprintf(stderr, "umlnet: stopping what was started of the lab\n");
@@ -362,6 +365,8 @@ int lab_open(struct umlnet_opts *o, const char *dir, struct state *st)
 	return state_open(st, NULL, net);
 }
 
+#define LAB_SHUTDOWN "sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\" shutdown"
+
 static void lab_print_line(void *opaque, const char *guest, const char *line)
 {
 	(void)opaque;
@@ -374,10 +379,11 @@ int lab_stop(struct state *st, bool scripts, int timeout_s)
 
 	/* All machines at once; each knows its own name (init's environment). */
 	if (scripts && !notify_open(&n, st)) {
-		guest_exec_all(st, &n, "sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\" shutdown",
-			       timeout_s * 1000, lab_print_line, NULL);
+		guest_exec_all(st, &n, LAB_SHUTDOWN, timeout_s * 1000, lab_print_line, NULL);
 		notify_close(&n);
 	}
+	if (scripts)
+		lab_ns_exec_all(st, LAB_SHUTDOWN, timeout_s * 1000, lab_print_line, NULL);
 	return net_down(st);
 }
 

@@ -46,6 +46,9 @@ int lab_stop(struct state *st, bool scripts, int timeout_s);
  * lab, for a state column, or NULL), as text or JSON. */
 void lab_print(const struct lab *l, const bool *sel, const struct state *st, bool json, FILE *f);
 
+/* The progress line of a machine whose startup ended with status, t0 (clock_ms) the start. */
+void lab_say_ready(const char *machine, long long t0, int status);
+
 /* When no -s or -n was given and the current directory is a lab that runs, names its network
  * in o (for exec, status, attach...). */
 void lab_default_network(struct umlnet_opts *o);

@@ -94,6 +94,7 @@ struct lab {
 	unsigned int warned;      /* bit per inapplicable option name already warned about */
 	bool has_dep;             /* lab.dep was read */
 	bool netkit_order;        /* machines= or LAB_MACHINES= gave the order */
+	bool ns_machines;         /* lstart --machines ns: namespace machines (lab_ns.h) */
 };
 
 /* Parses lab.conf text (file fname, used in messages) into l (which starts zeroed or holds

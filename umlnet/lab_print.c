@@ -5,6 +5,7 @@
  */
 #include "lab.h"
 #include "json.h"
+#include "lab_ns.h"
 #include "lab_topo.h"
 
 #include <stdio.h>
@@ -14,6 +15,9 @@
 static const char *lab_machine_state(const struct state *st, const char *name)
 {
 	const struct state_proc *p = st ? state_find(st, "guest", name) : NULL;
+
+	if (st && !p)
+		p = state_find(st, LAB_NS_KIND, name);
 
 	if (!st)
 		return "";

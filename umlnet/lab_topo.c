@@ -51,10 +51,13 @@ static void lab_guest(FILE *f, const struct lab *l, int mi, unsigned long mem_mb
 	const struct lab_machine *m = &l->m[mi];
 	char mac[18];
 
-	fprintf(f, "guest %s mem=%luM forward", m->name,
-		force_mem || !m->mem_mb ? mem_mb : m->mem_mb);
+	if (l->ns_machines)
+		fprintf(f, "netns %s", m->name);
+	else
+		fprintf(f, "guest %s mem=%luM forward", m->name,
+			force_mem || !m->mem_mb ? mem_mb : m->mem_mb);
 	/* The state directory passed lab_path_ok: it needs no escaping inside '...'. */
-	if (state)
+	if (state && !l->ns_machines)
 		fprintf(f, " run=\"mkdir -p /run/lab && mount -t hostfs -o '%s' none /run/lab && "
 			   "exec sh /run/lab/init.lab %s\"", state, m->name);
 	fputc('\n', f);

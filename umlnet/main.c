@@ -33,12 +33,13 @@ static const struct umlnet_cmd commands[] = {
 	{ "demo", cmd_demo, "[--qemu]", "boot a built-in network, show it working, tear it down" },
 	{ "host-up", cmd_host_up, "FILE", "make the file's host taps, bridges, routes (root)" },
 	{ "host-down", cmd_host_down, "FILE", "delete the file's host taps and bridges (root)" },
-	{ "lstart", cmd_lstart, "[-d DIR] [-o mem=SIZE] [MACHINE...]", "start a Netkit/Kathara lab" },
+	{ "lstart", cmd_lstart, "[-d DIR] [-o mem=SIZE] [--machines uml|ns] [MACHINE...]", "start a Netkit/Kathara lab" },
 	{ "lclean", cmd_lclean, "[-d DIR]", "run a lab's shutdown scripts, stop it, remove all" },
 	{ "lhalt", cmd_lhalt, "[-d DIR]", "stop a lab without its shutdown scripts" },
 	{ "linfo", cmd_linfo, "[-d DIR] [-j]", "a lab's machines, interfaces, domains, state" },
 	{ "lcapture", cmd_lcapture, "[-d DIR] [-c N] [-t S] CD FILE", "a lab's collision domain to pcap" },
 	{ "ltest", cmd_ltest, "[-d DIR] [--wait S]", "compare a lab's machines with signatures" },
+	{ "connect", cmd_connect, "[-d DIR] MACHINE | NETWORK GUEST", "a shell on a machine (Ctrl-] leaves)" },
 	{ "lcheck", cmd_lcheck, "[-d DIR]", "parse a lab, print the topology lstart runs" },
 };
 

@@ -44,10 +44,13 @@ if [ "$2" = shutdown ]; then
 	exit 0
 fi
 
+# (Namespace machines, LAB_NS=1, come with /hostlab and /shared bound already.)
+if [ -z "$LAB_NS" ]; then
 mkdir -p /hostlab /shared
 mount -t hostfs -o "$hostlab" none /hostlab ||
 	{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
 [ -d /hostlab/shared ] && mount -t hostfs -o "$hostlab/shared" none /shared
+fi
 echo "$name" > /etc/hostname
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
 	"$name" > /etc/hosts

@@ -43,6 +43,7 @@ int cmd_linfo(struct umlnet_opts *o, int argc, char **argv);
 int cmd_lcheck(struct umlnet_opts *o, int argc, char **argv);
 int cmd_lcapture(struct umlnet_opts *o, int argc, char **argv);
 int cmd_ltest(struct umlnet_opts *o, int argc, char **argv);
+int cmd_connect(struct umlnet_opts *o, int argc, char **argv);
 
 /* Reads and parses a topology file; text gets the file's contents (malloc'd). Reports errors. */
 int umlnet_load(const char *path, struct conf **conf, char **text);
@@ -53,7 +54,7 @@ int net_up(struct umlnet_opts *o, struct state *st, struct notify *n);
 
 /* net_up without its UML guests: the guests' directory and init, the notify socket n, the
  * switches, their gateways, the namespace guests. Reports errors; stops nothing. */
-int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n);
+int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n, bool netns);
 /* Start one switch (answering on its management socket), the slirp gateway of switch sw
  * (attached), or namespace guest gi (its plug, addresses and routes), and record it: up's
  * steps, and the supervisor's way to start one again with the same arguments. Report errors. */

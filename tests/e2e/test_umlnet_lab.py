@@ -78,6 +78,23 @@ class Lab:
         check(new == [], f"files left in the lab directory: {new}")
 
 
+def check_routed3_defaults(lab):
+    """What pc1 of routed3 finds (Kathará's defaults): host name and /etc/hosts, its folder
+    over /, ip_forward 1, rp_filter 0, ICMP rate limit 0, IPv6 off, startup.log, /hostlab."""
+    r = lab.exec("pc1", "hostname; cat /etc/hosts; cat /etc/lab-note; "
+                 "sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.rp_filter "
+                 "net.ipv4.conf.eth0.rp_filter net.ipv4.icmp_ratelimit; "
+                 "cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6 2>/dev/null || echo no-ipv6; "
+                 "cat /var/log/startup.log; ls /hostlab")
+    lines = r.stdout.splitlines()
+    check(lines[0] == "pc1" and "127.0.1.1\tpc1" in r.stdout, f"host name:\n{r.stdout}")
+    check("hello from pc1's folder" in r.stdout, f"pc1/ not copied over /:\n{r.stdout}")
+    check(lines[5:9] == ["1", "0", "0", "0"], f"sysctls:\n{r.stdout}")
+    check(lines[9] in ("1", "no-ipv6"), f"IPv6 is on:\n{r.stdout}")
+    check("+ ip route add default via 10.0.1.254" in r.stdout, f"startup.log:\n{r.stdout}")
+    check("pc1.startup" in r.stdout and "lab.conf" in r.stdout, f"/hostlab:\n{r.stdout}")
+
+
 def test_umlnet_lab_routed_three_domains(ctx):
     """Kathará dialect: static routing across three collision domains, the runtime defaults a
     startup script finds, MACs from lab.conf in ARP, netem inside a UML machine, exec."""
@@ -91,18 +108,7 @@ def test_umlnet_lab_routed_three_domains(ctx):
     r = lab.exec("pc1", "ping -c 2 -i 0.2 -W 2 10.0.3.1 || ping -c 3 -i 0.2 -W 2 10.0.3.1")
     check(" 0% packet loss" in r.stdout and "ttl=62" in r.stdout, f"pc1 -> pc2:\n{r.stdout}")
 
-    r = lab.exec("pc1", "hostname; cat /etc/hosts; cat /etc/lab-note; "
-                 "sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.rp_filter "
-                 "net.ipv4.conf.eth0.rp_filter net.ipv4.icmp_ratelimit; "
-                 "cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6 2>/dev/null || echo no-ipv6; "
-                 "cat /var/log/startup.log; ls /hostlab")
-    lines = r.stdout.splitlines()
-    check(lines[0] == "pc1" and "127.0.1.1\tpc1" in r.stdout, f"host name:\n{r.stdout}")
-    check("hello from pc1's folder" in r.stdout, f"pc1/ not copied over /:\n{r.stdout}")
-    check(lines[5:9] == ["1", "0", "0", "0"], f"sysctls:\n{r.stdout}")
-    check(lines[9] in ("1", "no-ipv6"), f"IPv6 is on:\n{r.stdout}")
-    check("+ ip route add default via 10.0.1.254" in r.stdout, f"startup.log:\n{r.stdout}")
-    check("pc1.startup" in r.stdout and "lab.conf" in r.stdout, f"/hostlab:\n{r.stdout}")
+    check_routed3_defaults(lab)
 
     # ARP: r1 learns r2's MAC, the one lab.conf gives; pc1's is the one linfo shows.
     r = lab.exec("r1", "ping -c 1 -W 2 10.0.2.2 >/dev/null; ip neigh show 10.0.2.2")

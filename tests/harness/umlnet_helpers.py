@@ -6,6 +6,21 @@ import os
 from umlnet_harness import TestFailure, check, program, run_checked
 
 
+def recorded(base, kind):
+    """{name: pid} of the processes of kind recorded in the pids files of the networks under
+    state base base."""
+    found = {}
+    for d in os.listdir(base):
+        path = os.path.join(base, d, "pids")
+        if os.path.exists(path):
+            with open(path) as f:
+                for line in f:
+                    k, name, pid, _ = line.split()
+                    if k == kind:
+                        found[name] = int(pid)
+    return found
+
+
 def leftovers(path):
     """Processes whose command line mentions path (our state directory): must be none."""
     found = []
