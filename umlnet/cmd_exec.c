@@ -36,7 +36,7 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 	struct state st;
 	struct notify n;
 	char script[512] = "";
-	int rc;
+	int rc, gi;
 
 	if (argc < 3) {
 		fprintf(stderr, "umlnet: error: usage: umlnet exec GUEST COMMAND...\n");
@@ -54,8 +54,11 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 		state_close(&st);
 		return 1;
 	}
-	rc = notify_open(&n, &st);
-	if (!rc) {
+	/* Only UML guests answer on the notify socket, which one command at a time may hold. */
+	gi = conf_find_guest(st.conf, argv[1]);
+	if (gi >= 0 && st.conf->g[gi].kind == CONF_GUEST_QEMU) {
+		rc = net_exec(&st, NULL, argv[1], script, o->timeout_s * 1000, print_line, NULL);
+	} else if (!(rc = notify_open(&n, &st))) {
 		rc = net_exec(&st, &n, argv[1], script, o->timeout_s * 1000, print_line, NULL);
 		notify_close(&n);
 	}

@@ -25,6 +25,7 @@ struct conf_parser {
 	const char *fname;
 	int line;
 	int guest; /* the block indented lines belong to, or -1 */
+	enum conf_guest_kind guest_kind; /* of the guest line being read */
 	char *err;
 	size_t errlen;
 };
@@ -208,8 +209,9 @@ static int conf_abs_path(struct conf_parser *p, const struct conf_word *w, char 
 	int err = conf_copy(p, w, dst, len);
 
 	if (!err && dst[0] != '/')
-		return conf_fail(p, "%s '%s': expected an absolute path (the guest reads it through "
-				    "the host's /)", w->key, w->value);
+		return conf_fail(p, "%s '%s': expected an absolute path (%s)", w->key, w->value,
+				 p->guest_kind == CONF_GUEST_QEMU ? "QEMU runs in the state "
+				 "directory" : "the guest reads it through the host's /");
 	return err;
 }
 
@@ -368,6 +370,7 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 		g->kind = kind = CONF_GUEST_QEMU;
 		strcpy(g->mem, "256M");
 	}
+	p->guest_kind = kind;
 	for (int i = kind == CONF_GUEST_QEMU ? 3 : 2; !err && i < n; i++) {
 		if (!strcmp(w[i].key, "on")) {
 			err = conf_copy(p, &w[i], g->on, sizeof(g->on));

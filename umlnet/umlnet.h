@@ -66,7 +66,8 @@ int net_start_netns(struct state *st, int gi);
  * running (reported; the state is then kept). */
 int net_down(struct state *st);
 
-/* Runs script in guest (UML or QEMU; n: the network's notify socket, for UML guests) and
+/* Runs script in guest (UML or QEMU; n: the network's notify socket, needed for UML guests
+ * only) and
  * returns its exit status or -errno (reported). */
 int net_exec(struct state *st, struct notify *n, const char *guest, const char *script,
 	     int timeout_ms, guest_out_fn out, void *opaque);

@@ -95,6 +95,17 @@ def test_umlnet_qemu_mixed_network(ctx):
         r = net.exec("vm", "echo out; echo err >&2; exit 7", ok=False)
         check(r.returncode == 7 and r.stdout.split() == ["out", "err"],
               f"exec in the VM: status {r.returncode}, output {r.stdout!r}")
+        # Commands at once: two in the VM (the second waits its turn on the channel) while one
+        # runs in the UML guest (which holds the network's notify socket meanwhile).
+        slow = [subprocess.Popen([program("umlnet"), "-s", net.state, "exec", g,
+                                  f"sleep 3; echo slow-{g}"], stdout=subprocess.PIPE, text=True)
+                for g in ("u", "vm")]
+        time.sleep(1)
+        r = net.exec("vm", "echo quick; exit 4", ok=False)
+        outs = [(p.communicate(timeout=120)[0].strip(), p.returncode) for p in slow]
+        check(r.returncode == 4 and r.stdout.strip() == "quick" and
+              outs == [("slow-u", 0), ("slow-vm", 0)],
+              f"concurrent exec: {r.returncode} {r.stdout!r} {r.stderr!r}, {outs}")
         send(net, "vm", "u", "10.73.0.1", 7001, "nc -l")
         send(net, "u", "vm", "10.73.0.3", 7002, "nc -l -p")
 
