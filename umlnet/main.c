@@ -40,6 +40,7 @@ static const struct umlnet_cmd commands[] = {
 	{ "lcapture", cmd_lcapture, "[-d DIR] [-c N] [-t S] CD FILE", "a lab's collision domain to pcap" },
 	{ "ltest", cmd_ltest, "[-d DIR] [--wait S]", "compare a lab's machines with signatures" },
 	{ "lcheck", cmd_lcheck, "[-d DIR]", "parse a lab, print the topology lstart runs" },
+	{ "image", cmd_image, "build NAME [PACKAGE...] | list", "base images of lab machines" },
 };
 
 /* Commands that act on a running network: in a running lab's directory, that lab's. */
