@@ -25,7 +25,7 @@ _umlnet()
 				--quiet --guest-user --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "up down status attach detach exec graph check demo
-				host-up host-down lstart lclean lhalt linfo lcheck lcapture ltest connect help" \
+				host-up host-down lstart lclean lhalt linfo lcheck lcapture ltest connect image help" \
 				-- "$cur"))
 		fi
 		return
@@ -35,6 +35,7 @@ _umlnet()
 	    else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
 	check|graph|host-up|host-down) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
+	image) [[ ${COMP_WORDS[COMP_CWORD-1]} == image ]] && COMPREPLY=($(compgen -W "build list" -- "$cur")) ;;
 	lstart|lclean|lhalt|linfo|lcheck|ltest|lcapture|connect)
 		if [[ ${COMP_WORDS[COMP_CWORD-1]} == -d ]]; then
 			COMPREPLY=($(compgen -d -- "$cur"))

@@ -20,4 +20,5 @@ complete_words() {
 [[ $(complete_words umlnet --ver) == --version ]] || fail "umlnet --ver -> '$(complete_words umlnet --ver)'"
 [[ $(complete_words umlnet up lab.conf --ho) == --host ]] || fail "umlnet up lab.conf --ho -> '$(complete_words umlnet up lab.conf --ho)'"
 [[ $(complete_words uml_switch -compat) == -compat-v0 ]] || fail "uml_switch -compat -> '$(complete_words uml_switch -compat)'"
+[[ $(complete_words umlnet -q image b) == build ]] || fail "umlnet -q image b -> '$(complete_words umlnet -q image b)'"
 echo ok

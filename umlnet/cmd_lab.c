@@ -124,6 +124,8 @@ int cmd_lstart(struct umlnet_opts *o, int argc, char **argv)
 		l->ns_machines = a.ns;
 	if (!rc && lab_check_images(l, sel, o->quiet))
 		rc = 2;
+	if (!rc)
+		lab_check_ports(l, sel, o->quiet);
 	if (!rc && runas_guest_user(o->guest_user, &o->as, &o->guest_user))
 		rc = 2;
 	if (!rc && !o->quiet) {

@@ -239,7 +239,8 @@ int cmd_ltest(struct umlnet_opts *o, int argc, char **argv)
 		rc = 2;
 	}
 	if (!rc && !lab_running(o, l->dir)) {
-		if (runas_guest_user(o->guest_user, &o->as, &o->guest_user))
+		if (lab_check_images(l, NULL, o->quiet) ||
+		    runas_guest_user(o->guest_user, &o->as, &o->guest_user))
 			rc = 2;
 		else if (lab_start(o, l, &(struct lab_start_opts){ 0 }))
 			rc = 1;

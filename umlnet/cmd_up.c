@@ -216,10 +216,18 @@ int net_start_slirp(struct state *st, int i)
 {
 	const struct conf_switch *s = &st->conf->sw[i];
 	char prog[PATH_MAX], ctl[PATH_MAX], arg[PATH_MAX + 16], mgmt[PATH_MAX + 8], who[64];
-	char loopback[] = "--host-loopback";
-	char *argv[] = { prog, arg, s->host_loopback ? loopback : NULL, NULL };
+	char loopback[] = "--host-loopback", fwd[CONF_MAX_HOSTFWD][CONF_HOSTFWD + 12];
+	char *argv[CONF_MAX_HOSTFWD + 4] = { prog, arg };
 	struct proc_id id;
-	int err;
+	int err, n = 2;
+
+	if (s->host_loopback)
+		argv[n++] = loopback;
+	for (int k = 0; k < s->nhostfwd; k++) {
+		snprintf(fwd[k], sizeof(fwd[k]), "--hostfwd=%s", s->hostfwd[k]);
+		argv[n++] = fwd[k];
+	}
+	argv[n] = NULL;
 
 	if (proc_find_program("umlnet-slirp", prog, sizeof(prog))) {
 		fprintf(stderr, "umlnet: error: switch %s: slirp: umlnet-slirp not found\n", s->name);

@@ -215,6 +215,18 @@ static int conf_abs_path(struct conf_parser *p, const struct conf_word *w, char 
 	return err;
 }
 
+/* base=DIR: it travels on the kernel command line to overlayfs's lowerdir=, which split at
+ * spaces, ',' and ':'. */
+static int conf_base(struct conf_parser *p, const struct conf_word *w, char *dst, size_t len)
+{
+	int err = conf_abs_path(p, w, dst, len);
+
+	if (!err && dst[strcspn(dst, ",: \t\"'\\")])
+		return conf_fail(p, "base '%s': a lower layer's path takes no space, quote, ',' or "
+				    "':'", dst);
+	return err;
+}
+
 static int conf_new_name(struct conf_parser *p, const char *what, const struct conf_word *w,
 			 int nwords, char *dst)
 {
@@ -281,6 +293,25 @@ static int conf_vni(struct conf_parser *p, const struct conf_word *w, struct con
 	return 0;
 }
 
+/* hostfwd=tcp|udp:...: checked for its shape here (the words umlnet-slirp takes), for its
+ * addresses and ports by umlnet-slirp. */
+static int conf_hostfwd(struct conf_parser *p, const struct conf_word *w, struct conf_switch *s)
+{
+	char *dst;
+	int err;
+
+	if (s->nhostfwd >= CONF_MAX_HOSTFWD)
+		return conf_fail(p, "switch %s: more than %d hostfwd=", s->name, CONF_MAX_HOSTFWD);
+	dst = s->hostfwd[s->nhostfwd];
+	err = conf_copy(p, w, dst, CONF_HOSTFWD);
+	if (!err && ((strncmp(dst, "tcp:", 4) && strncmp(dst, "udp:", 4)) ||
+		     dst[4 + strspn(dst + 4, "0123456789.:-")]))
+		return conf_fail(p, "hostfwd '%s': expected tcp|udp:HOSTPORT:GUESTPORT or "
+				    "tcp|udp:[HADDR]:HPORT-[GADDR]:GPORT", dst);
+	s->nhostfwd += !err;
+	return err;
+}
+
 static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf *c = p->c;
@@ -299,6 +330,8 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_flag(p, &w[i], &s->slirp);
 		else if (!strcmp(w[i].key, "host-loopback"))
 			err = conf_flag(p, &w[i], &s->host_loopback);
+		else if (!strcmp(w[i].key, "hostfwd"))
+			err = conf_hostfwd(p, &w[i], s);
 		else if (!strcmp(w[i].key, "socket"))
 			err = conf_abs_path(p, &w[i], s->socket, 100);
 		else if (!strcmp(w[i].key, "tap")) {
@@ -313,11 +346,15 @@ static int conf_switch_line(struct conf_parser *p, struct conf_word *w, int n)
 			err = conf_vni(p, &w[i], s);
 		else
 			err = conf_unknown(p, "switch", &w[i],
-					   "hub, slirp, host-loopback, socket=, tap=, port=, on=, vni=");
+					   "hub, slirp, host-loopback, hostfwd=, socket=, tap=, port=, "
+					   "on=, vni=");
 	}
 	if (!err && s->host_loopback && !s->slirp)
 		err = conf_fail(p, "switch %s: host-loopback is a property of its slirp gateway: "
 				"add slirp", s->name);
+	if (!err && s->nhostfwd && !s->slirp)
+		err = conf_fail(p, "switch %s: hostfwd= is a property of its slirp gateway: add slirp",
+				s->name);
 	if (err)
 		return err;
 	s->line = p->line;
@@ -388,13 +425,15 @@ static int conf_guest_line(struct conf_parser *p, struct conf_word *w, int n,
 			err = conf_abs_path(p, &w[i], g->root, sizeof(g->root));
 		else if (!strcmp(w[i].key, "init"))
 			err = conf_abs_path(p, &w[i], g->init, sizeof(g->init));
+		else if (!strcmp(w[i].key, "base"))
+			err = conf_base(p, &w[i], g->base, sizeof(g->base));
 		else if (!strcmp(w[i].key, "run"))
 			err = conf_copy(p, &w[i], g->run, sizeof(g->run));
 		else if (!strcmp(w[i].key, "forward"))
 			err = conf_flag(p, &w[i], &g->forward);
 		else
 			err = conf_unknown(p, "guest", &w[i], "qemu (first), mem=, kernel=, root=, "
-							     "init=, run=, forward, on=");
+							     "init=, base=, run=, forward, on=");
 	}
 	if (!err && kind == CONF_GUEST_QEMU)
 		err = conf_qemu_check(p, g);
@@ -965,6 +1004,7 @@ static void conf_print_guest(FILE *f, const struct conf *c, const struct conf_gu
 		conf_print_opt(f, "kernel", g->kernel);
 		conf_print_opt(f, "root", g->root);
 		conf_print_opt(f, "init", g->init);
+		conf_print_opt(f, "base", g->base);
 		conf_print_opt(f, "run", g->run);
 		fputs(g->forward ? " forward" : "", f);
 	}
@@ -1009,6 +1049,8 @@ void conf_print(const struct conf *c, FILE *f)
 
 		fprintf(f, "switch %s%s%s%s", s->name, s->hub ? " hub" : "", s->slirp ? " slirp" : "",
 			s->host_loopback ? " host-loopback" : "");
+		for (int k = 0; k < s->nhostfwd; k++)
+			conf_print_opt(f, "hostfwd", s->hostfwd[k]);
 		conf_print_opt(f, "socket", s->socket);
 		conf_print_opt(f, "tap", s->tap);
 		for (int k = 0; k < s->nport; k++)

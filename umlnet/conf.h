@@ -35,12 +35,16 @@
 #define CONF_MAX_HOSTS 16
 #define CONF_ON 256 /* on=A,B,...: host names as written */
 #define CONF_VLAN 128 /* a device's VLAN setting, as vlan_port_format writes it */
+#define CONF_MAX_HOSTFWD 32 /* hostfwd= per slirp switch (umlnet-slirp's own limit) */
+#define CONF_HOSTFWD 48
 
 struct conf_switch {
 	char name[CONF_NAME];
 	bool hub;
 	bool slirp;            /* attach umlnet-slirp (NAT gateway 10.0.2.2) */
 	bool host_loopback;    /* its guests may reach the host's 127.0.0.1 through 10.0.2.2 */
+	char hostfwd[CONF_MAX_HOSTFWD][CONF_HOSTFWD]; /* umlnet-slirp --hostfwd= specs */
+	int nhostfwd;
 	char socket[CONF_PATH]; /* control socket; "" = <state>/<name>.ctl */
 	char tap[CONF_NAME];   /* host tap uplink; "" = none */
 	char port[CONF_MAX_SWITCH_PORTS][CONF_PATH]; /* -port SPEC: trunks, taps, groups */
@@ -90,6 +94,8 @@ struct conf_guest {
 	char disk[CONF_PATH];
 	char root[CONF_PATH];   /* "" = hostfs (the host's /, read-only); else a root image */
 	char init[CONF_PATH];   /* "" = umlnet-guest-init.sh */
+	char base[CONF_PATH];   /* "" = the host's /; else the lower layer of its copy-on-write
+				 * root (an image of umlnet image build) */
 	char run[512];          /* a shell command run once the network is up */
 	bool forward;
 	char on[CONF_NAME];     /* on=HOST as written, "" = the host of its switches */

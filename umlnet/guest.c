@@ -197,6 +197,8 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct argv
 		argvec_add(a, "UMLNET_ROUTE%d=%s,%s", i, g->route[i].dest, g->route[i].via);
 	if (g->forward)
 		argvec_add(a, "UMLNET_FORWARD=1");
+	if (g->base[0])
+		argvec_add(a, "UMLNET_BASE=%s", g->base);
 	if (g->run[0]) {
 		err = guest_write_run(st, g, path, sizeof(path));
 		if (err)

@@ -18,40 +18,9 @@
  * machines). A boot mostly waits, so more at once wins up to here. */
 #define LAB_DEFAULT_JOBS 20
 
-/* Images that need software Debian does not package: a machine naming one cannot run. */
-static const char *const lab_images_impossible[] = { "kathara/p4", "kathara/pox", "kathara/sdn" };
-
 static bool lab_selected(const bool *sel, int i)
 {
 	return !sel || sel[i];
-}
-
-/* Refuses images that cannot be made; says once per image that the host's / stands in. */
-int lab_check_images(const struct lab *l, const bool *sel, bool quiet)
-{
-	for (int i = 0; i < l->nm; i++) {
-		const char *img = l->m[i].image;
-		bool seen = false;
-
-		if (!lab_selected(sel, i) || !img[0])
-			continue;
-		for (size_t k = 0; k < sizeof(lab_images_impossible) / sizeof(char *); k++) {
-			size_t n = strlen(lab_images_impossible[k]);
-
-			if (!strncmp(img, lab_images_impossible[k], n) && (!img[n] || img[n] == ':')) {
-				fprintf(stderr, "umlnet: error: machine %s: image '%s' needs software "
-						"Debian does not package; it cannot run here\n",
-					l->m[i].name, img);
-				return -EINVAL;
-			}
-		}
-		for (int k = 0; k < i; k++)
-			seen |= lab_selected(sel, k) && !strcmp(l->m[k].image, img);
-		if (!seen && strncmp(img, "kathara/base", 12) && !quiet)
-			fprintf(stderr, "umlnet: warning: image '%s': machines run on the host's / "
-					"(what the image adds must be installed on the host)\n", img);
-	}
-	return 0;
 }
 
 /* A state file the guests read (as root: their group may, no one else). */
@@ -100,6 +69,8 @@ static int lab_write_files(struct state *st, const struct lab *l, const struct l
 	}
 	if (!rc && (rc = guest_install_data(st, "umlnet-lab-init.sh", LAB_INIT)) == -ENOENT)
 		fprintf(stderr, "umlnet: error: umlnet-lab-init.sh is not installed\n");
+	if (!rc && (rc = guest_install_data(st, "umlnet-lab-services.sh", LAB_SERVICES)) == -ENOENT)
+		fprintf(stderr, "umlnet: error: umlnet-lab-services.sh is not installed\n");
 	return rc;
 }
 

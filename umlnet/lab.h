@@ -7,8 +7,9 @@
  * reported "x run-<machine> <status>".
  *
  * The lab's state directory is the network's (state.h) plus, all ending in ".lab" so that
- * state_remove takes them: init.lab (the guests' lab init), <machine>.lab (lab_topo.h) and
- * info.lab ("dir <lab directory>").
+ * state_remove takes them: init.lab (the guests' lab init), services.lab (the machines'
+ * systemctl/service/halt, umlnet-lab-services.sh), <machine>.lab (lab_topo.h) and info.lab
+ * ("dir <lab directory>").
  */
 #ifndef UMLNET_LAB_H
 #define UMLNET_LAB_H
@@ -18,14 +19,17 @@
 
 #define LAB_INIT "init.lab"
 #define LAB_INFO "info.lab"
+#define LAB_SERVICES "services.lab"
 
 struct lab_start_opts {
 	const bool *sel;        /* machines to start (NULL: all) */
 	unsigned long mem_mb;   /* -o mem=, or 0 */
 };
 
-/* Refuses (reported, -EINVAL) a selected machine whose image needs software Debian does not
- * package; warns once per other image that the host's / stands in for it. */
+/* Checks the images of the selected machines (lab_image.c): a built image is the machine's
+ * base; Kathará's names not built yet run on the host's / (one warning per image); a name that
+ * needs software Debian does not package, or that is neither built nor Kathará's, is refused
+ * (reported, -EINVAL). */
 int lab_check_images(const struct lab *l, const bool *sel, bool quiet);
 
 /* Starts the machines of l and returns when each has run its startup scripts (0), or stops

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lab_topo.h"
 
+#include "image.h"
+
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +52,16 @@ static void lab_guest(FILE *f, const struct lab *l, int mi, unsigned long mem_mb
 		      const char *state)
 {
 	const struct lab_machine *m = &l->m[mi];
-	char mac[18];
+	char mac[18], img[IMAGE_NAME], dir[PATH_MAX];
 
-	if (l->ns_machines)
+	if (l->ns_machines) {
 		fprintf(f, "netns %s", m->name);
-	else
+	} else {
 		fprintf(f, "guest %s mem=%luM forward", m->name,
 			force_mem || !m->mem_mb ? mem_mb : m->mem_mb);
+		if (m->image[0] && image_name(m->image, img) && image_built(img, dir, sizeof(dir)))
+			fprintf(f, " base=%s", dir);
+	}
 	/* The state directory passed lab_path_ok: it needs no escaping inside '...'. */
 	if (state && !l->ns_machines)
 		fprintf(f, " run=\"mkdir -p /run/lab && mount -t hostfs -o '%s' none /run/lab && "
@@ -83,8 +89,11 @@ int lab_topology(const struct lab *l, const bool *sel, const char *net, unsigned
 			fprintf(f, "switch cd-%s hub\n", l->cd[i]);
 	for (int i = 0; i < l->nm; i++)
 		bridged |= (!sel || sel[i]) && l->m[i].bridged;
-	if (bridged)
-		fprintf(f, "switch %s slirp host-loopback\n", LAB_BRIDGED_SWITCH);
+	if (bridged) {
+		fprintf(f, "switch %s slirp host-loopback", LAB_BRIDGED_SWITCH);
+		lab_port_forwards(f, l, sel);
+		fputc('\n', f);
+	}
 	lab_order(l, order);
 	for (int i = 0; i < l->nm; i++)
 		if (!sel || sel[order[i]])
@@ -98,6 +107,16 @@ static void lab_list_print(FILE *f, const char *key, const struct lab_list *list
 		fprintf(f, "%s %s\n", key, list->v[i]);
 }
 
+/* One slirp segment for all bridged machines of the lab: each its own address. */
+int lab_bridged_index(const struct lab *l, int mi)
+{
+	int k = 0;
+
+	for (int i = 0; i < mi; i++)
+		k += l->m[i].bridged;
+	return k;
+}
+
 int lab_machine_file(const struct lab *l, int mi, char **text)
 {
 	const struct lab_machine *m = &l->m[mi];
@@ -107,17 +126,13 @@ int lab_machine_file(const struct lab *l, int mi, char **text)
 	if (!f)
 		return -ENOMEM;
 	fprintf(f, "hostlab %s\nipv6 %d\n", l->dir, m->ipv6);
-	if (m->bridged) {
-		int k = 0;
-
-		/* One slirp segment for all bridged machines of the lab: each its own address. */
-		for (int i = 0; i < mi; i++)
-			k += l->m[i].bridged;
-		fprintf(f, "bridged eth%d %s%d/24 %s\n", m->neth, LAB_BRIDGED_NET, LAB_BRIDGED_HOST + k,
-			LAB_BRIDGED_GW);
-	}
+	if (m->bridged)
+		fprintf(f, "bridged eth%d %s%d/24 %s\n", m->neth, LAB_BRIDGED_NET,
+			LAB_BRIDGED_HOST + lab_bridged_index(l, mi), LAB_BRIDGED_GW);
 	lab_list_print(f, "sysctl", &m->sysctl);
 	lab_list_print(f, "env", &m->env);
 	lab_list_print(f, "exec", &m->exec);
+	if (m->shell[0])
+		fprintf(f, "shell %s\n", m->shell);
 	return fclose(f) ? -ENOMEM : 0;
 }

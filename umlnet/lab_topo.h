@@ -12,6 +12,7 @@
  *   env NAME=VALUE              (repeatable) in the startup scripts' environment
  *   exec COMMAND                (repeatable) run by bash after the startup scripts
  *   bridged ethN ADDR/24 GW     the interface on the slirp gateway: its address, default route
+ *   shell PATH                  the shell of umlnet exec's commands in the machine
  * Every value was checked by lab_conf (no control character, no newline), and the guest reads
  * them with `read`, never eval.
  */
@@ -21,6 +22,7 @@
 #include "lab_conf.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #define LAB_BRIDGED_SWITCH "cd--host" /* the slirp switch of bridged machines (no CD has a "-") */
 #define LAB_BRIDGED_NET "10.0.2."   /* umlnet-slirp's network: gateway .2, DNS .3 */
@@ -33,11 +35,22 @@
 void lab_network_name(const char *dir, char *out);
 
 /* The umlnet topology of the machines of l selected in sel (NULL: all): network name net, hubs
- * for their collision domains, guests of mem_mb megabytes unless the lab says otherwise
+ * for their collision domains, guests of mem_mb megabytes unless the lab says otherwise, on
+ * their image when it is built (image.h; base=)
  * (override: mem_mb wins for all when force_mem). state: the state directory when known (then
  * each guest gets its run= command), else NULL. *text is malloc'd. 0 or -ENOMEM. */
 int lab_topology(const struct lab *l, const bool *sel, const char *net, unsigned long mem_mb,
 		 bool force_mem, const char *state, char **text);
+
+/* The place of machine mi among the lab's bridged machines (its address: LAB_BRIDGED_HOST + it). */
+int lab_bridged_index(const struct lab *l, int mi);
+
+/* The hostfwd= words of the lab's slirp switch: port= of the selected bridged machines
+ * (lab_port.c). */
+void lab_port_forwards(FILE *f, const struct lab *l, const bool *sel);
+
+/* Warns (unless quiet) about port= on selected machines without bridged=true. */
+void lab_check_ports(const struct lab *l, const bool *sel, bool quiet);
 
 /* The file <machine>.lab of machine mi. *text is malloc'd. 0 or -ENOMEM. */
 int lab_machine_file(const struct lab *l, int mi, char **text);

@@ -41,6 +41,7 @@ static const struct umlnet_cmd commands[] = {
 	{ "ltest", cmd_ltest, "[-d DIR] [--wait S]", "compare a lab's machines with signatures" },
 	{ "connect", cmd_connect, "[-d DIR] MACHINE | NETWORK GUEST", "a shell on a machine (Ctrl-] leaves)" },
 	{ "lcheck", cmd_lcheck, "[-d DIR]", "parse a lab, print the topology lstart runs" },
+	{ "image", cmd_image, "build NAME [PACKAGE...] | list", "base images of lab machines" },
 };
 
 /* Commands that act on a running network: in a running lab's directory, that lab's. */

@@ -10,6 +10,8 @@
 #   UMLNET_ROUTE0=default,10.0.0.254   a route: destination,gateway (UMLNET_ROUTE1 ... 15)
 #   UMLNET_FORWARD=1               route between the interfaces (the guest's own sysctl)
 #   UMLNET_RUN=/abs/path/script    a shell script to run once the network is up
+#   UMLNET_BASE=/abs/path          the lower layer of the copy-on-write root instead of the
+#                                  host's / (an image of `umlnet image build`)
 # It reports to umlnet through /proc/mconsole (the kernel was given mconsole=notify:<socket>):
 #   "up <name>" when configured and listening for commands;
 #   "o <id> <line>" for each line of a command's output, then "x <id> <exit status>".
@@ -17,8 +19,8 @@
 # "<id> <base64 script>" lines. Init reads it from a node of its own in /run/umlnet (0700) and
 # closes /dev/tty1 to everyone but guest root, so no other guest process can read it or type
 # into it. Nothing else is a way in: not the kernel log.
-# Its root becomes copy-on-write first (cow_root): the host's / below, a tmpfs above, so that what
-# the guest writes to / stays in the guest.
+# Its root becomes copy-on-write first (cow_root): the host's / (or UMLNET_BASE) below, a tmpfs
+# above, so that what the guest writes to / stays in the guest.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/run/home TMPDIR=/run/tmp
 
@@ -32,7 +34,8 @@ cow_root() {
 	grep -qw overlay /proc/filesystems || insmod $mods/kernel/fs/overlayfs/overlay.ko 2>/dev/null
 	mount -t tmpfs -o size=256m,mode=755 cow /run &&
 		mkdir /run/up /run/work /run/root &&
-		mount -t overlay cow -o lowerdir=/,upperdir=/run/up,workdir=/run/work /run/root &&
+		mount -t overlay cow -o "lowerdir=${UMLNET_BASE:-/},upperdir=/run/up,workdir=/run/work" \
+			/run/root &&
 		mkdir -p /run/root/.host /run/root/lib/modules &&
 		cd /run/root && pivot_root . .host || {
 		echo "umlnet-init: no copy-on-write root (overlayfs); / is the host's, read-only"
@@ -43,14 +46,15 @@ cow_root() {
 	}
 	cd /
 	mount --move /.host/dev /dev 2>/dev/null
-	[ -d $mods ] && mount --bind $mods/.. /lib/modules
+	[ -d /.host$mods ] && mount --bind /.host$mods/.. /lib/modules
 	umount -l /.host
 	rmdir /.host
 	mount -t proc proc /proc
 }
-cow_root # mounts /proc either way
-# The run= script is read before /run is covered: umlnet run as root keeps its state there.
+# The run= script is read from the host's / (an image does not have the state directory), before
+# /run is covered: umlnet run as root keeps its state there.
 [ -n "$UMLNET_RUN" ] && run_script=$(cat "$UMLNET_RUN")
+cow_root # mounts /proc either way
 mount -t sysfs sys /sys
 mount -t tmpfs -o size=16m run /run
 mkdir -p /run/tmp /run/home /run/umlnet
@@ -90,9 +94,12 @@ while [ $i -lt 16 ]; do
 	i=$((i + 1))
 done
 
-# Runs script file $2 as command $1; streams its output and its exit status to umlnet.
+# Runs script file $2 as command $1; streams its output and its exit status to umlnet. The shell
+# is sh, or the one a lab machine's shell= option put in /run/umlnet/shell.
 run_cmd() {
-	sh "$2" > /run/umlnet/out.$1 2>&1 < /dev/null
+	shell=sh
+	[ -r /run/umlnet/shell ] && read -r shell < /run/umlnet/shell
+	$shell "$2" > /run/umlnet/out.$1 2>&1 < /dev/null
 	rc=$?
 	while IFS= read -r l; do notify "o $1 $l"; done < /run/umlnet/out.$1
 	notify "x $1 $rc"

@@ -15,7 +15,7 @@ conf=/run/lab/$name.lab
 [ -r "$conf" ] || { echo "lab: $conf: not readable"; exit 1; }
 
 # The settings: single values into variables, lists into files of /run (init's tmpfs).
-hostlab= ipv6=0 bridged=
+hostlab= ipv6=0 bridged= shell=
 : > /run/lab.sysctl
 : > /run/lab.env
 : > /run/lab.exec
@@ -24,6 +24,7 @@ while IFS=' ' read -r k v; do
 	hostlab) hostlab=$v ;;
 	ipv6) ipv6=$v ;;
 	bridged) bridged=$v ;;
+	shell) shell=$v ;;
 	sysctl | env | exec) printf '%s\n' "$v" >> "/run/lab.$k" ;;
 	esac
 done < "$conf"
@@ -54,8 +55,37 @@ fi
 echo "$name" > /etc/hostname
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
 	"$name" > /etc/hosts
+# The machine reads its base through hostfs as umlnet's guest user: a directory the host keeps
+# from others (/etc/frr, /var/log/apache2...) is closed to it, even to the machine's root. Such
+# a directory becomes an empty one of the machine's own (a tmpfs), same owner and mode, so that
+# daemons and the lab's folder can fill it.
+lab_open_dir() {
+	[ -d "$1" ] || return 0
+	cd "$1" 2>/dev/null && { cd /; return 0; }
+	set -- "$1" $(stat -c '%a %u:%g' "$1")
+	mount -t tmpfs -o "mode=$2,size=16m" lab "$1" && chown "$3" "$1"
+}
+for d in /etc/frr /var/log/frr /var/lib/frr /etc/quagga /var/log/quagga /var/log/apache2 \
+	/var/cache/apache2 /var/lib/apache2 /etc/bind /var/cache/bind /var/lib/bind /var/lib/dhcp \
+	/var/log/named /etc/ssl/private; do
+	lab_open_dir $d
+done
 # The machine's folder over its (copy-on-write) root, owned by root, modes as umask allows.
-[ -d "/hostlab/$name" ] && cp -rL "/hostlab/$name/." /
+if [ -d "/hostlab/$name" ]; then
+	(cd "/hostlab/$name" && find . -mindepth 1 -type d) > /run/lab.dirs
+	while IFS= read -r d; do lab_open_dir "/${d#./}"; done < /run/lab.dirs
+	cp -rL "/hostlab/$name/." /
+fi
+# No systemd in here: systemctl, service, halt... are umlnet's (umlnet-lab-services.sh), in the
+# machine's own root only; /usr/bin/systemctl is covered too, since /sbin/halt points there.
+s=/usr/local/sbin
+mkdir -p $s && cp /run/lab/services.lab $s/systemctl && chmod 755 $s/systemctl &&
+	for l in service halt poweroff reboot shutdown; do ln -sf systemctl $s/$l; done
+[ -e /usr/bin/systemctl ] && mount --bind $s/systemctl /usr/bin/systemctl
+if [ -x /etc/init.d/frr ] && [ -x /usr/lib/frr/watchfrr.sh ]; then
+	mkdir -p /usr/local/lib/umlnet/init.d && cp /etc/init.d/frr /usr/local/lib/umlnet/init.d/ &&
+		mount --bind $s/systemctl /etc/init.d/frr
+fi
 
 # Kathará's defaults, then the lab's own sysctls (which may override them).
 for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
@@ -75,7 +105,14 @@ else
 	for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do [ -e "$f" ] && echo 1 > "$f"; done
 fi
 [ -s /run/lab.sysctl ] && { sysctl -q -p /run/lab.sysctl || echo "lab: a sysctl was refused"; }
+# (vtysh.conf as Debian ships it, when the host's was closed to the machine and the lab has none)
+[ -d /etc/frr ] && [ ! -e /etc/frr/vtysh.conf ] &&
+	echo 'service integrated-vtysh-config' > /etc/frr/vtysh.conf
 [ -d /etc/frr ] && chown -R frr:frr /etc/frr 2>/dev/null
+# watchfrr starts FRR's daemons and kills one not up in 20 s; on a busy host a UML machine
+# can take longer, so it waits 2 minutes unless the lab sets watchfrr_options itself.
+[ -f /etc/frr/daemons ] && ! grep -q '^[[:space:]]*watchfrr_options=' /etc/frr/daemons &&
+	echo 'watchfrr_options="-T 120"' >> /etc/frr/daemons
 [ -d /etc/quagga ] && chown -R quagga:quagga /etc/quagga 2>/dev/null
 [ -d /var/www ] && chmod -R o+rX /var/www 2>/dev/null
 
@@ -93,5 +130,10 @@ while IFS= read -r cmd; do
 	bash -c "$cmd" >> /var/log/startup.log 2>&1 < /dev/null ||
 		echo "lab: exec '$cmd' exited with status $?"
 done < /run/lab.exec
+# shell=: the shell of umlnet exec's commands from now on (umlnet-guest-init.sh's run_cmd).
+if [ -n "$shell" ]; then
+	if [ -x "$shell" ]; then echo "$shell" > /run/umlnet/shell
+	else echo "lab: shell $shell: not in this machine; exec keeps sh"; fi
+fi
 : > /tmp/EOS
 exit $status

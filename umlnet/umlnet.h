@@ -44,6 +44,7 @@ int cmd_lcheck(struct umlnet_opts *o, int argc, char **argv);
 int cmd_lcapture(struct umlnet_opts *o, int argc, char **argv);
 int cmd_ltest(struct umlnet_opts *o, int argc, char **argv);
 int cmd_connect(struct umlnet_opts *o, int argc, char **argv);
+int cmd_image(struct umlnet_opts *o, int argc, char **argv);
 
 /* Reads and parses a topology file; text gets the file's contents (malloc'd). Reports errors. */
 int umlnet_load(const char *path, struct conf **conf, char **text);
