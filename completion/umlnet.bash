@@ -53,9 +53,22 @@ complete -F _umlnet umlnet
 
 _uml_switch()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]}
+	local cur=${COMP_WORDS[COMP_CWORD]} pre=
 	case ${COMP_WORDS[COMP_CWORD-1]} in
 	-unix|-pcap|-mgmt|-bess) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-group) COMPREPLY=($(compgen -g -- "$cur")); return ;;
+	-tap) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
+	-port) # the transports of UML's two syntaxes (uml_switch(1), PORTS)
+		COMPREPLY=($(compgen -W "ethertap, tuntap, daemon, mcast, slip, slirp, pcap,
+			transport=bess, transport=fd, transport=l2tpv3, transport=vxlan,
+			transport=stream, transport=dgram," -- "$cur"))
+		compopt -o nospace 2>/dev/null; return ;;
+	-limit) # NAME=N[,NAME=N...]: the name after the last comma
+		[[ $cur == *,* ]] && pre=${cur%,*},
+		COMPREPLY=($(compgen -P "$pre" -W "macs-per-port= ports-per-uid= pending-per-uid=
+			mgmt-per-uid= mgmt-idle= backlog-kb=" -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null; return ;;
+	-mode|-ports|-macs|-age) COMPREPLY=(); return ;;
 	esac
 	COMPREPLY=($(compgen -W "-unix -hub -tap -compat-v0 -daemon -bess -mgmt -pcap -mode -group
 		-ports -macs -age -port -limit -v -q -h -help -version --help --version" -- "$cur"))

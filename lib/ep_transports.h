@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ep_transports - the openers of the transport table (transport_registry.c), one file each. Every opener takes a
- * parsed spec (transport_spec.h), returns 0 or -errno, and on error writes one line naming the
- * transport, the bad field or the failing step into err.
+ * ep_transports - the openers of the transport table (transport_registry.c), one file each. Every
+ * opener takes a parsed spec (transport_spec.h), returns 0 or -errno, and on error writes one line
+ * naming the transport, the bad field or the failing step into err.
  */
 #ifndef UMLNET_EP_TRANSPORTS_H
 #define UMLNET_EP_TRANSPORTS_H

@@ -6,11 +6,12 @@
  * it and list its names when a name is unknown, transport_print() and endpoint_open_parsed()
  * call its printer and opener.
  *
- * Adding a transport: its kind in enum transport_kind (transport_spec.h), its parser and printer
- * (declared below), its opener (ep_transports.h), one row in transport_registry.c with an example
- * that parses, golden cases (tests/unit/transports/golden) and its entry in umlnet-plug(1)'s
- * TRANSPORTS; tests/unit/transports/test_transport_registry.c checks the row, the golden cases
- * and the man page.
+ * Adding a transport: a new file with its parser and printer (transport_parts.h gives them the
+ * vector syntax's keys and the printer's output; transport_qemu.c is one such file) and its
+ * opener (ep_transports.h); its kind in enum transport_kind (transport_spec.h), its functions
+ * declared below, one row in transport_registry.c with an example that parses; golden cases
+ * (tests/unit/transports/golden) and its entry in umlnet-plug(1)'s TRANSPORTS.
+ * tests/unit/transports/test_transport_registry.c checks the row, the golden cases and the page.
  */
 #ifndef UMLNET_TRANSPORT_REGISTRY_H
 #define UMLNET_TRANSPORT_REGISTRY_H
@@ -55,7 +56,8 @@ enum transport_kind transport_named(enum transport_syntax syntax, const char *na
 /* The names of syntax's transports in table order, joined by sep, into buf (truncated to len). */
 void transport_known(enum transport_syntax syntax, const char *sep, char *buf, size_t len);
 
-/* --- the parsers (classic: transport_parse.c; vector: vector_parse.c) --- */
+/* --- the parsers (classic: transport_parse.c; vector: vector_parse.c, stream and dgram:
+ * transport_qemu.c) --- */
 int transport_parse_ethertap(struct classic_ctx *c, const char *args);
 int transport_parse_tuntap(struct classic_ctx *c, const char *args);
 int transport_parse_daemon(struct classic_ctx *c, const char *args);
@@ -70,8 +72,9 @@ int vector_parse_vxlan(struct vparse *p);
 int vector_parse_stream(struct vparse *p);
 int vector_parse_dgram(struct vparse *p);
 
-/* --- the printers (transport_print.c) --- */
-void transport_print_tap(struct print_out *o, const struct transport_spec *t); /* ethertap, tuntap */
+/* --- the printers (transport_print.c; stream and dgram: transport_qemu.c) --- */
+/* ethertap and tuntap */
+void transport_print_tap(struct print_out *o, const struct transport_spec *t);
 void transport_print_daemon(struct print_out *o, const struct transport_spec *t);
 void transport_print_mcast(struct print_out *o, const struct transport_spec *t);
 void transport_print_slip(struct print_out *o, const struct transport_spec *t);

@@ -3,7 +3,8 @@
  * vector_parse - the "transport=<name>,key=value,..." form of UML's vector devices (the text
  * after "vec<N>:"; doc/vector-transports.md §2) for the transports a switch or a plug can
  * be the peer of: bess, fd, l2tpv3; our VXLAN trunk (doc/vxlan.md) and QEMU's stream and dgram
- * socket backends (doc/qemu.md) in the same form.
+ * socket backends (doc/qemu.md; their keys in transport_qemu.c) in the same form. The pairs are
+ * read through transport_parts.h, so a transport's keys can be parsed in its own file.
  *
  * The kernel's splitting rules hold (pairs split on ',', key and value on the first '=', no
  * escaping, at most 20 pairs). Where the kernel silently does something else we refuse with one
@@ -13,6 +14,7 @@
  * A session id above 2^31 (which the kernel wants written as a negative number, and which panics
  * the guest otherwise) is fine here in either spelling: we are the peer, not the guest.
  */
+#include "transport_parts.h"
 #include "transport_registry.h"
 
 #include <arpa/inet.h>
@@ -40,7 +42,7 @@ struct vparse {
 	size_t errlen;
 };
 
-__attribute__((format(printf, 2, 3))) static int vfail(struct vparse *p, const char *fmt, ...)
+int vector_fail(struct vparse *p, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -82,25 +84,24 @@ static int split_pairs(struct vparse *p)
 			continue;
 		}
 		if (!eq || eq == s)
-			return vfail(p, "'%s' is not key=value", s);
+			return vector_fail(p, "'%s' is not key=value", s);
 		*eq = 0;
 		if (strchr(eq + 1, '='))
-			return vfail(p, "value of '%s' contains '=' (the kernel cannot parse it)", s);
+			return vector_fail(p, "value of '%s' contains '=' (the kernel cannot parse it)", s);
 		if (!eq[1])
-			return vfail(p, "key '%s' has no value", s);
+			return vector_fail(p, "key '%s' has no value", s);
 		for (unsigned int i = 0; i < p->npairs; i++)
 			if (strcmp(p->pairs[i].key, s) == 0 && !vector_key_repeats(s))
-				return vfail(p, "key '%s' is given twice", s);
+				return vector_fail(p, "key '%s' is given twice", s);
 		if (p->npairs == VECTOR_PAIRS_MAX)
-			return vfail(p, "more than %d key=value pairs", VECTOR_PAIRS_MAX);
+			return vector_fail(p, "more than %d key=value pairs", VECTOR_PAIRS_MAX);
 		p->pairs[p->npairs++] = (struct pair){ s, eq + 1, false };
 		s = comma ? comma + 1 : NULL;
 	}
 	return 0;
 }
 
-/* The value of key, marked as understood; NULL if absent. */
-static const char *get(struct vparse *p, const char *key)
+const char *vector_get(struct vparse *p, const char *key)
 {
 	for (unsigned int i = 0; i < p->npairs; i++)
 		if (strcmp(p->pairs[i].key, key) == 0) {
@@ -110,12 +111,12 @@ static const char *get(struct vparse *p, const char *key)
 	return NULL;
 }
 
-static const char *need(struct vparse *p, const char *key, int *r)
+const char *vector_need(struct vparse *p, const char *key, int *r)
 {
-	const char *v = get(p, key);
+	const char *v = vector_get(p, key);
 
 	if (!v && !*r)
-		*r = vfail(p, "missing %s=", key);
+		*r = vector_fail(p, "missing %s=", key);
 	return v;
 }
 
@@ -131,29 +132,29 @@ static int number(struct vparse *p, const char *key, const char *v, int base, lo
 		long long n = strtoll(v, &end, base);
 
 		if (errno || *end || n < min)
-			return vfail(p, "bad %s '%s'", key, v);
+			return vector_fail(p, "bad %s '%s'", key, v);
 		*out = (unsigned long long)n;
 		return 0;
 	}
 	*out = strtoull(v, &end, base);
 	if (errno || *end || v[0] == '+' || *out > max)
-		return vfail(p, "bad %s '%s'", key, v);
+		return vector_fail(p, "bad %s '%s'", key, v);
 	return 0;
 }
 
 static int flag(struct vparse *p, const char *key, bool *out)
 {
-	const char *v = get(p, key);
+	const char *v = vector_get(p, key);
 
 	if (!v)
 		return 0;
 	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
-		return vfail(p, "%s must be 0 or 1, not '%s'", key, v);
+		return vector_fail(p, "%s must be 0 or 1, not '%s'", key, v);
 	*out = v[0] == '1';
 	return 0;
 }
 
-static int port(struct vparse *p, const char *key, const char *v, uint16_t *out)
+int vector_port(struct vparse *p, const char *key, const char *v, uint16_t *out)
 {
 	unsigned long long n;
 	int r;
@@ -166,24 +167,24 @@ static int port(struct vparse *p, const char *key, const char *v, uint16_t *out)
 	return 0;
 }
 
-static int address(struct vparse *p, const char *key, const char *v, int family,
+int vector_address(struct vparse *p, const char *key, const char *v, int family,
 		   struct vector_addr *out)
 {
 	if (!v)
 		return 0;
 	if (inet_pton(family, v, &out->a) != 1)
-		return vfail(p, "%s '%s' is not a numeric %s address", key, v,
-			     family == AF_INET6 ? "IPv6" : "IPv4");
+		return vector_fail(p, "%s '%s' is not a numeric %s address", key, v,
+				   family == AF_INET6 ? "IPv6" : "IPv4");
 	out->family = family;
 	return 0;
 }
 
-static int path(struct vparse *p, const char *key, const char *v, char *out)
+int vector_path(struct vparse *p, const char *key, const char *v, char *out)
 {
 	if (!v)
 		return 0;
 	if (strlen(v) >= VECTOR_PATH_MAX)
-		return vfail(p, "%s '%s' is longer than %d characters", key, v, VECTOR_PATH_MAX - 1);
+		return vector_fail(p, "%s '%s' is longer than %d characters", key, v, VECTOR_PATH_MAX - 1);
 	memcpy(out, v, strlen(v) + 1);
 	return 0;
 }
@@ -191,18 +192,18 @@ static int path(struct vparse *p, const char *key, const char *v, char *out)
 int vector_parse_bess(struct vparse *p)
 {
 	int r = 0;
-	const char *dst = need(p, "dst", &r);
+	const char *dst = vector_need(p, "dst", &r);
 
-	if (r || (r = path(p, "dst", dst, p->t->vec.dst)))
+	if (r || (r = vector_path(p, "dst", dst, p->t->vec.dst)))
 		return r;
-	return path(p, "src", get(p, "src"), p->t->vec.src);
+	return vector_path(p, "src", vector_get(p, "src"), p->t->vec.src);
 }
 
 int vector_parse_fd(struct vparse *p)
 {
 	unsigned long long n;
 	int r = 0;
-	const char *v = need(p, "fd", &r);
+	const char *v = vector_need(p, "fd", &r);
 
 	if (r || (r = number(p, "fd", v, 10, 0, INT_MAX, &n)))
 		return r;
@@ -216,7 +217,7 @@ static int session(struct vparse *p, const char *key, uint32_t *out)
 {
 	unsigned long long n;
 	int r = 0;
-	const char *v = need(p, key, &r);
+	const char *v = vector_need(p, key, &r);
 
 	if (r || (r = number(p, key, v, 0, INT_MIN, UINT32_MAX, &n)))
 		return r;
@@ -227,14 +228,14 @@ static int session(struct vparse *p, const char *key, uint32_t *out)
 static int cookies(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
-	const char *rx = get(p, "rx_cookie"), *tx = get(p, "tx_cookie");
+	const char *rx = vector_get(p, "rx_cookie"), *tx = vector_get(p, "tx_cookie");
 	unsigned long long max, n;
 	int r;
 
 	if ((r = flag(p, "cookie64", &vs->cookie64)))
 		return r;
 	if (!rx != !tx)
-		return vfail(p, "rx_cookie and tx_cookie go together");
+		return vector_fail(p, "rx_cookie and tx_cookie go together");
 	if (!rx)
 		return 0;
 	vs->cookie = true;
@@ -252,22 +253,22 @@ int vector_parse_l2tpv3(struct vparse *p)
 {
 	struct vector_spec *vs = &p->t->vec;
 	int family, r = 0;
-	const char *src = need(p, "src", &r), *dst = need(p, "dst", &r);
+	const char *src = vector_need(p, "src", &r), *dst = vector_need(p, "dst", &r);
 
 	if (r || (r = flag(p, "udp", &vs->udp)) || (r = flag(p, "v6", &vs->v6)))
 		return r;
 	family = vs->v6 ? AF_INET6 : AF_INET;
-	if ((r = address(p, "src", src, family, &vs->local)) ||
-	    (r = address(p, "dst", dst, family, &vs->peer)))
+	if ((r = vector_address(p, "src", src, family, &vs->local)) ||
+	    (r = vector_address(p, "dst", dst, family, &vs->peer)))
 		return r;
 	if (vs->udp) {
-		const char *dstport = need(p, "dstport", &r);
+		const char *dstport = vector_need(p, "dstport", &r);
 
-		if (r || (r = port(p, "srcport", get(p, "srcport"), &vs->local.port)) ||
-		    (r = port(p, "dstport", dstport, &vs->peer.port)))
+		if (r || (r = vector_port(p, "srcport", vector_get(p, "srcport"), &vs->local.port)) ||
+		    (r = vector_port(p, "dstport", dstport, &vs->peer.port)))
 			return r;
-	} else if (get(p, "srcport") || get(p, "dstport")) {
-		return vfail(p, "srcport/dstport need udp=1 (IP mode has no ports)");
+	} else if (vector_get(p, "srcport") || vector_get(p, "dstport")) {
+		return vector_fail(p, "srcport/dstport need udp=1 (IP mode has no ports)");
 	}
 	if ((r = session(p, "rx_session", &vs->rx_session)) ||
 	    (r = session(p, "tx_session", &vs->tx_session)) || (r = cookies(p)) ||
@@ -285,13 +286,13 @@ static int vx_split_scope(struct vparse *p, const char *key, const char *v, char
 
 	scope[0] = 0;
 	if (n >= len)
-		return vfail(p, "%s '%s' is not a numeric IPv4 or IPv6 address", key, v);
+		return vector_fail(p, "%s '%s' is not a numeric IPv4 or IPv6 address", key, v);
 	memcpy(buf, v, n);
 	buf[n] = 0;
 	if (!pct)
 		return 0;
 	if (!pct[1] || strlen(pct + 1) >= TRANSPORT_IFNAMSIZ || strchr(pct + 1, '/'))
-		return vfail(p, "%s '%s': '%s' is not an interface name", key, v, pct + 1);
+		return vector_fail(p, "%s '%s': '%s' is not an interface name", key, v, pct + 1);
 	memcpy(scope, pct + 1, strlen(pct + 1) + 1);
 	return 0;
 }
@@ -314,15 +315,16 @@ static int vx_address(struct vparse *p, const char *key, const char *v, int *fam
 	else if (inet_pton(AF_INET6, text, &out->a.v6) == 1)
 		f = AF_INET6;
 	else
-		return vfail(p, "%s '%s' is not a numeric IPv4 or IPv6 address", key, v);
+		return vector_fail(p, "%s '%s' is not a numeric IPv4 or IPv6 address", key, v);
 	if (f == AF_INET && out->scope[0])
-		return vfail(p, "%s '%s': only an IPv6 address takes %%dev", key, v);
+		return vector_fail(p, "%s '%s': only an IPv6 address takes %%dev", key, v);
 	if (f == AF_INET6 && !out->scope[0] &&
 	    (IN6_IS_ADDR_LINKLOCAL(&out->a.v6) || IN6_IS_ADDR_MC_LINKLOCAL(&out->a.v6)))
-		return vfail(p, "%s '%s' is link-local: name its interface, '%s%%dev'", key, v, v);
+		return vector_fail(p, "%s '%s' is link-local: name its interface, '%s%%dev'", key, v, v);
 	if (*family != AF_UNSPEC && f != *family)
-		return vfail(p, "%s '%s' is %s but the trunk's other addresses are %s (one family per trunk)",
-			     key, v, f == AF_INET ? "IPv4" : "IPv6", *family == AF_INET ? "IPv4" : "IPv6");
+		return vector_fail(p, "%s '%s' is %s but the trunk's other addresses are %s (one family "
+				   "per trunk)", key, v, f == AF_INET ? "IPv4" : "IPv6",
+				   *family == AF_INET ? "IPv4" : "IPv6");
 	*family = f;
 	out->family = f;
 	return 0;
@@ -343,7 +345,7 @@ static int remotes(struct vparse *p, int *family)
 		memcpy(list, p->pairs[k].value, strlen(p->pairs[k].value) + 1);
 		for (char *save, *a = strtok_r(list, "+", &save); a; a = strtok_r(NULL, "+", &save)) {
 			if (vs->nremotes == VXLAN_REMOTES_MAX)
-				return vfail(p, "more than %d remotes", VXLAN_REMOTES_MAX);
+				return vector_fail(p, "more than %d remotes", VXLAN_REMOTES_MAX);
 			if ((r = vx_address(p, "remote", a, family, &vs->remote[vs->nremotes])))
 				return r;
 			vs->nremotes++;
@@ -362,7 +364,7 @@ static int vx_group(struct vparse *p, const char *v, int *family)
 	if ((r = vx_address(p, "group", v, family, g)))
 		return r;
 	if (g->family == AF_INET ? !IN_MULTICAST(ntohl(g->a.v4.s_addr)) : !IN6_IS_ADDR_MULTICAST(&g->a.v6))
-		return vfail(p, "group '%s' is not a multicast address", v);
+		return vector_fail(p, "group '%s' is not a multicast address", v);
 	return 0;
 }
 
@@ -390,7 +392,7 @@ static int vx_vni(struct vparse *p, const char *v)
 		return 0;
 	}
 	if (vxlan_vnimap_parse(v, &vs->vnimap, why, sizeof(why)))
-		return vfail(p, "%s", why);
+		return vector_fail(p, "%s", why);
 	return 0;
 }
 
@@ -401,80 +403,29 @@ int vector_parse_vxlan(struct vparse *p)
 	unsigned long long n;
 	const char *v;
 
-	v = need(p, "vni", &r);
+	v = vector_need(p, "vni", &r);
 	if (r || (r = vx_vni(p, v)))
 		return r;
 	vs->local.port = VXLAN_DEFAULT_PORT;
-	if (((v = get(p, "local")) && (r = vx_address(p, "local", v, &family, &vs->local))) ||
-	    (r = port(p, "port", get(p, "port"), &vs->local.port)) || (r = remotes(p, &family)) ||
-	    (r = vx_group(p, get(p, "group"), &family)))
+	if (((v = vector_get(p, "local")) && (r = vx_address(p, "local", v, &family, &vs->local))) ||
+	    (r = vector_port(p, "port", vector_get(p, "port"), &vs->local.port)) ||
+	    (r = remotes(p, &family)) ||
+	    (r = vx_group(p, vector_get(p, "group"), &family)))
 		return r;
 	vx_default_local(&vs->local, family);
 	vs->ttl = 1;
-	if ((v = get(p, "ttl"))) {
+	if ((v = vector_get(p, "ttl"))) {
 		if ((r = number(p, "ttl", v, 10, 0, 255, &n)))
 			return r;
 		vs->ttl = (uint8_t)n;
 	}
 	if (!vs->nremotes && vs->group.family == AF_UNSPEC)
-		return vfail(p, "give remote=<ip>[+<ip>...] or group=<multicast ip>");
-	if ((v = get(p, "learn"))) {
+		return vector_fail(p, "give remote=<ip>[+<ip>...] or group=<multicast ip>");
+	if ((v = vector_get(p, "learn"))) {
 		if (strcmp(v, "any") != 0 && strcmp(v, "remotes") != 0)
-			return vfail(p, "learn must be 'remotes' or 'any', not '%s'", v);
+			return vector_fail(p, "learn must be 'remotes' or 'any', not '%s'", v);
 		vs->learn_any = v[0] == 'a';
 	}
-	return 0;
-}
-
-/* A socket address of QEMU's stream and dgram backends: a numeric IPv4 or IPv6 address with
- * portkey= giving its port (TCP or UDP), or else a unix path. */
-static int sockaddr_or_path(struct vparse *p, const char *key, const char *v, const char *portkey,
-			    struct vector_addr *addr, char *path_out)
-{
-	const char *port_v = get(p, portkey);
-	int family = strchr(v, ':') ? AF_INET6 : AF_INET, r;
-	struct in6_addr probe;
-
-	if (inet_pton(family, v, &probe) != 1) {
-		if (port_v)
-			return vfail(p, "%s= is not a numeric IP address, so %s= has nothing to go with", key,
-				     portkey);
-		return path(p, key, v, path_out);
-	}
-	if (!port_v)
-		return vfail(p, "%s=%s needs %s=", key, v, portkey);
-	if ((r = address(p, key, v, family, addr)))
-		return r;
-	return port(p, portkey, port_v, &addr->port);
-}
-
-/* stream: listen=PATH|IP,port=N (the switch serves QEMU's server=off) or connect=PATH|IP,port=N
- * (QEMU's server=on; the switch reconnects). */
-int vector_parse_stream(struct vparse *p)
-{
-	struct vector_spec *vs = &p->t->vec;
-	const char *l = get(p, "listen"), *c = get(p, "connect");
-
-	if (!l == !c)
-		return vfail(p, "give one of listen= or connect=");
-	vs->listen = l != NULL;
-	if (l)
-		return sockaddr_or_path(p, "listen", l, "port", &vs->local, vs->src);
-	return sockaddr_or_path(p, "connect", c, "port", &vs->peer, vs->dst);
-}
-
-/* dgram: src= (bound here) and dst= (QEMU's local), both paths or both addresses with ports. */
-int vector_parse_dgram(struct vparse *p)
-{
-	struct vector_spec *vs = &p->t->vec;
-	int r = 0;
-	const char *src = need(p, "src", &r), *dst = need(p, "dst", &r);
-
-	if (r || (r = sockaddr_or_path(p, "src", src, "srcport", &vs->local, vs->src)) ||
-	    (r = sockaddr_or_path(p, "dst", dst, "dstport", &vs->peer, vs->dst)))
-		return r;
-	if (vs->local.family != vs->peer.family)
-		return vfail(p, "src and dst must both be unix paths or both IP addresses of one family");
 	return 0;
 }
 
@@ -486,9 +437,9 @@ static int refuse_known(struct vparse *p, const char *name)
 
 	for (size_t i = 0; i < sizeof(host_if) / sizeof(host_if[0]); i++)
 		if (strcmp(name, host_if[i]) == 0)
-			return vfail(p, "a host interface of the guest's own, not a port (use tuntap)");
+			return vector_fail(p, "a host interface of the guest's own, not a port (use tuntap)");
 	if (strcmp(name, "gre") == 0)
-		return vfail(p, "not served (it needs raw sockets on both sides; use l2tpv3 with udp=1)");
+		return vector_fail(p, "not served (it needs raw sockets on both sides; use l2tpv3 with udp=1)");
 	transport_known(TRANSPORT_SYNTAX_VECTOR, ", ", known, sizeof(known));
 	snprintf(p->err, p->errlen, "unknown vector transport '%s' (known: %s)", name, known);
 	return -EPROTONOSUPPORT;
@@ -496,7 +447,7 @@ static int refuse_known(struct vparse *p, const char *name)
 
 static int parse_kind(struct vparse *p)
 {
-	const char *name = get(p, "transport");
+	const char *name = vector_get(p, "transport");
 	enum transport_kind kind = transport_named(TRANSPORT_SYNTAX_VECTOR, name, strlen(name));
 	int r;
 
@@ -505,11 +456,11 @@ static int parse_kind(struct vparse *p)
 		return refuse_known(p, name);
 	p->t->kind = kind;
 	if ((r = transport_row(kind)->parse.vector(p)) ||
-	    (r = transport_mac_field(p->t, get(p, "mac"), p->err, p->errlen)))
+	    (r = transport_mac_field(p->t, vector_get(p, "mac"), p->err, p->errlen)))
 		return r;
 	for (unsigned int k = 0; k < p->npairs; k++)
 		if (!p->pairs[k].used)
-			return vfail(p, "unknown key '%s'", p->pairs[k].key);
+			return vector_fail(p, "unknown key '%s'", p->pairs[k].key);
 	return 0;
 }
 
@@ -529,4 +480,9 @@ int vector_parse(const char *spec, struct transport_spec *t, char *err, size_t e
 		r = parse_kind(p);
 	free(p);
 	return r;
+}
+
+struct transport_spec *vector_spec(struct vparse *p)
+{
+	return p->t;
 }

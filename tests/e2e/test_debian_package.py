@@ -123,6 +123,9 @@ def _check_package(deb, changes):
     for field in ("Provides", "Conflicts", "Replaces"):
         value = run_checked(["dpkg-deb", "-f", deb, field], "dpkg-deb -f").stdout
         check("uml-utilities" in value, f"{field} does not name uml-utilities: {value!r}")
+    # umlnet-qemu-image's VMs and QEMU guests next to UML ones need QEMU; UML-only users skip it.
+    recommends = run_checked(["dpkg-deb", "-f", deb, "Recommends"], "dpkg-deb -f").stdout
+    check("qemu-system-x86" in recommends, f"Recommends lacks qemu-system-x86: {recommends!r}")
     listing = run_checked(["dpkg-deb", "-c", deb], "dpkg-deb -c").stdout
     for f in ("./usr/lib/systemd/system/umlnet@.service", "./usr/share/man/man8/uml_net.8.gz",
               "./etc/umlnet/uml_net.conf"):

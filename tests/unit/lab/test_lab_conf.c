@@ -27,6 +27,20 @@ static int parse(struct lab *l, const char *text, char *err)
 	return rc ? rc : lab_check(l, "lab.conf", err, LAB_ERR);
 }
 
+/* A new lab from text that must be accepted: one failed check (with the message) otherwise.
+ * The caller frees it. */
+static struct lab *parsed(const char *text)
+{
+	struct lab *l = lab_new();
+	char err[LAB_ERR] = "";
+	int rc = parse(l, text, err);
+
+	if (rc || err[0])
+		fprintf(stderr, "  refused (%d): %s\n", rc, err);
+	CHECK(rc == 0 && !err[0]);
+	return l;
+}
+
 static const struct lab_machine *machine(const struct lab *l, const char *name)
 {
 	int i = lab_find_machine(l, name);
@@ -36,20 +50,17 @@ static const struct lab_machine *machine(const struct lab *l, const char *name)
 
 static void test_kathara_dialect(void)
 {
-	struct lab *l = lab_new();
-	char err[LAB_ERR] = "";
+	struct lab *l = parsed("LAB_NAME=\"three\"\r\n"
+			       "LAB_DESCRIPTION='a lab' # about it\r\n"
+			       "# a comment\r\n"
+			       "\r\n"
+			       "pc1[0]=A\r\n"
+			       "r1[0]=A   \r\n"
+			       "r1[1]=\"B/02:42:ac:11:00:02\"   # a MAC\r\n"
+			       "  r2[0]=B # indented\r\n"
+			       "lonely[mem]=32m\r\n");
 	const struct lab_machine *m;
 
-	CHECK_EQ(parse(l, "LAB_NAME=\"three\"\r\n"
-			  "LAB_DESCRIPTION='a lab' # about it\r\n"
-			  "# a comment\r\n"
-			  "\r\n"
-			  "pc1[0]=A\r\n"
-			  "r1[0]=A   \r\n"
-			  "r1[1]=\"B/02:42:ac:11:00:02\"   # a MAC\r\n"
-			  "  r2[0]=B # indented\r\n"
-			  "lonely[mem]=32m\r\n", err), 0);
-	CHECK_STR(err, "");
 	CHECK_STR(l->name, "three");
 	CHECK_STR(l->description, "a lab");
 	CHECK_EQ(l->nm, 4);
@@ -70,27 +81,24 @@ static void test_kathara_dialect(void)
 
 static void test_options(void)
 {
-	struct lab *l = lab_new();
-	char err[LAB_ERR] = "";
+	struct lab *l = parsed("a[0]=A\n"
+			       "a[image]=kathara/frr\n"
+			       "a[ipv6]=True\n"
+			       "a[sysctl]=net.ipv4.conf.all.forwarding=0\n"
+			       "a[sysctl]=\"net.ipv6.conf.eth0.accept_ra=2\"\n"
+			       "a[env]=GREETING=hello world\n"
+			       "a[exec]=echo one > /tmp/one\n"
+			       "a[exec]=\"echo two # not a comment\"\n"
+			       "a[bridged]=true\n"
+			       "a[port]=8080:80/tcp\n"
+			       "a[num_terms]=2\n"
+			       "a[shell]=/bin/bash\n"
+			       "b[M]=128\n"
+			       "c[mem]=1g\n"
+			       "d[mem]=65536k\n"
+			       "e[mem]=67108864b\n");
 	const struct lab_machine *m;
 
-	CHECK_EQ(parse(l, "a[0]=A\n"
-			  "a[image]=kathara/frr\n"
-			  "a[ipv6]=True\n"
-			  "a[sysctl]=net.ipv4.conf.all.forwarding=0\n"
-			  "a[sysctl]=\"net.ipv6.conf.eth0.accept_ra=2\"\n"
-			  "a[env]=GREETING=hello world\n"
-			  "a[exec]=echo one > /tmp/one\n"
-			  "a[exec]=\"echo two # not a comment\"\n"
-			  "a[bridged]=true\n"
-			  "a[port]=8080:80/tcp\n"
-			  "a[num_terms]=2\n"
-			  "a[shell]=/bin/bash\n"
-			  "b[M]=128\n"
-			  "c[mem]=1g\n"
-			  "d[mem]=65536k\n"
-			  "e[mem]=67108864b\n", err), 0);
-	CHECK_STR(err, "");
 	m = machine(l, "a");
 	CHECK(m != NULL);
 	if (m) {
@@ -117,11 +125,8 @@ static void test_options(void)
 
 static void test_inapplicable_warn_once(void)
 {
-	struct lab *l = lab_new();
-	char err[LAB_ERR] = "";
+	struct lab *l = parsed("a[cpus]=1\nb[cpus]=2\na[privileged]=true\na[mem]=64\na[mem]=96\n");
 
-	CHECK_EQ(parse(l, "a[cpus]=1\nb[cpus]=2\na[privileged]=true\na[mem]=64\na[mem]=96\n",
-		       err), 0);
 	CHECK_EQ(l->nwarn, 3); /* cpus once, privileged once, mem given twice */
 	CHECK(strstr(l->warn[0], "lab.conf:1: a[cpus]") != NULL);
 	CHECK(strstr(l->warn[1], "lab.conf:3: a[privileged]") != NULL);
@@ -132,20 +137,16 @@ static void test_inapplicable_warn_once(void)
 
 static void test_netkit_dialect(void)
 {
-	struct lab *l = lab_new();
-	char err[LAB_ERR] = "";
+	struct lab *l = parsed("machines=\"c a b\"\na[0]=X\nb[0]=X\nc[0]=X\nc[M]=48\n");
 	int order[LAB_MAX_MACHINES];
 
-	CHECK_EQ(parse(l, "machines=\"c a b\"\na[0]=X\nb[0]=X\nc[0]=X\nc[M]=48\n", err), 0);
-	CHECK_STR(err, "");
 	lab_order(l, order);
 	CHECK_STR(l->m[order[0]].name, "c");
 	CHECK_STR(l->m[order[1]].name, "a");
 	CHECK_STR(l->m[order[2]].name, "b");
 	CHECK_EQ(machine(l, "c")->mem_mb, 48);
 	free(l);
-	l = lab_new();
-	CHECK_EQ(parse(l, "LAB_MACHINES=b,a\na[0]=X\nb[0]=X\n", err), 0);
+	l = parsed("LAB_MACHINES=b,a\na[0]=X\nb[0]=X\n");
 	lab_order(l, order);
 	CHECK_STR(l->m[order[0]].name, "b");
 	free(l);
@@ -189,7 +190,6 @@ static void test_errors(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lab *l = lab_new();
 		char err[LAB_ERR] = "";
-
 		bool found;
 
 		CHECK(parse(l, cases[i].text, err) < 0);
@@ -207,11 +207,10 @@ static void test_errors(void)
 
 static void test_dep(void)
 {
-	struct lab *l = lab_new();
+	struct lab *l = parsed("a[0]=X\nb[0]=X\nc[0]=X\nd[0]=X\n");
 	char err[LAB_ERR] = "";
 	int order[LAB_MAX_MACHINES];
 
-	CHECK_EQ(parse(l, "a[0]=X\nb[0]=X\nc[0]=X\nd[0]=X\n", err), 0);
 	CHECK_EQ(lab_dep_parse(l, "# c waits for a and b\nc: a \\\n   b\r\na: d\n", "lab.dep", err,
 			       sizeof(err)), 0);
 	CHECK_STR(err, "");
@@ -222,8 +221,7 @@ static void test_dep(void)
 	CHECK_STR(l->m[order[3]].name, "c");
 	free(l);
 
-	l = lab_new();
-	CHECK_EQ(parse(l, "a[0]=X\nb[0]=X\nc[0]=X\n", err), 0);
+	l = parsed("a[0]=X\nb[0]=X\nc[0]=X\n");
 	CHECK(lab_dep_parse(l, "a: b\nb: c\nc: a\n", "lab.dep", err, sizeof(err)) < 0);
 	CHECK(strstr(err, "lab.dep: a loop: a -> b -> c -> a") != NULL);
 	CHECK(lab_dep_parse(l, "a: zz\n", "lab.dep", err, sizeof(err)) < 0);
@@ -231,8 +229,7 @@ static void test_dep(void)
 	CHECK(lab_dep_parse(l, "a b c\n", "lab.dep", err, sizeof(err)) < 0);
 	CHECK(strstr(err, "lab.dep:1: 'a b c': expected 'MACHINE: MACHINE...'") != NULL);
 	free(l);
-	l = lab_new();
-	CHECK_EQ(parse(l, "a[0]=X\n", err), 0);
+	l = parsed("a[0]=X\n");
 	CHECK(lab_dep_parse(l, "a: a\n", "lab.dep", err, sizeof(err)) < 0);
 	CHECK(strstr(err, "a loop: a -> a") != NULL);
 	free(l);
@@ -240,10 +237,9 @@ static void test_dep(void)
 
 static void test_macs(void)
 {
-	struct lab *l = lab_new();
-	char err[LAB_ERR] = "", m0[18], m1[18], again[18];
+	struct lab *l = parsed("a[0]=X\na[1]=Y\nb[0]=\"X/02:00:00:00:00:0b\"\n");
+	char m0[18], m1[18], again[18];
 
-	CHECK_EQ(parse(l, "a[0]=X\na[1]=Y\nb[0]=\"X/02:00:00:00:00:0b\"\n", err), 0);
 	lab_iface_mac(machine(l, "a"), 0, m0);
 	lab_iface_mac(machine(l, "a"), 1, m1);
 	lab_iface_mac(machine(l, "a"), 0, again);
