@@ -68,9 +68,9 @@ _uml_switch()
 		COMPREPLY=($(compgen -P "$pre" -W "macs-per-port= ports-per-uid= pending-per-uid=
 			mgmt-per-uid= mgmt-idle= backlog-kb=" -- "${cur##*,}"))
 		compopt -o nospace 2>/dev/null; return ;;
-	-mode|-ports|-macs|-age) COMPREPLY=(); return ;;
+	-mode|-ports|-macs|-age|-spin) COMPREPLY=(); return ;;
 	esac
 	COMPREPLY=($(compgen -W "-unix -hub -tap -compat-v0 -daemon -bess -mgmt -pcap -mode -group
-		-ports -macs -age -port -limit -v -q -h -help -version --help --version" -- "$cur"))
+		-ports -macs -age -spin -port -limit -v -q -h -help -version --help --version" -- "$cur"))
 }
 complete -F _uml_switch uml_switch
