@@ -17,8 +17,9 @@ from guest_pair import address, h, measure, options, ratio, rounds, serve_iperf,
 def vde_switch(ctx):
     """vde_switch serving the daemon protocol on a socket directory; returns its control path."""
     d = ctx.path("vde")
-    # Its console is stdin: keep it open (EOF ends vde_switch).
-    ctx.proc("vde_switch", ["vde_switch", "-s", d], stdin=subprocess.PIPE)
+    # Its console is stdin: keep it open (EOF ends vde_switch). The guests run as the test user.
+    ctx.proc("vde_switch", ["vde_switch", "-s", d, "-m", "0660", "-g", h.test_group_name()],
+             stdin=subprocess.PIPE)
     h.wait_for(lambda: os.path.exists(os.path.join(d, "ctl")), 10, "vde_switch")
     return os.path.join(d, "ctl")
 

@@ -9,11 +9,15 @@
  * sender would find it full after 10 datagrams and could only retry). When the peer goes (QEMU
  * unlinks and binds its local path again when it restarts) sends fail with ECONNREFUSED: the
  * frames are lost as on a cable without a peer, and the next send connects to whoever is bound
- * at dst then. A unix src is ours: a stale socket file there is replaced, and the file is
- * removed at destroy. Empty datagrams (QEMU never sends them) are skipped and counted.
+ * at dst then. Frames lost so are taken (an owner that retried them would only meet the same
+ * absence, and the plug closes a device whose send fails) but counted, shown in the description,
+ * and each run of them is logged once. A unix src is ours: a stale socket file there is
+ * replaced, and the file is removed at destroy. Empty datagrams (QEMU never sends them) are
+ * skipped and counted.
  */
 #include "ep_dgram.h"
 #include "ep_transports.h"
+#include "log.h"
 #include "sockaddr_any.h"
 #include "unixsock.h"
 
@@ -29,8 +33,10 @@ struct ep_dgramsock {
 	char own_path[VECTOR_PATH_MAX]; /* unix src, removed at destroy; "" for UDP */
 	char desc[240];
 	uint64_t empty;
+	uint64_t no_peer; /* frames dropped: nobody was bound at dst */
 	socklen_t peer_len;
 	bool connected;
+	bool peer_missing; /* in a run of such drops (logged at its start) */
 	struct ep_dgram io;
 };
 
@@ -60,6 +66,17 @@ static bool ep_dgramsock_no_peer(int err)
 	       err == -EPIPE;
 }
 
+/* n frames found nobody at dst: counted, and the run logged once. Returns n (taken). */
+static int ep_dgramsock_drop_no_peer(struct ep_dgramsock *d, unsigned int n, int err)
+{
+	d->no_peer += n;
+	if (!d->peer_missing)
+		log_warn("%s: nobody is bound at the peer's address (%s); frames to it are dropped "
+			 "and counted until it is", d->desc, strerror(-err));
+	d->peer_missing = true;
+	return (int)n;
+}
+
 static int ep_dgramsock_send(struct endpoint *ep, const struct frame *frames, unsigned int n)
 {
 	struct ep_dgramsock *d = to_dgs(ep);
@@ -67,25 +84,32 @@ static int ep_dgramsock_send(struct endpoint *ep, const struct frame *frames, un
 
 	if (!d->connected) {
 		if (connect(ep->fd, &d->peer.sa, d->peer_len) < 0)
-			return ep_dgramsock_no_peer(-errno) ? (int)n : -errno;
+			return ep_dgramsock_no_peer(-errno) ? ep_dgramsock_drop_no_peer(d, n, -errno)
+							     : -errno;
 		d->connected = true;
 	}
 	r = ep_dgram_send(&d->io, frames, n);
-	if (!ep_dgramsock_no_peer(r))
+	if (!ep_dgramsock_no_peer(r)) {
+		if (r > 0)
+			d->peer_missing = false;
 		return r;
+	}
 	d->connected = false;
-	return (int)n;
+	return ep_dgramsock_drop_no_peer(d, n, r);
 }
 
 static void ep_dgramsock_describe(const struct endpoint *ep, char *buf, size_t len)
 {
 	const struct ep_dgramsock *d = to_dgs(ep);
+	char empty[64] = "", no_peer[64] = "";
 
 	if (d->empty)
-		snprintf(buf, len, "%s (empty datagrams skipped: %llu)", d->desc,
+		snprintf(empty, sizeof(empty), " (empty datagrams skipped: %llu)",
 			 (unsigned long long)d->empty);
-	else
-		snprintf(buf, len, "%s", d->desc);
+	if (d->no_peer)
+		snprintf(no_peer, sizeof(no_peer), " (dropped, no peer bound: %llu)",
+			 (unsigned long long)d->no_peer);
+	snprintf(buf, len, "%s%s%s", d->desc, empty, no_peer);
 }
 
 static void ep_dgramsock_destroy(struct endpoint *ep)

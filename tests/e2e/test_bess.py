@@ -69,7 +69,7 @@ def bess_up(g, ip):
 def test_bess_guest_and_daemon_guest(ctx):
     """(a) vec0 over bess and eth0 over daemon on one switch: ping and 1 MiB TCP both ways."""
     sw, path = bess_switch(ctx)
-    src = ctx.path("a-vec0.sock")
+    src = ctx.user_path("a-vec0.sock")  # the guest makes it
     a = ctx.guest("a", extra=[vec_bess(path, src, "52:54:00:00:40:01")])
     b = ctx.guest("b", [daemon(sw.ctl)])
     ctx.boot([a, b])
@@ -92,7 +92,7 @@ def test_bess_down_up_cycles(ctx):
     """(b) ip link down/up of vec0 works again and again: the switch removes the guest's src
     socket when the connection ends (UML never does), and the port count follows."""
     sw, path = bess_switch(ctx)
-    src = ctx.path("a-vec0.sock")
+    src = ctx.user_path("a-vec0.sock")  # the guest makes it
     a = ctx.guest("a", extra=[vec_bess(path, src, "52:54:00:00:41:01")])
     b = ctx.guest("b", [daemon(sw.ctl)])
     ctx.boot([a, b])
@@ -127,8 +127,8 @@ def test_bess_fd_transport(ctx):
     g_end.close()
     s_end.close()
     ctl = ctx.path("sw.ctl")
-    sw = ctx.proc("switch", [h.program("uml_switch"), "-unix", ctl, "-port", f"transport=fd,fd={sfd}"],
-                  pass_fds=[sfd])
+    sw = ctx.proc("switch", [h.program("uml_switch"), "-unix", ctl, "-port",
+                             f"transport=fd,fd={sfd}"] + h.for_test_user(), pass_fds=[sfd])
     os.close(sfd)
     wait_for(lambda: "attached to unix socket" in sw.output() or not sw.alive(), 10, "the switch")
     check(f"port 1: transport=fd,fd={sfd}" in sw.output(), f"fd port not attached:\n{sw.output()}")
@@ -153,7 +153,7 @@ def test_bess_plug_client(ctx):
     """(d) umlnet-plug as a bess client: a namespace's dev0 on the switch pings a bess guest."""
     sw, path = bess_switch(ctx)
     ns = ctx.netns("p")
-    a = ctx.guest("a", extra=[vec_bess(path, ctx.path("a-vec0.sock"), "52:54:00:00:43:01")])
+    a = ctx.guest("a", extra=[vec_bess(path, ctx.user_path("a-vec0.sock"), "52:54:00:00:43:01")])
     plug = Plug(ctx, [f"dev0=transport=bess,dst={path}"], netns=ns)
     a.wait_ready()
     bess_up(a, "10.43.0.1")
@@ -162,7 +162,8 @@ def test_bess_plug_client(ctx):
     ping(a, "10.43.0.2", "bess guest -> plug namespace")
     ports = switch_status(sw.ctl)["ports"]
     check(sorted(p["endpoint"].split(" (")[0] for p in ports) ==
-          sorted(["bess peer unnamed", f"bess peer {ctx.path('a-vec0.sock')}"]), f"ports: {ports}")
+          sorted(["bess peer unnamed", f"bess peer {ctx.user_path('a-vec0.sock')}"]),
+          f"ports: {ports}")
     check(plug.alive(), f"the plug died:\n{plug.output()}")
     plug.stop()
     wait_ports(sw.ctl, 1, "the plug's port to go when the plug stops")
@@ -193,7 +194,7 @@ def test_bess_vanished_guest_frees_port(ctx):
     """(e) a bess guest killed outright: its port goes, its src socket is removed, the others
     keep flowing."""
     sw, path = bess_switch(ctx)
-    srcs = {n: ctx.path(f"{n}-vec0.sock") for n in "ab"}
+    srcs = {n: ctx.user_path(f"{n}-vec0.sock") for n in "ab"}
     a = ctx.guest("a", extra=[vec_bess(path, srcs["a"], "52:54:00:00:44:01")])
     b = ctx.guest("b", extra=[vec_bess(path, srcs["b"], "52:54:00:00:44:02")])
     c = ctx.guest("c", [daemon(sw.ctl)])

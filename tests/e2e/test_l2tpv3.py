@@ -37,7 +37,10 @@ def l2tp_pair(udp=True, v6=False, lo="127.0.0.1", sw="127.0.0.1", cookies=True):
 
 
 def vec_guest(ctx, net, spec, name="a"):
-    return NsGuest(ctx, name, net, [], extra=[spec])
+    # IP mode (no udp=1) is a raw socket of IP protocol 115: the guest keeps CAP_NET_RAW, and
+    # only that, as the test user.
+    caps = () if ",udp=1" in spec else ("net_raw",)
+    return NsGuest(ctx, name, net, [], extra=[spec], run_as=h.as_test_user(caps=caps))
 
 
 def up(g, dev, ip):

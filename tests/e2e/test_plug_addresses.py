@@ -184,7 +184,10 @@ def test_plug_addr_same_as_uml_kernel(ctx):
     prefix = "10.47.0"
     net, far, remote = _lan(ctx, prefix)
     helper = helper_path(ctx, "uml_net", h.program("uml_net"))
-    g = NsGuest(ctx, "uml", net, [f"tuntap,,,{prefix}.254"], path_prepend=helper).wait_ready()
+    # Host root: uml_net in its root-caller mode (no setuid bit, no policy) is the helper under
+    # test, and it takes root from the kernel that runs it.
+    g = NsGuest(ctx, "uml", net, [f"tuntap,,,{prefix}.254"], path_prepend=helper,
+                run_as=h.AS_ROOT).wait_ready()
     ns = ctx.netns("g")
     plug = Plug(ctx, [f"eth0=tuntap,,,{prefix}.253"], netns=ns, run_in=net,
                 env=env_with_path(helper))

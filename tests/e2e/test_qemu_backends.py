@@ -17,7 +17,7 @@ import time
 
 import umlnet_harness as h
 from umlnet_harness import check
-from qemu_vm import QemuVM
+from qemu_vm import QemuVM, share_with_vm, vm_user_dir
 from transport_helpers import (NsGuest, Plug, _guest_digest_when_done, mcast_ns, ping_ok,
                                random_file)
 
@@ -105,7 +105,7 @@ def test_every_backend_between_a_vm_and_a_uml_guest(ctx):
     """One VM and one UML guest, five segments, one switch each: the VM's eth<i> uses a different
     QEMU backend on each (one boot of each, since TCG boots are slow)."""
     net = mcast_ns(ctx)
-    d = ctx.path("q")
+    d, v = ctx.path("q"), vm_user_dir(ctx, "qv")  # the switches' sockets, the VM's
     os.makedirs(os.path.join(d, "vde"))
     l2tp_ours = ("transport=l2tpv3,udp=1,src=127.0.0.1,srcport=5202,dst=127.0.0.1,dstport=5201,"
                  "rx_session=0x1234,tx_session=0xfffffffe,rx_cookie=0x0aabbccd,"
@@ -119,8 +119,8 @@ def test_every_backend_between_a_vm_and_a_uml_guest(ctx):
     cases = [
         ("stream", ["-port", f"transport=stream,listen={d}/q.sock"],
          f"stream,server=off,addr.type=unix,addr.path={d}/q.sock", lambda p: p["kind"] == "stream"),
-        ("dgram", ["-port", f"transport=dgram,src={d}/sw.dgram,dst={d}/vm.dgram"],
-         f"dgram,local.type=unix,local.path={d}/vm.dgram,remote.type=unix,remote.path={d}/sw.dgram",
+        ("dgram", ["-port", f"transport=dgram,src={d}/sw.dgram,dst={v}/vm.dgram"],
+         f"dgram,local.type=unix,local.path={v}/vm.dgram,remote.type=unix,remote.path={d}/sw.dgram",
          lambda p: p["kind"] == "dgram"),
         ("vde", [], f"vde,sock={d}/vde", lambda p: p["proto"] == "vde"),
         ("l2tpv3", ["-port", l2tp_ours], l2tp_qemu, lambda p: p["kind"] == "l2tpv3"),
@@ -130,6 +130,7 @@ def test_every_backend_between_a_vm_and_a_uml_guest(ctx):
     switches = [ctx.switch(name=f"sw-{name}", args=args, netns=net,
                            ctl=os.path.join(d, "vde") if name == "vde" else None)
                 for name, args, _, _ in cases]
+    share_with_vm(f"{d}/sw.dgram")  # a dgram port's socket takes no -mode/-group
     switches[2].ctl = os.path.join(d, "vde", "ctl")  # a directory: libvdeplug's layout
     g, vm = boot_pair(ctx, switches, [nd for _, _, nd, _ in cases], netns=net)
     for i, (name, _, _, is_port) in enumerate(cases):
@@ -138,12 +139,12 @@ def test_every_backend_between_a_vm_and_a_uml_guest(ctx):
         check(p["rx_frames"] > 700 and p["tx_frames"] > 700, f"{name}: port counters {p}")
     st = status_json(switches[0])["stream"][0]
     check(st["accepted"] == 1 and f"{d}/q.sock" in st["address"], f"stream listener: {st}")
-    check(f"{d}/vm.dgram" in port_of(switches[1], cases[1][3], "dgram")["endpoint"],
+    check(f"{v}/vm.dgram" in port_of(switches[1], cases[1][3], "dgram")["endpoint"],
           "the dgram port names its peer")
 
 
 def test_stream_switch_connects_and_follows_a_qemu_restart(ctx):
-    sock = ctx.path("q-listen.sock")
+    sock = os.path.join(vm_user_dir(ctx, "qv"), "q-listen.sock")  # QEMU's listening socket
     netdev = f"stream,server=on,addr.type=unix,addr.path={sock}"
     sw = ctx.switch(args=["-port", f"transport=stream,connect={sock}"])
     g, vm = boot_pair(ctx, [sw], [netdev])

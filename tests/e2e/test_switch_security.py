@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from daemon_client import DaemonClient, frame, v3_request
+import umlnet_harness as h
 from umlnet_harness import Skip, check, program, wait_for
 
 NOBODY = 65534
@@ -292,14 +293,15 @@ def test_client_names_are_escaped(ctx):
 
 def test_unprivileged_uml_guest_on_root_switch(ctx):
     """A real UML guest run by nobody (the daemon transport binds an abstract data socket as
-    nobody) attaches to a root switch and pings a root guest: the owner check lets it in."""
+    nobody) attaches to a root switch and pings a guest of another user (the harness's test
+    user): the owner check lets each in."""
     need_root()
     sw = ctx.switch(args=["-mode", "0666"])
     uml_dir = ctx.path("uml")
     os.makedirs(uml_dir, exist_ok=True)
     os.chmod(uml_dir, 0o1777)
     prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    a = ctx.guest("a", [f"daemon,,unix,{sw.ctl}"], argv_prefix=prefix)
+    a = ctx.guest("a", [f"daemon,,unix,{sw.ctl}"], run_as=prefix)
     b = ctx.guest("b", [f"daemon,,unix,{sw.ctl}"])
     ctx.boot([a, b])
     a.ok("ip addr add 10.9.0.1/24 dev eth0 && ip link set eth0 up")
@@ -307,7 +309,7 @@ def test_unprivileged_uml_guest_on_root_switch(ctx):
     out = a.ok("ping -c 3 -i 0.2 -W 2 10.9.0.2")
     check(" 0% packet loss" in out, out)
     uids = sorted(p["uid"] for p in json.loads(sw.ctl_cmd("-j", "ports")))
-    check(uids == [0, NOBODY], f"port uids {uids}")
+    check(uids == sorted([h.test_user()[0], NOBODY]), f"port uids {uids}")
     check(status(sw)["refused_data_socket"] == 0, f"status: {status(sw)}")
 
 

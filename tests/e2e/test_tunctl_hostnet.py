@@ -6,6 +6,7 @@ real node is never changed."""
 
 import os
 
+import umlnet_harness as h
 from umlnet_harness import Skip, check, program
 import hostnet_helpers as hn
 
@@ -77,7 +78,8 @@ def test_tunctl_bridge_port(ctx):
     host.sh(f"ip link add vb type veth peer name vl netns {lan.name}")
     host.sh("ip link set vb master br0 && ip link set vb up")
     lan.sh("ip addr add 10.77.2.2/24 dev vl && ip link set vl up")
-    r = host.sh(f"{program('tunctl')} -t tapb -B br0")
+    # The guest's user owns the tap (the harness's guests run as the test user).
+    r = host.sh(f"{program('tunctl')} -u {h.test_user()[0]} -t tapb -B br0")
     check("tapb: port of bridge br0" in r.stdout, f"tunctl said:\n{r.stdout}")
     g = hn.ns_guest(ctx, "b", ["tuntap,tapb"], host).wait_ready()
     g.ok("ip addr add 10.77.2.50/24 dev eth0 && ip link set eth0 up")

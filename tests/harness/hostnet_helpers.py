@@ -74,8 +74,14 @@ def ns_guest(ctx, name, eths, netns, path_dir=None, uid=None, gid=None, mounts=(
         uml = os.path.join(ctx.dir, "uml")
         os.makedirs(uml, exist_ok=True)
         os.chown(uml, uid, gid if gid is not None else uid)
+    # uid: the wrapper drops to it. A guest that runs its own uml_net (path_dir) without one
+    # needs host root: the helper's root-caller mode is what those tests test (uml_net(8): the
+    # helper takes root from the kernel that runs it, no setuid bit, no policy; a caller other
+    # than root is refused without a policy), so the kernel itself must be root.
+    run_as = () if uid is not None else h.AS_ROOT if path_dir else None
     # The wrapper gets the kernel's whole argv (kernel path first) and runs it inside.
-    return h.Guest(ctx, name, eths, extra=extra, env=guest_env(path_dir), argv_prefix=[wrapper])
+    return h.Guest(ctx, name, eths, extra=extra, env=guest_env(path_dir), argv_prefix=[wrapper],
+                   run_as=run_as)
 
 
 def _q(s):

@@ -5,12 +5,20 @@ A QemuVM's network devices are QEMU -netdev option strings (one virtio-net-pci N
 eth1, ... in order); its addresses come from the kernel command line. Commands run over the
 VM's second serial port (the image's init: one command per line, output, "UMLNET-EXIT <status>").
 KVM is probed once per process and used only if a VM really boots with it; otherwise TCG.
+
+QEMU runs as the unprivileged test user (h.TEST_USER, no capabilities, no_new_privs), never as
+host root: its own files (console log, command socket, a copy of the kernel and initrd, which
+live in root's cache) are in a directory of that user (QemuVM.dir, also the place for the VM's
+end of unix-socket backends); a switch socket it connects to must let that user in
+(share_with_vm, or the switch's -mode/-group).
 """
 
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 import umlnet_harness as h
@@ -37,20 +45,52 @@ def image(extra=()):
     return _images[extra]
 
 
+def run_as():
+    """argv prefix of every QEMU we start: the test user, plus /dev/kvm's group when it exists
+    (a device the VM may use, nothing else)."""
+    try:
+        return h.as_test_user(groups=(os.stat("/dev/kvm").st_gid,))
+    except FileNotFoundError:
+        return h.as_test_user()
+
+
 def accel():
-    """'kvm' if /dev/kvm exists and a VM boots with it, else 'tcg' (nested KVM can be present and
-    still fail; see doc/qemu.md)."""
+    """'kvm' if the test user can open /dev/kvm and a VM boots with it, else 'tcg' (nested KVM
+    can be present and still fail; see doc/qemu.md)."""
     global _accel
     if _accel is None:
         _accel = "tcg"
-        if os.access("/dev/kvm", os.R_OK | os.W_OK):
-            kernel, initrd = image()
-            r = subprocess.run([QEMU, "-accel", "kvm", "-cpu", "host", "-nodefaults", "-display",
-                                "none", "-no-reboot", "-m", "128", "-kernel", kernel, "-initrd",
-                                initrd, "-append", "console=ttyS0 panic=-1 rdinit=/bin/poweroff",
-                                "-serial", "stdio"], capture_output=True, timeout=30)
+        if os.path.exists("/dev/kvm"):
+            with tempfile.TemporaryDirectory(prefix="umlnet-kvm-probe-") as d:
+                os.chmod(d, 0o755)
+                kernel, initrd = readable_copies(image(), d)
+                r = subprocess.run(run_as() + [
+                    QEMU, "-accel", "kvm", "-cpu", "host", "-nodefaults", "-display", "none",
+                    "-no-reboot", "-m", "128", "-kernel", kernel, "-initrd", initrd,
+                    "-append", "console=ttyS0 panic=-1 rdinit=/bin/poweroff",
+                    "-serial", "stdio"], capture_output=True, timeout=30)
             _accel = "kvm" if r.returncode == 0 else "tcg"
     return _accel
+
+
+def readable_copies(files, d):
+    """Copies of the image's files (in root's cache) in directory d, readable by QEMU's user."""
+    out = []
+    for src in files:
+        dst = os.path.join(d, os.path.basename(src))
+        if not os.path.exists(dst):
+            shutil.copyfile(src, dst)
+            os.chmod(dst, 0o644)
+        out.append(dst)
+    return out
+
+
+share_with_vm = h.share_with_test_user  # QEMU runs as the test user
+
+
+def vm_user_dir(ctx, name):
+    """A directory of ctx's that the VMs' user owns (for QEMU's end of unix sockets)."""
+    return ctx.user_dir(name)
 
 
 class QemuVM:
@@ -63,22 +103,24 @@ class QemuVM:
         self.packages = tuple(packages)  # extra Debian packages in the image (umlnet-qemu-image)
         self.netdevs, self.addrs, self.macs = list(netdevs), list(addrs), list(macs)
         self.mem, self.netns, self.extra = mem, netns, list(extra)
-        self.cmd_path = ctx.path(f"{name}-cmd.sock")
-        self.console_log = ctx.path(f"{name}-console.log")
+        self.dir = vm_user_dir(ctx, f"vm-{name}")
+        self.cmd_path = os.path.join(self.dir, "cmd.sock")
+        self.console_log = os.path.join(self.dir, "console.log")
         self.proc = None
         self.sock = None
         self._buf = b""
         self.boot_seconds = None
 
     def argv(self):
-        kernel, initrd = image(self.packages)
+        kernel, initrd = readable_copies(image(self.packages), self.dir)
         append = ["console=ttyS0", "quiet", "panic=-1"]
         append += [f"umlnet.eth{i}={a}" for i, a in enumerate(self.addrs) if a]
-        argv = [QEMU, "-accel", accel(), "-nodefaults", "-display", "none", "-no-reboot",
-                "-m", str(self.mem), "-kernel", kernel, "-initrd", initrd,
-                "-append", " ".join(append), "-serial", f"file:{self.console_log}",
-                "-chardev", f"socket,id=cmd,path={self.cmd_path},server=on,wait=off",
-                "-serial", "chardev:cmd"]
+        argv = run_as() + [
+            QEMU, "-accel", accel(), "-nodefaults", "-display", "none", "-no-reboot",
+            "-m", str(self.mem), "-kernel", kernel, "-initrd", initrd,
+            "-append", " ".join(append), "-serial", f"file:{self.console_log}",
+            "-chardev", f"socket,id=cmd,path={self.cmd_path},server=on,wait=on",
+            "-serial", "chardev:cmd"]
         if accel() == "kvm":
             argv += ["-cpu", "host"]
         for i, nd in enumerate(self.netdevs):
@@ -89,14 +131,15 @@ class QemuVM:
         return argv + self.extra
 
     def start(self):
+        """Starts QEMU and connects to its command channel at once: QEMU waits for us there
+        (wait=on) before it runs the VM, so that nothing the VM says early is lost while a test
+        is still busy elsewhere (another VM's boot)."""
         if os.path.exists(self.cmd_path):
             os.unlink(self.cmd_path)
         self._buf = b""
         self.t0 = time.monotonic()
         self.proc = self.ctx.proc(f"qemu-{self.name}", self.argv(), netns=self.netns)
-        return self
 
-    def wait_ready(self, timeout=90):
         def connected():
             if not self.proc.alive():
                 raise h.TestFailure(f"qemu {self.name} exited:\n{self.proc.output()[-2000:]}")
@@ -106,7 +149,10 @@ class QemuVM:
                 return s
             except OSError:
                 return None
-        self.sock = h.wait_for(connected, 20, f"qemu {self.name} command socket")
+        self.sock = h.wait_for(connected, 30, f"qemu {self.name} command socket")
+        return self
+
+    def wait_ready(self, timeout=90):
         self._read_until(re.compile(rb"UMLNET-READY\r?\n"), timeout, "boot")
         self.boot_seconds = time.monotonic() - self.t0
         return self

@@ -167,11 +167,13 @@ def env_with_path(first):
 
 
 def bridge_ns(ctx, taps=(), tag="net"):
-    """A namespace with bridge br0 and persistent taps enslaved to it."""
+    """A namespace with bridge br0 and persistent taps enslaved to it, owned by the test user
+    (the guests' user; our root programs open them as well)."""
     ns = ctx.netns(tag)
     ns.sh("ip link add br0 type bridge && ip link set br0 up")
+    uid = h.test_user()[0]
     for t in taps:
-        ns.sh(f"ip tuntap add dev {t} mode tap && ip link set {t} master br0 up")
+        ns.sh(f"ip tuntap add dev {t} mode tap user {uid} && ip link set {t} master br0 up")
     return ns
 
 

@@ -5,17 +5,23 @@ ended by the PIDs (process groups) we started, never by name; namespaces are one
 files live in one unique temporary directory. Later issues reuse Guest, Netns and Context.
 
 A Guest is Debian's user-mode-linux kernel booted with the host's / as a read-only hostfs root
-and tests/harness/guest-init.sh as init. The harness talks to it over a second console that is
+and tests/harness/guest-init.sh as init. It runs as the unprivileged test user (TEST_USER), never
+as host root: guest root remounting hostfs read-write reaches only what that user may write (the
+same rule umlnet follows for its guests; QEMU VMs of qemu_vm.py too). A test whose guest needs
+host root passes run_as=AS_ROOT and says why. The harness talks to it over a second console that is
 a socketpair on the host (con1=fd:3): run() sends a shell script and returns its exit status
 and output (see guest-init.sh for the framing).
 """
 
 import base64
+import grp
 import os
+import pwd
 import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -24,6 +30,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GUEST_INIT = os.path.join(HERE, "guest-init.sh")
 UML_KERNEL = shutil.which("linux") or "/usr/bin/linux"
+
+
+# The system user that UML and QEMU guests of the tests run as (scripts/deps creates it, as it
+# creates umlnet's own guest user): a user of their own, so that a guest's reach on the host is
+# only what the test gave that user.
+TEST_USER = os.environ.get("UMLNET_TEST_USER", "umlnet-test")
+AS_ROOT = ()  # run_as for the few guests that need host root (each says why)
 
 
 class TestFailure(Exception):
@@ -58,6 +71,78 @@ def program(name):
         if os.path.isfile(p) and os.access(p, os.X_OK):
             return p
     raise Skip(f"{name} is not built in {build_dir()}")
+
+
+def test_user():
+    """(uid, gid) of TEST_USER; a missing user fails the test (running the guest as root
+    instead would be the very thing this rule forbids)."""
+    try:
+        pw = pwd.getpwnam(TEST_USER)
+    except KeyError:
+        raise TestFailure(f"the test user {TEST_USER} does not exist (scripts/deps creates it)")
+    check(pw.pw_uid != 0 and pw.pw_gid != 0, f"the test user {TEST_USER} is root")
+    return pw.pw_uid, pw.pw_gid
+
+
+def as_test_user(caps=(), no_new_privs=True, groups=()):
+    """argv prefix running a program as TEST_USER. groups: its only supplementary groups (gids;
+    none by default). caps: the only capabilities it keeps (ambient, e.g. 'net_raw' for a raw
+    socket); no_new_privs=False when it must run a setuid helper (uml_net)."""
+    uid, gid = test_user()
+    argv = ["setpriv", f"--reuid={uid}", f"--regid={gid}"]
+    argv += [f"--groups={','.join(str(g) for g in groups)}"] if groups else ["--clear-groups"]
+    if caps:
+        spec = ",".join(f"+{c}" for c in caps)
+        argv += [f"--inh-caps={spec}", f"--ambient-caps={spec}"]
+    if no_new_privs:
+        argv.append("--no-new-privs")
+    return argv
+
+
+def give_to_test_user(path):
+    """Makes path (a file or directory the test created) the test user's."""
+    os.chown(path, *test_user())
+    return path
+
+
+def test_group_name():
+    """The name of the test user's group (for programs that take no number)."""
+    return grp.getgrgid(test_user()[1]).gr_name
+
+
+def for_test_user():
+    """Our switch's options that let the test user (the guests) use its sockets."""
+    return ["-mode", "0660", "-group", str(test_user()[1])]
+
+
+def share_with_test_user(path):
+    """Lets the test user use a socket file a root program made: the file's group becomes the
+    test user's, read and write for the group only."""
+    os.chown(path, -1, test_user()[1], follow_symlinks=False)
+    os.chmod(path, 0o660)
+    return path
+
+
+def proc_ids(pid):
+    """{'Uid': [real, effective, saved, fs], 'Gid': [...], 'CapEff': int} of a process."""
+    ids = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, val = line.partition(":")
+            if key in ("Uid", "Gid"):
+                ids[key] = [int(x) for x in val.split()]
+            elif key == "CapEff":
+                ids[key] = int(val, 16)
+    return ids
+
+
+def check_unprivileged(pid, what):
+    """Fails unless the process runs as the test user, with no capability."""
+    uid, gid = test_user()
+    ids = proc_ids(pid)
+    check(ids["Uid"] == [uid] * 4 and ids["Gid"] == [gid] * 4 and ids["CapEff"] == 0,
+          f"{what} (pid {pid}) runs as uid {ids['Uid']} gid {ids['Gid']} capabilities "
+          f"{ids['CapEff']:#x}, not as the test user {TEST_USER} ({uid}:{gid}) without any")
 
 
 def wait_for(pred, timeout, what, interval=0.05):
@@ -124,12 +209,19 @@ class Proc:
 
 
 class Switch(Proc):
-    """Our uml_switch (or the classic one, given its path) on a control socket of the test."""
+    """Our uml_switch (or the classic one, given its path) on a control socket of the test.
+
+    The guests run as the test user: unless args set -mode or -group, the control (and
+    management) socket is the test user's group's to use (-mode 0660 -group; the classic switch,
+    which has no such options, gets its control socket's group and mode changed once it is
+    there)."""
 
     def __init__(self, ctx, name="switch", args=(), binary=None, netns=None, ctl=None):
         self.ctl = ctl or os.path.join(ctx.dir, f"{name}.ctl")
         ours = binary is None
         binary = binary or program("uml_switch")
+        if ours and not {"-mode", "-group"} & set(args):
+            args = list(args) + for_test_user()
         super().__init__(ctx, name, [binary, "-unix", self.ctl] + list(args), netns=netns)
         # Ours prints its banner once it serves (a socket file may be a stale one it has yet to
         # reclaim); the classic's stdout is block-buffered, so for it the socket file must do.
@@ -138,6 +230,8 @@ class Switch(Proc):
                  10, f"{name} to start")
         if not self.alive():
             raise TestFailure(f"{name} exited at start:\n{self.output()}")
+        if not ours:
+            share_with_test_user(self.ctl)
 
     def ctl_cmd(self, *words):
         """Runs uml_switchctl against this switch; returns its stdout."""
@@ -148,15 +242,30 @@ class Switch(Proc):
         return r.stdout
 
 
+def _names_a_tap(spec):
+    """Whether an eth spec opens a tap by name itself (tuntap,NAME...; helper mode gets its fd
+    from uml_net instead)."""
+    words = spec.split(",")
+    return words[0] == "tuntap" and len(words) > 1 and words[1] != ""
+
+
 class Guest:
     """A real UML guest. eths: transport specs, e.g. ['daemon,,unix,/tmp/x.ctl'] for eth0."""
 
     def __init__(self, ctx, name, eths=(), mem="64M", extra=(), env=None, netns=None,
-                 argv_prefix=()):
+                 argv_prefix=(), run_as=None):
+        """run_as: argv prefix that drops the kernel's rights, as_test_user() unless given
+        (AS_ROOT: none; a prefix of the test's own, e.g. another uid; () when argv_prefix
+        already drops them). argv_prefix runs first, as root (ip netns exec, unshare -m)."""
         self.ctx, self.name = ctx, name
         self.umid = f"{ctx.id}-{name}"
         self.uml_dir = os.path.join(ctx.dir, "uml") + "/"
         os.makedirs(self.uml_dir, exist_ok=True)
+        if run_as is None:
+            run_as = as_test_user()
+            give_to_test_user(self.uml_dir)  # the kernel makes its umid directory in it
+            if any(_names_a_tap(spec) for spec in eths):
+                argv_prefix = list(argv_prefix) + ctx.tun_for_test_user()
         self._host, guest_end = socket.socketpair()
         argv = [UML_KERNEL, f"umid={self.umid}", f"uml_dir={self.uml_dir}", f"mem={mem}",
                 "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "ro",
@@ -164,8 +273,7 @@ class Guest:
                 "pty.legacy_count=0", f"GUEST_NAME={name}"]
         argv += [f"eth{i}={spec}" for i, spec in enumerate(eths)]
         argv += list(extra)
-        # e.g. ("setpriv", "--reuid=1234", ...) or ("unshare", "-m", ...): run the kernel under it.
-        argv = list(argv_prefix) + argv
+        argv = list(argv_prefix) + list(run_as) + argv
         gfd = guest_end.fileno()
 
         def put_channel_on_fd3():
@@ -280,6 +388,30 @@ class Context:
 
     def path(self, name):
         return os.path.join(self.dir, name)
+
+    def user_dir(self, name="user"):
+        """A directory of the test's that the test user (the guests' user) owns: for the files
+        and sockets guests make themselves."""
+        d = self.path(name)
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, 0o755)
+        return give_to_test_user(d)
+
+    def user_path(self, name):
+        """A path in user_dir(), for a socket or file a guest makes."""
+        return os.path.join(self.user_dir(), name)
+
+    def tun_for_test_user(self):
+        """argv prefix (run as root) under which /dev/net/tun is a copy the test user's group may
+        open, in a private mount namespace: the host's node may be root's only (0600), and
+        opening it grants nothing by itself (a tap opens only for its owner, tunctl -u)."""
+        node = self.path("tun")
+        if not os.path.exists(node):
+            os.mknod(node, stat.S_IFCHR | 0o600, os.makedev(10, 200))
+            os.chown(node, 0, test_user()[1])
+            os.chmod(node, 0o660)
+        return ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                'mount --bind "$0" /dev/net/tun && exec "$@"', node]
 
     def switch(self, *args, **kw):
         return Switch(self, *args, **kw)
