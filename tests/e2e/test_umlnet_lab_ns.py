@@ -105,7 +105,15 @@ def connect(lab, *args, timeout=30):
         end = time.monotonic() + 10
         while time.monotonic() < end:
             done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
+            if done:  # what it wrote before it ended is still in the pty: read it all
+                while select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        chunk = os.read(fd, 4096)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    out += chunk
                 return os.waitstatus_to_exitcode(status), answer, out.decode(errors="replace")
             if select.select([fd], [], [], 0.2)[0]:
                 try:
