@@ -61,7 +61,7 @@ def boot(args, cut, mem, work, user):
     cmd = [args.kernel, "umid=prof", f"uml_dir={uml}/", f"mem={mem}", "root=/dev/root",
            "rootfstype=hostfs", "rootflags=/", "ro", f"init={init}", "con=null",
            "con0=null,fd:1", "con1=null", "ssl=null", "pty.legacy_count=0",
-           f"UMLNET_NAME={args.machine}", f"PROF_STATE={args.state}"]
+           f"UMLNET_NAME={args.machine}", f"PROF_STATE={args.state}"] + args.append
     if args.perf:
         cmd = ["perf", "stat", "-x,", "-e", "task-clock,page-faults,context-switches",
                "-o", os.path.join(work, "perf.txt"), "--"] + cmd
@@ -82,6 +82,13 @@ def boot(args, cut, mem, work, user):
     if "@@T" not in console:
         sys.exit(f"boot_profile: cut {cut}: init did not reach its end; console in {work}")
     return ru.ru_utime + ru.ru_stime, wall, ru.ru_utime, ru.ru_stime, ru.ru_minflt
+
+
+def perf_line(work):
+    """perf stat's counters of the last boot, on one line."""
+    lines = open(os.path.join(work, "perf.txt")).read().splitlines()
+    return " | ".join(f"{ln.split(',')[2]} {ln.split(',')[0]}" for ln in lines
+                      if ln and not ln.startswith("#"))
 
 
 def state_dir(args, work, user):
@@ -105,6 +112,8 @@ def main():
     ap.add_argument("--lab", default=os.path.join(ROOT, "examples", "lab-web"))
     ap.add_argument("--machine", default="r")
     ap.add_argument("--kernel", default=shutil.which("linux") or "linux")
+    ap.add_argument("--append", nargs="+", default=[],
+                    help="more kernel command line words (e.g. lpj=N quiet) to try")
     ap.add_argument("--user", default="umlnet-guest")
     ap.add_argument("--perf", action="store_true",
                     help="wrap each boot in perf stat (runs the kernel as root); print its lines")
@@ -117,15 +126,14 @@ def main():
     print(f"load average at start: {os.getloadavg()}")
     try:
         for mem in args.mem:
-            res = {}
-            for cut in args.cuts:
-                runs = [boot(args, cut, mem, work, user) for _ in range(args.boots)]
-                res[cut] = [statistics.median(r[i] for r in runs) for i in range(5)]
-                if args.perf:
-                    print(f"  perf {cut}: " + " | ".join(
-                        ln.split(",")[0] + " " + ln.split(",")[2]
-                        for ln in open(os.path.join(work, "perf.txt")).read().splitlines()
-                        if ln and not ln.startswith("#")))
+            runs = {cut: [] for cut in args.cuts}
+            # Rounds interleave the cuts, so that a change of the host's load weighs on all.
+            for _ in range(args.boots):
+                for cut in args.cuts:
+                    runs[cut].append(boot(args, cut, mem, work, user))
+                    if args.perf:
+                        print(f"  perf {cut}: " + perf_line(work))
+            res = {c: [statistics.median(r[i] for r in runs[c]) for i in range(5)] for c in runs}
             print(f"mem={mem}, {args.boots} boots per cut, medians; machine {args.machine} "
                   f"of {args.lab}")
             print(f"{'phase':10} {'CPU-s':>7} {'wall-s':>7} | {'cumul CPU':>9} {'user':>6} "
