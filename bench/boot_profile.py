@@ -63,7 +63,9 @@ def boot(args, cut, mem, work, user):
            "con0=null,fd:1", "con1=null", "ssl=null", "pty.legacy_count=0",
            f"UMLNET_NAME={args.machine}", f"PROF_STATE={args.state}"] + args.append
     if args.perf:
-        cmd = ["perf", "stat", "-x,", "-e", "task-clock,page-faults,context-switches",
+        cmd = ["perf", "stat", "-x,", "-e", "task-clock,page-faults,context-switches,syscalls:sys_enter_newfstatat,"
+               "syscalls:sys_enter_statx,syscalls:sys_enter_openat,syscalls:sys_enter_ptrace,"
+               "syscalls:sys_enter_mmap,syscalls:sys_enter_wait4",
                "-o", os.path.join(work, "perf.txt"), "--"] + cmd
 
     def drop():
@@ -85,7 +87,8 @@ def boot(args, cut, mem, work, user):
 
 
 def perf_line(work):
-    """perf stat's counters of the last boot, on one line."""
+    """perf stat's counters of the last boot, on one line (ptrace: UML's round trips per guest
+    system call or fault; newfstatat/openat: hostfs lookups on the host)."""
     lines = open(os.path.join(work, "perf.txt")).read().splitlines()
     return " | ".join(f"{ln.split(',')[2]} {ln.split(',')[0]}" for ln in lines
                       if ln and not ln.startswith("#"))
