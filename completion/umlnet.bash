@@ -52,6 +52,6 @@ _uml_switch()
 	-unix|-pcap|-mgmt|-bess) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	COMPREPLY=($(compgen -W "-unix -hub -tap -compat-v0 -daemon -bess -mgmt -pcap -mode -group
-		-ports -macs -age -port -limit -v -q -h -help -version --help --version" -- "$cur"))
+		-ports -macs -age -spin -port -limit -v -q -h -help -version --help --version" -- "$cur"))
 }
 complete -F _uml_switch uml_switch
