@@ -1,22 +1,24 @@
 #!/usr/bin/env python3
 """TCP between two real UML guests across a VXLAN trunk, against Linux's vxlan and one switch.
 
-    sudo python3 bench/vxlan_tcp.py [--seconds 5] [--rounds 2] [--old PATH]
+    sudo python3 bench/vxlan_tcp.py [--seconds 5] [--rounds 2] [--old PATH] [--kinds K/K]
 
-"vxlan": guest a on switch 1, guest b on switch 2, each switch in its own namespace with a
-VXLAN trunk (VNI 42) over a veth pair (10.99.5.1 <-> 10.99.5.2). "Linux vxlan": the same two
-switches, each with a tap port instead, bridged in its namespace to a Linux vxlan device (VNI 42)
-over the same veth pair: the kernel's tunnel in place of ours. "one switch": both guests on one
-switch. --old PATH adds "vxlan, old": the trunk of another uml_switch binary (an earlier build),
-in the same rounds. Guest MTU 1450 everywhere, so only the tunnel differs. Reports iperf3 TCP
-a -> b, the sender's retransmissions and the median ping round trip, medians over interleaved
-rounds, and the trunk's drop counters. Needs root (namespaces); boots 2 guests per run; uses
-UMLNET_BUILD.
+"vxlan": guest a on switch 1, guest b on switch 2, each switch in its own namespace with a VXLAN
+trunk (VNI 42) over a veth pair (10.99.5.1 <-> 10.99.5.2). "Linux vxlan": the same two switches,
+each with a tap port instead, bridged in its namespace to a Linux vxlan device (VNI 42) over the
+same veth pair: the kernel's tunnel in place of ours. "one switch": both guests on one switch.
+"vxlan, -spin 0": our trunk with the switches' poll before sleeping off (uml_switch(1)). --old
+PATH adds "vxlan, old": the trunk of another uml_switch binary (an earlier build), in the same
+rounds; --kinds runs a subset (names joined by /). Guest MTU 1450 everywhere, so only the tunnel
+differs. Reports iperf3 TCP a -> b, the sender's retransmissions and the median ping round trip,
+medians over interleaved rounds, and the trunk's drop counters. Needs root (namespaces); boots 2
+guests per run; uses UMLNET_BUILD.
 """
 
 from guest_pair import h, measure, options, ratio, serve_iperf, table
 from vxlan_helpers import guest_on, trunk_status, vxlan_spec  # noqa: E402
 
+KINDS = ["vxlan", "vxlan, -spin 0", "vxlan, old", "Linux vxlan", "one switch"]
 ENDS = (("10.99.5.1", "10.99.5.2"), ("10.99.5.2", "10.99.5.1"))
 
 
@@ -36,8 +38,9 @@ def switches(ctx, kind, n1, n2, old):
     if kind == "Linux vxlan":
         return [linux_vtep(ctx, f"sw{i + 1}", ns, *ENDS[i]) for i, ns in enumerate((n1, n2))]
     binary = old if kind == "vxlan, old" else None
+    spin = ["-spin", "0"] if kind == "vxlan, -spin 0" else []
     return [h.Switch(ctx, f"sw{i + 1}", netns=ns, binary=binary,
-                     args=["-port", vxlan_spec(42, ENDS[i][0], [ENDS[i][1]])])
+                     args=spin + ["-port", vxlan_spec(42, ENDS[i][0], [ENDS[i][1]])])
             for i, ns in enumerate((n1, n2))]
 
 
@@ -71,8 +74,10 @@ def one_run(kind, seconds, old):
 def main():
     ap = options(2)
     ap.add_argument("--old", help="another uml_switch binary, for 'vxlan, old'")
+    ap.add_argument("--kinds", help="a subset, names joined by /: " + "/".join(KINDS))
     a = ap.parse_args()
-    kinds = ["vxlan"] + (["vxlan, old"] if a.old else []) + ["Linux vxlan", "one switch"]
+    kinds = [k for k in KINDS if (a.old or k != "vxlan, old") and
+             (not a.kinds or k in a.kinds.split("/"))]
     res = {k: [] for k in kinds}
     for _ in range(a.rounds):
         for k in kinds:
@@ -81,10 +86,8 @@ def main():
             if drops:
                 print(f"  {k}: trunk of switch 2: {drops}", flush=True)
     table("path", ["TCP Mbit/s", "retransmits", "ping ms (median)"], res)
-    ratio(res, "vxlan", "one switch", "vxlan/one switch TCP")
-    ratio(res, "vxlan", "Linux vxlan", "vxlan/Linux vxlan TCP")
-    if a.old:
-        ratio(res, "vxlan", "vxlan, old", "vxlan/vxlan old TCP")
+    for other in kinds[1:]:
+        ratio(res, kinds[0], other, f"{kinds[0]}/{other} TCP")
 
 
 if __name__ == "__main__":
