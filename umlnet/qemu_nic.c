@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "qemu_nic.h"
 #include "attach.h"
+#include "ether.h"
 #include "qemu.h"
 #include "qemu_tty.h"
 #include "qmp.h"
@@ -113,9 +114,11 @@ static void qemu_nic_addr_line(void *opaque, const char *vm, const char *line)
 {
 	struct conf_eth *e = opaque;
 	const char *in = strstr(line, " inet "), *ether = strstr(line, " link/ether ");
+	uint8_t mac[ETHER_ADDR_LEN];
 
 	(void)vm;
-	if (ether && sscanf(ether, " link/ether %17s", e->mac) != 1)
+	/* The VM wrote these lines: only a well-formed MAC goes on into QMP's JSON. */
+	if (ether && (sscanf(ether, " link/ether %17s", e->mac) != 1 || mac_parse(e->mac, mac)))
 		e->mac[0] = '\0';
 	if (in && !e->ip[0] && sscanf(in, " inet %47s", e->ip) != 1)
 		e->ip[0] = '\0';
