@@ -3,7 +3,7 @@
  * uml_switch - the switch daemon of UML's `daemon` transport, a drop-in for the classic one.
  *
  * main.c: start-up (options, sockets, banner), the event loop and clean-up. The protocol
- * lives in control.c, forwarding in switch.c, status in mgmt.c.
+ * lives in control.c, forwarding in switch.c, status in mgmt.c, epoll registrations in events.c.
  */
 #include "clock.h"
 #include "daemon.h"
