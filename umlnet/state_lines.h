@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * state_lines - the one reader of the state directory's line files ("pids", "restarts",
- * "attached", "host", "refused", "qemu-accel"): each line, without its newline, to a callback.
- * Lines have no length limit; the callbacks' sscanf widths bound what they keep.
+ * "attached", "host", "refused", "qemu-accel", host-up's record, the logs a failure quotes):
+ * each line, without its newline, to a callback. Lines have no length limit; the callbacks'
+ * sscanf widths and buffers bound what they keep.
  */
 #ifndef UMLNET_STATE_LINES_H
 #define UMLNET_STATE_LINES_H
