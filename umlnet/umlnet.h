@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * umlnet - one command for a whole virtual network of UML guests, switches and gateways.
- * main.c is only the table of subcommands; each subcommand is its own file (cmd_*.c).
+ * main.c is only the table of subcommands; each subcommand is its own file (cmd_*.c), and what
+ * several of them do is in net.h (a whole network) and network_load.h (where they start from).
  */
 #ifndef UMLNET_UMLNET_H
 #define UMLNET_UMLNET_H
