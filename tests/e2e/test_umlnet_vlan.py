@@ -8,7 +8,8 @@ import os
 import signal
 import subprocess
 
-from umlnet_harness import Skip, check, program, wait_for
+from daemon_client import DaemonClient
+from umlnet_harness import Skip, TestFailure, check, program, wait_for
 from umlnet_helpers import Net, check_gone
 
 
@@ -331,3 +332,32 @@ def test_umlnet_vlan_attached_device_keeps_its_vlan_on_a_restarted_switch(ctx):
         check_gone(net)
     finally:
         delete_netns(ns.values())
+
+
+def test_umlnet_vlan_device_socket_admits_only_its_scope(ctx):
+    """A device socket (`ident PATH pid=P vlan=10`) refuses a client of another process before
+    answering it (counted in ident_refused, logged once however often it tries), so one guest
+    cannot take another's device's VLAN; re-scoped to the client's own uid it admits it, and the
+    port is born on VLAN 10, named after the device; closing the socket removes its file."""
+    sw = ctx.switch()
+    dev = ctx.path("a.eth0.ctl")
+    out = sw.ctl_cmd("ident", dev, f"pid={os.getppid()}", "vlan=10", "name=eth0")
+    check(out.strip() == f"ident {dev} pid={os.getppid()} vlan=10 name=eth0", out)
+    for _ in range(3):
+        try:
+            DaemonClient(dev).close()
+            raise TestFailure("a client of another pid was admitted")
+        except (ConnectionError, OSError):
+            pass
+    check("ident_refused 3" in sw.ctl_cmd("idents"), sw.ctl_cmd("idents"))
+    check(sw.output().count("refused client pid") == 1, sw.output())
+    sw.ctl_cmd("ident", dev, f"uid={os.geteuid()}", "vlan=10", "name=eth0")
+    c = DaemonClient(dev)
+    try:
+        ports = json.loads(sw.ctl_cmd("-j", "ports"))
+        check([(p["description"], p["vlan_mode"], p["vlans"]) for p in ports] ==
+              [("eth0", "access", [10])], f"{ports}")
+    finally:
+        c.close()
+    sw.ctl_cmd("ident-close", dev)
+    check(not os.path.exists(dev), "the closed device socket's file is still there")
