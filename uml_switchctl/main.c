@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		   "Without a command: show (status, ports and MAC table). vlan and trunk set a\n"
 		   "port's VLANs (root or the switch's user only), e.g. trunk 3 10,20-30 native=1.\n"
 		   "ident opens a device's own control socket at PATH: the ports made through it,\n"
-		   "by that pid or uid only, are born in that setting (uml_switch(8)).\n");
+		   "by that pid or uid only, are born in that setting (uml_switch(1)).\n");
 }
 
 int main(int argc, char **argv)

@@ -6,7 +6,7 @@
  * Theory of operation. A daemon-protocol client (a UML eth device, umlnet-plug) cannot ask for
  * a VLAN, and its request tells nothing of which device it is. So an eth device with a setting
  * connects to a control socket of its own (vlan_apply_ctl), which the switch opens on request
- * (`ident PATH SCOPE SETTING name=DEV`, uml_switch(8)) before the device can connect: its port
+ * (`ident PATH SCOPE SETTING name=DEV`, uml_switch(1)) before the device can connect: its port
  * is born in its VLANs, and a device that comes before its socket is refused, never put on
  * VLAN 1. The scope is the guest's pid (a UML guest: opened right after its start, seconds
  * before its init brings a device up), or the uid of umlnet-plug, which connects as soon as it
