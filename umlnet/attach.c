@@ -19,7 +19,8 @@ void attach_load(const struct state *st, struct attach_list *l)
 	while (l->n < ATTACH_MAX && fgets(line, sizeof(line), f)) {
 		struct attach_entry *e = &l->a[l->n];
 
-		if (sscanf(line, "%31s %15s %255s", e->guest, e->dev, e->target) == 3)
+		e->vlan[0] = '\0';
+		if (sscanf(line, "%31s %15s %255s %127s", e->guest, e->dev, e->target, e->vlan) >= 3)
 			l->n++;
 	}
 	fclose(f);
@@ -37,6 +38,7 @@ int attach_save(const struct state *st, const struct attach_list *l)
 	if (!f)
 		return -errno;
 	for (int i = 0; i < l->n; i++)
-		fprintf(f, "%s %s %s\n", l->a[i].guest, l->a[i].dev, l->a[i].target);
+		fprintf(f, "%s %s %s%s%s\n", l->a[i].guest, l->a[i].dev, l->a[i].target,
+			l->a[i].vlan[0] ? " " : "", l->a[i].vlan);
 	return fclose(f) < 0 ? -errno : 0;
 }
