@@ -72,8 +72,13 @@ static void pending_close(struct switchd *d, struct pending *p)
 
 void control_accept(struct switchd *d)
 {
+	control_accept_on(d, d->listen_fd, 0);
+}
+
+void control_accept_on(struct switchd *d, int listen_fd, uint16_t ident)
+{
 	for (;;) {
-		int fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct pending *p;
 		pid_t pid;
 		uid_t uid;
@@ -92,6 +97,7 @@ void control_accept(struct switchd *d)
 		p->pid = pid;
 		p->uid = uid;
 		p->fd = fd;
+		p->ident = ident;
 		p->len = 0;
 		p->deadline = d->sw.now + SWITCHD_PENDING_TIMEOUT;
 		if (ev_add(d, fd, EV_PENDING, (uint32_t)(p - d->pending), EPOLLIN) < 0)
@@ -281,6 +287,8 @@ static void control_new_port(struct switchd *d, struct pending *pd, const struct
 	char who[1024];
 	int slot = peercred_get(pd->fd, &client); /* 0 or -errno until registered */
 
+	if (slot >= 0 && pd->ident)
+		slot = ident_sock_admit(d, pd, &why);
 	if (slot >= 0)
 		slot = port_endpoint(d, req, &client, &local, &ep, &why);
 	if (slot >= 0)
@@ -297,6 +305,8 @@ static void control_new_port(struct switchd *d, struct pending *pd, const struct
 		control_refuse(d, pd, req, why, slot);
 		return;
 	}
+	if (pd->ident)
+		ident_sock_apply(d, pd, (uint32_t)slot);
 	/* The connection now belongs to the port: readable means the client is gone. */
 	pending_release(d, pd);
 	ev_add(d, d->sw.ports[slot].ctl_fd, EV_PORT_CTL, (uint32_t)slot, EPOLLIN | EPOLLRDHUP);

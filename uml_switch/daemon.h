@@ -10,6 +10,7 @@
 #include "bess_listen.h"
 #include "events.h"
 #include "evwait.h"
+#include "ident_sock.h"
 #include "stream_ports.h"
 #include "options.h"
 #include "portmap.h"
@@ -31,6 +32,7 @@ struct pending {
 	pid_t pid;
 	uid_t uid;
 	uint32_t deadline;
+	uint16_t ident;         /* came through device socket ident - 1 (ident_sock.h); 0: the main one */
 	size_t len;
 	uint8_t buf[DAEMON_REQ_MAX_LEN + 1];
 };
@@ -72,6 +74,7 @@ struct switchd {
 	struct bess_listen bess;
 	struct stream_ports stream; /* -port transport=stream (stream_ports.h) */
 	struct uidlim uids;     /* what each user holds (uidlimit.h) */
+	struct ident_socks ident; /* devices' own control sockets */
 	uint64_t mgmt_idle_closed; /* management connections closed for silence */
 	uint64_t mgmt_refused;  /* management commands refused (mgmt_vlan.c) */
 	bool running;
@@ -85,6 +88,9 @@ int switchd_apply_limits(struct switchd *d);
 /* control.c: the daemon protocol's handshake and port lifetime. */
 int control_open(struct switchd *d);
 void control_accept(struct switchd *d);
+/* Accepts the clients waiting on listen_fd: the main control socket (ident 0) or device socket
+ * ident - 1. */
+void control_accept_on(struct switchd *d, int listen_fd, uint16_t ident);
 void control_pending_input(struct switchd *d, uint32_t index);
 void control_port_event(struct switchd *d, uint32_t slot);
 void control_expire_pending(struct switchd *d);
@@ -119,7 +125,9 @@ void mgmt_event(struct switchd *d, uint32_t index, uint32_t events);
 /* Closes management connections silent for longer than opt.limits.mgmt_idle. */
 void mgmt_expire_idle(struct switchd *d);
 void mgmt_close_all(struct switchd *d);
-/* mgmt_vlan.c: "vlan PORT VID" and "trunk PORT LIST [native=N]" (words[0] is the command). */
+/* mgmt_vlan.c: "vlan PORT VID", "trunk PORT LIST [native=N]" and the device sockets' "ident",
+ * "ident-close PATH", "idents" (words[0] is the command; mgmt_vlan_is_command tells). */
+bool mgmt_vlan_is_command(const char *word);
 void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n, FILE *f);
 
 #endif

@@ -26,6 +26,7 @@ enum ev_tag {
 	EV_STDIN,
 	EV_BESS_LISTEN,  /* -bess socket: accept */
 	EV_STREAM_LISTEN, /* a -port transport=stream,listen= socket: accept */
+	EV_IDENT_LISTEN, /* a device's own control socket (ident_sock.h): accept */
 };
 
 struct switchd;

@@ -226,6 +226,9 @@ static void dispatch(struct switchd *d, const struct epoll_event *ev)
 	case EV_STREAM_LISTEN:
 		stream_ports_accept(d, index);
 		break;
+	case EV_IDENT_LISTEN:
+		ident_sock_accept(d, index);
+		break;
 	}
 }
 
@@ -255,6 +258,7 @@ static void switchd_init(struct switchd *d)
 	memset(d, 0, sizeof(*d));
 	d->listen_fd = d->mgmt_fd = d->shared_fd = d->sig_fd = d->timer_fd = d->stdin_fd = -1;
 	d->bess.fd = -1;
+	ident_socks_init(&d->ident);
 	for (int i = 0; i < SWITCHD_MAX_PENDING; i++)
 		d->pending[i].fd = -1;
 	for (int i = 0; i < SWITCHD_MAX_MGMT; i++)
@@ -266,6 +270,7 @@ static void remove_sockets(struct switchd *d)
 {
 	bess_listen_close(d);
 	stream_ports_close(d);
+	ident_socks_close_all(d);
 	if (d->listen_fd >= 0)
 		unlink(d->ctl_path);
 	if (d->mgmt_fd >= 0 && d->mgmt_path[0])

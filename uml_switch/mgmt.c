@@ -111,6 +111,7 @@ static const char *sw_mode(const struct switchd *d)
 	X("mgmt_idle", (d)->opt.limits.mgmt_idle)                                            \
 	X("mgmt_idle_closed", (d)->mgmt_idle_closed)                                         \
 	X("mgmt_refused", (d)->mgmt_refused)                                                 \
+	X("ident_refused", (d)->ident.refused)                                               \
 	X("vlan_aware", (d)->sw.vlan_aware)                                                  \
 	X("backlog_bytes", backlog_pool_used(&(d)->sw.bl_pool))                              \
 	X("backlog_budget", backlog_pool_size(&(d)->sw.bl_pool))                             \
@@ -327,7 +328,9 @@ static void help_out(FILE *f)
 {
 	fputs("commands: help, version, status, ports, macs, show (all of them);\n"
 	      "add 'json' or '-j' for JSON; every reply ends with an empty line\n"
-	      "vlan PORT VID, trunk PORT LIST [native=N]: a port's VLANs (root, the switch's user)\n",
+	      "vlan PORT VID, trunk PORT LIST [native=N]: a port's VLANs (root, the switch's user)\n"
+	      "ident PATH pid=PID|uid=UID vlan=N|trunk=LIST [name=DEV], ident-close PATH, idents:\n"
+	      "a device's own control socket and its VLANs (root, the switch's user)\n",
 	      f);
 }
 
@@ -354,7 +357,7 @@ static void mgmt_command(struct switchd *d, const struct mgmt_conn *c, char *lin
 		ports_out(d, f, json);
 	else if (!strcmp(words[0], "macs"))
 		macs_out(d, f, json);
-	else if (!strcmp(words[0], "vlan") || !strcmp(words[0], "trunk"))
+	else if (mgmt_vlan_is_command(words[0]))
 		mgmt_vlan_command(d, c, words, n, f);
 	else if (!strcmp(words[0], "show")) {
 		if (json) {

@@ -5,6 +5,12 @@
  *
  *   vlan PORT VID                 makes PORT an access port of VLAN VID
  *   trunk PORT LIST [native=N]    makes PORT a trunk of the VLANs in LIST (vlan.h)
+ *   ident PATH pid=PID|uid=UID vlan=N|trunk=LIST[,native=N] [name=DEV]
+ *                                 opens (or re-scopes) a device's own control socket at PATH:
+ *                                 the ports made through it are born in that setting
+ *                                 (ident_rule.h, ident_sock.h)
+ *   ident-close PATH              closes it again (ports made through it stay as they are)
+ *   idents                        lists the device sockets
  *
  * PORT is the number `ports` shows. Only root and the switch's own user may change a setting:
  * the management socket's file mode lets others read the status, not move ports between VLANs.
@@ -51,7 +57,59 @@ static int vlan_port_arg(struct switchd *d, FILE *f, const char *cmd, const char
 	return (int)(n - 1);
 }
 
-void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n, FILE *f)
+/* Whether the client may change VLANs: root and the switch's own user; refuses the others. */
+static bool vlan_may_change(struct switchd *d, const struct mgmt_conn *c, FILE *f, const char *cmd)
+{
+	if (c->uid == 0 || c->uid == geteuid())
+		return true;
+	vlan_refuse(d, f, "%s: uid %d may not change VLANs (only root and the switch's user)", cmd,
+		    (int)c->uid);
+	return false;
+}
+
+/* ident PATH SCOPE SETTING [name=DEV] */
+static void vlan_ident_command(struct switchd *d, char **words, int n, FILE *f)
+{
+	char err[320], text[VLAN_TEXT_MAX + 192];
+	struct ident_rule r;
+
+	if (ident_rule_parse(words, n, &r, err, sizeof(err)) ||
+	    ident_sock_open(d, &r, err, sizeof(err))) {
+		vlan_refuse(d, f, "%s", err);
+		return;
+	}
+	ident_rule_format(&r, text, sizeof(text));
+	log_info("device socket %s", text);
+	fprintf(f, "ident %s", text);
+}
+
+/* ident-close PATH */
+static void vlan_ident_close(struct switchd *d, char **words, int n, FILE *f)
+{
+	char shown[LOG_ESCAPED_LEN(108)];
+
+	if (n != 2) {
+		vlan_refuse(d, f, "ident-close: usage: ident-close PATH");
+		return;
+	}
+	if (ident_sock_close(d, words[1]) < 0) {
+		vlan_refuse(d, f, "ident-close: path '%s': no device socket there (see 'idents')",
+			    log_escape(words[1], 108, shown, sizeof(shown)));
+		return;
+	}
+	log_info("device socket %s closed", words[1]);
+	fprintf(f, "closed %s", words[1]);
+}
+
+bool mgmt_vlan_is_command(const char *w)
+{
+	return !strcmp(w, "vlan") || !strcmp(w, "trunk") || !strcmp(w, "ident") ||
+	       !strcmp(w, "ident-close") || !strcmp(w, "idents");
+}
+
+/* vlan PORT VID, trunk PORT LIST [native=N] */
+static void vlan_port_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n,
+			      FILE *f)
 {
 	bool trunk = !strcmp(words[0], "trunk");
 	char text[VLAN_TEXT_MAX + 16], err[256], by[64];
@@ -61,11 +119,6 @@ void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **word
 	if (n < 3 || n > (trunk ? 4 : 3) || (n == 4 && strncmp(words[3], "native=", 7))) {
 		vlan_refuse(d, f, trunk ? "trunk: usage: trunk PORT LIST [native=N]"
 					: "vlan: usage: vlan PORT VID");
-		return;
-	}
-	if (c->uid != 0 && c->uid != geteuid()) {
-		vlan_refuse(d, f, "%s: uid %d may not change VLANs (only root and the switch's user)",
-			    words[0], (int)c->uid);
 		return;
 	}
 	slot = vlan_port_arg(d, f, words[0], words[1]);
@@ -85,4 +138,18 @@ void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **word
 	port_set_vlan(d, (uint32_t)slot, &v, by);
 	vlan_port_format(&v, text, sizeof(text));
 	fprintf(f, "port %d: %s", slot + 1, text);
+}
+
+void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n, FILE *f)
+{
+	if (!strcmp(words[0], "idents"))
+		ident_socks_list(d, f);
+	else if (!vlan_may_change(d, c, f, words[0]))
+		return;
+	else if (!strcmp(words[0], "ident"))
+		vlan_ident_command(d, words, n, f);
+	else if (!strcmp(words[0], "ident-close"))
+		vlan_ident_close(d, words, n, f);
+	else
+		vlan_port_command(d, c, words, n, f);
 }

@@ -5,6 +5,8 @@
  *   uml_switchctl [-s CONTROL-SOCKET | -m MGMT-SOCKET] [-j] [status|ports|macs|show|version]
  *   uml_switchctl [-s ... | -m ...] vlan PORT VID
  *   uml_switchctl [-s ... | -m ...] trunk PORT LIST [native=N]
+ *   uml_switchctl [-s ... | -m ...] ident PATH pid=PID|uid=UID vlan=N|trunk=LIST [name=DEV]
+ *   uml_switchctl [-s ... | -m ...] ident-close PATH | idents
  *
  * It sends one command line and prints the reply up to the empty line that ends it (protocol:
  * uml_switch/mgmt.c). An "error: ..." reply is printed on stderr and the exit status is 1.
@@ -28,12 +30,17 @@ static void usage(FILE *f)
 		   "[status|ports|macs|show|version|help]\n"
 		   "       uml_switchctl [-s ... | -m ...] vlan PORT VID\n"
 		   "       uml_switchctl [-s ... | -m ...] trunk PORT LIST [native=N]\n"
+		   "       uml_switchctl [-s ... | -m ...] ident PATH pid=PID|uid=UID "
+		   "vlan=N|trunk=LIST[,native=N] [name=DEV]\n"
+		   "       uml_switchctl [-s ... | -m ...] ident-close PATH | idents\n"
 		   "  -s PATH   the switch's control socket (default /tmp/uml.ctl); its management\n"
 		   "            socket is PATH.mgmt unless the switch was started with -mgmt\n"
 		   "  -m PATH   the management socket itself\n"
 		   "  -j        JSON output\n"
 		   "Without a command: show (status, ports and MAC table). vlan and trunk set a\n"
-		   "port's VLANs (root or the switch's user only), e.g. trunk 3 10,20-30 native=1.\n");
+		   "port's VLANs (root or the switch's user only), e.g. trunk 3 10,20-30 native=1.\n"
+		   "ident opens a device's own control socket at PATH: the ports made through it,\n"
+		   "by that pid or uid only, are born in that setting (uml_switch(1)).\n");
 }
 
 int main(int argc, char **argv)
@@ -60,7 +67,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv[optind++];
-	if (optind < argc && strcmp(cmd, "vlan") && strcmp(cmd, "trunk"))
+	if (optind < argc && strcmp(cmd, "vlan") && strcmp(cmd, "trunk") && strcmp(cmd, "ident") &&
+	    strcmp(cmd, "ident-close"))
 		die("unexpected argument '%s' after the command (try -h)", argv[optind]);
 	if (!mgmt) {
 		switch_mgmt_default_path(ctl, path, sizeof(path));

@@ -13,7 +13,8 @@ static int attach_line(void *opaque, char *line)
 	struct attach_list *l = opaque;
 	struct attach_entry *e = &l->a[l->n];
 
-	if (sscanf(line, "%31s %15s %255s", e->guest, e->dev, e->target) == 3)
+	e->vlan[0] = '\0';
+	if (sscanf(line, "%31s %15s %255s %127s", e->guest, e->dev, e->target, e->vlan) >= 3)
 		l->n++;
 	return l->n == ATTACH_MAX;
 }
@@ -39,6 +40,7 @@ int attach_save(const struct state *st, const struct attach_list *l)
 	if (!f)
 		return -errno;
 	for (int i = 0; i < l->n; i++)
-		fprintf(f, "%s %s %s\n", l->a[i].guest, l->a[i].dev, l->a[i].target);
+		fprintf(f, "%s %s %s%s%s\n", l->a[i].guest, l->a[i].dev, l->a[i].target,
+			l->a[i].vlan[0] ? " " : "", l->a[i].vlan);
 	return fclose(f) < 0 ? -errno : 0;
 }

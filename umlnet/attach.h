@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * attach - the devices hot-plugged into running guests (umlnet attach), remembered in
- * <state>/attached as "<guest> <dev> <target>" lines so that status can show them.
+ * <state>/attached as "<guest> <dev> <target> [<vlan setting>]" lines so that status can show
+ * them and a restarted switch gets their VLAN settings again.
  */
 #ifndef UMLNET_ATTACH_H
 #define UMLNET_ATTACH_H
@@ -14,6 +15,7 @@ struct attach_entry {
 	char guest[CONF_NAME];
 	char dev[16];
 	char target[CONF_PATH];
+	char vlan[CONF_VLAN];   /* "vlan=N", "trunk=..." or "" */
 };
 
 struct attach_list {

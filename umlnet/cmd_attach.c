@@ -15,12 +15,12 @@
  * (doc/vector-transports.md §2), so attach always brings it up, then waits for the switch to show
  * the port; detach brings it down first, since the kernel refuses to remove an open device.
  *
- * A VLAN setting needs the device's own switch port, which the switch shows by the guest's pid
- * and kind only, like the guest's other ports there (whose settings may differ). A vec device's
- * port is the one whose peer is its src socket; an eth device's (a daemon-protocol client, whose
- * socket name tells nothing of the device) is the guest's port of that kind that was not there
- * before the device came up. The device is brought up for it, and taken out again when its port
- * cannot be found or set: it must not stay on VLAN 1.
+ * A VLAN setting: an eth device (a daemon-protocol client, whose request tells nothing of the
+ * device) connects to a control socket of its own, opened on the switch for the guest's pid
+ * before the device is made (vlan_apply.h), so its port is born in its VLANs. A vec device's
+ * port is the one whose peer is its src socket: the device is brought up, its port found and
+ * set, and the device taken out again when that fails: it must not stay on VLAN 1. The setting
+ * is kept with the attached device, so a restarted switch gets it again.
  *
  * A QEMU guest's NIC (eth on a switch of the network only) goes through QMP instead
  * (qemu_nic.h): netdev_add + device_add, then named and addressed in the VM over its command
@@ -231,46 +231,23 @@ static int attach_ports_list(const struct target *t, int sw, struct switch_mgmt_
 	return n;
 }
 
-static bool attach_port_was_there(const struct switch_mgmt_port *p,
-				  const struct switch_mgmt_port *before, int nbefore)
-{
-	for (int i = 0; i < nbefore; i++)
-		if (before[i].port == p->port && !strcmp(before[i].endpoint, p->endpoint))
-			return true;
-	return false;
-}
-
-/* Whether p is device e's port (see the top of the file); src: a vec device's socket. */
-static bool attach_port_is(const struct conf_eth *e, const char *src, pid_t pid,
-			   const struct switch_mgmt_port *p, const struct switch_mgmt_port *before,
-			   int nbefore)
-{
-	if (e->vec)
-		return strstr(p->endpoint, src) != NULL;
-	return p->pid == pid && !strcmp(p->kind, "unix") && !attach_port_was_there(p, before, nbefore);
-}
-
-/* Waits for the device's port on its switch: its number, or 0 when none came within
- * ATTACH_PORT_WAIT_MS. before: the switch's ports before the device was made. */
-static unsigned int attach_port_wait(const struct target *t, const struct conf_eth *e,
-				     const struct switch_mgmt_port *before, int nbefore)
+/* Waits for vec device e's port on its switch (the one whose peer is its src socket): its
+ * number, or 0 when none came within ATTACH_PORT_WAIT_MS. */
+static unsigned int attach_port_wait(const struct target *t, const struct conf_eth *e)
 {
 	struct switch_mgmt_port *ports = calloc(SWITCH_MGMT_PORTS, sizeof(*ports));
-	const struct state_proc *guest = state_find(&t->st, "guest", t->guest);
 	long long end = clock_ms() + ATTACH_PORT_WAIT_MS;
 	unsigned int found = 0;
-	char src[PATH_MAX] = "";
+	char src[PATH_MAX];
 
 	if (!ports)
 		return 0;
-	if (e->vec)
-		state_vec_src(&t->st, t->g, e, src, sizeof(src));
+	state_vec_src(&t->st, t->g, e, src, sizeof(src));
 	do {
 		int n = attach_ports_list(t, e->sw, ports);
 
 		for (int i = 0; i < n && !found; i++)
-			if (attach_port_is(e, src, guest ? guest->id.pid : 0, &ports[i], before,
-					   nbefore))
+			if (strstr(ports[i].endpoint, src))
 				found = ports[i].port;
 		if (!found)
 			usleep(50000);
@@ -306,16 +283,15 @@ static int dev_remove(struct target *t, const struct conf_eth *e, bool quiet, in
 }
 
 /* Brings the new device up in the guest, with its address: a vec device always (it connects
- * only then), an eth device when ip= asks for it or its port is needed (vlan: a VLAN setting).
- * Then waits for the port, and makes the VLAN setting. */
-static int attach_up(struct target *t, const struct conf_eth *e, const char *ip, const char *vlan,
-		     const struct switch_mgmt_port *before, int nbefore)
+ * only then), an eth device when ip= asks for it. Then waits for a vec device's port, and makes
+ * its VLAN setting (an eth device's port is born in its VLANs). */
+static int attach_up(struct target *t, const struct conf_eth *e, const char *ip)
 {
 	char dev[CONF_DEV_NAME], script[256];
 	unsigned int port = 0;
 	int rc;
 
-	if (!ip && !e->vec && !vlan[0])
+	if (!ip && !e->vec)
 		return 0;
 	if (!t->have_state) {
 		fprintf(stderr, "umlnet: error: ip= needs a guest of a running network\n");
@@ -331,13 +307,13 @@ static int attach_up(struct target *t, const struct conf_eth *e, const char *ip,
 	if (rc > 0)
 		fprintf(stderr, "umlnet: error: guest %s: bringing %s up%s%s failed (exit status "
 				"%d)\n", t->guest, dev, ip ? " with " : "", ip ? ip : "", rc);
-	if (rc == 0 && (e->vec || vlan[0]) && !(port = attach_port_wait(t, e, before, nbefore))) {
+	if (rc == 0 && e->vec && !(port = attach_port_wait(t, e))) {
 		fprintf(stderr, "umlnet: error: guest %s: %s is up but switch '%s' shows no port "
 				"for it after %d ms; removed it again\n", t->guest, dev, e->sw_name,
 			ATTACH_PORT_WAIT_MS);
 		rc = -ENOTCONN;
 	}
-	if (rc == 0 && vlan[0] && vlan_apply_port(&t->st, e->sw, port, vlan, t->guest))
+	if (rc == 0 && e->vec && e->vlan[0] && vlan_apply_port(&t->st, e->sw, port, e->vlan, t->guest))
 		rc = -EPERM;
 	return rc ? -EIO : 0;
 }
@@ -357,6 +333,7 @@ static void attach_record(struct target *t, const struct conf_eth *e, const char
 	conf_dev_name(e, a->dev);
 	if (snprintf(a->target, sizeof(a->target), "%s", target) >= (int)sizeof(a->target))
 		a->target[0] = '\0';
+	snprintf(a->vlan, sizeof(a->vlan), "%s", e->vlan);
 	attach_save(&t->st, &l);
 }
 
@@ -401,28 +378,27 @@ static int attach_qemu(struct target *t, struct conf_eth *e, const char *ip, boo
 	return 0;
 }
 
-/* The switch's ports before the device is made, for telling its port from the guest's others
- * (attach_port_wait): their count, or -errno. Needed only for an eth device with a setting. */
-static int attach_before(const struct target *t, const struct conf_eth *e, const char *vlan,
-			 struct switch_mgmt_port **before)
+/* An eth device's VLAN setting: its own control socket on the switch, for the guest's pid,
+ * before the device exists (vlan_apply.h). */
+static int attach_ident(const struct target *t, const struct conf_eth *e)
 {
-	*before = NULL;
-	if (!vlan[0] || e->vec)
+	const struct state_proc *guest = t->have_state ? state_find(&t->st, "guest", t->guest) : NULL;
+	char scope[32];
+
+	if (!e->vlan[0] || e->vec)
 		return 0;
-	if (e->sw < 0) {
+	if (e->sw < 0 || !guest) {
 		fprintf(stderr, "umlnet: error: %s: a VLAN setting needs a device on a switch of the "
-				"running network\n", vlan);
+				"running network\n", e->vlan);
 		return -EINVAL;
 	}
-	if (!(*before = calloc(SWITCH_MGMT_PORTS, sizeof(**before))))
-		return -ENOMEM;
-	return attach_ports_list(t, e->sw, *before);
+	snprintf(scope, sizeof(scope), "pid=%d", (int)guest->id.pid);
+	return vlan_apply_ident(&t->st, t->guest, e, scope);
 }
 
 /* Makes the device in the guest (mconsole config), checks it is there, brings it up and makes
  * its VLAN setting when asked; word: its kernel command line form, for the message. */
 static int attach_make(struct target *t, struct conf_eth *e, const char *dev, const char *ip,
-		       const char *vlan, const struct switch_mgmt_port *before, int nbefore,
 		       char *word, size_t wordlen)
 {
 	char cmd[MCONSOLE_MAX_DATA];
@@ -447,11 +423,11 @@ static int attach_make(struct target *t, struct conf_eth *e, const char *dev, co
 			t->guest, dev, dev, word);
 		return -ENODEV;
 	}
-	if ((err = attach_up(t, e, ip, vlan, before, nbefore))) {
-		/* A vec device that failed to connect stays unusable until removed (§6), and a
-		 * device whose VLAN could not be set must not stay on VLAN 1: take it out, which
-		 * also lets the next attach start clean. */
-		if (e->vec || vlan[0])
+	if ((err = attach_up(t, e, ip))) {
+		/* A vec device that failed to connect stays unusable until removed (§6), and one
+		 * whose VLAN could not be set must not stay on VLAN 1: take it out, which also lets
+		 * the next attach start clean. */
+		if (e->vec)
 			dev_remove(t, e, true, &kerr);
 		return err;
 	}
@@ -462,10 +438,9 @@ static int attach_do(struct target *t, const char *what, const char *ip, const c
 		     const char *vlan, bool quiet)
 {
 	struct conf_eth e;
-	struct switch_mgmt_port *before;
 	char dev[CONF_DEV_NAME], word[PATH_MAX * 2 + 96];
 	const char *eq = strchr(what, '=');
-	int err, nbefore;
+	int err;
 
 	if (!eq) {
 		fprintf(stderr, "umlnet: error: '%s': expected ethN=SWITCH, ethN=TRANSPORT,... or "
@@ -484,12 +459,10 @@ static int attach_do(struct target *t, const char *what, const char *ip, const c
 	}
 	if (t->qemu)
 		return attach_qemu(t, &e, ip, quiet);
-	if ((nbefore = attach_before(t, &e, vlan, &before)) < 0) {
-		free(before);
-		return nbefore;
-	}
-	err = attach_make(t, &e, dev, ip, vlan, before, nbefore, word, sizeof(word));
-	free(before);
+	snprintf(e.vlan, sizeof(e.vlan), "%s", vlan);
+	if ((err = attach_ident(t, &e)))
+		return err;
+	err = attach_make(t, &e, dev, ip, word, sizeof(word));
 	if (!err)
 		attach_record(t, &e, e.sw >= 0 ? e.sw_name : e.spec);
 	if (!err && !quiet)

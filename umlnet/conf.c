@@ -515,26 +515,6 @@ static int conf_eth_vlan(struct conf_parser *p, const struct conf_word *w, struc
 	return 0;
 }
 
-/* umlnet tells a guest's ports on one switch apart only by their kind (daemon or bess), so the
- * devices of one kind on one switch share a VLAN setting (vlan_apply.c). */
-static int conf_eth_vlan_same(struct conf_parser *p, const struct conf_guest *g,
-			      const struct conf_eth *e)
-{
-	for (int i = 0; i < g->neth; i++) {
-		const struct conf_eth *o = &g->eth[i];
-		char dev[CONF_DEV_NAME], other[CONF_DEV_NAME];
-
-		if (o->vec == e->vec && e->sw_name[0] && !strcmp(o->sw_name, e->sw_name) &&
-		    strcmp(o->vlan, e->vlan))
-			return conf_fail(p, "%s: %s: differs from %s on the same switch (line %d); "
-					    "a guest's %s devices on one switch share one VLAN "
-					    "setting", conf_dev_name(e, dev), e->vlan[0] ? e->vlan :
-					 "no VLAN setting", conf_dev_name(o, other), o->line,
-					 e->vec ? "vec" : "eth");
-	}
-	return 0;
-}
-
 static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 {
 	struct conf_guest *g = &p->c->g[p->guest];
@@ -604,8 +584,6 @@ static int conf_eth_line(struct conf_parser *p, struct conf_word *w, int n)
 	if (e->spec[0] && e->vlan[0])
 		return conf_fail(p, "%s: %s: VLANs are set on a switch's port; a raw spec= has none",
 				 w[0].key, e->vlan);
-	if ((err = conf_eth_vlan_same(p, g, e)))
-		return err;
 	e->line = p->line;
 	g->neth++;
 	return 0;

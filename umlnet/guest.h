@@ -32,8 +32,10 @@ int guest_install_data(struct state *st, const char *data, const char *name);
 /* Starts guest gi (a UML guest of st->conf) and records it. Reports errors. */
 int guest_start(struct state *st, int gi);
 
-/* The UML transport spec for eth e of a guest: daemon,<mac>,unix,<ctl> or the raw spec. */
-void guest_eth_spec(const struct state *st, const struct conf_eth *e, char *out, size_t len);
+/* The UML transport spec for eth e of guest g: daemon,<mac>,unix,<ctl> (ctl: the device's own
+ * socket when it has a VLAN setting, vlan_apply.h) or the raw spec. */
+void guest_eth_spec(const struct state *st, const struct conf_guest *g, const struct conf_eth *e,
+		    char *out, size_t len);
 
 /* A plug's arguments for the eth devices of namespace guest g: prog --netns netns NAME=SPEC...
  * (argv: CONF_MAX_ETH + 4 entries, specs: one per device). */

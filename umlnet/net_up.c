@@ -258,7 +258,7 @@ int net_start_netns(struct state *st, int gi)
 {
 	struct conf_guest *g = &st->conf->g[gi];
 	char prog[PATH_MAX], ip[PATH_MAX], log[PATH_MAX], nspath[PATH_MAX];
-	char *argv[CONF_MAX_ETH + 4], specs[CONF_MAX_ETH][PATH_MAX + 80];
+	char *argv[CONF_MAX_ETH + 4], specs[CONF_MAX_ETH][PATH_MAX + 80], scope[32];
 	struct proc_id id = { 0, 0 };
 	int err;
 
@@ -281,6 +281,11 @@ int net_start_netns(struct state *st, int gi)
 		netns_ip(st, ip, g->name, (char *)"link", (char *)"set", (char *)"lo", (char *)"up",
 			 NULL, NULL);
 	}
+	/* The plug connects as it starts: its devices' own sockets must be there first, scoped
+	 * to our uid, the plug's (vlan_apply.h). */
+	snprintf(scope, sizeof(scope), "uid=%u", (unsigned)geteuid());
+	if ((err = vlan_apply_idents(st, gi, -1, scope)))
+		return err;
 	guest_plug_argv(st, g, prog, g->name, argv, specs);
 	err = start_proc(st, "plug", g->name, argv, &id);
 	for (int i = 0; !err && i < g->neth; i++) {
@@ -301,8 +306,6 @@ int net_start_netns(struct state *st, int gi)
 	for (int i = 0; !err && i < g->nroute; i++)
 		err = netns_ip(st, ip, g->name, (char *)"route", (char *)"add",
 			       g->route[i].dest, (char *)"via", g->route[i].via, NULL);
-	if (!err)
-		err = vlan_apply_guest(st, gi, id.pid);
 	if (err)
 		fprintf(stderr, "umlnet: error: netns %s: configuring its devices failed (see "
 				"%s/netns-%s.log)\n", g->name, st->dir, g->name);
@@ -319,11 +322,24 @@ struct boot {
 	struct notify *n;
 };
 
+static pid_t guest_pid(const struct state *st, int gi)
+{
+	const struct state_proc *p = state_find(st, "guest", st->conf->g[gi].name);
+
+	return p ? p->id.pid : 0;
+}
+
 static int boot_fill(struct boot *b)
 {
 	while (b->booting < b->jobs && b->next < b->total) {
-		int err = guest_start(b->st, b->order[b->next++]);
+		int gi = b->order[b->next++], err = guest_start(b->st, gi);
+		char scope[32];
 
+		/* Its devices' own sockets, seconds before its init brings them up (vlan_apply.h). */
+		if (!err) {
+			snprintf(scope, sizeof(scope), "pid=%d", (int)guest_pid(b->st, gi));
+			err = vlan_apply_idents(b->st, gi, -1, scope);
+		}
 		if (err)
 			return err;
 		b->booting++;
@@ -342,13 +358,6 @@ static int guest_by_mconsole(struct boot *b, const char *path)
 			return i;
 	}
 	return -1;
-}
-
-static pid_t guest_pid(const struct state *st, int gi)
-{
-	const struct state_proc *p = state_find(st, "guest", st->conf->g[gi].name);
-
-	return p ? p->id.pid : 0;
 }
 
 static int boot_event(void *opaque, const struct notify_msg *m)
@@ -372,7 +381,7 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		b->is_up[gi] = true;
 		b->booting--;
 		b->up++;
-		if (vlan_apply_guest(b->st, gi, guest_pid(b->st, gi)))
+		if (vlan_apply_guest(b->st, gi, -1))
 			return -EIO;
 		if (!b->quiet)
 			printf("guest %s is up\n", c->g[gi].name);

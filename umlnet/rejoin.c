@@ -94,6 +94,7 @@ static bool rejoin_build(struct state *st, int sw, const struct attach_list *al,
 			continue;
 		e.vec = al->a[k].dev[0] == 'v';
 		e.index = atoi(al->a[k].dev + 3);
+		snprintf(e.vlan, sizeof(e.vlan), "%s", al->a[k].vlan);
 		rejoin_add_dev(st, r, &e, "");
 	}
 	if (!r->neth && !r->nvec)
@@ -255,6 +256,15 @@ int rejoin_switch(struct state *st, int sw)
 
 	if (!n)
 		return 0;
+	/* A new switch knows no device sockets: open them before the devices connect. */
+	for (int i = 0; i < n; i++) {
+		char scope[32];
+
+		snprintf(scope, sizeof(scope), "pid=%d", (int)rs[i].pid);
+		if (vlan_apply_idents(st, (int)(rs[i].g - st->conf->g), sw, scope))
+			supervise_log("guest %s: error: its device sockets on switch %s not made "
+				      "again", rs[i].g->name, st->conf->sw[sw].name);
+	}
 	/* Step 3 once more for a guest that is not back (a vec device may have been mid-way
 	 * through a down/up of its own). */
 	rejoin_steps(st, rs, n);
@@ -267,8 +277,8 @@ int rejoin_switch(struct state *st, int sw)
 		supervise_log("guest %s: %s switch %s", rs[i].g->name,
 			      rs[i].back ? "re-joined" : "error: did not re-join",
 			      st->conf->sw[sw].name);
-		/* A new switch knows no VLANs: the guest's ports get their settings again. */
-		if (rs[i].back && vlan_apply_guest(st, (int)(rs[i].g - st->conf->g), rs[i].pid))
+		/* A new switch knows no VLANs: the guest's vec ports get their settings again. */
+		if (rs[i].back && vlan_apply_guest(st, (int)(rs[i].g - st->conf->g), sw))
 			supervise_log("guest %s: error: its VLAN settings on switch %s not made "
 				      "again", rs[i].g->name, st->conf->sw[sw].name);
 	}

@@ -78,6 +78,9 @@ if [ -d "/hostlab/$name" ]; then
 fi
 # No systemd in here: systemctl, service, halt... are umlnet's (umlnet-lab-services.sh), in the
 # machine's own root only; /usr/bin/systemctl is covered too, since /sbin/halt points there.
+# (/run is the machine's own tmpfs: /run/lock, which a booting Debian makes and init scripts
+# such as apache2's use, is made here.)
+mkdir -m 1777 /run/lock 2> /dev/null
 s=/usr/local/sbin
 mkdir -p $s && cp /run/lab/services.lab $s/systemctl && chmod 755 $s/systemctl &&
 	for l in service halt poweroff reboot shutdown; do ln -sf systemctl $s/$l; done

@@ -34,6 +34,34 @@ svc_aliases() {
 	esac
 }
 
+# named's control key: the host's /etc/bind/rndc.key is the host's secret (bind:bind 0640),
+# which the machine cannot read, so rndc, with which the init script stops and reloads named,
+# fails. The machine makes a key of its own, as bind9's postinst does on a fresh install.
+svc_named_key() {
+	k=/etc/bind/rndc.key
+	[ -x /usr/sbin/rndc-confgen ] && ! cat $k > /dev/null 2>&1 || return 0
+	rm -f $k && rndc-confgen -a -u bind > /dev/null 2>&1 ||
+		echo "$me: named: cannot make $k; rndc will not work" >&2
+}
+
+# What unit script $1 needs of the machine before it runs.
+svc_prepare() {
+	case ${1##*/} in
+	named | bind9) svc_named_key ;;
+	esac
+}
+
+# Action $2 of init script $1. restart is stop then start, as systemd does it for an init
+# script: a script's own restart may go through invoke-rc.d (radvd's does), which starts
+# nothing in a lab machine (no runlevel, so no service counts as enabled).
+svc_act() {
+	case $2 in
+	restart) "$1" stop; "$1" start ;;
+	try-restart) "$1" status > /dev/null 2>&1 || return 0; "$1" stop; "$1" start ;;
+	*) "$1" "$2" ;;
+	esac
+}
+
 # Runs action $1 of every unit after it; the first failure's status is the result.
 svc_run() {
 	act=$1 rc=0
@@ -46,7 +74,8 @@ svc_run() {
 			[ $rc -ne 0 ] || rc=5
 			continue
 		}
-		"$s" "$act" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
+		svc_prepare "$s"
+		svc_act "$s" "$act" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
 	done
 	return $rc
 }

@@ -1,13 +1,15 @@
 """VLANs in umlnet topologies: guest and namespace devices with vlan= and trunk= put in their
-VLANs by `umlnet up` through the switch's management socket, and tagged full-size frames through
-umlnet-plug on a trunk."""
+VLANs by `umlnet up` through the switch's management socket (an eth device through a control
+socket of its own, so one guest's devices on one switch may differ), attached devices keeping
+theirs on a restarted switch, and tagged full-size frames through umlnet-plug on a trunk."""
 
 import json
 import os
 import signal
 import subprocess
 
-from umlnet_harness import Skip, check, program, wait_for
+from daemon_client import DaemonClient
+from umlnet_harness import Skip, TestFailure, check, program, wait_for
 from umlnet_helpers import Net, check_gone
 
 
@@ -188,28 +190,51 @@ def test_umlnet_vlan_settings_made_again_on_a_restarted_switch(ctx):
     check_gone(net)
 
 
+def guest_ports(net, guest):
+    """The switch ports of a guest's process: {description: (mode, vlans)}."""
+    st = json.loads(net.umlnet("-j", "status").stdout)
+    pid = [p["pid"] for p in st["processes"] if p["kind"] == "guest" and p["name"] == guest][0]
+    return {p["description"]: (p["vlan_mode"], tuple(p["vlans"])) for p in switch_ports(net)
+            if p["pid"] == pid}
+
+
+def vlan_namespaces(ns, net16):
+    """Topology lines for namespaces ns ({"nV": name}): each on VLAN V at net16.V.2/24."""
+    return "".join(f"netns {name}\n    eth0 sw0 ip={net16}.{t[1:]}.2/24 vlan={t[1:]}\n"
+                   for t, name in ns.items())
+
+
+def eth1_on_vlan20_net(ctx, tag, net16):
+    """Guest a with eth0 on VLAN 10 and namespaces on VLANs 10 and 20 (addresses in net16.10.0/24
+    and net16.20.0/24); not up yet."""
+    need_root()
+    ns = {f"n{v}": f"umlnet-{ctx.id}-n{v}" for v in (10, 20)}
+    return Net(ctx, tag, "switch sw0\n"
+                         "guest a mem=48M\n"
+                         f"    eth0 sw0 ip={net16}.10.1/24 vlan=10\n" +
+               vlan_namespaces(ns, net16)), ns
+
+
+A_PORTS = {"eth0": ("access", (10,)), "eth1": ("access", (20,))}
+
+
+def attach_eth1_on_vlan20(net, net16):
+    """Brings the network up and attaches a's eth1 on VLAN 20: its own port (named eth1 by the
+    switch) is on VLAN 20, eth0's still on VLAN 10."""
+    net.up()
+    r = net.umlnet("attach", "a", "eth1=sw0", f"ip={net16}.20.1/24", "vlan=20")
+    check("eth1 attached" in r.stdout, f"attach: {r.stdout} {r.stderr}")
+    check(guest_ports(net, "a") == A_PORTS, f"a's ports: {switch_ports(net)}")
+
+
 def test_umlnet_vlan_attach_device_with_its_own_vlan(ctx):
     """`umlnet attach a eth1=sw0 vlan=20` on a guest whose eth0 is on VLAN 10 of the same switch:
     the hot-plugged device's own port (not eth0's) goes to VLAN 20, so a reaches the VLAN 20
     namespace through eth1 and the VLAN 10 one through eth0, and eth1 does not reach VLAN 10.
     Bad settings are refused with one line naming the field, and no device is made."""
-    need_root()
-    ns = {t: f"umlnet-{ctx.id}-{t}" for t in ("n10", "n20")}
-    net = Net(ctx, "va", "switch sw0\n"
-                         "guest a mem=48M\n"
-                         "    eth0 sw0 ip=10.74.10.1/24 vlan=10\n"
-                         f"netns {ns['n10']}\n"
-                         "    eth0 sw0 ip=10.74.10.2/24 vlan=10\n"
-                         f"netns {ns['n20']}\n"
-                         "    eth0 sw0 ip=10.74.20.2/24 vlan=20\n")
+    net, ns = eth1_on_vlan20_net(ctx, "va", "10.74")
     try:
-        net.up()
-        r = net.umlnet("attach", "a", "eth1=sw0", "ip=10.74.20.1/24", "vlan=20")
-        check("eth1 attached" in r.stdout, f"attach: {r.stdout} {r.stderr}")
-        st = json.loads(net.umlnet("-j", "status").stdout)
-        pid = [p["pid"] for p in st["processes"] if p["kind"] == "guest" and p["name"] == "a"][0]
-        mine = sorted(tuple(p["vlans"]) for p in switch_ports(net) if p["pid"] == pid)
-        check(mine == [(10,), (20,)], f"a's ports: {switch_ports(net)}")
+        attach_eth1_on_vlan20(net, "10.74")
         r = net.exec("a", "ping -c 2 -i 0.2 -W 2 -I eth1 10.74.20.2", ok=False)
         check(" 0% packet loss" in r.stdout, f"a eth1 -> VLAN 20 namespace:\n{r.stdout}")
         r = net.exec("a", "ping -c 2 -i 0.2 -W 2 -I eth0 10.74.10.2", ok=False)
@@ -232,3 +257,107 @@ def test_umlnet_vlan_attach_device_with_its_own_vlan(ctx):
         check_gone(net)
     finally:
         delete_netns(ns.values())
+
+
+def test_umlnet_vlan_one_guest_devices_differ_on_one_switch(ctx):
+    """The issue's own example: guest t with `eth0 sw0 vlan=10` and `eth1 sw0 trunk=10,20` on one
+    switch. Each device's port gets its own setting (the switch names them eth0 and eth1), so t
+    reaches the VLAN 10 namespace untagged through eth0 and tagged through eth1.10, the VLAN 20
+    one through eth1.20, not the VLAN 30 one through eth1.30; a VLAN 20 namespace with an address
+    in eth0's subnet does not reach eth0. No client was refused a device socket."""
+    need_root()
+    ns = {f"n{v}": f"umlnet-{ctx.id}-n{v}" for v in (10, 20, 30)}
+    net = Net(ctx, "vd", "switch sw0\n"
+                         "guest t mem=48M\n"
+                         "    eth0 sw0 ip=10.76.10.1/24 vlan=10\n"
+                         "    eth1 sw0 trunk=10,20\n" + vlan_namespaces(ns, "10.76"))
+    try:
+        net.up()
+        mine = guest_ports(net, "t")
+        check(mine == {"eth0": ("access", (10,)), "eth1": ("trunk", (10, 20))},
+              f"t's ports: {switch_ports(net)}")
+        r = net.exec("t", "modprobe 8021q && test -d /proc/net/vlan", ok=False)
+        if r.returncode != 0:
+            raise Skip(f"the UML guest kernel cannot load 8021q here: {r.stdout}{r.stderr}")
+        net.exec("t", "for v in 10 20 30; do ip link add link eth1 name eth1.$v type vlan id $v "
+                      "&& ip link set eth1.$v up; done; ip link set eth1 up; "
+                      "ip addr add 10.76.11.1/24 dev eth1.10; "
+                      "ip addr add 10.76.20.1/24 dev eth1.20; ip addr add 10.76.30.1/24 dev eth1.30")
+        ns_run(ns["n10"], "ip addr add 10.76.11.2/24 dev eth0")
+        for dev, ip in (("eth0", "10.76.10.2"), ("eth1.10", "10.76.11.2"),
+                        ("eth1.20", "10.76.20.2")):
+            r = net.exec("t", f"ping -c 2 -i 0.2 -W 2 -I {dev} {ip} || "
+                              f"ping -c 3 -i 0.2 -W 2 -I {dev} {ip}", ok=False)
+            check(" 0% packet loss" in r.stdout, f"t {dev} -> {ip}:\n{r.stdout}")
+        r = net.exec("t", "ping -c 2 -i 0.2 -W 1 -I eth1.30 10.76.30.2", ok=False)
+        check(r.returncode != 0, f"t reached VLAN 30 through its trunk:\n{r.stdout}")
+        ns_run(ns["n20"], "ip addr add 10.76.10.5/24 dev eth0")
+        check(not ns_ping(ns["n20"], "10.76.10.1"), "a VLAN 20 namespace reached t's eth0")
+        r = subprocess.run([program("uml_switchctl"), "-s", os.path.join(net.state, "sw0.ctl"),
+                            "idents"], capture_output=True, text=True, timeout=10)
+        lines = r.stdout.splitlines()
+        check("ident_refused 0" in lines and len(lines) == 6 and
+              all(" pid=" in line for line in lines if ".t.eth" in line) and
+              all(" uid=0 " in line for line in lines if ".umlnet-" in line),
+              f"device sockets: {r.stdout}")
+        net.down()
+        check_gone(net)
+    finally:
+        delete_netns(ns.values())
+
+
+def test_umlnet_vlan_attached_device_keeps_its_vlan_on_a_restarted_switch(ctx):
+    """`umlnet attach a eth1=sw0 vlan=20` next to a's eth0 on VLAN 10; the supervisor restarts
+    the switch after a kill -9: the attached device's port is on VLAN 20 again (not VLAN 1), so
+    a reaches the VLAN 20 namespace through eth1 and the VLAN 10 one through eth0, and eth1 with
+    an address of VLAN 10's subnet does not reach VLAN 10."""
+    net, ns = eth1_on_vlan20_net(ctx, "vk", "10.78")
+    try:
+        attach_eth1_on_vlan20(net, "10.78")
+        st = json.loads(net.umlnet("-j", "status").stdout)
+        old = [p["pid"] for p in st["processes"] if p["kind"] == "switch"][0]
+        os.kill(old, signal.SIGKILL)
+
+        def reaches(dev, ip):
+            return " 0% packet loss" in net.exec(
+                "a", f"ping -c 2 -i 0.2 -W 1 -I {dev} {ip}", ok=False).stdout
+        wait_for(lambda: reaches("eth1", "10.78.20.2"), 60,
+                 "a's attached eth1 reaching VLAN 20 after the restart", interval=0.5)
+        check(guest_ports(net, "a") == A_PORTS, f"a's ports after the restart: {switch_ports(net)}")
+        wait_for(lambda: reaches("eth0", "10.78.10.2"), 30,
+                 "a's eth0 reaching VLAN 10 after the restart", interval=0.5)
+        net.exec("a", "ip addr add 10.78.10.9/24 dev eth1")
+        check(not reaches("eth1", "10.78.10.2"), "a's eth1 (VLAN 20) reached VLAN 10")
+        net.down()
+        check_gone(net)
+    finally:
+        delete_netns(ns.values())
+
+
+def test_umlnet_vlan_device_socket_admits_only_its_scope(ctx):
+    """A device socket (`ident PATH pid=P vlan=10`) refuses a client of another process before
+    answering it (counted in ident_refused, logged once however often it tries), so one guest
+    cannot take another's device's VLAN; re-scoped to the client's own uid it admits it, and the
+    port is born on VLAN 10, named after the device; closing the socket removes its file."""
+    sw = ctx.switch()
+    dev = ctx.path("a.eth0.ctl")
+    out = sw.ctl_cmd("ident", dev, f"pid={os.getppid()}", "vlan=10", "name=eth0")
+    check(out.strip() == f"ident {dev} pid={os.getppid()} vlan=10 name=eth0", out)
+    for _ in range(3):
+        try:
+            DaemonClient(dev).close()
+            raise TestFailure("a client of another pid was admitted")
+        except (ConnectionError, OSError):
+            pass
+    check("ident_refused 3" in sw.ctl_cmd("idents"), sw.ctl_cmd("idents"))
+    check(sw.output().count("refused client pid") == 1, sw.output())
+    sw.ctl_cmd("ident", dev, f"uid={os.geteuid()}", "vlan=10", "name=eth0")
+    c = DaemonClient(dev)
+    try:
+        ports = json.loads(sw.ctl_cmd("-j", "ports"))
+        check([(p["description"], p["vlan_mode"], p["vlans"]) for p in ports] ==
+              [("eth0", "access", [10])], f"{ports}")
+    finally:
+        c.close()
+    sw.ctl_cmd("ident-close", dev)
+    check(not os.path.exists(dev), "the closed device socket's file is still there")
