@@ -17,12 +17,13 @@
 void qemu_nic_args(const struct state *st, const char *vm, const struct conf_eth *e,
 		   struct argvec *a)
 {
-	char path[PATH_MAX], mac[18], dev[CONF_DEV_NAME];
+	char path[PATH_MAX], opt[QEMU_OPT_VALUE], mac[18], dev[CONF_DEV_NAME];
 
 	conf_dev_name(e, dev);
 	qemu_switch_listen(st, e->sw, path, sizeof(path));
 	argvec_add(a, "-netdev");
-	argvec_add(a, "stream,id=n%s,server=off,addr.type=unix,addr.path=%s", dev, path);
+	argvec_add(a, "stream,id=n%s,server=off,addr.type=unix,addr.path=%s", dev,
+		   qemu_opt_value(path, opt));
 	argvec_add(a, "-device");
 	/* romfile=: no PXE option ROM (a -kernel boot needs none, nor the ipxe-qemu package). */
 	argvec_add(a, "virtio-net-pci,netdev=n%s,id=%s,mac=%s,romfile=", dev, dev,

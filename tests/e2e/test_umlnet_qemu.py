@@ -203,6 +203,31 @@ def test_umlnet_qemu_switch_restarted(ctx):
         subprocess.run(["ip", "netns", "del", n0], capture_output=True)
 
 
+def test_umlnet_qemu_disk_path_with_comma(ctx):
+    """A disk= path holding ',' reaches QEMU as one file name (the comma doubled, as QEMU's
+    option syntax wants), not as a second option: the VM starts and answers QMP. The disk
+    boots nothing (QEMU stays in its BIOS), so no kernel boot is waited for."""
+    need_qemu()
+    d = ctx.path("disks")
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    disk = os.path.join(d, "a,b.img")
+    with open(disk, "wb") as f:
+        f.truncate(MB)
+    os.chmod(disk, 0o666)
+    net = Net(ctx, "qc", f"switch sw0\nguest vm qemu mem=32M disk={disk}\n    eth0 sw0\n")
+    r = net.umlnet("--timeout", "120", "up", net.conf, timeout=300, ok=False)
+    check(r.returncode == 0, f"up of a VM with disk {disk!r}: exit {r.returncode}\n"
+          f"{r.stderr[-2000:]}")
+    st = json.loads(net.umlnet("-j", "status").stdout)
+    pid = vm_of(st)["pid"]
+    cmd = _cmdline(pid)
+    check(f"file={d}/a,,b.img,if=virtio" in cmd, f"QEMU's -drive: {cmd}")
+    os.kill(pid, 9)  # a VM in its BIOS has no OS to answer the ACPI powerdown
+    net.down()
+    check_gone(net)
+
+
 def test_umlnet_qemu_bad_keys(ctx):
     """A bad key of a qemu guest stops `up` before anything starts: one line naming the field,
     exit status 2."""
