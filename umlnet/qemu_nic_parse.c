@@ -173,8 +173,13 @@ void qemu_nic_report_line(struct qemu_nic_report *r, const char *line)
 
 	if (qemu_nic_line(r, line) || r->refused++)
 		return;
-	for (const char *p = line; *p && n + 1 < sizeof(r->first_refused); p++)
-		r->first_refused[n++] = *p >= 0x20 && *p < 0x7f ? *p : '?';
+	for (const char *p = line; *p && n + 1 < sizeof(r->first_refused); p++) {
+		char c = '?'; /* the log line is not the VM's terminal */
+
+		if (*p >= 0x20 && *p < 0x7f)
+			c = *p;
+		r->first_refused[n++] = c;
+	}
 	r->first_refused[n] = '\0';
 }
 

@@ -127,7 +127,7 @@ static void test_overlong_fields_refused_not_cut(void)
 static void test_other_nic_lines_refused(void)
 {
 	const char *lines[] = {
-		LINK "link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff",
+		"3: eth0: <BROADCAST> mtu 1500\\    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff",
 		"4: eth1: <BROADCAST> mtu 1500\\    link/ether 02:00:00:00:00:09 brd ff:ff:ff:ff:ff:ff",
 		"4: eth00: <BROADCAST> mtu 1500\\    link/ether 02:00:00:00:00:0a",
 		"4: eth0x@eth0: <BROADCAST> mtu 1500\\    link/ether 02:00:00:00:00:0b",
@@ -138,7 +138,7 @@ static void test_other_nic_lines_refused(void)
 		"x: eth0    inet 10.9.9.5/24 scope global eth0",
 		":   eth0    inet 10.9.9.4/24 scope global eth0",
 		"",
-		ADDR "inet 10.0.0.3/24 scope global eth0" LFT,
+		"3: eth0    inet 10.0.0.3/24 scope global eth0",
 		NULL
 	};
 	struct qemu_nic_report r;

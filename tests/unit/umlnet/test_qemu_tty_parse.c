@@ -35,18 +35,15 @@ static void test_status_as_the_init_writes_it(void)
  * past int, nothing after the digits. */
 static void test_other_lines_are_output(void)
 {
-	check_line("UMLNET-EXIT -5", -1, NULL);
-	check_line("UMLNET-EXIT -1", -1, NULL);
-	check_line("UMLNET-EXIT 256", -1, NULL);
-	check_line("UMLNET-EXIT 0256", -1, NULL);
-	check_line("UMLNET-EXIT 99999999999999999999", -1, NULL);
-	check_line("UMLNET-EXIT +1", -1, NULL);
-	check_line("UMLNET-EXIT ", -1, NULL);
-	check_line("UMLNET-EXIT 0 and more", -1, NULL);
-	check_line("UMLNET-EXIT 0\033[2J", -1, NULL);
-	check_line("  echo \"UMLNET-EXIT $?\" >&3", -1, NULL);
-	check_line("UMLNET-EXIT", -1, NULL);
-	check_line("hello", -1, NULL);
+	static const char *const lines[] = {
+		"UMLNET-EXIT -5", "UMLNET-EXIT -1", "UMLNET-EXIT 256", "UMLNET-EXIT 0256",
+		"UMLNET-EXIT 99999999999999999999", "UMLNET-EXIT +1", "UMLNET-EXIT ",
+		"UMLNET-EXIT 0 and more", "UMLNET-EXIT 0\033[2J", "  echo \"UMLNET-EXIT $?\" >&3",
+		"UMLNET-EXIT", "hello",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check_line(lines[i], -1, NULL);
 }
 
 #define TESTS(X)                                                                             \
