@@ -61,22 +61,6 @@ static int qemu_nic_del(const struct state *st, const char *vm, const char *exec
 	return qemu_nic_qmp(st, vm, execute, &c);
 }
 
-/* Inside the VM: the new NIC (found by its MAC) named dev, up, with its addresses. */
-static int qemu_nic_configure(struct state *st, const char *vm, const char *dev,
-			      const char *mac, const char (*addr)[QEMU_NIC_ADDR], int naddr,
-			      int timeout_ms)
-{
-	char script[QEMU_NIC_ADDRS * 80 + 512];
-	int err = qemu_nic_script(script, sizeof(script), dev, mac, addr, naddr);
-
-	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: %s: setting it up in the VM: %s\n", vm,
-			dev, strerror(-err));
-		return err;
-	}
-	return qemu_exec(st, vm, script, timeout_ms, NULL, NULL) ? -EIO : 0;
-}
-
 /* netdev_add of NIC e's stream netdev, n<dev>. */
 static int qemu_nic_netdev_add(const struct state *st, const char *vm, const struct conf_eth *e,
 			       const char *netdev)
@@ -112,15 +96,22 @@ static int qemu_nic_device_add(const struct state *st, const char *vm, const cha
 	return qemu_nic_qmp(st, vm, "device_add", &c);
 }
 
-/* Adds NIC e with MAC mac, then names it and gives it the naddr addresses in the VM. */
+/* Adds NIC e with MAC mac, then names it and gives it the naddr addresses in the VM (the
+ * script checked first, so a value refused there plugs nothing). */
 static int qemu_nic_plug(struct state *st, const char *vm, const struct conf_eth *e,
 			 const char *mac, const char (*addr)[QEMU_NIC_ADDR], int naddr,
 			 int timeout_ms)
 {
-	char dev[CONF_DEV_NAME], netdev[CONF_DEV_NAME + 1];
+	char dev[CONF_DEV_NAME], netdev[CONF_DEV_NAME + 1], script[QEMU_NIC_ADDRS * 80 + 512];
 	int err;
 
 	conf_dev_name(e, dev);
+	err = qemu_nic_script(script, sizeof(script), dev, mac, addr, naddr);
+	if (err) {
+		fprintf(stderr, "umlnet: error: guest %s: %s: MAC %s or an address refused: %s\n",
+			vm, dev, mac, strerror(-err));
+		return err;
+	}
 	snprintf(netdev, sizeof(netdev), "n%s", dev);
 	err = qemu_nic_netdev_add(st, vm, e, netdev);
 	if (err)
@@ -130,7 +121,8 @@ static int qemu_nic_plug(struct state *st, const char *vm, const struct conf_eth
 		qemu_nic_del(st, vm, "netdev_del", netdev);
 		return err;
 	}
-	return qemu_nic_configure(st, vm, dev, mac, addr, naddr, timeout_ms);
+	/* Inside the VM: the new NIC (found by its MAC) named dev, up, with its addresses. */
+	return qemu_exec(st, vm, script, timeout_ms, NULL, NULL) ? -EIO : 0;
 }
 
 int qemu_nic_attach(struct state *st, const char *vm, const struct conf_eth *e,
