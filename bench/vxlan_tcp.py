@@ -9,16 +9,17 @@ each with a tap port instead, bridged in its namespace to a Linux vxlan device (
 same veth pair: the kernel's tunnel in place of ours. "one switch": both guests on one switch.
 "vxlan, -spin 0": our trunk with the switches' poll before sleeping off (uml_switch(1)). --old
 PATH adds "vxlan, old": the trunk of another uml_switch binary (an earlier build), in the same
-rounds; --kinds runs a subset (names joined by /). Guest MTU 1450 everywhere, so only the tunnel
-differs. Reports iperf3 TCP a -> b, the sender's retransmissions, the median ping round trip and
-the switches' CPU time per frame (both switches' schedstat over the frames guest a's eth0 sent
-and received: the cost of a frame's whole path through our switches; with Linux vxlan the
-kernel's tunnel work is not in it), medians over interleaved rounds, and the trunk's drop
-counters. --frames measures the trunk without guests: bench/switch_bench's 2-port load, one port
-on each of two switches joined by the trunk over loopback in a namespace, CPU per frame of both
-switches (ours, ours -spin 0, --old). --perf DIR records each switch of each run with perf (cpu-clock, call graphs) into
-DIR/<kind>-<round>-sw<N>.data. Needs root (namespaces); boots 2
-guests per run; uses UMLNET_BUILD.
+rounds (a second --old: "vxlan, old 2"); --kinds runs a subset (names joined by /). Guest MTU
+1450 everywhere, so only the tunnel differs. Reports iperf3 TCP a -> b, the sender's
+retransmissions, the median ping round trip and the switches' CPU time per frame (both
+switches' schedstat over the frames guest a's eth0 sent and received: the cost of a frame's
+whole path through our switches; with Linux vxlan the kernel's tunnel work is not in it),
+medians over interleaved rounds, and the trunk's drop counters. --frames measures the trunk
+without guests: bench/switch_bench's 2-port load, one port on each of two switches joined by the
+trunk over loopback in a namespace, CPU per frame of both switches (ours, ours -spin 0, --old).
+--perf DIR records each switch of each run with perf (cpu-clock, call graphs) into
+DIR/<kind>-<round>-sw<N>.data. Needs root (namespaces); boots 2 guests per run; uses
+UMLNET_BUILD.
 """
 
 import os
@@ -28,7 +29,19 @@ import subprocess
 from guest_pair import cpu_seconds, frames, h, measure, options, ratio, serve_iperf, table
 from vxlan_helpers import guest_on, trunk_status, vxlan_spec  # noqa: E402
 
-KINDS = ["vxlan", "vxlan, -spin 0", "vxlan, old", "Linux vxlan", "one switch"]
+KINDS = ["vxlan", "vxlan, -spin 0", "vxlan, old", "vxlan, old 2", "Linux vxlan", "one switch"]
+
+
+def old_binary(kind, old):
+    """The binary of an "old" kind (--old given once or twice), None: ours."""
+    if not kind.startswith("vxlan, old"):
+        return None
+    return old[1] if kind.endswith(" 2") else old[0]
+
+
+def wanted(kind, old):
+    """Whether kind can run: an "old" kind needs its --old."""
+    return not kind.startswith("vxlan, old") or len(old or []) > kind.endswith(" 2")
 ENDS = (("10.99.5.1", "10.99.5.2"), ("10.99.5.2", "10.99.5.1"))
 
 
@@ -47,7 +60,7 @@ def switches(ctx, kind, n1, n2, old):
     """The two switches of kind, joined over the veth pair between n1 and n2."""
     if kind == "Linux vxlan":
         return [linux_vtep(ctx, f"sw{i + 1}", ns, *ENDS[i]) for i, ns in enumerate((n1, n2))]
-    binary = old if kind == "vxlan, old" else None
+    binary = old_binary(kind, old)
     spin = ["-spin", "0"] if kind == "vxlan, -spin 0" else []
     return [h.Switch(ctx, f"sw{i + 1}", netns=ns, binary=binary,
                      args=spin + ["-port", vxlan_spec(42, ENDS[i][0], [ENDS[i][1]])])
@@ -108,7 +121,7 @@ def one_run(kind, seconds, old, rnd=0, perf_dir=None):
         ctx.cleanup()
 
 
-FRAME_KINDS = ["vxlan", "vxlan, -spin 0", "vxlan, old"]
+FRAME_KINDS = ["vxlan", "vxlan, -spin 0", "vxlan, old", "vxlan, old 2"]
 
 
 def frames_run(kind, seconds, size, old):
@@ -119,7 +132,7 @@ def frames_run(kind, seconds, size, old):
     try:
         ns = ctx.netns("vf")
         ns.sh("ip link set lo up")
-        binary = old if kind == "vxlan, old" else None
+        binary = old_binary(kind, old)
         spin = ["-spin", "0"] if kind == "vxlan, -spin 0" else []
         sws = [h.Switch(ctx, f"sw{i}", netns=ns, binary=binary,
                         args=spin + ["-port", vxlan_spec(42, f"127.0.0.{i}", [f"127.0.0.{3 - i}"])])
@@ -137,7 +150,7 @@ def frames_run(kind, seconds, size, old):
 
 def frames_main(a):
     """--frames: CPU per frame of the trunk alone, kinds interleaved, medians."""
-    kinds = [k for k in FRAME_KINDS if a.old or k != "vxlan, old"]
+    kinds = [k for k in FRAME_KINDS if wanted(k, a.old)]
     for size in (64, 1400):
         res = {k: [] for k in kinds}
         for _ in range(a.rounds):
@@ -152,7 +165,8 @@ def frames_main(a):
 
 def main():
     ap = options(2)
-    ap.add_argument("--old", help="another uml_switch binary, for 'vxlan, old'")
+    ap.add_argument("--old", action="append",
+                    help="another uml_switch binary, for 'vxlan, old' (again: 'vxlan, old 2')")
     ap.add_argument("--kinds", help="a subset, names joined by /: " + "/".join(KINDS))
     ap.add_argument("--perf", metavar="DIR", help="perf record every switch into DIR")
     ap.add_argument("--frames", action="store_true",
@@ -160,7 +174,7 @@ def main():
     a = ap.parse_args()
     if a.frames:
         return frames_main(a)
-    kinds = [k for k in KINDS if (a.old or k != "vxlan, old") and
+    kinds = [k for k in KINDS if wanted(k, a.old) and
              (not a.kinds or k in a.kinds.split("/"))]
     res = {k: [] for k in kinds}
     for rnd in range(a.rounds):
