@@ -245,9 +245,10 @@ struct ns_boot {
 	bool quiet;
 };
 
-/* What a machine runs to start: its interfaces up, then the lab init (as in UML machines). */
-#define NS_STARTUP "ip link set lo up; for d in /sys/class/net/*; do ip link set \"${d##*/}\" " \
-	"up; done; exec sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\""
+/* What a machine runs to start: its interfaces up (one ip for all), then the lab init (as in
+ * UML machines). */
+#define NS_STARTUP "cd /sys/class/net && printf -v b 'link set %s up\\n' * && ip -force -b - <<< \"$b\"; " \
+	"cd / && exec sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\""
 
 static bool ns_deps_done(const struct ns_boot *b, int gi)
 {
@@ -345,26 +346,19 @@ static pid_t ns_machine_pid(const struct state *st, int gi)
 	return p ? p->id.pid : -1;
 }
 
-/* Every machine's namespaces and root, then their plugs: each step started for all, then
- * finished for all, so that the machines are made at once. */
+/* Every machine's namespaces, root and plug. */
 static int ns_make_all(struct state *st, const struct lab *l)
 {
-	struct lab_ns_making *m = calloc(CONF_MAX_GUESTS, sizeof(*m));
-	int err = m ? 0 : -ENOMEM, n = st->conf->ng, started = 0;
+	struct lab_ns_spec *s = calloc(CONF_MAX_GUESTS, sizeof(*s));
+	int err = s ? 0 : -ENOMEM, n = st->conf->ng;
 
-	for (; !err && started < n; started++)
-		err = lab_ns_make_start(st, &(struct lab_ns_spec){ st->conf->g[started].name,
-				       l->dir }, &m[started]);
-	for (int gi = 0; !err && gi < started; gi++)
-		err = lab_ns_make_end(st, &m[gi]);
-	for (int gi = 0; m && gi < started; gi++) /* after a failure: the others end too */
-		if (m[gi].sock >= 0)
-			close(m[gi].sock);
 	for (int gi = 0; !err && gi < n; gi++)
-		err = lab_ns_plug_start(st, gi, ns_machine_pid(st, gi));
+		s[gi] = (struct lab_ns_spec){ st->conf->g[gi].name, l->dir };
+	if (!err)
+		err = lab_ns_make(st, s, n);
+	free(s);
 	for (int gi = 0; !err && gi < n; gi++)
 		err = lab_ns_plug_wait(st, gi, ns_machine_pid(st, gi));
-	free(m);
 	return err;
 }
 
