@@ -362,6 +362,25 @@ static int ns_make_all(struct state *st, const struct lab *l)
 	return err;
 }
 
+/* One warning for every machine of st given mem=: a namespace machine shares the host's memory
+ * (no cgroup limit is set). */
+static void ns_warn_mem(const struct state *st, const struct lab *l)
+{
+	char names[LAB_MAX_MACHINES * (LAB_NAME + 1)] = "";
+	size_t len = 0;
+
+	for (int gi = 0; gi < st->conf->ng; gi++) {
+		int mi = lab_find_machine(l, st->conf->g[gi].name);
+
+		if (mi >= 0 && l->m[mi].mem_mb && len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? ", " : "", l->m[mi].name);
+	}
+	if (len)
+		fprintf(stderr, "umlnet: warning: mem= of %s is not applied: namespace machines "
+				"share the host's memory, without a limit\n", names);
+}
+
 int lab_ns_boot(struct umlnet_opts *o, struct state *st, const struct lab *l)
 {
 	struct ns_boot *b = calloc(1, sizeof(*b));
@@ -374,6 +393,7 @@ int lab_ns_boot(struct umlnet_opts *o, struct state *st, const struct lab *l)
 			       .timeout_ms = o->timeout_s * 1000 + 60000 };
 	for (int gi = 0; gi < b->total; gi++)
 		b->mi[gi] = lab_find_machine(l, st->conf->g[gi].name);
+	ns_warn_mem(st, l);
 	err = ns_make_all(st, l);
 	if (!err)
 		err = ns_boot_run(b);

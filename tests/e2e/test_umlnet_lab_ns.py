@@ -270,3 +270,19 @@ def test_umlnet_lab_ns_says_host_kernel_limits(ctx):
     check(r.stderr.count("--machines uml") == 1, f"said more than once:\n{r.stderr}")
     lab.clean()
     lab.check_gone()
+
+
+def test_umlnet_lab_ns_says_mem_not_applied(ctx):
+    """mem= cannot limit a namespace machine: lstart says so once, naming the machines given
+    it, and the lab starts."""
+    needs_root()
+    lab = Lab(ctx, "pair")
+    with open(os.path.join(lab.dir, "lab.conf"), "a") as f:
+        f.write("pc1[mem]=128\npc2[mem]=32m\n")
+    r = lab.umlnet("lstart", "--machines", "ns")
+    said = [line for line in r.stderr.splitlines() if "mem=" in line]
+    check(len(said) == 1 and "pc1, pc2" in said[0] and "not applied" in said[0],
+          f"lstart's word on mem=:\n{r.stderr}")
+    check("lab pair is ready: 2 machines" in r.stdout, f"lstart:\n{r.stdout}{r.stderr}")
+    lab.clean()
+    lab.check_gone()
