@@ -16,9 +16,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A startup that failed with one of these in its logs met the host's kernel, not the lab. */
-#define NS_KERNEL_LACKS "Specified qdisc kind is unknown|Unknown qdisc|Error: Unknown device " \
-	"type|modprobe: FATAL|Module [^ ]+ not found|RTNETLINK answers: Operation not supported"
+/* A startup that failed with one of these in its logs met a limit of namespace machines, not a
+ * fault of the lab: what the host's kernel lacks, and changing to another user. */
+static const struct ns_limit {
+	const char *pattern; /* grep -E */
+	const char *why;
+} ns_limits[] = {
+	{ "Specified qdisc kind is unknown|Unknown qdisc|Error: Unknown device type|modprobe: "
+	  "FATAL|Module [^ ]+ not found|RTNETLINK answers: Operation not supported",
+	  "namespace machines have only what the host's kernel offers, and it lacks this" },
+	{ "could not setgroups|could not (setuid|setgid|lower privileges)|cannot change owner|"
+	  "changing ownership of .*Invalid argument",
+	  "namespace machines map only their root's uid, so a daemon cannot change to a user "
+	  "of its own" },
+};
 
 /* A command running in a machine: the child that entered it, and its output pipe. */
 struct ns_run {
@@ -292,22 +303,38 @@ static void ns_keep_line(void *opaque, const char *guest, const char *line)
 	snprintf(opaque, 256, "%s", line);
 }
 
-/* After a failed startup: whether its logs show the host's kernel lacking something. */
-static void ns_say_kernel(const struct ns_boot *b, int gi)
+/* The first line of machine name's startup logs matching pattern (into line), or "". */
+static void ns_log_match(const struct ns_boot *b, const char *name, const char *pattern,
+			 char line[256])
 {
-	const char *name = b->st->conf->g[gi].name;
-	char line[256] = "";
+	char script[512];
 	struct ns_run r;
 
-	if (ns_run_start(b->st, &r, name, "cat /var/log/shared.log /var/log/startup.log 2>/dev/null"
-			 " | grep -m1 -E '" NS_KERNEL_LACKS "'", 10000))
+	line[0] = '\0';
+	snprintf(script, sizeof(script), "cat /var/log/shared.log /var/log/startup.log 2>/dev/null"
+		 " | grep -m1 -E '%s'", pattern);
+	if (ns_run_start(b->st, &r, name, script, 10000))
 		return;
 	while (!ns_run_step(&r, ns_keep_line, line))
 		ns_run_wait(&r, 1);
-	if (r.status == 0 && line[0])
-		fprintf(stderr, "umlnet: machine %s: '%s': namespace machines have only what the "
-				"host's kernel offers, and it lacks this; run the lab with "
-				"--machines uml\n", name, line);
+	if (r.status != 0)
+		line[0] = '\0';
+}
+
+/* After a failed startup: whether its logs show a limit of namespace machines (said once). */
+static void ns_say_limit(const struct ns_boot *b, int gi)
+{
+	const char *name = b->st->conf->g[gi].name;
+	char line[256];
+
+	for (size_t i = 0; i < sizeof(ns_limits) / sizeof(ns_limits[0]); i++) {
+		ns_log_match(b, name, ns_limits[i].pattern, line);
+		if (line[0]) {
+			fprintf(stderr, "umlnet: machine %s: '%s': %s; run the lab with "
+					"--machines uml\n", name, line, ns_limits[i].why);
+			return;
+		}
+	}
 }
 
 static void ns_boot_done(struct ns_boot *b, int gi)
@@ -320,7 +347,7 @@ static void ns_boot_done(struct ns_boot *b, int gi)
 		return;
 	lab_say_ready(b->st->conf->g[gi].name, b->t0, status);
 	if (status)
-		ns_say_kernel(b, gi);
+		ns_say_limit(b, gi);
 }
 
 static int ns_boot_run(struct ns_boot *b)

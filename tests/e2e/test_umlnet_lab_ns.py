@@ -286,3 +286,22 @@ def test_umlnet_lab_ns_says_mem_not_applied(ctx):
     check("lab pair is ready: 2 machines" in r.stdout, f"lstart:\n{r.stdout}{r.stderr}")
     lab.clean()
     lab.check_gone()
+
+
+def test_umlnet_lab_ns_says_daemons_cannot_change_user(ctx):
+    """FRR's daemons change to a user of their own, which a namespace machine (only its root's
+    uid mapped) cannot give: each router whose startup fails for it gets one line saying so
+    and suggesting --machines uml; the machines without FRR get none."""
+    needs_root()
+    if not os.path.exists("/usr/lib/frr/zebra"):
+        raise Skip("FRR is not installed on the host")
+    lab = Lab(ctx, "ospf")
+    r = lab.umlnet("lstart", "--machines", "ns")
+    said = [line for line in r.stderr.splitlines() if line.startswith("umlnet: machine ")]
+    for name in ("r1", "r2", "r3"):
+        mine = [line for line in said if line.startswith(f"umlnet: machine {name}: ")]
+        check(len(mine) == 1 and "a user of its own" in mine[0] and "--machines uml" in mine[0],
+              f"{name}: lstart said:\n{r.stderr}")
+    check(len(said) == 3, f"lstart said more:\n{r.stderr}")
+    lab.clean()
+    lab.check_gone()
