@@ -2,6 +2,7 @@
 #include "lab_ns.h"
 
 #include "clock.h"
+#include "image.h"
 #include "lab.h"
 #include "lab_ns_make.h"
 
@@ -373,17 +374,32 @@ static pid_t ns_machine_pid(const struct state *st, int gi)
 	return p ? p->id.pid : -1;
 }
 
+/* The lower layer of machine mi's root into dir: its image when built, else the host's /
+ * (lab_check_images said so of an image not built). */
+static void ns_lower(const struct lab *l, int mi, char dir[PATH_MAX])
+{
+	char img[IMAGE_NAME];
+
+	if (mi < 0 || !l->m[mi].image[0] || !image_name(l->m[mi].image, img) ||
+	    !image_built(img, dir, PATH_MAX))
+		snprintf(dir, PATH_MAX, "/");
+}
+
 /* Every machine's namespaces, root and plug. */
 static int ns_make_all(struct state *st, const struct lab *l)
 {
 	struct lab_ns_spec *s = calloc(CONF_MAX_GUESTS, sizeof(*s));
-	int err = s ? 0 : -ENOMEM, n = st->conf->ng;
+	char (*lower)[PATH_MAX] = calloc(CONF_MAX_GUESTS, sizeof(*lower));
+	int err = s && lower ? 0 : -ENOMEM, n = st->conf->ng;
 
-	for (int gi = 0; !err && gi < n; gi++)
-		s[gi] = (struct lab_ns_spec){ st->conf->g[gi].name, l->dir };
+	for (int gi = 0; !err && gi < n; gi++) {
+		ns_lower(l, lab_find_machine(l, st->conf->g[gi].name), lower[gi]);
+		s[gi] = (struct lab_ns_spec){ st->conf->g[gi].name, l->dir, lower[gi] };
+	}
 	if (!err)
 		err = lab_ns_make(st, s, n);
 	free(s);
+	free(lower);
 	for (int gi = 0; !err && gi < n; gi++)
 		err = lab_ns_plug_wait(st, gi, ns_machine_pid(st, gi));
 	return err;

@@ -309,9 +309,10 @@ static _Noreturn void ns_maker(const struct state *st, int sock, const char *nam
 	_exit(0);
 }
 
-/* As root: the host's / as an idmapped, read-only mount (host root's files are the machine
- * root's) at NS_LOWER of the machine's mount namespace. In a child (setns). 0 or -errno. */
-static int ns_idmap_lower(pid_t machine)
+/* As root: lower (the host's / or an image) as an idmapped, read-only mount (root's files are
+ * the machine root's) at NS_LOWER of the machine's mount namespace. In a child (setns). 0 or
+ * -errno. */
+static int ns_idmap_lower(pid_t machine, const char *lower)
 {
 	char path[64];
 	pid_t pid = fork();
@@ -320,7 +321,7 @@ static int ns_idmap_lower(pid_t machine)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), user, mnt;
+		int tree = open_tree(AT_FDCWD, lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), user, mnt;
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY };
 
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)machine);
@@ -332,7 +333,8 @@ static int ns_idmap_lower(pid_t machine)
 		    mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
 		    setns(mnt, CLONE_NEWNS) < 0 ||
 		    move_mount(tree, "", AT_FDCWD, NS_LOWER, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			fprintf(stderr, "machine: idmapped lower layer: %s\n", strerror(errno));
+			fprintf(stderr, "machine: idmapped lower layer %s: %s\n", lower,
+				strerror(errno));
 			_exit(1);
 		}
 		_exit(0);
@@ -404,7 +406,7 @@ static int ns_plug_start(struct state *st, int gi, pid_t machine)
 
 /* A machine being made: its maker, the socket umlnet talks to it on, its init once known. */
 struct lab_ns_making {
-	const char *name;
+	const char *name, *lower;
 	int sock;
 	pid_t maker, init;
 };
@@ -442,7 +444,7 @@ static int ns_make_lower(struct state *st, struct lab_ns_making *m)
 		fprintf(stderr, "umlnet: machine %s: no word from its init\n", m->name);
 		return -EIO;
 	}
-	err = ns_idmap_lower(m->init);
+	err = ns_idmap_lower(m->init, m->lower);
 	return err ? err : ns_put(m->sock, NS_LOWER_IDMAPPED);
 }
 
@@ -479,7 +481,8 @@ static int ns_make_start(struct state *st, const struct lab_ns_spec *s, struct l
 {
 	int sv[2], log = ns_open_log(st, LAB_NS_KIND, s->name), err;
 
-	*m = (struct lab_ns_making){ .name = s->name, .sock = -1, .maker = -1, .init = -1 };
+	*m = (struct lab_ns_making){ .name = s->name, .lower = s->lower, .sock = -1, .maker = -1,
+				     .init = -1 };
 	if (log < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		err = -errno;
 		fprintf(stderr, "umlnet: error: machine %s: %s\n", s->name, strerror(-err));

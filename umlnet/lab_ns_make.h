@@ -8,11 +8,13 @@
 
 #include "state.h"
 
-/* What a machine is made with: the lab directory (bound at /hostlab, its shared/ at /shared);
- * its root is st->as's user on the host. */
+/* What a machine is made with: the lab directory (bound at /hostlab, its shared/ at /shared)
+ * and the lower layer of its root (a built image's directory, or "/": the host's); its root is
+ * st->as's user on the host. */
 struct lab_ns_spec {
 	const char *name;
 	const char *hostlab;
+	const char *lower;
 };
 
 /* Makes machines s[0..n) of st, each recorded as LAB_NS_KIND, and starts their plugs

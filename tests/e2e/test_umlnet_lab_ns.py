@@ -305,3 +305,31 @@ def test_umlnet_lab_ns_says_daemons_cannot_change_user(ctx):
     check(len(said) == 3, f"lstart said more:\n{r.stderr}")
     lab.clean()
     lab.check_gone()
+
+
+def test_umlnet_lab_ns_image(ctx):
+    """image= of a built image (umlnet image build) is the lower layer of a namespace machine's
+    root: a runs on the image (its mark there, the host's programs not), b on the host's /;
+    they reach each other; what a writes stays out of the image."""
+    needs_root()
+    if not shutil.which("mmdebstrap"):
+        raise Skip("needs mmdebstrap (scripts/deps installs it)")
+    store = ctx.path("images")
+    r = subprocess.run([program("umlnet"), "image", "build", "umlnet-test/tiny", "iputils-ping"],
+                       env=dict(os.environ, UMLNET_IMAGE_DIR=store), capture_output=True,
+                       text=True, timeout=900)
+    check(r.returncode == 0, f"image build exited {r.returncode}:\n{r.stderr[-3000:]}")
+    lab = Lab(ctx, "image")
+    lab.env["UMLNET_IMAGE_DIR"] = store
+    lab.umlnet("lstart", "--machines", "ns")
+    r = lab.exec("a", "cat /etc/umlnet-image; command -v meson || echo no-meson; "
+                 "ping -c 2 -i 0.3 -W 2 10.8.0.2")
+    check("iputils-ping\n" in r.stdout and "no-meson" in r.stdout, f"a's root:\n{r.stdout}")
+    check(" 0% packet loss" in r.stdout, f"a -> b:\n{r.stdout}")
+    r = lab.exec("b", "test -e /etc/umlnet-image && echo image || echo host")
+    check(r.stdout == "host\n", f"b's root:\n{r.stdout}")
+    lab.exec("a", "echo x > /etc/hostname-a")
+    check(not os.path.exists(os.path.join(store, "umlnet-test", "tiny", "etc", "hostname-a")),
+          "what a machine writes reaches the image")
+    lab.clean()
+    lab.check_gone()
