@@ -48,8 +48,9 @@ fi
 # Mounts go through fstab files of /run and one `mount -a -T` per batch: a process per mount
 # would cost a UML machine 20-70 ms of CPU each (bench/boot_profile.py).
 # (Namespace machines, LAB_NS=1, come with /hostlab and /shared bound already.)
+saved=/usr/local/lib/umlnet/init.d
 if [ -z "$LAB_NS" ]; then
-	mkdir -p /hostlab /shared
+	mkdir -p /hostlab /shared $saved
 	mount -t hostfs -o "$hostlab" none /hostlab ||
 		{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
 	[ -d /hostlab/shared ] && mount -t hostfs -o "$hostlab/shared" none /shared
@@ -112,8 +113,7 @@ tee $s/systemctl $s/service $s/halt $s/poweroff $s/reboot $s/shutdown \
 [ -e /usr/bin/systemctl ] && echo "$s/systemctl /usr/bin/systemctl none bind 0 0" >> /run/lab.fstab
 # FRR's own init script stays reachable (bound) where the services script looks for it.
 if [ -x /etc/init.d/frr ] && [ -x /usr/lib/frr/watchfrr.sh ]; then
-	saved=/usr/local/lib/umlnet/init.d
-	mkdir -p $saved && : > $saved/frr &&
+	{ [ -d $saved ] || mkdir -p $saved; } && : > $saved/frr &&
 		printf '%s\n' "/etc/init.d/frr $saved/frr none bind 0 0" \
 			"$s/systemctl /etc/init.d/frr none bind 0 0" >> /run/lab.fstab
 fi
