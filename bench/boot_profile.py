@@ -9,6 +9,9 @@ wait4) between the cut after it and the cut before it; wall likewise. Cuts:
   guest     + the rest of umlnet-guest-init.sh before its command loop (sysfs, /run, lo, devices)
   lab       + umlnet-lab-init.sh MACHINE (hostlab mount, M/ copy, sysctls, startup via bash)
   shutdown  + umlnet-lab-init.sh MACHINE shutdown
+--compare DIR... adds variants: the same cuts booted with DIR's umlnet/ scripts (e.g. a `git
+worktree` of an older commit), interleaved with this tree's in every round, so that a change of
+the host's load weighs on all of them alike.
 No network devices and no command channel (con1=null): a machine's startup script that
 configures eth0 fails on that line and goes on. Run as root; the kernel runs as --user.
 """
@@ -51,17 +54,17 @@ def cut_init(guest_init, cut, machine):
     return text + lab + f"sh /run/lab/init.lab {machine} shutdown >> /run/lab.out 2>&1\n" + STOP
 
 
-def boot(args, cut, mem, work, user):
+def boot(args, var, cut, mem, work, user):
     init = os.path.join(work, "init.sh")
     with open(init, "w") as f:
-        f.write(cut_init(args.guest_init_text, cut, args.machine))
+        f.write(cut_init(var["guest_init"], cut, args.machine))
     os.chmod(init, 0o755)
     uml = tempfile.mkdtemp(dir=work)
     os.chown(uml, user.pw_uid, user.pw_gid)
     cmd = [args.kernel, "umid=prof", f"uml_dir={uml}/", f"mem={mem}", "root=/dev/root",
            "rootfstype=hostfs", "rootflags=/", "ro", f"init={init}", "con=null",
            "con0=null,fd:1", "con1=null", "ssl=null", "pty.legacy_count=0",
-           f"UMLNET_NAME={args.machine}", f"PROF_STATE={args.state}"] + args.append
+           f"UMLNET_NAME={args.machine}", f"PROF_STATE={var['state']}"] + args.append
     if args.perf:
         cmd = ["perf", "stat", "-x,", "-e", "task-clock,page-faults,context-switches,syscalls:sys_enter_newfstatat,"
                "syscalls:sys_enter_statx,syscalls:sys_enter_openat,syscalls:sys_enter_ptrace,"
@@ -94,17 +97,34 @@ def perf_line(work):
                       if ln and not ln.startswith("#"))
 
 
-def state_dir(args, work, user):
-    """A lab state directory like umlnet's: init.lab and MACHINE.lab (lab_topo.c's format)."""
-    st = os.path.join(work, "state")
-    os.mkdir(st)
-    shutil.copy(os.path.join(ROOT, "umlnet", "umlnet-lab-init.sh"), os.path.join(st, "init.lab"))
+def state_dir(args, work, src):
+    """A lab state directory like umlnet's: init.lab, services.lab and MACHINE.lab (lab_topo.c's
+    format), the scripts taken from tree src."""
+    st = tempfile.mkdtemp(prefix="state.", dir=work)
+    shutil.copy(os.path.join(src, "umlnet", "umlnet-lab-init.sh"), os.path.join(st, "init.lab"))
+    services = os.path.join(src, "umlnet", "umlnet-lab-services.sh")
+    if os.path.exists(services):
+        shutil.copy(services, os.path.join(st, "services.lab"))
     with open(os.path.join(st, f"{args.machine}.lab"), "w") as f:
         f.write(f"hostlab {os.path.abspath(args.lab)}\nipv6 0\n")
     for n in os.listdir(st):
         os.chmod(os.path.join(st, n), 0o644)
     os.chmod(st, 0o755)
     return st
+
+
+def print_table(args, mem, src, runs):
+    res = {c: [statistics.median(r[i] for r in runs[c]) for i in range(5)] for c in runs}
+    print(f"{src}: mem={mem}, {args.boots} boots per cut, medians; machine {args.machine} "
+          f"of {args.lab}")
+    print(f"{'phase':10} {'CPU-s':>7} {'wall-s':>7} | {'cumul CPU':>9} {'user':>6} "
+          f"{'sys':>6} {'minflt':>7} {'wall':>6}")
+    prev = (0.0, 0.0)
+    for cut in args.cuts:
+        cpu, wall, u, s, flt = res[cut]
+        print(f"{cut:10} {cpu - prev[0]:7.2f} {wall - prev[1]:7.2f} | {cpu:9.2f} "
+              f"{u:6.2f} {s:6.2f} {flt:7.0f} {wall:6.2f}")
+        prev = (cpu, wall)
 
 
 def main():
@@ -118,35 +138,30 @@ def main():
     ap.add_argument("--append", nargs="+", default=[],
                     help="more kernel command line words (e.g. lpj=N quiet) to try")
     ap.add_argument("--user", default="umlnet-guest")
+    ap.add_argument("--compare", nargs="+", default=[], metavar="DIR",
+                    help="other source trees whose umlnet/ scripts boot in the same rounds")
     ap.add_argument("--perf", action="store_true",
                     help="wrap each boot in perf stat (runs the kernel as root); print its lines")
     args = ap.parse_args()
-    args.guest_init_text = open(os.path.join(ROOT, "umlnet", "umlnet-guest-init.sh")).read()
     user = pwd.getpwnam(args.user)
     work = tempfile.mkdtemp(prefix="boot_profile.")
     os.chmod(work, 0o755)
-    args.state = state_dir(args, work, user)
+    variants = [{"src": src, "state": state_dir(args, work, src),
+                 "guest_init": open(os.path.join(src, "umlnet", "umlnet-guest-init.sh")).read()}
+                for src in [ROOT] + args.compare]
     print(f"load average at start: {os.getloadavg()}")
     try:
         for mem in args.mem:
-            runs = {cut: [] for cut in args.cuts}
+            runs = [{cut: [] for cut in args.cuts} for _ in variants]
             # Rounds interleave the cuts, so that a change of the host's load weighs on all.
             for _ in range(args.boots):
                 for cut in args.cuts:
-                    runs[cut].append(boot(args, cut, mem, work, user))
-                    if args.perf:
-                        print(f"  perf {cut}: " + perf_line(work))
-            res = {c: [statistics.median(r[i] for r in runs[c]) for i in range(5)] for c in runs}
-            print(f"mem={mem}, {args.boots} boots per cut, medians; machine {args.machine} "
-                  f"of {args.lab}")
-            print(f"{'phase':10} {'CPU-s':>7} {'wall-s':>7} | {'cumul CPU':>9} {'user':>6} "
-                  f"{'sys':>6} {'minflt':>7} {'wall':>6}")
-            prev = (0.0, 0.0)
-            for cut in args.cuts:
-                cpu, wall, u, s, flt = res[cut]
-                print(f"{cut:10} {cpu - prev[0]:7.2f} {wall - prev[1]:7.2f} | {cpu:9.2f} "
-                      f"{u:6.2f} {s:6.2f} {flt:7.0f} {wall:6.2f}")
-                prev = (cpu, wall)
+                    for var, r in zip(variants, runs):
+                        r[cut].append(boot(args, var, cut, mem, work, user))
+                        if args.perf:
+                            print(f"  perf {cut}: " + perf_line(work))
+            for var, r in zip(variants, runs):
+                print_table(args, mem, var["src"], r)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"load average at end: {os.getloadavg()}")

@@ -51,6 +51,19 @@ def measure(a, dst, seconds):
     return mbps, retr, ping_median(a, dst)
 
 
+def cpu_seconds(pid):
+    """CPU time process pid has used so far (/proc/PID/schedstat: nanoseconds, not ticks)."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0]) / 1e9
+
+
+def frames(guest, dev="eth0"):
+    """Frames a UML guest's dev sent and received so far."""
+    out = guest.ok(f"cat /sys/class/net/{dev}/statistics/rx_packets "
+                   f"/sys/class/net/{dev}/statistics/tx_packets")
+    return sum(int(x) for x in out.split())
+
+
 def rounds(kinds, n, run):
     """run(kind) for every kind, n interleaved rounds: {kind: [result, ...]}."""
     res = {k: [] for k in kinds}

@@ -14,6 +14,12 @@ threads share the kernel's address space and are counted once too). `--jobs 0` i
 lstart's own default. The lab is cleaned after each run (lclean) and the time that takes is
 reported too.
 
+The CPU per machine is the user+system time of every process of the lab (its command line names
+the lab's state directory: UML kernels and their reaped guest processes, hubs), taken after the
+settle time and divided by N: unlike the wall time, a loaded host does not stretch it much.
+--builds DIR... compares build directories (e.g. one of an older commit's `git worktree`): each
+round runs every build in turn, so that a change of the host's load weighs on all alike.
+
 With --kind ns the machines are namespace machines (lstart --machines ns); a machine's memory is
 then the Pss of every process in its user namespace plus its plug's.
 """
@@ -34,9 +40,28 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "harness"))
 from umlnet_helpers import recorded  # noqa: E402
 
 
+BUILD = os.environ.get("UMLNET_BUILD", os.path.join(ROOT, "build"))
+
+
 def umlnet():
-    return os.path.join(os.environ.get("UMLNET_BUILD", os.path.join(ROOT, "build")),
-                        "umlnet", "umlnet")
+    return os.path.join(BUILD, "umlnet", "umlnet")
+
+
+def lab_cpu(state):
+    """CPU seconds of the lab's processes so far, their reaped children's included."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if state.encode() not in f.read():
+                    continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / tick
 
 
 def write_lab(d, n):
@@ -138,10 +163,11 @@ def run(n, jobs, settle, kind="uml"):
             sys.exit(f"lstart failed:\n{r.stdout}{r.stderr}")
         time.sleep(settle)
         mem = ns_machine_memory(base) if kind == "ns" else machine_memory(base)
+        cpu = lab_cpu(base) / n
         t = time.monotonic()
         subprocess.run([umlnet(), "-q", "lclean", "-d", lab], env=env, check=True, timeout=900)
         clean = time.monotonic() - t
-        return ready, mem, clean
+        return ready, mem, clean, cpu
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -172,6 +198,7 @@ def run_up(n, jobs):
 
 
 def main():
+    global BUILD
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--machines", type=int, nargs="+", default=[5, 20])
     ap.add_argument("--jobs", type=int, nargs="+", default=[0],
@@ -179,19 +206,28 @@ def main():
     ap.add_argument("--settle", type=float, default=5.0, help="idle seconds before measuring")
     ap.add_argument("--kind", choices=["uml", "ns"], nargs="+", default=["uml"],
                     help="machine kinds to try (lstart --machines)")
+    ap.add_argument("--builds", nargs="+", default=[BUILD],
+                    help="build directories to compare, interleaved (default: UMLNET_BUILD or build/)")
+    ap.add_argument("--rounds", type=int, default=1, help="runs of each build per case")
     ap.add_argument("--up", action="store_true",
                     help="also time plain `umlnet up` of the same network (no lab part)")
     args = ap.parse_args()
-    print(f"{'kind':>4} {'machines':>8} {'jobs':>7} {'ready s':>8} {'lclean s':>9} "
-          f"{'MiB/machine (median, max)':>27}" + ("  plain up s" if args.up else ""))
+    print(f"load average at start: {os.getloadavg()}")
+    print(f"{'build':>24} {'kind':>4} {'machines':>8} {'jobs':>7} {'ready s':>8} {'CPU-s/m':>8} "
+          f"{'lclean s':>9} {'MiB/machine (median, max)':>27}" + ("  plain up s" if args.up else ""))
     for kind in args.kind:
         for n in args.machines:
             for jobs in args.jobs:
-                ready, mem, clean = run(n, jobs, args.settle, kind)
-                vals = sorted(mem.values()) or [0]
-                up = f"  {run_up(n, jobs):>10.1f}" if args.up and kind == "uml" else ""
-                print(f"{kind:>4} {n:>8} {jobs or 'default':>7} {ready:>8.1f} {clean:>9.1f} "
-                      f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}{up}", flush=True)
+                for _ in range(args.rounds):
+                    for BUILD in args.builds:
+                        ready, mem, clean, cpu = run(n, jobs, args.settle, kind)
+                        vals = sorted(mem.values()) or [0]
+                        up = f"  {run_up(n, jobs):>10.1f}" if args.up and kind == "uml" else ""
+                        print(f"{BUILD[-24:]:>24} {kind:>4} {n:>8} {jobs or 'default':>7} "
+                              f"{ready:>8.1f} {cpu:>8.2f} {clean:>9.1f} "
+                              f"{statistics.median(vals):>17.1f} {max(vals):>8.1f}{up}",
+                              flush=True)
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

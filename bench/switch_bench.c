@@ -31,6 +31,8 @@
  * VLAN 10, every frame tagged) and "mixed" (even ports trunks, odd ports access ports: every
  * 2-port frame and half the 256-port ones get a tag pushed or popped), against the same switch
  * VLAN-unaware in the same rounds. --scenario runs only the scenarios whose name contains TEXT.
+ * --attach CTL PID [--trunk CTL2 PID2] [-s SIZE] loads switches started by hand instead (see
+ * attach_run; bench/vxlan_tcp.py --frames uses it for two switches joined by a VXLAN trunk).
  */
 #include "daemon_proto.h"
 #include "log.h"
@@ -115,11 +117,13 @@ static unsigned long long schedstat(pid_t pid, unsigned long long *runs)
 	return ns;
 }
 
+static pid_t trunk_pid; /* --trunk: the second switch's pid, whose CPU time counts too */
+
 static unsigned long long cpu_ns(pid_t pid)
 {
 	unsigned long long runs;
 
-	return schedstat(pid, &runs);
+	return schedstat(pid, &runs) + (trunk_pid ? schedstat(trunk_pid, &runs) : 0);
 }
 
 static pid_t start_switch(const char *const *argv, const char *ctl)
@@ -255,11 +259,14 @@ static int set_vlans(struct client *cl, int n, const char *ctl, enum bench_vlan 
 	return 0;
 }
 
+/* --trunk: the second switch, which odd ports attach to (NULL: none). */
+static const char *trunk_ctl;
+
 static int attach_all(struct client *cl, int n, const char *ctl, enum bench_vlan vlan)
 {
 	for (int i = 0; i < n; i++) {
 		cl[i].tagged = false;
-		if (client_attach(&cl[i], ctl, i) < 0)
+		if (client_attach(&cl[i], trunk_ctl && i % 2 ? trunk_ctl : ctl, i) < 0)
 			return -1;
 	}
 	if (vlan != VLAN_OFF && set_vlans(cl, n, ctl, vlan) < 0)
@@ -476,12 +483,14 @@ static void print_scenario(const struct scenario *s, struct contender *cs, int n
 			       MED(&cs[i], cpu_ns_per_frame) / MED(ours, cpu_ns_per_frame));
 }
 
-/* --attach: the 2-port 64 B load against a switch someone else started (for profiling it). */
-static int attach_run(const char *ctl, pid_t pid, double seconds, unsigned int window)
+/* --attach: the 2-port load (size bytes) against a switch someone else started (for profiling
+ * it); with --trunk, port 2 is on a second switch joined to the first by a trunk (a VXLAN one,
+ * say): frames cross the trunk, and the CPU per frame is both switches'. */
+static int attach_run(const char *ctl, pid_t pid, double seconds, unsigned int window, size_t size)
 {
 	struct result r = { 0 };
 
-	if (rate_run(ctl, 2, 64, seconds, window, pid, VLAN_OFF, &r) < 0)
+	if (rate_run(ctl, 2, size, seconds, window, pid, VLAN_OFF, &r) < 0)
 		die("could not attach to '%s'", ctl);
 	printf("%.3f Mpps, %.0f switch CPU ns/frame, loss %.3f%%\n", r.fps / 1e6, r.cpu_ns_per_frame,
 	       r.loss * 100);
@@ -498,6 +507,7 @@ int main(int argc, char **argv)
 	bool vlan = false;
 	const char *only = "";
 	unsigned int window = 64;
+	size_t size = 64;
 	char ctl[64];
 
 	log_init("switch_bench", LOG_LVL_INFO);
@@ -514,6 +524,8 @@ int main(int argc, char **argv)
 			ours = argv[++i];
 		else if (!strcmp(argv[i], "--relay") && i + 1 < argc)
 			relay = argv[++i];
+		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+			size = (size_t)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--vlan"))
 			vlan = true;
 		else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
@@ -521,17 +533,23 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--attach") && i + 2 < argc) {
 			attach = argv[++i];
 			attach_pid = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--trunk") && i + 2 < argc) {
+			trunk_ctl = argv[++i];
+			trunk_pid = atoi(argv[++i]);
 		}
 		else
 			die("usage: switch_bench [-t SECONDS] [-r ROUNDS] [-w WINDOW] [--classic PATH] "
-			    "[--ours PATH] [--relay PATH] [--vlan] [--scenario TEXT] [--attach CTL PID]");
+			    "[--ours PATH] [--relay PATH] [--vlan] [--scenario TEXT] "
+			    "[--attach CTL PID [--trunk CTL PID] [-s SIZE]]");
 	}
-	if (rounds < 1 || rounds > MAX_RUNS || window < 1)
-		die("-r must be 1..%d and -w at least 1", MAX_RUNS);
+	if (rounds < 1 || rounds > MAX_RUNS || window < 1 || size < 64 || size > 1514)
+		die("-r must be 1..%d, -w at least 1 and -s 64..1514", MAX_RUNS);
 	pin(1);
 	signal(SIGPIPE, SIG_IGN);
+	if (trunk_ctl && !attach)
+		die("--trunk goes with --attach");
 	if (attach)
-		return attach_run(attach, attach_pid, seconds, window);
+		return attach_run(attach, attach_pid, seconds, window, size);
 	snprintf(ctl, sizeof(ctl), "/tmp/umlnet-bench-%d.ctl", (int)getpid());
 	printf("switch_bench: %d rounds of %.1f s per run, window %u frames; switch on CPU 0, load "
 	       "on CPU 1\n", rounds, seconds, window);

@@ -42,7 +42,8 @@ struct endpoint_ops {
 	 * count, 0 when nothing waits, or -errno when the endpoint is broken. NULL: send-only. */
 	int (*recv)(struct endpoint *ep, struct frame *frames, unsigned int n);
 	/* Sends frames in order; returns how many were taken (0..n; the rest found the peer
-	 * full), or -errno when the peer is gone or broken. */
+	 * full), or -errno when the peer is gone or broken. Taken frames it could not deliver
+	 * are added to tx_dropped. */
 	int (*send)(struct endpoint *ep, const struct frame *frames, unsigned int n);
 	/* One-line description for status output ("unix @name", "tap tap0"). */
 	void (*describe)(const struct endpoint *ep, char *buf, size_t len);
@@ -74,7 +75,21 @@ struct endpoint_ops {
 struct endpoint {
 	const struct endpoint_ops *ops;
 	int fd; /* readable when frames wait, for the owner's epoll; -1 for send-only */
+	/* Of the frames send() took, how many it had to drop (its peer was absent: nothing to
+	 * wait for), added by the endpoint and taken by the owner with endpoint_take_dropped(),
+	 * which counts them as dropped instead of sent. Dropped frames are the last ones a send()
+	 * took. */
+	uint64_t tx_dropped;
 };
+
+/* The frames send() calls took but dropped since the last call; resets the count. */
+static inline unsigned int endpoint_take_dropped(struct endpoint *ep)
+{
+	unsigned int n = (unsigned int)ep->tx_dropped;
+
+	ep->tx_dropped = 0;
+	return n;
+}
 
 /* For recv() implementations that filter a received batch in place: makes frame i the kept-th
  * one, swapping the two slots' buffers so that every slot still owns one. Returns kept + 1. */

@@ -11,9 +11,10 @@
  * frames are lost as on a cable without a peer, and the next send connects to whoever is bound
  * at dst then. Frames lost so are taken (an owner that retried them would only meet the same
  * absence, and the plug closes a device whose send fails) but counted, shown in the description,
- * and each run of them is logged once. A unix src is ours: a stale socket file there is
- * replaced, and the file is removed at destroy. Empty datagrams (QEMU never sends them) are
- * skipped and counted.
+ * reported to the owner as dropped (endpoint.h: tx_dropped, so a switch counts them as drops,
+ * not as sent), and each run of them is logged once. A unix src is ours: a stale socket file
+ * there is replaced, and the file is removed at destroy. Empty datagrams (QEMU never sends
+ * them) are skipped and counted.
  */
 #include "ep_dgram.h"
 #include "ep_transports.h"
@@ -66,10 +67,12 @@ static bool ep_dgramsock_no_peer(int err)
 	       err == -EPIPE;
 }
 
-/* n frames found nobody at dst: counted, and the run logged once. Returns n (taken). */
+/* n frames found nobody at dst: counted here and for the owner (tx_dropped), and the run logged
+ * once. Returns n (taken). */
 static int ep_dgramsock_drop_no_peer(struct ep_dgramsock *d, unsigned int n, int err)
 {
 	d->no_peer += n;
+	d->ep.tx_dropped += n;
 	if (!d->peer_missing)
 		log_warn("%s: nobody is bound at the peer's address (%s); frames to it are dropped "
 			 "and counted until it is", d->desc, strerror(-err));

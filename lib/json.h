@@ -9,6 +9,9 @@
 #include <stdio.h>
 
 void json_str(FILE *f, const char *s);
+/* As json_str, but bytes past ASCII go as they are, for a reader that takes
+ * UTF-8 and must get a path's bytes unchanged (QMP). */
+void json_str_bytes(FILE *f, const char *s);
 /* Writes "key": with a leading comma unless first. */
 void json_key(FILE *f, const char *key, int first);
 

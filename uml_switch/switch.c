@@ -366,8 +366,16 @@ static void sw_send_failed(struct port *p, uint32_t slot, unsigned int lost, int
 	}
 }
 
+/* Of the sent frames taken, those the endpoint dropped (the last ones; it logged why) count as
+ * drop_error, the rest as sent. */
 static void sw_account_sent(struct port *p, const struct frame *f, unsigned int sent)
 {
+	unsigned int dropped = endpoint_take_dropped(p->ep);
+
+	if (dropped > sent)
+		dropped = sent;
+	sent -= dropped;
+	p->st.drop_error += dropped;
 	for (unsigned int i = 0; i < sent; i++)
 		p->st.tx_bytes += f[i].len;
 	p->st.tx_frames += sent;

@@ -66,7 +66,8 @@ struct port_stats {
 	uint64_t drop_runt;      /* received shorter than an Ethernet header (incl. empty) */
 	uint64_t drop_oversize;  /* received longer than ETHER_FRAME_MAX */
 	uint64_t drop_full;      /* to this port, which had no room even in its backlog */
-	uint64_t drop_error;     /* to this port, whose socket reported an error */
+	uint64_t drop_error;     /* to this port, whose socket reported an error or whose
+				  * endpoint found no peer (endpoint.h: tx_dropped) */
 	uint64_t filtered;       /* destination learned on the port it came from */
 	uint64_t drop_budget;    /* to this port, when the switch's backlog budget was used up */
 	uint64_t mac_limit;      /* source addresses not learned: the port held its cap */

@@ -2,6 +2,7 @@
 #include "lab_ns.h"
 
 #include "clock.h"
+#include "image.h"
 #include "lab.h"
 #include "lab_ns_make.h"
 
@@ -16,9 +17,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A startup that failed with one of these in its logs met the host's kernel, not the lab. */
-#define NS_KERNEL_LACKS "Specified qdisc kind is unknown|Unknown qdisc|Error: Unknown device " \
-	"type|modprobe: FATAL|Module [^ ]+ not found|RTNETLINK answers: Operation not supported"
+/* A startup that failed with one of these in its logs met a limit of namespace machines, not a
+ * fault of the lab: what the host's kernel lacks, and changing to another user. */
+static const struct ns_limit {
+	const char *pattern; /* grep -E */
+	const char *why;
+} ns_limits[] = {
+	{ "Specified qdisc kind is unknown|Unknown qdisc|Error: Unknown device type|modprobe: "
+	  "FATAL|Module [^ ]+ not found|RTNETLINK answers: Operation not supported",
+	  "namespace machines have only what the host's kernel offers, and it lacks this" },
+	{ "could not setgroups|could not (setuid|setgid|lower privileges)|cannot change owner|"
+	  "changing ownership of .*Invalid argument",
+	  "namespace machines map only their root's uid, so a daemon cannot change to a user "
+	  "of its own" },
+};
 
 /* A command running in a machine: the child that entered it, and its output pipe. */
 struct ns_run {
@@ -245,9 +257,10 @@ struct ns_boot {
 	bool quiet;
 };
 
-/* What a machine runs to start: its interfaces up, then the lab init (as in UML machines). */
-#define NS_STARTUP "ip link set lo up; for d in /sys/class/net/*; do ip link set \"${d##*/}\" " \
-	"up; done; exec sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\""
+/* What a machine runs to start: its interfaces up (one ip for all), then the lab init (as in
+ * UML machines). */
+#define NS_STARTUP "cd /sys/class/net && printf -v b 'link set %s up\\n' * && ip -force -b - <<< \"$b\"; " \
+	"cd / && exec sh /run/lab/" LAB_INIT " \"$UMLNET_NAME\""
 
 static bool ns_deps_done(const struct ns_boot *b, int gi)
 {
@@ -291,22 +304,38 @@ static void ns_keep_line(void *opaque, const char *guest, const char *line)
 	snprintf(opaque, 256, "%s", line);
 }
 
-/* After a failed startup: whether its logs show the host's kernel lacking something. */
-static void ns_say_kernel(const struct ns_boot *b, int gi)
+/* The first line of machine name's startup logs matching pattern (into line), or "". */
+static void ns_log_match(const struct ns_boot *b, const char *name, const char *pattern,
+			 char line[256])
 {
-	const char *name = b->st->conf->g[gi].name;
-	char line[256] = "";
+	char script[512];
 	struct ns_run r;
 
-	if (ns_run_start(b->st, &r, name, "cat /var/log/shared.log /var/log/startup.log 2>/dev/null"
-			 " | grep -m1 -E '" NS_KERNEL_LACKS "'", 10000))
+	line[0] = '\0';
+	snprintf(script, sizeof(script), "cat /var/log/shared.log /var/log/startup.log 2>/dev/null"
+		 " | grep -m1 -E '%s'", pattern);
+	if (ns_run_start(b->st, &r, name, script, 10000))
 		return;
 	while (!ns_run_step(&r, ns_keep_line, line))
 		ns_run_wait(&r, 1);
-	if (r.status == 0 && line[0])
-		fprintf(stderr, "umlnet: machine %s: '%s': namespace machines have only what the "
-				"host's kernel offers, and it lacks this; run the lab with "
-				"--machines uml\n", name, line);
+	if (r.status != 0)
+		line[0] = '\0';
+}
+
+/* After a failed startup: whether its logs show a limit of namespace machines (said once). */
+static void ns_say_limit(const struct ns_boot *b, int gi)
+{
+	const char *name = b->st->conf->g[gi].name;
+	char line[256];
+
+	for (size_t i = 0; i < sizeof(ns_limits) / sizeof(ns_limits[0]); i++) {
+		ns_log_match(b, name, ns_limits[i].pattern, line);
+		if (line[0]) {
+			fprintf(stderr, "umlnet: machine %s: '%s': %s; run the lab with "
+					"--machines uml\n", name, line, ns_limits[i].why);
+			return;
+		}
+	}
 }
 
 static void ns_boot_done(struct ns_boot *b, int gi)
@@ -319,7 +348,7 @@ static void ns_boot_done(struct ns_boot *b, int gi)
 		return;
 	lab_say_ready(b->st->conf->g[gi].name, b->t0, status);
 	if (status)
-		ns_say_kernel(b, gi);
+		ns_say_limit(b, gi);
 }
 
 static int ns_boot_run(struct ns_boot *b)
@@ -345,27 +374,54 @@ static pid_t ns_machine_pid(const struct state *st, int gi)
 	return p ? p->id.pid : -1;
 }
 
-/* Every machine's namespaces and root, then their plugs: each step started for all, then
- * finished for all, so that the machines are made at once. */
+/* The lower layer of machine mi's root into dir: its image when built, else the host's /
+ * (lab_check_images said so of an image not built). */
+static void ns_lower(const struct lab *l, int mi, char dir[PATH_MAX])
+{
+	char img[IMAGE_NAME];
+
+	if (mi < 0 || !l->m[mi].image[0] || !image_name(l->m[mi].image, img) ||
+	    !image_built(img, dir, PATH_MAX))
+		snprintf(dir, PATH_MAX, "/");
+}
+
+/* Every machine's namespaces, root and plug. */
 static int ns_make_all(struct state *st, const struct lab *l)
 {
-	struct lab_ns_making *m = calloc(CONF_MAX_GUESTS, sizeof(*m));
-	int err = m ? 0 : -ENOMEM, n = st->conf->ng, started = 0;
+	struct lab_ns_spec *s = calloc(CONF_MAX_GUESTS, sizeof(*s));
+	char (*lower)[PATH_MAX] = calloc(CONF_MAX_GUESTS, sizeof(*lower));
+	int err = s && lower ? 0 : -ENOMEM, n = st->conf->ng;
 
-	for (; !err && started < n; started++)
-		err = lab_ns_make_start(st, &(struct lab_ns_spec){ st->conf->g[started].name,
-				       l->dir }, &m[started]);
-	for (int gi = 0; !err && gi < started; gi++)
-		err = lab_ns_make_end(st, &m[gi]);
-	for (int gi = 0; m && gi < started; gi++) /* after a failure: the others end too */
-		if (m[gi].sock >= 0)
-			close(m[gi].sock);
-	for (int gi = 0; !err && gi < n; gi++)
-		err = lab_ns_plug_start(st, gi, ns_machine_pid(st, gi));
+	for (int gi = 0; !err && gi < n; gi++) {
+		ns_lower(l, lab_find_machine(l, st->conf->g[gi].name), lower[gi]);
+		s[gi] = (struct lab_ns_spec){ st->conf->g[gi].name, l->dir, lower[gi] };
+	}
+	if (!err)
+		err = lab_ns_make(st, s, n);
+	free(s);
+	free(lower);
 	for (int gi = 0; !err && gi < n; gi++)
 		err = lab_ns_plug_wait(st, gi, ns_machine_pid(st, gi));
-	free(m);
 	return err;
+}
+
+/* One warning for every machine of st given mem=: a namespace machine shares the host's memory
+ * (no cgroup limit is set). */
+static void ns_warn_mem(const struct state *st, const struct lab *l)
+{
+	char names[LAB_MAX_MACHINES * (LAB_NAME + 1)] = "";
+	size_t len = 0;
+
+	for (int gi = 0; gi < st->conf->ng; gi++) {
+		int mi = lab_find_machine(l, st->conf->g[gi].name);
+
+		if (mi >= 0 && l->m[mi].mem_mb && len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? ", " : "", l->m[mi].name);
+	}
+	if (len)
+		fprintf(stderr, "umlnet: warning: mem= of %s is not applied: namespace machines "
+				"share the host's memory, without a limit\n", names);
 }
 
 int lab_ns_boot(struct umlnet_opts *o, struct state *st, const struct lab *l)
@@ -380,6 +436,7 @@ int lab_ns_boot(struct umlnet_opts *o, struct state *st, const struct lab *l)
 			       .timeout_ms = o->timeout_s * 1000 + 60000 };
 	for (int gi = 0; gi < b->total; gi++)
 		b->mi[gi] = lab_find_machine(l, st->conf->g[gi].name);
+	ns_warn_mem(st, l);
 	err = ns_make_all(st, l);
 	if (!err)
 		err = ns_boot_run(b);

@@ -310,9 +310,10 @@ static _Noreturn void ns_maker(const struct state *st, int sock, const char *nam
 	_exit(0);
 }
 
-/* As root: the host's / as an idmapped, read-only mount (host root's files are the machine
- * root's) at NS_LOWER of the machine's mount namespace. In a child (setns). 0 or -errno. */
-static int ns_idmap_lower(pid_t machine)
+/* As root: lower (the host's / or an image) as an idmapped, read-only mount (root's files are
+ * the machine root's) at NS_LOWER of the machine's mount namespace. In a child (setns). 0 or
+ * -errno. */
+static int ns_idmap_lower(pid_t machine, const char *lower)
 {
 	char path[64];
 	pid_t pid = fork();
@@ -321,7 +322,7 @@ static int ns_idmap_lower(pid_t machine)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), user, mnt;
+		int tree = open_tree(AT_FDCWD, lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), user, mnt;
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY };
 
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)machine);
@@ -333,7 +334,8 @@ static int ns_idmap_lower(pid_t machine)
 		    mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
 		    setns(mnt, CLONE_NEWNS) < 0 ||
 		    move_mount(tree, "", AT_FDCWD, NS_LOWER, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			fprintf(stderr, "machine: idmapped lower layer: %s\n", strerror(errno));
+			fprintf(stderr, "machine: idmapped lower layer %s: %s\n", lower,
+				strerror(errno));
 			_exit(1);
 		}
 		_exit(0);
@@ -380,37 +382,80 @@ static int ns_read_pid(int sock, pid_t *pid)
 	return n == sizeof(*pid) ? 0 : -EIO;
 }
 
-/* umlnet's side of the making: pid, lower layer, ready. */
-static int ns_make_talk(struct state *st, const char *name, int sock, pid_t maker)
+/* umlnet-plug for netns guest gi into the network namespace of its machine's init. */
+static int ns_plug_start(struct state *st, int gi, pid_t machine)
+{
+	const struct conf_guest *g = &st->conf->g[gi];
+	char prog[PATH_MAX], specs[CONF_MAX_ETH][PATH_MAX + 80];
+	char *argv[CONF_MAX_ETH + 4], netns[64], log[PATH_MAX], file[CONF_NAME + 16];
+	struct proc_id id = { 0, 0 };
+	int err;
+
+	if (!g->neth)
+		return 0;
+	if (proc_find_program("umlnet-plug", prog, sizeof(prog))) {
+		fprintf(stderr, "umlnet: error: machine %s: umlnet-plug not found\n", g->name);
+		return -ENOENT;
+	}
+	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);
+	guest_plug_argv(st, g, prog, netns, argv, specs);
+	snprintf(file, sizeof(file), "plug-%s.log", g->name);
+	state_file(st, file, log, sizeof(log));
+	err = proc_spawn(argv, log, &id);
+	return err ? err : state_record(st, "plug", g->name, &id);
+}
+
+/* A machine being made: its maker, the socket umlnet talks to it on, its init once known. */
+struct lab_ns_making {
+	const char *name, *lower;
+	int sock;
+	pid_t maker, init;
+};
+
+/* umlnet's side of the making, in three steps (ns_make_steps): the init's pid (recorded), then
+ * its lower layer, then its word that the root is made. */
+static int ns_make_pid(struct state *st, struct lab_ns_making *m)
 {
 	struct proc_id id = { 0, 0 };
-	int c, err, status;
+	int err, status;
 
-	if (ns_read_pid(sock, &id.pid)) {
-		waitpid(maker, &status, 0);
-		fprintf(stderr, "umlnet: machine %s: its maker ended early (%s %d)\n", name,
+	if (ns_read_pid(m->sock, &id.pid)) {
+		waitpid(m->maker, &status, 0);
+		fprintf(stderr, "umlnet: machine %s: its maker ended early (%s %d)\n", m->name,
 			WIFSIGNALED(status) ? "signal" : "status", WIFSIGNALED(status) ?
 			WTERMSIG(status) : WEXITSTATUS(status));
 		return -EIO;
 	}
-	waitpid(maker, &status, 0);
+	waitpid(m->maker, &status, 0);
 	id.start = proc_start_time(id.pid);
-	err = state_record(st, LAB_NS_KIND, name, &id);
-	if (err)
-		return err;
-	if (ns_put(sock, NS_GO) || ns_recv(sock, 10000) != NS_LOWER_WANTED) {
-		fprintf(stderr, "umlnet: machine %s: no word from its init\n", name);
+	m->init = id.pid;
+	err = state_record(st, LAB_NS_KIND, m->name, &id);
+	if (!err && ns_put(m->sock, NS_GO))
+		err = -EIO;
+	/* (Its network namespace is there: the plug makes its taps while it makes its root.) */
+	return err ? err : ns_plug_start(st, conf_find_guest(st->conf, m->name), id.pid);
+}
+
+static int ns_make_lower(struct state *st, struct lab_ns_making *m)
+{
+	int err;
+
+	(void)st;
+	if (ns_recv(m->sock, 10000) != NS_LOWER_WANTED) {
+		fprintf(stderr, "umlnet: machine %s: no word from its init\n", m->name);
 		return -EIO;
 	}
-	err = ns_idmap_lower(id.pid);
-	if (!err)
-		err = ns_put(sock, NS_LOWER_IDMAPPED);
-	if (err)
-		return err;
-	c = ns_recv(sock, 10000);
-	if (c != NS_READY)
-		fprintf(stderr, "umlnet: machine %s: its root was not made\n", name);
-	return c == NS_READY ? 0 : -EIO;
+	err = ns_idmap_lower(m->init, m->lower);
+	return err ? err : ns_put(m->sock, NS_LOWER_IDMAPPED);
+}
+
+static int ns_make_ready(struct state *st, struct lab_ns_making *m)
+{
+	(void)st;
+	if (ns_recv(m->sock, 10000) == NS_READY)
+		return 0;
+	fprintf(stderr, "umlnet: machine %s: its root was not made\n", m->name);
+	return -EIO;
 }
 
 struct ns_log_tail {
@@ -443,11 +488,12 @@ static void ns_report(const struct state *st, const char *kind, const char *name
 		fprintf(stderr, "  %s\n", t.line[i % 3]);
 }
 
-int lab_ns_make_start(struct state *st, const struct lab_ns_spec *s, struct lab_ns_making *m)
+static int ns_make_start(struct state *st, const struct lab_ns_spec *s, struct lab_ns_making *m)
 {
 	int sv[2], log = ns_open_log(st, LAB_NS_KIND, s->name), err;
 
-	*m = (struct lab_ns_making){ .name = s->name, .sock = -1, .maker = -1 };
+	*m = (struct lab_ns_making){ .name = s->name, .lower = s->lower, .sock = -1, .maker = -1,
+				     .init = -1 };
 	if (log < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		err = -errno;
 		fprintf(stderr, "umlnet: error: machine %s: %s\n", s->name, strerror(-err));
@@ -471,15 +517,42 @@ int lab_ns_make_start(struct state *st, const struct lab_ns_spec *s, struct lab_
 	return err;
 }
 
-int lab_ns_make_end(struct state *st, struct lab_ns_making *m)
+/* Each step for every machine before the next: while umlnet serves one, the others make their
+ * roots. A machine whose step failed is reported; the sockets of all are closed (those still
+ * being made end). */
+static int ns_make_steps(struct state *st, struct lab_ns_making *m, int n)
 {
-	int err = m->sock < 0 ? -EBADF : ns_make_talk(st, m->name, m->sock, m->maker);
+	static int (*const steps[])(struct state *, struct lab_ns_making *) = {
+		ns_make_pid, ns_make_lower, ns_make_ready
+	};
+	int err = 0;
 
-	if (m->sock >= 0)
-		close(m->sock);
-	m->sock = -1;
-	if (err)
-		ns_report(st, LAB_NS_KIND, m->name, "making its namespaces and root failed");
+	for (size_t k = 0; !err && k < sizeof(steps) / sizeof(steps[0]); k++)
+		for (int i = 0; !err && i < n; i++)
+			if ((err = steps[k](st, &m[i])))
+				ns_report(st, LAB_NS_KIND, m[i].name,
+					  "making its namespaces and root failed");
+	for (int i = 0; i < n; i++) {
+		if (m[i].sock >= 0)
+			close(m[i].sock);
+		m[i].sock = -1;
+	}
+	return err;
+}
+
+int lab_ns_make(struct state *st, const struct lab_ns_spec *s, int n)
+{
+	struct lab_ns_making *m = n > 0 ? calloc((size_t)n, sizeof(*m)) : NULL;
+	int err = m || n <= 0 ? 0 : -ENOMEM, started = 0;
+
+	for (; !err && started < n; started++)
+		err = ns_make_start(st, &s[started], &m[started]);
+	if (!err)
+		err = ns_make_steps(st, m, started);
+	for (int i = 0; err && m && i < started; i++)
+		if (m[i].sock >= 0)
+			close(m[i].sock);
+	free(m);
 	return err;
 }
 
@@ -527,29 +600,6 @@ static bool ns_has_dev(pid_t machine, const char *dev)
 	return found;
 }
 
-int lab_ns_plug_start(struct state *st, int gi, pid_t machine)
-{
-	const struct conf_guest *g = &st->conf->g[gi];
-	char prog[PATH_MAX], specs[CONF_MAX_ETH][PATH_MAX + 80];
-	char *argv[CONF_MAX_ETH + 4], netns[64], log[PATH_MAX];
-	struct proc_id id = { 0, 0 };
-	int err;
-
-	if (!g->neth)
-		return 0;
-	if (proc_find_program("umlnet-plug", prog, sizeof(prog))) {
-		fprintf(stderr, "umlnet: error: machine %s: umlnet-plug not found\n", g->name);
-		return -ENOENT;
-	}
-	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);
-	guest_plug_argv(st, g, prog, netns, argv, specs);
-	snprintf(netns, sizeof(netns), "plug-%s.log", g->name);
-	state_file(st, netns, log, sizeof(log));
-	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);
-	err = proc_spawn(argv, log, &id);
-	return err ? err : state_record(st, "plug", g->name, &id);
-}
-
 int lab_ns_plug_wait(struct state *st, int gi, pid_t machine)
 {
 	const struct conf_guest *g = &st->conf->g[gi];
@@ -558,11 +608,13 @@ int lab_ns_plug_wait(struct state *st, int gi, pid_t machine)
 
 	for (int i = 0; p && !err && i < g->neth; i++) {
 		char dev[CONF_DEV_NAME];
-		int t = 0;
+		int waited = 0, step = 1;
 
+		/* (A plug makes its taps within milliseconds: looks after 1, 2, 4... ms.) */
 		conf_dev_name(&g->eth[i], dev);
-		while (!ns_has_dev(machine, dev) && proc_alive(&p->id) && t++ < 1000)
-			proc_sleep_ms(10);
+		for (; !ns_has_dev(machine, dev) && proc_alive(&p->id) && waited < 10000;
+		     waited += step, step = step < 8 ? step * 2 : 10)
+			proc_sleep_ms(step);
 		if (!ns_has_dev(machine, dev)) {
 			ns_report(st, "plug", g->name, "umlnet-plug did not make its interfaces");
 			err = -EIO;

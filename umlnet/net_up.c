@@ -87,10 +87,12 @@ static int wait_ready(const struct state *st, const char *kind, const char *name
 {
 	char log[PATH_MAX];
 
-	for (int t = 0; t < 100 && proc_alive(id); t++) {
+	/* Most are ready within a few ms: look again after 1, 2, 4... ms, at most every 100. */
+	for (int waited = 0, step = 1; waited < 10000 && proc_alive(id); waited += step) {
 		if (r->ready(r->arg))
 			return 0;
-		proc_sleep_ms(100);
+		proc_sleep_ms(step);
+		step = step < 64 ? step * 2 : 100;
 	}
 	fprintf(stderr, "umlnet: error: %s%s\n", r->who, proc_alive(id) ? r->late : r->died);
 	log_path(st, kind, name, log, sizeof(log));
@@ -108,14 +110,15 @@ static bool switch_answers(const void *mgmt)
 	return true;
 }
 
-int net_start_switch(struct state *st, int i)
+/* Starts switch i (recorded); switch_wait waits until it answers. */
+static int switch_spawn(struct state *st, int i)
 {
 	struct conf_switch *s = &st->conf->sw[i];
-	char prog[PATH_MAX], ctl[PATH_MAX], mgmt[PATH_MAX + 8], bess[PATH_MAX], who[64];
+	char prog[PATH_MAX], ctl[PATH_MAX], bess[PATH_MAX];
 	char *argv[16 + 2 * CONF_MAX_SWITCH_PORTS], group[16];
 	char listen[PATH_MAX], qport[PATH_MAX + 32];
 	struct proc_id id;
-	int n = 0, err;
+	int n = 0;
 
 	if (proc_find_program("uml_switch", prog, sizeof(prog))) {
 		fprintf(stderr, "umlnet: error: switch %s: uml_switch not found\n", s->name);
@@ -158,14 +161,30 @@ int net_start_switch(struct state *st, int i)
 		argv[n++] = (char *)"0660";
 	}
 	argv[n] = NULL;
-	err = start_proc(st, "switch", s->name, argv, &id);
-	if (err)
-		return err;
+	return start_proc(st, "switch", s->name, argv, &id);
+}
+
+static int switch_wait(struct state *st, int i)
+{
+	const char *name = st->conf->sw[i].name;
+	const struct state_proc *p = state_find(st, "switch", name);
+	char ctl[PATH_MAX], mgmt[PATH_MAX + 8], who[64];
+
+	if (!p)
+		return -ESRCH;
+	state_switch_ctl(st, i, ctl, sizeof(ctl));
 	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
-	snprintf(who, sizeof(who), "switch %s: ", s->name);
-	return wait_ready(st, "switch", s->name, &id, &(struct readiness){
+	snprintf(who, sizeof(who), "switch %s: ", name);
+	return wait_ready(st, "switch", name, &p->id, &(struct readiness){
 		switch_answers, mgmt, who, "no answer on its management socket within 10 s",
 		"exited at start" });
+}
+
+int net_start_switch(struct state *st, int i)
+{
+	int err = switch_spawn(st, i);
+
+	return err ? err : switch_wait(st, i);
 }
 
 struct gateway_probe {
@@ -446,8 +465,11 @@ int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n, b
 		err = guest_install_init(st);
 	if (!err)
 		err = notify_open(n, st);
+	/* (All started, then waited for: they start at once.) */
 	for (int i = 0; !err && i < c->nsw; i++)
-		err = net_start_switch(st, i);
+		err = switch_spawn(st, i);
+	for (int i = 0; !err && i < c->nsw; i++)
+		err = switch_wait(st, i);
 	for (int i = 0; !err && i < c->nsw; i++)
 		if (c->sw[i].slirp)
 			err = net_start_slirp(st, i);

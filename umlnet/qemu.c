@@ -31,6 +31,19 @@ void qemu_switch_listen(const struct state *st, int sw, char *out, size_t len)
 	snprintf(out, len, "%s/%s.qemu", st->dir, st->conf->sw[sw].name);
 }
 
+const char *qemu_opt_value(const char *value, char out[QEMU_OPT_VALUE])
+{
+	size_t n = 0;
+
+	for (const char *p = value; *p && n + 2 < QEMU_OPT_VALUE; p++) {
+		if (*p == ',')
+			out[n++] = ',';
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 const char *qemu_mac(const char *vm, const struct conf_eth *e, char *out)
 {
 	if (!e->mac[0])
@@ -175,7 +188,7 @@ static void qemu_cmdline(const struct conf_guest *g, char *out, size_t len)
 static int qemu_build(const struct state *st, const struct qemu_env *env,
 		      const struct conf_guest *g, struct argvec *a)
 {
-	char path[PATH_MAX], cmdline[2048];
+	char path[PATH_MAX], cmdline[2048], opt[QEMU_OPT_VALUE];
 	const char *kernel = g->kernel[0] ? g->kernel : env->kernel;
 
 	if (proc_find_program(QEMU_PROGRAM, path, sizeof(path)))
@@ -208,19 +221,19 @@ static int qemu_build(const struct state *st, const struct qemu_env *env,
 	}
 	if (g->disk[0]) {
 		argvec_add(a, "-drive");
-		argvec_add(a, "file=%s,if=virtio", g->disk);
+		argvec_add(a, "file=%s,if=virtio", qemu_opt_value(g->disk, opt));
 	}
 	qemu_path(st, g->name, "console", path, sizeof(path));
 	argvec_add(a, "-serial");
 	argvec_add(a, "file:%s", path);
 	qemu_path(st, g->name, "tty", path, sizeof(path));
 	argvec_add(a, "-chardev");
-	argvec_add(a, "socket,id=tty,path=%s,server=on,wait=off", path);
+	argvec_add(a, "socket,id=tty,path=%s,server=on,wait=off", qemu_opt_value(path, opt));
 	argvec_add(a, "-serial");
 	argvec_add(a, "chardev:tty");
 	qemu_path(st, g->name, "qmp", path, sizeof(path));
 	argvec_add(a, "-qmp");
-	argvec_add(a, "unix:%s,server=on,wait=off", path);
+	argvec_add(a, "unix:%s,server=on,wait=off", qemu_opt_value(path, opt));
 	for (int i = 0; i < g->neth; i++)
 		qemu_nic_args(st, g->name, &g->eth[i], a);
 	return a->oom ? -ENOMEM : 0;

@@ -46,6 +46,12 @@ void qemu_path(const struct state *st, const char *vm, const char *ext, char *ou
 /* The stream listener of switch sw, where VMs' NICs connect. */
 void qemu_switch_listen(const struct state *st, int sw, char *out, size_t len);
 
+/* value as one value of a QEMU option list (-drive, -chardev, -netdev, -qmp unix:): each ','
+ * doubled, which QEMU reads as a comma of the value rather than the start of another option
+ * (a path is the user's text: "disk=/vm/a,readonly=on" must stay one file name). */
+#define QEMU_OPT_VALUE (2 * PATH_MAX)
+const char *qemu_opt_value(const char *value, char out[QEMU_OPT_VALUE]);
+
 /* The MAC of a VM's NIC (lower case). out: 18 bytes. */
 const char *qemu_mac(const char *vm, const struct conf_eth *e, char *out);
 

@@ -23,8 +23,9 @@ int qemu_nic_attach(struct state *st, const char *vm, const struct conf_eth *e,
 int qemu_nic_detach(struct state *st, const char *vm, const char *dev);
 
 /* Switch sw was started again: QEMU 7.2's stream client never reconnects, so every running
- * VM's NIC on it (of the topology, or attached) is plugged again: its IPv4 address read in the
- * VM, device_del + netdev_del, then attached anew with that address, and the topology's routes
+ * VM's NIC on it (of the topology, or attached) is plugged again: its MAC and addresses read in
+ * the VM (believed only as qemu_nic_parse.h says: the VM writes that text), device_del +
+ * netdev_del, then attached anew with that MAC and those addresses, and the topology's routes
  * set again (the kernel flushed those through the device). Returns how many NICs failed
  * (each reported once). */
 int qemu_nic_rejoin(struct state *st, int sw);

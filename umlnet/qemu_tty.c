@@ -2,6 +2,7 @@
 #include "qemu_tty.h"
 #include "base64.h"
 #include "qemu.h"
+#include "qemu_tty_parse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define QEMU_TTY_EXIT "UMLNET-EXIT "
 #define QEMU_TTY_SCRIPT_MAX 16384
 
 int qemu_tty_ready(struct linesock *ls, const struct proc_id *proc, int timeout_ms)
@@ -34,15 +34,11 @@ int qemu_tty_ready(struct linesock *ls, const struct proc_id *proc, int timeout_
 static int qemu_tty_line(char *line, const char *vm, int *status, guest_out_fn out,
 			 void *opaque)
 {
-	char *end = strstr(line, QEMU_TTY_EXIT);
+	int done = qemu_tty_status(line, status);
 
-	if (end && (end == line || strlen(end) < 20)) {
-		*status = atoi(end + strlen(QEMU_TTY_EXIT));
-		*end = '\0';
-	}
-	if ((!end || end > line) && out)
+	if ((!done || line[0]) && out)
 		out(opaque, vm, line);
-	return end != NULL;
+	return done;
 }
 
 /* Writes the channel's one-line form of script into cmd (malloc'd): it first prints its own

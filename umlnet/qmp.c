@@ -1,10 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "qmp.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int qmp_cmd_begin(struct qmp_cmd *c, const char *execute)
+{
+	c->text = NULL;
+	c->f = open_memstream(&c->text, &c->len);
+	if (!c->f)
+		return -ENOMEM;
+	fputs("{\"execute\":", c->f);
+	json_str_bytes(c->f, execute);
+	fputs(",\"arguments\":{", c->f);
+	c->first = true;
+	return 0;
+}
+
+static void qmp_cmd_key(struct qmp_cmd *c, const char *key)
+{
+	if (!c->first)
+		fputc(',', c->f);
+	c->first = false;
+	json_str_bytes(c->f, key);
+	fputc(':', c->f);
+}
+
+void qmp_cmd_str(struct qmp_cmd *c, const char *key, const char *value)
+{
+	qmp_cmd_key(c, key);
+	json_str_bytes(c->f, value);
+}
+
+void qmp_cmd_bool(struct qmp_cmd *c, const char *key, bool value)
+{
+	qmp_cmd_key(c, key);
+	fputs(value ? "true" : "false", c->f);
+}
+
+void qmp_cmd_object(struct qmp_cmd *c, const char *key)
+{
+	qmp_cmd_key(c, key);
+	fputc('{', c->f);
+	c->first = true;
+}
+
+void qmp_cmd_close(struct qmp_cmd *c)
+{
+	fputc('}', c->f);
+	c->first = false;
+}
+
+int qmp_cmd_end(struct qmp_cmd *c)
+{
+	bool failed;
+
+	fputs("}}", c->f);
+	failed = ferror(c->f);
+	if (fclose(c->f) || failed) {
+		free(c->text);
+		c->text = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
 
 /* The "desc" string of an error answer, without JSON escapes beyond \" (QEMU's texts have
  * none that matter for one line of error). */

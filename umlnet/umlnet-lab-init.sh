@@ -45,12 +45,15 @@ if [ "$2" = shutdown ]; then
 	exit 0
 fi
 
+# Mounts go through fstab files of /run and one `mount -a -T` per batch: a process per mount
+# would cost a UML machine 20-70 ms of CPU each (bench/boot_profile.py).
 # (Namespace machines, LAB_NS=1, come with /hostlab and /shared bound already.)
+saved=/usr/local/lib/umlnet/init.d
 if [ -z "$LAB_NS" ]; then
-mkdir -p /hostlab /shared
-mount -t hostfs -o "$hostlab" none /hostlab ||
-	{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
-[ -d /hostlab/shared ] && mount -t hostfs -o "$hostlab/shared" none /shared
+	mkdir -p /hostlab /shared $saved
+	mount -t hostfs -o "$hostlab" none /hostlab ||
+		{ echo "lab: cannot mount the lab directory $hostlab"; exit 1; }
+	[ -d /hostlab/shared ] && mount -t hostfs -o "$hostlab/shared" none /shared
 fi
 echo "$name" > /etc/hostname
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
@@ -58,37 +61,65 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1
 # The machine reads its base through hostfs as umlnet's guest user: a directory the host keeps
 # from others (/etc/frr, /var/log/apache2...) is closed to it, even to the machine's root. Such
 # a directory becomes an empty one of the machine's own (a tmpfs), same owner and mode, so that
-# daemons and the lab's folder can fill it.
-lab_open_dir() {
+# daemons and the lab's folder can fill it. The closed ones are found with builtins (cd), their
+# owner and mode by one stat for all of them.
+: > /run/lab.closed
+lab_closed() {
 	[ -d "$1" ] || return 0
 	cd "$1" 2>/dev/null && { cd /; return 0; }
-	set -- "$1" $(stat -c '%a %u:%g' "$1")
-	mount -t tmpfs -o "mode=$2,size=16m" lab "$1" && chown "$3" "$1"
+	printf '%s\n' "$1" >> /run/lab.closed
 }
 for d in /etc/frr /var/log/frr /var/lib/frr /etc/quagga /var/log/quagga /var/log/apache2 \
 	/var/cache/apache2 /var/lib/apache2 /etc/bind /var/cache/bind /var/lib/bind /var/lib/dhcp \
 	/var/log/named /etc/ssl/private; do
-	lab_open_dir $d
+	lab_closed $d
 done
-# The machine's folder over its (copy-on-write) root, owned by root, modes as umask allows.
-if [ -d "/hostlab/$name" ]; then
-	(cd "/hostlab/$name" && find . -mindepth 1 -type d) > /run/lab.dirs
-	while IFS= read -r d; do lab_open_dir "/${d#./}"; done < /run/lab.dirs
-	cp -rL "/hostlab/$name/." /
+folder=
+[ -d "/hostlab/$name" ] && folder=/hostlab/$name
+if [ -n "$folder" ]; then
+	(cd "$folder" && find . -mindepth 1 -type d) > /run/lab.dirs
+	while IFS= read -r d; do lab_closed "/${d#./}"; done < /run/lab.dirs
 fi
+# One tmpfs line per closed directory (a name fstab cannot carry plainly is mounted on its own);
+# ids are left out where the machine cannot map them (a namespace machine sees 65534).
+: > /run/lab.fstab
+if [ -s /run/lab.closed ]; then
+	set --
+	while IFS= read -r d; do set -- "$@" "$d"; done < /run/lab.closed
+	stat -c '%a %u %g %n' "$@" > /run/lab.stat
+	set --
+	while read -r mode uid gid d; do
+		o=mode=$mode,size=16m
+		[ "$uid" = 65534 ] || o=$o,uid=$uid
+		[ "$gid" = 65534 ] || o=$o,gid=$gid
+		case $d in
+		*[!A-Za-z0-9._/+@:-]*) mount -t tmpfs -o "$o" lab "$d" ;;
+		*) printf 'lab %s tmpfs %s 0 0\n' "$d" "$o" >> /run/lab.fstab ;;
+		esac
+	done < /run/lab.stat
+	[ -s /run/lab.fstab ] && mount -a -T /run/lab.fstab
+fi
+# The machine's folder over its (copy-on-write) root, owned by root, modes as umask allows.
+[ -n "$folder" ] && cp -rL "$folder/." /
 # No systemd in here: systemctl, service, halt... are umlnet's (umlnet-lab-services.sh), in the
-# machine's own root only; /usr/bin/systemctl is covered too, since /sbin/halt points there.
-# (/run is the machine's own tmpfs: /run/lock, which a booting Debian makes and init scripts
-# such as apache2's use, is made here.)
+# machine's own root only (a copy under each name: it acts on the name it is called by);
+# /usr/bin/systemctl is covered too, since /sbin/halt points there. /run is the machine's own
+# tmpfs: /run/lock, which a booting Debian makes and init scripts such as apache2's use, is made here.
 mkdir -m 1777 /run/lock 2> /dev/null
 s=/usr/local/sbin
-mkdir -p $s && cp /run/lab/services.lab $s/systemctl && chmod 755 $s/systemctl &&
-	for l in service halt poweroff reboot shutdown; do ln -sf systemctl $s/$l; done
-[ -e /usr/bin/systemctl ] && mount --bind $s/systemctl /usr/bin/systemctl
+[ -d $s ] || mkdir -p $s
+tee $s/systemctl $s/service $s/halt $s/poweroff $s/reboot $s/shutdown \
+	< /run/lab/services.lab > /dev/null &&
+	chmod 755 $s/systemctl $s/service $s/halt $s/poweroff $s/reboot $s/shutdown
+: > /run/lab.fstab
+[ -e /usr/bin/systemctl ] && echo "$s/systemctl /usr/bin/systemctl none bind 0 0" >> /run/lab.fstab
+# FRR's own init script stays reachable (bound) where the services script looks for it.
 if [ -x /etc/init.d/frr ] && [ -x /usr/lib/frr/watchfrr.sh ]; then
-	mkdir -p /usr/local/lib/umlnet/init.d && cp /etc/init.d/frr /usr/local/lib/umlnet/init.d/ &&
-		mount --bind $s/systemctl /etc/init.d/frr
+	{ [ -d $saved ] || mkdir -p $saved; } && : > $saved/frr &&
+		printf '%s\n' "/etc/init.d/frr $saved/frr none bind 0 0" \
+			"$s/systemctl /etc/init.d/frr none bind 0 0" >> /run/lab.fstab
 fi
+[ -s /run/lab.fstab ] && mount -a -T /run/lab.fstab
 
 # Kathará's defaults, then the lab's own sysctls (which may override them).
 for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
@@ -111,13 +142,14 @@ fi
 # (vtysh.conf as Debian ships it, when the host's was closed to the machine and the lab has none)
 [ -d /etc/frr ] && [ ! -e /etc/frr/vtysh.conf ] &&
 	echo 'service integrated-vtysh-config' > /etc/frr/vtysh.conf
-[ -d /etc/frr ] && chown -R frr:frr /etc/frr 2>/dev/null
+# What the lab's folder copied in is root's: the daemons' own files become theirs.
+[ -d "$folder/etc/frr" ] && chown -R frr:frr /etc/frr 2>/dev/null
 # watchfrr starts FRR's daemons and kills one not up in 20 s; on a busy host a UML machine
 # can take longer, so it waits 2 minutes unless the lab sets watchfrr_options itself.
 [ -f /etc/frr/daemons ] && ! grep -q '^[[:space:]]*watchfrr_options=' /etc/frr/daemons &&
 	echo 'watchfrr_options="-T 120"' >> /etc/frr/daemons
-[ -d /etc/quagga ] && chown -R quagga:quagga /etc/quagga 2>/dev/null
-[ -d /var/www ] && chmod -R o+rX /var/www 2>/dev/null
+[ -d "$folder/etc/quagga" ] && chown -R quagga:quagga /etc/quagga 2>/dev/null
+[ -d "$folder/var/www" ] && chmod -R o+rX /var/www 2>/dev/null
 
 # bridged: the interface on the slirp gateway, the default route through it (as Docker's).
 if [ -n "$bridged" ]; then

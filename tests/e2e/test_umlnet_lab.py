@@ -222,6 +222,31 @@ def test_umlnet_lab_example_web_and_capture(ctx):
     lab.check_gone(written=[])
 
 
+def test_umlnet_lab_init_starts_few_processes(ctx):
+    """A process costs a UML machine 20-70 ms of CPU (bench/boot_profile.py), so the lab init
+    sets a machine up with few: the pids taken between the lab init's shell and the startup
+    script's bash (its child) stay under 20 with a folder over /, closed host directories
+    (FRR's, when installed) and the services shims. A process per mount, chown and link took
+    over 30."""
+    src = ctx.path("src")
+    os.makedirs(os.path.join(src, "forks", "m", "etc", "forks.d"))
+    with open(os.path.join(src, "forks", "lab.conf"), "w") as f:
+        f.write("m[0]=a\n")
+    with open(os.path.join(src, "forks", "m", "etc", "forks.d", "note"), "w") as f:
+        f.write("from the folder\n")
+    with open(os.path.join(src, "forks", "m.startup"), "w") as f:
+        f.write('echo "$(( $$ - PPID ))" > /tmp/forks\n')
+    lab = Lab(ctx, "forks", labs=src)
+    lab.umlnet("lstart")
+    r = lab.exec("m", "cat /tmp/forks /etc/forks.d/note; command -v service")
+    lines = r.stdout.split()
+    check(lines[0].isdigit() and lines[1:] == ["from", "the", "folder", "/usr/local/sbin/service"],
+          f"the startup's count, the folder's file and the services shim:\n{r.stdout}")
+    check(int(lines[0]) < 20, f"the lab init took {lines[0]} pids before the startup script")
+    lab.clean()
+    lab.check_gone(written=[])
+
+
 def test_umlnet_lab_bridged_reaches_host_loopback(ctx):
     """bridged=true: an extra last interface on a slirp gateway; the machine reaches a
     listener on the host's 127.0.0.1 through 10.0.2.2, without root on the way."""

@@ -270,3 +270,66 @@ def test_umlnet_lab_ns_says_host_kernel_limits(ctx):
     check(r.stderr.count("--machines uml") == 1, f"said more than once:\n{r.stderr}")
     lab.clean()
     lab.check_gone()
+
+
+def test_umlnet_lab_ns_says_mem_not_applied(ctx):
+    """mem= cannot limit a namespace machine: lstart says so once, naming the machines given
+    it, and the lab starts."""
+    needs_root()
+    lab = Lab(ctx, "pair")
+    with open(os.path.join(lab.dir, "lab.conf"), "a") as f:
+        f.write("pc1[mem]=128\npc2[mem]=32m\n")
+    r = lab.umlnet("lstart", "--machines", "ns")
+    said = [line for line in r.stderr.splitlines() if "mem=" in line]
+    check(len(said) == 1 and "pc1, pc2" in said[0] and "not applied" in said[0],
+          f"lstart's word on mem=:\n{r.stderr}")
+    check("lab pair is ready: 2 machines" in r.stdout, f"lstart:\n{r.stdout}{r.stderr}")
+    lab.clean()
+    lab.check_gone()
+
+
+def test_umlnet_lab_ns_says_daemons_cannot_change_user(ctx):
+    """FRR's daemons change to a user of their own, which a namespace machine (only its root's
+    uid mapped) cannot give: each router whose startup fails for it gets one line saying so
+    and suggesting --machines uml; the machines without FRR get none."""
+    needs_root()
+    if not os.path.exists("/usr/lib/frr/zebra"):
+        raise Skip("FRR is not installed on the host")
+    lab = Lab(ctx, "ospf")
+    r = lab.umlnet("lstart", "--machines", "ns")
+    said = [line for line in r.stderr.splitlines() if line.startswith("umlnet: machine ")]
+    for name in ("r1", "r2", "r3"):
+        mine = [line for line in said if line.startswith(f"umlnet: machine {name}: ")]
+        check(len(mine) == 1 and "a user of its own" in mine[0] and "--machines uml" in mine[0],
+              f"{name}: lstart said:\n{r.stderr}")
+    check(len(said) == 3, f"lstart said more:\n{r.stderr}")
+    lab.clean()
+    lab.check_gone()
+
+
+def test_umlnet_lab_ns_image(ctx):
+    """image= of a built image (umlnet image build) is the lower layer of a namespace machine's
+    root: a runs on the image (its mark there, the host's programs not), b on the host's /;
+    they reach each other; what a writes stays out of the image."""
+    needs_root()
+    if not shutil.which("mmdebstrap"):
+        raise Skip("needs mmdebstrap (scripts/deps installs it)")
+    store = ctx.path("images")
+    r = subprocess.run([program("umlnet"), "image", "build", "umlnet-test/tiny", "iputils-ping"],
+                       env=dict(os.environ, UMLNET_IMAGE_DIR=store), capture_output=True,
+                       text=True, timeout=900)
+    check(r.returncode == 0, f"image build exited {r.returncode}:\n{r.stderr[-3000:]}")
+    lab = Lab(ctx, "image")
+    lab.env["UMLNET_IMAGE_DIR"] = store
+    lab.umlnet("lstart", "--machines", "ns")
+    r = lab.exec("a", "cat /etc/umlnet-image; command -v meson || echo no-meson; "
+                 "ping -c 2 -i 0.3 -W 2 10.8.0.2")
+    check("iputils-ping\n" in r.stdout and "no-meson" in r.stdout, f"a's root:\n{r.stdout}")
+    check(" 0% packet loss" in r.stdout, f"a -> b:\n{r.stdout}")
+    r = lab.exec("b", "test -e /etc/umlnet-image && echo image || echo host")
+    check(r.stdout == "host\n", f"b's root:\n{r.stdout}")
+    lab.exec("a", "echo x > /etc/hostname-a")
+    check(not os.path.exists(os.path.join(store, "umlnet-test", "tiny", "etc", "hostname-a")),
+          "what a machine writes reaches the image")
+    lab.clean()
+    lab.check_gone()

@@ -155,9 +155,10 @@ def test_umlnet_qemu_mixed_network(ctx):
 
 def test_umlnet_qemu_switch_restarted(ctx):
     """kill -9 of the switch under a VM: the supervisor starts it again and plugs the VM's NIC
-    in again through QMP (QEMU's stream client never reconnects by itself), with its address
-    and the topology's route: the VM reaches the UML guest and, by its route, the namespace on
-    the other subnet again."""
+    in again through QMP (QEMU's stream client never reconnects by itself), with every address
+    it had (the topology's, a second IPv4 subnet and an IPv6 address added in the VM) and the
+    topology's route: the VM reaches the UML guest on both subnets and, by its route, the
+    namespace on the other subnet again."""
     need_qemu()
     n0 = f"umlnet-{ctx.id}-qr"
     net = Net(ctx, "qr", "switch sw0\n"
@@ -174,17 +175,23 @@ def test_umlnet_qemu_switch_restarted(ctx):
         net.umlnet("--timeout", "300", "up", net.conf, timeout=900)
         exec_ping(net, "vm", "10.74.0.1")
         exec_ping(net, "vm", "10.74.1.2")
+        net.exec("u", "ip addr add 10.74.2.1/24 dev eth0")
+        net.exec("vm", "ip addr add 10.74.2.3/24 dev eth0 && ip addr add fd74::3/64 dev eth0")
         st = json.loads(net.umlnet("-j", "status").stdout)
         old = next(s["pid"] for s in st["switches"] if s["name"] == "sw0")
         killed = time.monotonic()
         os.kill(old, 9)
 
         def back():
-            r = net.exec("vm", "ping -c 1 -W 2 10.74.0.1 && ping -c 1 -W 2 10.74.1.2", ok=False)
+            r = net.exec("vm", "ping -c 1 -W 2 10.74.0.1 && ping -c 1 -W 2 10.74.1.2 && "
+                               "ping -c 1 -W 2 10.74.2.1", ok=False)
             return r.returncode == 0
         wait_for(back, 180, "the VM to reach the UML guest and the namespace again", interval=2)
         print(f"  measured: switch killed -> VM reaches both again: "
               f"{time.monotonic() - killed:.1f} s")
+        addrs = net.exec("vm", "ip -o addr show dev eth0").stdout
+        for a in ("10.74.0.3/24", "10.74.2.3/24", "fd74::3/64"):
+            check(f" {a} " in addrs, f"{a} not restored on the VM's eth0:\n{addrs}")
         st = json.loads(net.umlnet("-j", "status").stdout)
         sw = next(s for s in st["switches"] if s["name"] == "sw0")
         check(sw["pid"] != old and sw["running"], f"switch not restarted: {sw}")
@@ -194,6 +201,31 @@ def test_umlnet_qemu_switch_restarted(ctx):
         check_gone(net)
     finally:
         subprocess.run(["ip", "netns", "del", n0], capture_output=True)
+
+
+def test_umlnet_qemu_disk_path_with_comma(ctx):
+    """A disk= path holding ',' reaches QEMU as one file name (the comma doubled, as QEMU's
+    option syntax wants), not as a second option: the VM starts and answers QMP. The disk
+    boots nothing (QEMU stays in its BIOS), so no kernel boot is waited for."""
+    need_qemu()
+    d = ctx.path("disks")
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    disk = os.path.join(d, "a,b.img")
+    with open(disk, "wb") as f:
+        f.truncate(MB)
+    os.chmod(disk, 0o666)
+    net = Net(ctx, "qc", f"switch sw0\nguest vm qemu mem=32M disk={disk}\n    eth0 sw0\n")
+    r = net.umlnet("--timeout", "120", "up", net.conf, timeout=300, ok=False)
+    check(r.returncode == 0, f"up of a VM with disk {disk!r}: exit {r.returncode}\n"
+          f"{r.stderr[-2000:]}")
+    st = json.loads(net.umlnet("-j", "status").stdout)
+    pid = vm_of(st)["pid"]
+    cmd = _cmdline(pid)
+    check(f"file={d}/a,,b.img,if=virtio" in cmd, f"QEMU's -drive: {cmd}")
+    os.kill(pid, 9)  # a VM in its BIOS has no OS to answer the ACPI powerdown
+    net.down()
+    check_gone(net)
 
 
 def test_umlnet_qemu_bad_keys(ctx):

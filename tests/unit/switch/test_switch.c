@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_learn_then_unicast(void)
 {
@@ -111,6 +112,31 @@ static void test_full_and_failing_ports(void)
 	CHECK_EQ(r.s.ports[1].bl.count, BACKLOG_FRAMES);
 	CHECK_EQ(r.s.ports[1].st.drop_full, 5);
 	sw_free(&r.s);
+}
+
+/* A real dgram port (QEMU's -netdev dgram peer) with nobody bound at dst: what it takes but
+ * cannot deliver is a drop of the port (drop_error), not a frame sent. */
+static void test_dgram_port_without_peer_counts_drops(void)
+{
+	char dir[] = "/tmp/test_switch_dgram-XXXXXX", spec[200], err[160];
+	struct endpoint *ep;
+	struct rig r;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(spec, sizeof(spec), "transport=dgram,src=%s/sw,dst=%s/vm", dir, dir);
+	CHECK_EQ(endpoint_open_spec(spec, &ep, err, sizeof(err)), 0);
+	rig_init(&r, false);
+	sw_port_del(&r.s, 3);
+	CHECK_EQ(sw_port_add(&r.s, ep, -1), 3);
+	for (int i = 0; i < 3; i++)
+		send_frame(&r, 0, 0xff, 1, 60);
+	CHECK_EQ(r.s.ports[3].st.tx_frames, 0);
+	CHECK_EQ(r.s.ports[3].st.tx_bytes, 0);
+	CHECK_EQ(r.s.ports[3].st.drop_error, 3);
+	CHECK_EQ(r.s.ports[1].st.tx_frames, 3);
+	sw_port_del(&r.s, 3); /* destroys the endpoint, which removes its socket file */
+	sw_free(&r.s);
+	CHECK_EQ(rmdir(dir), 0);
 }
 
 static void test_port_removal_forgets(void)
@@ -364,5 +390,6 @@ static void test_ports_per_uid(void)
 	X(test_ports_per_uid)                                                                \
 	X(test_learn_then_unicast) X(test_broadcast_and_hub) X(test_move_and_filter)         \
 	X(test_runt_and_oversize) X(test_full_and_failing_ports) X(test_port_removal_forgets) \
+	X(test_dgram_port_without_peer_counts_drops)                                           \
 	X(test_aging_floods_again)
 #include "check.h"

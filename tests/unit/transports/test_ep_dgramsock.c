@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* ep_dgramsock (transport=dgram, QEMU's -netdev dgram peer): frames sent while nobody is bound at
- * dst are dropped, counted in the description, and each run of them is logged once. */
+ * dst are dropped, counted in the description and for the owner (tx_dropped), and each run of
+ * them is logged once. */
 #include "endpoint.h"
 #include "log.h"
 
@@ -93,6 +94,7 @@ static void test_no_peer_counted_and_logged_once_per_run(void)
 	CHECK_EQ(send_frames(&w, 3), 3);
 	CHECK_EQ(send_frames(&w, 1), 1);
 	CHECK(describes(&w, "(dropped, no peer bound: 4)"));
+	CHECK_EQ(endpoint_take_dropped(w.ep), 4);
 	CHECK_EQ(log_lines(logfd, "nobody is bound"), 1);
 	/* A peer arrives: frames reach it, nothing more counted. */
 	peer = peer_bind(&w);
@@ -100,12 +102,14 @@ static void test_no_peer_counted_and_logged_once_per_run(void)
 	CHECK_EQ(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), 60);
 	CHECK_EQ(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), 60);
 	CHECK(describes(&w, "(dropped, no peer bound: 4)"));
+	CHECK_EQ(endpoint_take_dropped(w.ep), 0);
 	/* It goes (QEMU stopped): a new run, counted and logged once more. */
 	close(peer);
 	unlink(w.dst);
 	CHECK_EQ(send_frames(&w, 2), 2);
 	CHECK_EQ(send_frames(&w, 5), 5);
 	CHECK(describes(&w, "(dropped, no peer bound: 11)"));
+	CHECK_EQ(endpoint_take_dropped(w.ep), 7);
 	CHECK_EQ(log_lines(logfd, "nobody is bound"), 2);
 	dup2(saved, 2);
 	close(saved);
