@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * endpoint - one interface for everything that sends and receives Ethernet frames: a switch
- * port's unix datagram socket, a host tap, and later mcast groups, pcap sources, VDE, VXLAN.
+ * port's unix datagram socket, a host tap, mcast groups, pcap sources, VDE clients, VXLAN.
  *
  * Theory of operation: frames move in batches. The owner (the switch, the plug) gives recv() a
  * batch of buffers of ENDPOINT_BUF bytes each and gets back how many were filled; it gives
@@ -57,7 +57,7 @@ struct endpoint_ops {
 	 * host or gateway (a guest's socket, a tap, slirp; bess and fd cannot tell, so count as
 	 * local). */
 	bool trunk;
-	/* Appended with the address hooks (issue 4; doc/transports.md §1.8). Optional (NULL: the
+	/* The address hook (doc/transports.md §1.8). Optional (NULL: the
 	 * transport does not care): the guest behind the endpoint gained (add) or lost an IPv4
 	 * address; addr_be and mask_be are in network byte order. Runs the transport's host helper
 	 * synchronously, as the kernel's notifier does; msg gets the helper's answer as one line

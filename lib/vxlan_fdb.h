@@ -19,7 +19,7 @@
  * vteps_full; its frames are flooded). A remote is found in the pool by a linear search over
  * the slots used so far: a trunk has a handful of peers, not hundreds.
  *
- * Whom a trunk learns from (issue 9: VXLAN has no authentication, so the outer source address
+ * Whom a trunk learns from (VXLAN has no authentication, so the outer source address
  * is all a receiver can check). By default a packet is accepted only from
  *   - a configured remote (a unicast address of the flood list), or
  *   - a member of the group: a sender whose address lies in a subnet given with

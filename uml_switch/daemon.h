@@ -2,15 +2,13 @@
 /*
  * daemon - the uml_switch process around the forwarding core: its sockets, its event loop and
  * the state that spans them. One struct switchd is passed to every function; there are no
- * globals.
- *
- * Every file descriptor in the epoll set carries a tag (what it is) and an index (which one),
- * packed into the event's u64, so dispatch is a switch on the tag.
+ * globals. Its epoll registrations are in events.h.
  */
 #ifndef UMLNET_SWITCH_DAEMON_H
 #define UMLNET_SWITCH_DAEMON_H
 
 #include "bess_listen.h"
+#include "events.h"
 #include "evwait.h"
 #include "ident_sock.h"
 #include "stream_ports.h"
@@ -28,22 +26,6 @@
 #define SWITCHD_MAX_PENDING 256     /* control connections still handshaking */
 #define SWITCHD_PENDING_TIMEOUT 10  /* seconds a client has to send its request */
 #define SWITCHD_MAX_MGMT 64
-
-enum ev_tag {
-	EV_LISTEN = 1,   /* control socket: accept */
-	EV_PENDING,      /* a control connection before its request is complete */
-	EV_PORT_CTL,     /* a port's control connection: readable = the port is gone */
-	EV_PORT_DATA,    /* a port's endpoint: frames wait */
-	EV_SHARED_DATA,  /* the -compat-v0 shared data socket */
-	EV_MGMT_LISTEN,
-	EV_MGMT_CONN,
-	EV_SIGNAL,
-	EV_TIMER,
-	EV_STDIN,
-	EV_BESS_LISTEN,  /* -bess socket: accept */
-	EV_STREAM_LISTEN, /* a -port transport=stream,listen= socket: accept */
-	EV_IDENT_LISTEN, /* a device's own control socket (ident_sock.h): accept */
-};
 
 struct pending {
 	int fd;                 /* -1: free */
@@ -99,11 +81,6 @@ struct switchd {
 	struct pending pending[SWITCHD_MAX_PENDING];
 	struct mgmt_conn mgmt[SWITCHD_MAX_MGMT];
 };
-
-int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
-/* Changes the events of an fd already added (ports waiting for room, replies in progress). */
-int ev_mod(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events);
-void ev_del(struct switchd *d, int fd);
 
 /* daemon_limits.c: opt.limits into the core and the per-user accounting. 0 or -errno. */
 int switchd_apply_limits(struct switchd *d);

@@ -3,7 +3,7 @@
  * uml_switch - the switch daemon of UML's `daemon` transport, a drop-in for the classic one.
  *
  * main.c: start-up (options, sockets, banner), the event loop and clean-up. The protocol
- * lives in control.c, forwarding in switch.c, status in mgmt.c.
+ * lives in control.c, forwarding in switch.c, status in mgmt.c, epoll registrations in events.c.
  */
 #include "clock.h"
 #include "daemon.h"
@@ -26,29 +26,6 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
-
-static int ev_ctl(struct switchd *d, int op, int fd, enum ev_tag tag, uint32_t index,
-		  uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)tag << 32 | index };
-
-	return epoll_ctl(d->epfd, op, fd, &ev) == 0 ? 0 : -errno;
-}
-
-int ev_add(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events)
-{
-	return ev_ctl(d, EPOLL_CTL_ADD, fd, tag, index, events);
-}
-
-int ev_mod(struct switchd *d, int fd, enum ev_tag tag, uint32_t index, uint32_t events)
-{
-	return ev_ctl(d, EPOLL_CTL_MOD, fd, tag, index, events);
-}
-
-void ev_del(struct switchd *d, int fd)
-{
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
-}
 
 /* The classic watches stdin only when it is a terminal; a pipe's EOF also means "stop" to
  * whoever started us with one, while </dev/null or a file must not stop the switch. */
@@ -207,9 +184,9 @@ static void on_port_data(struct switchd *d, uint32_t slot, uint32_t events)
 
 static void dispatch(struct switchd *d, const struct epoll_event *ev)
 {
-	uint32_t index = (uint32_t)ev->data.u64;
+	uint32_t index = ev_index_of(ev);
 
-	switch ((enum ev_tag)(ev->data.u64 >> 32)) {
+	switch (ev_tag_of(ev)) {
 	case EV_LISTEN:
 		control_accept(d);
 		break;

@@ -10,7 +10,7 @@
  * not make the device (doc/mac-and-misc.md §2.5), so attach checks that the device exists.
  *
  * A vec device joins its switch's -bess socket, which a switch has only when the topology file
- * gives it a vec device (cmd_up.c); attach refuses other switches rather than restart them
+ * gives it a vec device (net_up.c); attach refuses other switches rather than restart them
  * (their ports would drop). The device has no socket until it is up in the guest
  * (doc/vector-transports.md §2), so attach always brings it up, then waits for the switch to show
  * the port; detach brings it down first, since the kernel refuses to remove an open device.

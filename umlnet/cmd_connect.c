@@ -174,7 +174,7 @@ static int connect_uml(struct state *st, const char *name)
 	int err = connect_uml_con2(st, name), fd = -1;
 
 	if (!err)
-		err = guest_post(st, name, CONNECT_UML_SHELL, id, sizeof(id));
+		err = guest_post(st, name, CONNECT_UML_SHELL, id, sizeof(id), NULL);
 	for (int t = 0; !err && t < 50 && connect_uml_pty(p->id.pid, path, sizeof(path)); t++)
 		proc_sleep_ms(100);
 	if (!err && connect_uml_pty(p->id.pid, path, sizeof(path)))

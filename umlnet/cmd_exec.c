@@ -7,7 +7,6 @@
  * over its second serial port, output and status coming back the same way (qemu_tty.h).
  */
 #include "guest.h"
-#include "qemu_tty.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -19,16 +18,6 @@ static void print_line(void *opaque, const char *guest, const char *line)
 	(void)guest;
 	printf("%s\n", line);
 	fflush(stdout);
-}
-
-int net_exec(struct state *st, struct notify *n, const char *guest, const char *script,
-	     int timeout_ms, guest_out_fn out, void *opaque)
-{
-	int gi = conf_find_guest(st->conf, guest);
-
-	if (gi >= 0 && st->conf->g[gi].kind == CONF_GUEST_QEMU)
-		return qemu_exec(st, guest, script, timeout_ms, out, opaque);
-	return guest_exec(st, n, guest, script, timeout_ms, out, opaque);
 }
 
 int cmd_exec(struct umlnet_opts *o, int argc, char **argv)

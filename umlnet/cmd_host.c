@@ -11,6 +11,7 @@
  * the state directory (<state>/host-changes with -s, else <base>/<network>.host); host-down
  * undoes the recorded changes, newest first, and so removes exactly what host-up made.
  */
+#include "state_lines.h"
 #include "trust.h"
 #include "umlnet.h"
 
@@ -260,28 +261,36 @@ int cmd_host_up(struct umlnet_opts *o, int argc, char **argv)
 	return err < 0 ? 1 : 0;
 }
 
+struct host_record {
+	const char *path;
+	struct hostsetup_change *ch;
+	int n, max, lineno;
+};
+
+/* One line of the record: a change, else the end of the reading (reported). */
+static int host_record_line(void *opaque, char *line)
+{
+	struct host_record *r = opaque;
+	const char *path = r->path;
+	int n = r->n, max = r->max, lineno = ++r->lineno;
+
+	if (n == max || hostsetup_change_parse(line, &r->ch[n]) < 0) {
+		fprintf(stderr, "umlnet: error: %s:%d: '%.*s': %s\n", path, lineno,
+			(int)strcspn(line, "\n"), line,
+			n == max ? "too many changes" : "not a recorded change");
+		return -EINVAL;
+	}
+	r->n++;
+	return 0;
+}
+
 /* Reads the record into ch; returns how many changes, or -errno (reported). */
 static int host_read_record(const char *path, struct hostsetup_change *ch, int max)
 {
-	char line[256];
-	int n = 0, lineno = 0;
-	FILE *f = fopen(path, "re");
+	struct host_record r = { .path = path, .ch = ch, .max = max };
+	int err = state_lines_read(path, host_record_line, &r);
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (n == max || hostsetup_change_parse(line, &ch[n]) < 0) {
-			fprintf(stderr, "umlnet: error: %s:%d: '%.*s': %s\n", path, lineno,
-				(int)strcspn(line, "\n"), line,
-				n == max ? "too many changes" : "not a recorded change");
-			fclose(f);
-			return -EINVAL;
-		}
-		n++;
-	}
-	fclose(f);
-	return n;
+	return err ? err : r.n;
 }
 
 static int host_undo_all(const char *path, struct hostsetup_change *ch, int n)

@@ -286,12 +286,20 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 }
 
 int guest_post(const struct state *st, const char *guest, const char *script, char *id,
-	       size_t idlen)
+	       size_t idlen, const struct proc_id **proc)
 {
+	const struct state_proc *p = state_find(st, "guest", guest);
 	char b64[CHANNEL_LINE_MAX], line[CHANNEL_LINE_MAX + 64];
 	static unsigned int counter;
 	size_t len = strlen(script);
 
+	if (!p || !proc_alive(&p->id)) {
+		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
+			st->conf->name);
+		return -ESRCH;
+	}
+	if (proc)
+		*proc = &p->id;
 	snprintf(id, idlen, "%d-%u", (int)getpid(), ++counter);
 	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
 		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
@@ -303,22 +311,6 @@ int guest_post(const struct state *st, const char *guest, const char *script, ch
 	return channel_send(st, guest, line);
 }
 
-/* Sends script to a running guest as command id (filled in, 32 bytes); proc gets the guest's
- * process. 0 or -errno (reported). */
-static int guest_exec_send(struct state *st, const char *guest, const char *script, char *id,
-			   const struct proc_id **proc)
-{
-	const struct state_proc *p = state_find(st, "guest", guest);
-
-	if (!p || !proc_alive(&p->id)) {
-		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
-			st->conf->name);
-		return -ESRCH;
-	}
-	*proc = &p->id;
-	return guest_post(st, guest, script, id, 32);
-}
-
 int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,
 	       int timeout_ms, guest_out_fn out, void *opaque)
 {
@@ -328,7 +320,7 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 
 	if (state_find(st, LAB_NS_KIND, guest))
 		return lab_ns_exec(st, guest, script, timeout_ms, out, opaque);
-	err = guest_exec_send(st, guest, script, id, &w.proc);
+	err = guest_post(st, guest, script, id, sizeof(id), &w.proc);
 
 	if (err)
 		return err;
@@ -383,7 +375,8 @@ int guest_exec_all(struct state *st, struct notify *n, const char *script, int t
 			continue;
 		*w = (struct exec_wait){ .id = a->ids[a->count], .guest = st->conf->g[i].name,
 					 .out = out, .opaque = opaque, .n = n };
-		if (guest_exec_send(st, w->guest, script, a->ids[a->count], &w->proc) == 0)
+		if (!guest_post(st, w->guest, script, a->ids[a->count], sizeof(a->ids[0]),
+				&w->proc))
 			a->count++;
 		else
 			failed++;

@@ -57,9 +57,10 @@ void guest_vec_src_remove(const struct state *st, const struct conf_guest *g,
 typedef void (*guest_out_fn)(void *opaque, const char *guest, const char *line);
 
 /* Sends script to a running guest without waiting for it (its output and status go to whoever
- * listens on the notify socket, if anyone); id gets the command's id. 0 or -errno (reported). */
+ * listens on the notify socket, if anyone); id gets the command's id, proc (unless NULL) the
+ * guest's process. 0 or -errno (reported). */
 int guest_post(const struct state *st, const char *guest, const char *script, char *id,
-	       size_t idlen);
+	       size_t idlen, const struct proc_id **proc);
 
 /* Runs script in guest (listening on n) and returns its exit status, or -errno (reported). */
 int guest_exec(struct state *st, struct notify *n, const char *guest, const char *script,

@@ -34,7 +34,7 @@ static int lab_write(struct state *st, const char *name, const char *text)
 	return err;
 }
 
-/* The lab's files in the state directory: topology (now with the run= commands that name the
+/* The lab's files in the state directory: topology (with the run= commands that name the
  * state directory), info.lab, <machine>.lab, init.lab. */
 static int lab_write_files(struct state *st, const struct lab *l, const struct lab_start_opts *so,
 			   bool force_mem)

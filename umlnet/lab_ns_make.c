@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "guest.h"
 #include "lab_ns.h"
+#include "state_lines.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -457,24 +458,34 @@ static int ns_make_ready(struct state *st, struct lab_ns_making *m)
 	return -EIO;
 }
 
+struct ns_log_tail {
+	char line[3][256];
+	unsigned int n;
+};
+
+static int ns_log_line(void *opaque, char *line)
+{
+	struct ns_log_tail *t = opaque;
+
+	snprintf(t->line[t->n++ % 3], sizeof(t->line[0]), "%s", line);
+	return 0;
+}
+
 /* The failure, with the last lines of the log (gone with the state directory). */
 static void ns_report(const struct state *st, const char *kind, const char *name,
 		      const char *what)
 {
-	char file[CONF_NAME + 32], path[PATH_MAX], line[3][256] = { "", "", "" };
-	unsigned int n = 0;
-	FILE *f;
+	char file[CONF_NAME + 32], path[PATH_MAX];
+	struct ns_log_tail t = { .n = 0 };
+	unsigned int n;
 
 	snprintf(file, sizeof(file), "%s-%s.log", kind, name);
 	state_file(st, file, path, sizeof(path));
-	f = fopen(path, "re");
-	for (; f && fgets(line[n % 3], sizeof(line[0]), f); n++)
-		line[n % 3][strcspn(line[n % 3], "\n")] = '\0';
-	if (f)
-		fclose(f);
+	state_lines_read(path, ns_log_line, &t); /* no log: nothing to show */
+	n = t.n;
 	fprintf(stderr, "umlnet: error: machine %s: %s%s\n", name, what, n ? "; its log ends:" : "");
 	for (unsigned int i = n > 3 ? n - 3 : 0; i < n; i++)
-		fprintf(stderr, "  %s\n", line[i % 3]);
+		fprintf(stderr, "  %s\n", t.line[i % 3]);
 }
 
 static int ns_make_start(struct state *st, const struct lab_ns_spec *s, struct lab_ns_making *m)

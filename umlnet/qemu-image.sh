@@ -3,6 +3,8 @@
 # only and cached, so that tests and `umlnet` need no VM image from anywhere else.
 #
 # Usage: umlnet-qemu-image [PACKAGE...]   (prints "KERNEL INITRD", building them first if needed)
+#        umlnet-qemu-image --version     (meson's project version, filled in by the build, as in
+#                                         lib/version.c)
 #
 # PACKAGEs (e.g. iperf3 libiperf0 libsctp1 libssl3 libc6 for the benchmarks) are unpacked into
 # the initramfs too, without their documentation, locales and gconv modules; name the libraries
@@ -13,7 +15,7 @@
 # with `apt-get download` and unpacked with `dpkg-deb -x`: nothing is installed on the host. The
 # initramfs holds busybox, the virtio_net modules with their dependencies (in load order, from
 # modinfo), and the init below. Cache: $UMLNET_CACHE, else ~/.cache/umlnet (qemu/<kernel>-<hash>),
-# keyed by the kernel package and this script, built under a lock so parallel callers share it.
+# keyed by the kernel package and this script (but its version line), built under a lock so parallel callers share it.
 #
 # The init (guest side, theory of operation):
 #   kernel command line  umlnet.eth0=10.0.0.2/24 ... (an address per device; every eth* is
@@ -32,6 +34,7 @@
 #                        channel's end) powers the VM off.
 set -euo pipefail
 
+QI_VERSION='@UMLNET_VERSION@'
 KPKG_META=linux-image-cloud-amd64
 CACHE_ROOT=${UMLNET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umlnet}
 
@@ -158,9 +161,13 @@ qi_build() {
 
 main() {
   local kpkg hash dir
+  if [ $# -eq 1 ] && [ "$1" = --version ]; then
+    echo "umlnet-qemu-image $QI_VERSION"
+    return
+  fi
   kpkg=$(qi_kernel_pkg)
   [ -n "$kpkg" ] || qi_die "apt-cache knows no $KPKG_META (run apt-get update?)"
-  hash=$( (cat "${BASH_SOURCE[0]}"; echo "$*") | sha256sum | cut -c1-12)
+  hash=$( (grep -v '^QI_VERSION=' "${BASH_SOURCE[0]}"; echo "$*") | sha256sum | cut -c1-12)
   dir=$CACHE_ROOT/qemu/$kpkg-$hash
   mkdir -p "$dir"
   exec 9>"$dir/.lock"

@@ -3,6 +3,7 @@
 #include "qemu_nic.h"
 #include "qemu_tty.h"
 #include "qmp.h"
+#include "state_lines.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -156,15 +157,10 @@ int qemu_prepare(struct state *st, struct qemu_env *env)
 const char *qemu_accel(const struct state *st, char *out, size_t len)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
 	state_file(st, "qemu-accel", path, sizeof(path));
-	snprintf(out, len, "?");
-	if ((f = fopen(path, "re"))) {
-		if (!fgets(out, (int)len, f))
-			snprintf(out, len, "?");
-		fclose(f);
-	}
+	if (state_lines_first(path, out, len) < 0 || !out[0])
+		snprintf(out, len, "?");
 	return out;
 }
 

@@ -160,7 +160,7 @@ static void rejoin_post(const struct state *st, struct rejoin_guest *rs, int n)
 
 	for (int i = 0; i < n; i++)
 		if (!rs[i].back)
-			guest_post(st, rs[i].g->name, rs[i].after, id, sizeof(id));
+			guest_post(st, rs[i].g->name, rs[i].after, id, sizeof(id), NULL);
 }
 
 /* Step 2 for one daemon device: remove (once the guest has it down), then config. */
@@ -205,13 +205,13 @@ static void rejoin_steps(const struct state *st, struct rejoin_guest *rs, int n)
 
 	for (int i = 0; i < n; i++)
 		guest_post(st, rs[i].g->name, rs[i].neth ? rs[i].before : rs[i].after, id,
-			   sizeof(id));
+			   sizeof(id), NULL);
 	for (int i = 0; i < n; i++) {
 		if (!rs[i].neth)
 			continue;
 		for (int k = 0; k < rs[i].neth; k++)
 			rejoin_remake(st, &rs[i], &rs[i].eth[k]);
-		guest_post(st, rs[i].g->name, rs[i].after, id, sizeof(id));
+		guest_post(st, rs[i].g->name, rs[i].after, id, sizeof(id), NULL);
 	}
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "restarts.h"
+#include "state_lines.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,29 +21,29 @@ static int restarts_parse_state(const char *word)
 	return -1;
 }
 
+/* One line of "restarts": KIND NAME RESTARTS STATE LAST-EXIT... */
+static int restarts_line(void *opaque, char *line)
+{
+	struct restarts *r = opaque;
+	struct restarts_entry *e = &r->e[r->n];
+	char state[16];
+	int used = 0, s;
+
+	if (sscanf(line, "%15s %31s %u %15s %n", e->kind, e->name, &e->restarts, state,
+		   &used) < 4 || (s = restarts_parse_state(state)) < 0)
+		return 0;
+	e->state = (enum restarts_state)s;
+	snprintf(e->last_exit, sizeof(e->last_exit), "%s", line + used);
+	return ++r->n == STATE_MAX_PROCS;
+}
+
 void restarts_load(const struct state *st, struct restarts *r)
 {
-	char path[PATH_MAX], line[256], state[16];
-	FILE *f;
+	char path[PATH_MAX];
 
 	r->n = 0;
 	state_file(st, "restarts", path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (r->n < STATE_MAX_PROCS && fgets(line, sizeof(line), f)) {
-		struct restarts_entry *e = &r->e[r->n];
-		int used = 0, s;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%15s %31s %u %15s %n", e->kind, e->name, &e->restarts, state,
-			   &used) < 4 || (s = restarts_parse_state(state)) < 0)
-			continue;
-		e->state = (enum restarts_state)s;
-		snprintf(e->last_exit, sizeof(e->last_exit), "%s", line + used);
-		r->n++;
-	}
-	fclose(f);
+	state_lines_read(path, restarts_line, r); /* none yet: no restarts */
 }
 
 int restarts_save(const struct state *st, const struct restarts *r)

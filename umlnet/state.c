@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "span.h"
+#include "state_lines.h"
 #include "switch_mgmt.h"
 #include "trust.h"
 
@@ -213,27 +214,29 @@ static int state_check_socket_paths(const struct state *st)
 	return err;
 }
 
+/* One line of "pids": KIND NAME PID START. */
+static int state_pids_line(void *opaque, char *line)
+{
+	struct state *st = opaque;
+	struct state_proc *p = &st->procs[st->nprocs];
+	int pid;
+
+	if (sscanf(line, "%15s %31s %d %llu", p->kind, p->name, &pid, &p->id.start) == 4) {
+		p->id.pid = pid;
+		st->nprocs++;
+	}
+	return st->nprocs == STATE_MAX_PROCS;
+}
+
 static int state_load_pids(struct state *st)
 {
-	char path[PATH_MAX], line[256];
-	FILE *f;
+	char path[PATH_MAX];
+	int rc;
 
 	st->nprocs = 0;
 	state_file(st, "pids", path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
-	while (fgets(line, sizeof(line), f) && st->nprocs < STATE_MAX_PROCS) {
-		struct state_proc *p = &st->procs[st->nprocs];
-		int pid;
-
-		if (sscanf(line, "%15s %31s %d %llu", p->kind, p->name, &pid, &p->id.start) == 4) {
-			p->id.pid = pid;
-			st->nprocs++;
-		}
-	}
-	fclose(f);
-	return 0;
+	rc = state_lines_read(path, state_pids_line, st);
+	return rc == -ENOENT || rc > 0 ? 0 : rc;
 }
 
 FILE *state_new_file(const struct state *st, const char *name)
@@ -354,17 +357,11 @@ static int state_pick(const char *base, char *out, size_t len)
 static int state_load_host(struct state *st)
 {
 	char path[PATH_MAX], host[CONF_NAME + 2] = "", err[600];
-	FILE *f;
 	int rc;
 
 	state_file(st, "host", path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
+	if (state_lines_first(path, host, sizeof(host)) < 0)
 		return 0;
-	if (!fgets(host, sizeof(host), f))
-		host[0] = 0;
-	fclose(f);
-	host[strcspn(host, "\n")] = 0;
 	rc = span_localize(st->conf, host, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "umlnet: error: %s: %s\n", path, err);
@@ -505,17 +502,12 @@ static bool ends_with(const char *s, const char *suffix)
 
 unsigned long state_refused(const struct state *st)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], text[32];
 	unsigned long n = 0;
-	FILE *f;
 
 	state_file(st, "refused", path, sizeof(path));
-	f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%lu", &n) != 1)
-			n = 0;
-		fclose(f);
-	}
+	if (state_lines_first(path, text, sizeof(text)) < 0 || sscanf(text, "%lu", &n) != 1)
+		n = 0;
 	return n;
 }
 

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * umlnet - one command for a whole virtual network of UML guests, switches and gateways.
- * main.c is only the table of subcommands; each subcommand is its own file (cmd_*.c).
+ * main.c is only the table of subcommands; each subcommand is its own file (cmd_*.c), and what
+ * several of them do is in net.h (a whole network) and network_load.h (where they start from).
  */
 #ifndef UMLNET_UMLNET_H
 #define UMLNET_UMLNET_H
 
 #include "guest.h"
+#include "net.h"
+#include "network_load.h"
 #include "notify.h"
 #include "runas.h"
 #include "state.h"
@@ -45,38 +48,5 @@ int cmd_lcapture(struct umlnet_opts *o, int argc, char **argv);
 int cmd_ltest(struct umlnet_opts *o, int argc, char **argv);
 int cmd_connect(struct umlnet_opts *o, int argc, char **argv);
 int cmd_image(struct umlnet_opts *o, int argc, char **argv);
-
-/* Reads and parses a topology file; text gets the file's contents (malloc'd). Reports errors. */
-int umlnet_load(const char *path, struct conf **conf, char **text);
-
-/* Starts everything of st->conf in dependency order, listening on n (opened here); on failure
- * stops what it started. */
-int net_up(struct umlnet_opts *o, struct state *st, struct notify *n);
-
-/* net_up without its UML guests: the guests' directory and init, the notify socket n, the
- * switches, their gateways, the namespace guests. Reports errors; stops nothing. */
-int net_up_switches(struct umlnet_opts *o, struct state *st, struct notify *n, bool netns);
-/* Start one switch (answering on its management socket), the slirp gateway of switch sw
- * (attached), or namespace guest gi (its plug, addresses and routes), and record it: up's
- * steps, and the supervisor's way to start one again with the same arguments. Report errors. */
-int net_start_switch(struct state *st, int sw);
-int net_start_slirp(struct state *st, int sw);
-int net_start_netns(struct state *st, int gi);
-
-/* Stops everything recorded in st and removes the state; returns how many processes are still
- * running (reported; the state is then kept). */
-int net_down(struct state *st);
-
-/* Runs script in guest (UML or QEMU; n: the network's notify socket, needed for UML guests
- * only) and
- * returns its exit status or -errno (reported). */
-int net_exec(struct state *st, struct notify *n, const char *guest, const char *script,
-	     int timeout_ms, guest_out_fn out, void *opaque);
-
-/* Prints the status of a running network (text or JSON). */
-int net_status(struct state *st, bool json, FILE *f);
-
-/* Opens the running network the options name (-s, -n, or the only one). */
-int umlnet_open(struct umlnet_opts *o, struct state *st);
 
 #endif

@@ -163,7 +163,7 @@ def proc_ids(pid):
 
 
 def test_host_loopback_closed_by_default_and_not_root(ctx):
-    """issue 9: without --host-loopback the guest cannot reach a listener on the host's
+    """Security: without --host-loopback the guest cannot reach a listener on the host's
     127.0.0.1 through 10.0.2.2 (the first test shows it can with the option), while the gateway
     itself still answers; and umlnet-slirp, started as root by the root-run UML kernel, gives
     up root after set-up (the default --user nobody)."""

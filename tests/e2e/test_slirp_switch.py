@@ -175,7 +175,7 @@ def test_classic_switch_waits_for_room(ctx):
 
 
 def test_gateway_gives_up_root(ctx):
-    """issue 9: umlnet-slirp started as root attaches to the switch as root, then runs as
+    """Security: umlnet-slirp started as root attaches to the switch as root, then runs as
     --user (default nobody): every id of the process is that user's. --user naming root itself
     is refused at start with status 2."""
     if os.geteuid() != 0:

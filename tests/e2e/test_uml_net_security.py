@@ -291,7 +291,7 @@ def test_gate_routed_elsewhere_refused(ctx):
 
 
 def test_lan_neighbour_address_refused(ctx):
-    """issue 9: an address inside the policy range that a machine on the host's network
+    """Security: an address inside the policy range that a machine on the host's network
     already has (the lan's 10.77.1.2: a LAN router, say) is refused as a claim and as a gate;
     the probe leaves no neighbour entry behind for a free address, which is then claimed."""
     host, lan = hn.two_namespaces(ctx)
@@ -316,7 +316,7 @@ def test_lan_neighbour_address_refused(ctx):
 
 
 def test_claim_route_is_exclusive(ctx):
-    """issue 9: between uml_net's route check and its route add, another route to the claimed
+    """Security: between uml_net's route check and its route add, another route to the claimed
     address appears (gdb holds the window open): the add is exclusive, so that route is left
     as it is and the claim refused (before, NLM_F_REPLACE took the route over)."""
     if not os.path.exists("/usr/bin/gdb"):

@@ -1,4 +1,4 @@
-"""umlnet's guest-to-host and user-to-root boundaries (issue 9, umlnet(8) SECURITY):
+"""umlnet's guest-to-host and user-to-root boundaries (umlnet(8) SECURITY):
 guests never run as host root, commands reach a guest only on its own channel (never through
 the kernel log), a guest cannot speak for another, and root acts only on state it owns."""
 

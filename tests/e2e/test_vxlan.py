@@ -197,7 +197,7 @@ def _send_vxlan(ns, dst, frames, vni=42, src="0.0.0.0"):
 
 
 def test_vxlan_spoofed_source_cannot_divert(ctx):
-    """A VTEP that is not a configured remote (issue 9) sends frames claiming the local guest's
+    """A VTEP that is not a configured remote sends frames claiming the local guest's
     MAC: the trunk drops them (counted as stranger), so the switch keeps the guest on its own
     port and an echo request that the real remote sends next still reaches the guest. (Before,
     the switch moved the guest's MAC to the trunk and the guest's unicast went to the stranger.)"""

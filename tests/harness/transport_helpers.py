@@ -1,4 +1,4 @@
-"""Helpers for the transport and plug end-to-end tests (issue 4).
+"""Helpers for the transport and plug end-to-end tests.
 
 NsGuest boots a real UML guest inside one of the test's namespaces (with a PATH of our choice); Plug runs umlnet-plug and
 waits until its devices are open; the TCP helpers move random bytes and compare digests.

@@ -143,7 +143,7 @@ static void test_argv_errors(void)
 	}
 }
 
-/* issue 9: the guest reaches the host's 127.0.0.1 only when asked for. */
+/* Security: the guest reaches the host's 127.0.0.1 only when asked for. */
 static void test_host_loopback_off_by_default(void)
 {
 	char *plain[] = { "umlnet-slirp", NULL }, *on[] = { "umlnet-slirp", "--host-loopback", NULL };
