@@ -204,7 +204,7 @@ static const size_t sw_refusal_counter[VLAN_VERDICTS] = {
 };
 
 /* Counted always; a VLAN reason is also logged, once per port and reason (damaged frames are
- * only counted, as they always were). */
+ * only counted: a flood of them must not flood the log). */
 static void sw_refuse(struct sw *s, uint32_t in, const struct sw_rx *rx, enum vlan_verdict v)
 {
 	struct port *p = &s->ports[in];

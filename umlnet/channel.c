@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "channel.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +43,7 @@ int channel_open(const struct state *st, const char *guest)
 	/* Read and write: the FIFO never sees its last writer go, so the guest never reads EOF. */
 	fd = mkfifo(path, 0600) < 0 ? -errno : channel_fifo(path, O_RDWR);
 	if (fd < 0)
-		fprintf(stderr, "umlnet: error: guest %s: command channel '%s': %s\n", guest, path,
+		log_err("guest %s: command channel '%s': %s", guest, path,
 			strerror(-fd));
 	return fd;
 }
@@ -62,7 +63,7 @@ int channel_send(const struct state *st, const char *guest, const char *line)
 		err = fd;
 	}
 	if (err)
-		fprintf(stderr, "umlnet: error: guest %s: command channel '%s': %s\n", guest, path,
+		log_err("guest %s: command channel '%s': %s", guest, path,
 			err == -ENXIO ? "the guest does not hold it open" : strerror(-err));
 	return err;
 }

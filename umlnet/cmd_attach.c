@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "ether.h"
 #include "guest.h"
+#include "log.h"
 #include "mconsole.h"
 #include "qemu_nic.h"
 #include "switch_mgmt.h"
@@ -72,8 +73,8 @@ static int target_open(struct umlnet_opts *o, const char *guest, struct target *
 	t->have_state = true;
 	gi = conf_find_guest(t->st.conf, guest);
 	if (gi < 0 || t->st.conf->g[gi].kind == CONF_GUEST_NETNS) {
-		fprintf(stderr, "umlnet: error: guest '%s': no UML or QEMU guest of that name in "
-				"network '%s'\n", guest, t->st.conf->name);
+		log_err("guest '%s': no UML or QEMU guest of that name in "
+				"network '%s'", guest, t->st.conf->name);
 		return -ENOENT;
 	}
 	t->g = &t->st.conf->g[gi];
@@ -97,14 +98,14 @@ static int target_command(struct target *t, const char *cmd, bool quiet, int32_t
 	*kerr = 0;
 	if (err) {
 		if (!quiet)
-			fprintf(stderr, "umlnet: error: guest %s: mconsole %s: %s\n", t->guest,
+			log_err("guest %s: mconsole %s: %s", t->guest,
 				t->sock, strerror(-err));
 		return err;
 	}
 	if (res.failed) {
 		*kerr = res.err;
 		if (!quiet)
-			fprintf(stderr, "umlnet: error: guest %s: '%s' refused: %s\n", t->guest,
+			log_err("guest %s: '%s' refused: %s", t->guest,
 				cmd, res.text[0] ? res.text :
 				"(no reason given; see the guest's kernel log)");
 		err = -EIO;
@@ -150,7 +151,7 @@ static int parse_dev(const char *s, size_t n, struct conf_eth *e)
 	e->sw = -1;
 	if (n < 4 || n > 8 || (strncmp(s, "eth", 3) && strncmp(s, "vec", 3)) ||
 	    digits != n - 3 || (s[3] == '0' && n > 4)) {
-		fprintf(stderr, "umlnet: error: device '%.*s': expected eth<N> or vec<N>\n", (int)n,
+		log_err("device '%.*s': expected eth<N> or vec<N>", (int)n,
 			s);
 		return -EINVAL;
 	}
@@ -170,13 +171,13 @@ static int vec_switch_ok(const struct target *t, int sw)
 	if (lstat(bess, &sb) == 0 && S_ISSOCK(sb.st_mode))
 		return 0;
 	if (!conf_switch_has_vec(t->st.conf, sw))
-		fprintf(stderr, "umlnet: error: switch '%s': no bess socket for vec devices (a "
+		log_err("switch '%s': no bess socket for vec devices (a "
 				"switch gets one only when the topology file puts a vec device on "
 				"it): add one, such as 'vec0 %s' to a guest, and restart the network, "
-				"or attach an eth device\n", name, name);
+				"or attach an eth device", name, name);
 	else
-		fprintf(stderr, "umlnet: error: switch '%s': its bess socket '%s' is missing (is "
-				"the switch running?)\n", name, bess);
+		log_err("switch '%s': its bess socket '%s' is missing (is "
+				"the switch running?)", name, bess);
 	return -ENOENT;
 }
 
@@ -188,27 +189,27 @@ static int attach_resolve(struct target *t, struct conf_eth *e, const char *dev,
 	if (e->sw >= 0) {
 		snprintf(e->sw_name, sizeof(e->sw_name), "%s", val);
 	} else if (e->vec && t->have_state) {
-		fprintf(stderr, "umlnet: error: %s '%s': not a switch of network '%s' (a vec "
-				"device joins a switch's bess socket)\n", dev, val, t->st.conf->name);
+		log_err("%s '%s': not a switch of network '%s' (a vec "
+				"device joins a switch's bess socket)", dev, val, t->st.conf->name);
 		return -EINVAL;
 	} else if (e->vec) {
-		fprintf(stderr, "umlnet: error: %s '%s': a vec device joins a switch of a running "
-				"network: name the guest, not its mconsole socket\n", dev, val);
+		log_err("%s '%s': a vec device joins a switch of a running "
+				"network: name the guest, not its mconsole socket", dev, val);
 		return -EINVAL;
 	} else if (strchr(val, ',')) {
 		if (mac) {
-			fprintf(stderr, "umlnet: error: mac '%s': for a device on a switch; put "
-					"the MAC into the spec '%s'\n", mac, val);
+			log_err("mac '%s': for a device on a switch; put "
+					"the MAC into the spec '%s'", mac, val);
 			return -EINVAL;
 		}
 		if (snprintf(e->spec, sizeof(e->spec), "%s", val) >= (int)sizeof(e->spec)) {
-			fprintf(stderr, "umlnet: error: %s: spec of %zu characters is too long\n",
+			log_err("%s: spec of %zu characters is too long",
 				dev, strlen(val));
 			return -ENAMETOOLONG;
 		}
 	} else {
-		fprintf(stderr, "umlnet: error: %s '%s': neither a switch of the network nor a UML "
-				"transport spec (such as daemon,,unix,/path/to.ctl)\n", dev, val);
+		log_err("%s '%s': neither a switch of the network nor a UML "
+				"transport spec (such as daemon,,unix,/path/to.ctl)", dev, val);
 		return -EINVAL;
 	}
 	if (mac)
@@ -294,7 +295,7 @@ static int attach_up(struct target *t, const struct conf_eth *e, const char *ip)
 	if (!ip && !e->vec)
 		return 0;
 	if (!t->have_state) {
-		fprintf(stderr, "umlnet: error: ip= needs a guest of a running network\n");
+		log_err("ip= needs a guest of a running network");
 		return -EINVAL;
 	}
 	conf_dev_name(e, dev);
@@ -305,11 +306,11 @@ static int attach_up(struct target *t, const struct conf_eth *e, const char *ip)
 		snprintf(script, sizeof(script), "ip link set %s up", dev);
 	rc = target_exec(t, script, print_line);
 	if (rc > 0)
-		fprintf(stderr, "umlnet: error: guest %s: bringing %s up%s%s failed (exit status "
-				"%d)\n", t->guest, dev, ip ? " with " : "", ip ? ip : "", rc);
+		log_err("guest %s: bringing %s up%s%s failed (exit status "
+				"%d)", t->guest, dev, ip ? " with " : "", ip ? ip : "", rc);
 	if (rc == 0 && e->vec && !(port = attach_port_wait(t, e))) {
-		fprintf(stderr, "umlnet: error: guest %s: %s is up but switch '%s' shows no port "
-				"for it after %d ms; removed it again\n", t->guest, dev, e->sw_name,
+		log_err("guest %s: %s is up but switch '%s' shows no port "
+				"for it after %d ms; removed it again", t->guest, dev, e->sw_name,
 			ATTACH_PORT_WAIT_MS);
 		rc = -ENOTCONN;
 	}
@@ -362,8 +363,8 @@ static int attach_qemu(struct target *t, struct conf_eth *e, const char *ip, boo
 
 	conf_dev_name(e, dev);
 	if (e->vec || e->sw < 0) {
-		fprintf(stderr, "umlnet: error: %s: a QEMU guest takes eth devices on a switch of "
-				"the network\n", dev);
+		log_err("%s: a QEMU guest takes eth devices on a switch of "
+				"the network", dev);
 		return -EINVAL;
 	}
 	if (ip)
@@ -388,8 +389,8 @@ static int attach_ident(const struct target *t, const struct conf_eth *e)
 	if (!e->vlan[0] || e->vec)
 		return 0;
 	if (e->sw < 0 || !guest) {
-		fprintf(stderr, "umlnet: error: %s: a VLAN setting needs a device on a switch of the "
-				"running network\n", e->vlan);
+		log_err("%s: a VLAN setting needs a device on a switch of the "
+				"running network", e->vlan);
 		return -EINVAL;
 	}
 	snprintf(scope, sizeof(scope), "pid=%d", (int)guest->id.pid);
@@ -411,15 +412,15 @@ static int attach_make(struct target *t, struct conf_eth *e, const char *dev, co
 		guest_vec_src_remove(&t->st, t->g, e);
 	guest_dev_arg(&t->st, t->g, e, word, wordlen);
 	if (snprintf(cmd, sizeof(cmd), "config %s", word) >= (int)sizeof(cmd)) {
-		fprintf(stderr, "umlnet: error: %s: the spec is too long for one mconsole request\n",
+		log_err("%s: the spec is too long for one mconsole request",
 			dev);
 		return -EMSGSIZE;
 	}
 	if ((err = target_command(t, cmd, false, &kerr)))
 		return err;
 	if (mconsole_netdev_exists(t->sock, dev, GUEST_MCONSOLE_MS) == 0) {
-		fprintf(stderr, "umlnet: error: guest %s: %s was not created: the guest answered OK "
-				"but has no %s (is '%s' valid? the guest's kernel log says why)\n",
+		log_err("guest %s: %s was not created: the guest answered OK "
+				"but has no %s (is '%s' valid? the guest's kernel log says why)",
 			t->guest, dev, dev, word);
 		return -ENODEV;
 	}
@@ -443,8 +444,8 @@ static int attach_do(struct target *t, const char *what, const char *ip, const c
 	int err;
 
 	if (!eq) {
-		fprintf(stderr, "umlnet: error: '%s': expected ethN=SWITCH, ethN=TRANSPORT,... or "
-				"vecN=SWITCH\n", what);
+		log_err("'%s': expected ethN=SWITCH, ethN=TRANSPORT,... or "
+				"vecN=SWITCH", what);
 		return -EINVAL;
 	}
 	if ((err = parse_dev(what, (size_t)(eq - what), &e)))
@@ -453,8 +454,8 @@ static int attach_do(struct target *t, const char *what, const char *ip, const c
 	if ((err = attach_resolve(t, &e, dev, eq + 1, mac)))
 		return err;
 	if (t->qemu && vlan[0]) {
-		fprintf(stderr, "umlnet: error: %s: a QEMU guest's NIC takes no VLAN setting at "
-				"attach\n", vlan);
+		log_err("%s: a QEMU guest's NIC takes no VLAN setting at "
+				"attach", vlan);
 		return -EINVAL;
 	}
 	if (t->qemu)
@@ -480,12 +481,12 @@ static int attach_vlan_option(const char *text, char *vlan)
 	char why[256];
 
 	if (vlan[0]) {
-		fprintf(stderr, "umlnet: error: %s: a device has one VLAN setting (already %s)\n",
+		log_err("%s: a device has one VLAN setting (already %s)",
 			text, vlan);
 		return -EINVAL;
 	}
 	if (vlan_port_parse(text, &v, why, sizeof(why))) {
-		fprintf(stderr, "umlnet: error: %s\n", why);
+		log_err("%s", why);
 		return -EINVAL;
 	}
 	vlan_port_format(&v, vlan, CONF_VLAN);
@@ -504,15 +505,15 @@ static int attach_options(int argc, char **argv, const char **ip, const char **m
 		if (!strncmp(argv[i], "ip=", 3) && !*ip && conf_ipv4_ok(argv[i] + 3, true)) {
 			*ip = argv[i] + 3;
 		} else if (!strncmp(argv[i], "ip=", 3) && !*ip) {
-			fprintf(stderr, "umlnet: error: ip '%s': expected an IPv4 address with a "
-					"prefix length, such as 10.0.0.1/24\n", argv[i] + 3);
+			log_err("ip '%s': expected an IPv4 address with a "
+					"prefix length, such as 10.0.0.1/24", argv[i] + 3);
 			return -EINVAL;
 		} else if (!strncmp(argv[i], "mac=", 4) && !*mac) {
 			*mac = argv[i] + 4;
 			if (strlen(*mac) != 17 || mac_parse(*mac, m) || mac_is_group(m) ||
 			    !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
-				fprintf(stderr, "umlnet: error: mac '%s': expected six hex bytes of a "
-						"unicast address, such as 02:00:0a:00:00:01\n", *mac);
+				log_err("mac '%s': expected six hex bytes of a "
+						"unicast address, such as 02:00:0a:00:00:01", *mac);
 				return -EINVAL;
 			}
 		} else if (!strncmp(argv[i], "vlan=", 5) || !strncmp(argv[i], "trunk=", 6)) {
@@ -558,7 +559,7 @@ int cmd_detach(struct umlnet_opts *o, int argc, char **argv)
 	int err;
 
 	if (argc != 3) {
-		fprintf(stderr, "umlnet: error: usage: umlnet detach GUEST ethN|vecN\n");
+		log_err("usage: umlnet detach GUEST ethN|vecN");
 		return 2;
 	}
 	if (parse_dev(argv[2], strlen(argv[2]), &e))
@@ -571,8 +572,8 @@ int cmd_detach(struct umlnet_opts *o, int argc, char **argv)
 	kerr = 0;
 	err = t.qemu ? qemu_nic_detach(&t.st, t.guest, dev) : dev_remove(&t, &e, false, &kerr);
 	if (err && kerr == -EBUSY)
-		fprintf(stderr, "umlnet: hint: %s is up in the guest; 'ip link set %s down' there "
-				"first\n", dev, dev);
+		log_info("hint: %s is up in the guest; 'ip link set %s down' there "
+				"first", dev, dev);
 	if (!err)
 		attach_forget(&t, &e);
 	if (!err && !o->quiet)

@@ -3,6 +3,7 @@
  * check - parses a topology file and prints it in canonical form, or the first error
  * ("FILE:LINE: field 'value': what is wrong") with exit status 1.
  */
+#include "log.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -15,7 +16,7 @@ int cmd_check(struct umlnet_opts *o, int argc, char **argv)
 
 	(void)o;
 	if (argc != 2) {
-		fprintf(stderr, "umlnet: error: usage: umlnet check FILE\n");
+		log_err("usage: umlnet check FILE");
 		return 2;
 	}
 	if (umlnet_load(argv[1], &conf, &text))

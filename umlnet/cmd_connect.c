@@ -14,6 +14,7 @@
 #include "guest.h"
 #include "lab.h"
 #include "lab_ns.h"
+#include "log.h"
 #include "mconsole.h"
 
 #include <errno.h>
@@ -105,7 +106,7 @@ static int connect_ns(struct state *st, const char *name)
 	if (master >= 0)
 		close(master);
 	if (err)
-		fprintf(stderr, "umlnet: error: a terminal for machine %s: %s\n", name,
+		log_err("a terminal for machine %s: %s", name,
 			strerror(-err));
 	return shell > 0 ? 0 : 1;
 }
@@ -182,7 +183,7 @@ static int connect_uml(struct state *st, const char *name)
 	if (!err && (fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
 		err = -errno;
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: no console 2 to connect to: %s\n", name,
+		log_err("guest %s: no console 2 to connect to: %s", name,
 			strerror(-err));
 		return 1;
 	}
@@ -206,8 +207,8 @@ int cmd_connect(struct umlnet_opts *o, int argc, char **argv)
 	if (argc - i == 2 && !o->network && i == 1) {
 		o->network = argv[i++];
 	} else if (argc - i != 1) {
-		fprintf(stderr, "umlnet: error: usage: umlnet connect [-d DIR] MACHINE | umlnet "
-				"connect NETWORK GUEST\n");
+		log_err("usage: umlnet connect [-d DIR] MACHINE | umlnet "
+				"connect NETWORK GUEST");
 		return 2;
 	}
 	name = argv[i];
@@ -224,7 +225,7 @@ int cmd_connect(struct umlnet_opts *o, int argc, char **argv)
 	} else if (state_find(&st, "guest", name)) {
 		rc = connect_uml(&st, name);
 	} else {
-		fprintf(stderr, "umlnet: error: '%s': no such machine or guest in network '%s'\n",
+		log_err("'%s': no such machine or guest in network '%s'",
 			name, st.conf->name);
 		rc = 1;
 	}

@@ -11,6 +11,7 @@
  * namespace umlnet-demo-<pid>, and checks that each pings the other two.
  */
 #include "guest.h"
+#include "log.h"
 #include "umlnet.h"
 
 #include <arpa/inet.h>
@@ -203,7 +204,7 @@ static int demo_state_dir(struct umlnet_opts *o, char *dir, size_t len)
 	if (snprintf(dir, len, "%s/demo.XXXXXX", base) >= (int)len)
 		return -ENAMETOOLONG;
 	if (!mkdtemp(dir)) {
-		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", dir, strerror(errno));
+		log_err("state directory '%s': %s", dir, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -219,12 +220,12 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 	int rc;
 
 	if ((argc != 1 && !qemu) || !conf) {
-		fprintf(stderr, "umlnet: error: usage: umlnet demo [--qemu]\n");
+		log_err("usage: umlnet demo [--qemu]");
 		free(conf);
 		return 2;
 	}
 	if (qemu && geteuid() != 0) {
-		fprintf(stderr, "umlnet: error: demo --qemu: its namespace guest needs root\n");
+		log_err("demo --qemu: its namespace guest needs root");
 		free(conf);
 		return 2;
 	}
@@ -240,7 +241,7 @@ int cmd_demo(struct umlnet_opts *o, int argc, char **argv)
 			 "host" : "", slirp ? " slirp host-loopback" : "", slirp ? "    route "
 			 "default via 10.0.2.2\n" : "", slirp ? "    route default via 10.0.2.2\n" : "");
 	if (conf_parse(conf, text, "demo", err, sizeof(err))) {
-		fprintf(stderr, "umlnet: error: built-in demo: %s\n", err);
+		log_err("built-in demo: %s", err);
 		free(conf);
 		return 1;
 	}

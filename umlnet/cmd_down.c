@@ -3,6 +3,7 @@
  * down - stops a running network (net_down.c).
  *   umlnet down [NETWORK]
  */
+#include "log.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -15,7 +16,7 @@ int cmd_down(struct umlnet_opts *o, int argc, char **argv)
 	if (argc == 2 && !o->network)
 		o->network = argv[1];
 	else if (argc != 1) {
-		fprintf(stderr, "umlnet: error: usage: umlnet down [NETWORK]\n");
+		log_err("usage: umlnet down [NETWORK]");
 		return 2;
 	}
 	if (umlnet_open(o, &st)) {

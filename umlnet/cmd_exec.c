@@ -7,6 +7,7 @@
  * over its second serial port, output and status coming back the same way (qemu_tty.h).
  */
 #include "guest.h"
+#include "log.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -28,12 +29,12 @@ int cmd_exec(struct umlnet_opts *o, int argc, char **argv)
 	int rc, gi;
 
 	if (argc < 3) {
-		fprintf(stderr, "umlnet: error: usage: umlnet exec GUEST COMMAND...\n");
+		log_err("usage: umlnet exec GUEST COMMAND...");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (strlen(script) + strlen(argv[i]) + 2 >= sizeof(script)) {
-			fprintf(stderr, "umlnet: error: command: longer than %zu bytes\n",
+			log_err("command: longer than %zu bytes",
 				sizeof(script) - 1);
 			return 2;
 		}

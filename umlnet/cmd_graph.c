@@ -5,6 +5,7 @@
  * Without FILE it draws the running network. DOT goes to stdout or OUT; an .svg or .png OUT is
  * rendered with Graphviz's dot.
  */
+#include "log.h"
 #include "umlnet.h"
 
 #include <errno.h>
@@ -87,12 +88,12 @@ static int graph_render(const struct conf *c, const char *fmt, const char *out)
 	int status;
 
 	if (proc_find_program("dot", dot, sizeof(dot))) {
-		fprintf(stderr, "umlnet: error: -o %s: rendering needs Graphviz's dot (package "
-				"graphviz); write a .dot file instead\n", out);
+		log_err("-o %s: rendering needs Graphviz's dot (package "
+				"graphviz); write a .dot file instead", out);
 		return -ENOENT;
 	}
 	if (strchr(out, '\'')) {
-		fprintf(stderr, "umlnet: error: -o '%s': no quotes in the file name, please\n", out);
+		log_err("-o '%s': no quotes in the file name, please", out);
 		return -EINVAL;
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' -T%s -o '%s'", dot, fmt, out);
@@ -102,7 +103,7 @@ static int graph_render(const struct conf *c, const char *fmt, const char *out)
 	graph_write(c, p);
 	status = pclose(p);
 	if (status != 0) {
-		fprintf(stderr, "umlnet: error: dot failed (status %d) writing %s\n",
+		log_err("dot failed (status %d) writing %s",
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
 		return -EIO;
 	}
@@ -123,7 +124,7 @@ int cmd_graph(struct umlnet_opts *o, int argc, char **argv)
 		else if (!file && argv[i][0] != '-')
 			file = argv[i];
 		else {
-			fprintf(stderr, "umlnet: error: usage: umlnet graph [FILE] [-o OUT]\n");
+			log_err("usage: umlnet graph [FILE] [-o OUT]");
 			return 2;
 		}
 	}
@@ -138,7 +139,7 @@ int cmd_graph(struct umlnet_opts *o, int argc, char **argv)
 			FILE *f = fopen(out, "w");
 
 			if (!f) {
-				fprintf(stderr, "umlnet: error: -o %s: %s\n", out, strerror(errno));
+				log_err("-o %s: %s", out, strerror(errno));
 				err = -errno;
 			} else {
 				graph_write(conf, f);

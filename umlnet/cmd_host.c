@@ -11,6 +11,7 @@
  * the state directory (<state>/host-changes with -s, else <base>/<network>.host); host-down
  * undoes the recorded changes, newest first, and so removes exactly what host-up made.
  */
+#include "log.h"
 #include "state_lines.h"
 #include "trust.h"
 #include "umlnet.h"
@@ -40,7 +41,7 @@ static int host_load(int argc, char **argv, const char *cmd, struct conf **conf)
 	char *text;
 
 	if (argc != 2) {
-		fprintf(stderr, "umlnet: error: usage: umlnet %s FILE\n", cmd);
+		log_err("usage: umlnet %s FILE", cmd);
 		return 2;
 	}
 	if (umlnet_load(argv[1], conf, &text))
@@ -52,7 +53,7 @@ static int host_load(int argc, char **argv, const char *cmd, struct conf **conf)
 static int host_mkdir(const char *dir, mode_t mode)
 {
 	if (mkdir(dir, mode) < 0 && errno != EEXIST) {
-		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", dir, strerror(errno));
+		log_err("state directory '%s': %s", dir, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -78,7 +79,7 @@ static int host_record_path(const struct umlnet_opts *o, const struct conf *c, c
 	else
 		n = snprintf(out, len, "%s/%s.host", dir, o->network ? o->network : c->name);
 	if (n < 0 || (size_t)n >= len) {
-		fprintf(stderr, "umlnet: error: state directory: path too long\n");
+		log_err("state directory: path too long");
 		return -ENAMETOOLONG;
 	}
 	return 0;
@@ -98,7 +99,7 @@ static void host_made(void *arg, const struct hostsetup_change *ch)
 
 static int host_fail(const char *cmd, const struct hostsetup *hs, int err)
 {
-	fprintf(stderr, "umlnet: error: %s: %s %s: %s\n", cmd, hs->step, hs->what, strerror(-err));
+	log_err("%s: %s %s: %s", cmd, hs->step, hs->what, strerror(-err));
 	return err;
 }
 
@@ -238,7 +239,7 @@ int cmd_host_up(struct umlnet_opts *o, int argc, char **argv)
 	umask(077);
 	r.rec = fopen(r.path, "ae");
 	if (!r.rec) {
-		fprintf(stderr, "umlnet: error: host-up record '%s': %s\n", r.path, strerror(errno));
+		log_err("host-up record '%s': %s", r.path, strerror(errno));
 		free(c);
 		return 1;
 	}
@@ -249,11 +250,11 @@ int cmd_host_up(struct umlnet_opts *o, int argc, char **argv)
 		host_fail("host-up", &r.hs, err);
 	hostsetup_close(&r.hs);
 	if (fclose(r.rec) == EOF || r.err) {
-		fprintf(stderr, "umlnet: error: host-up record '%s': %s\n", r.path, strerror(EIO));
+		log_err("host-up record '%s': %s", r.path, strerror(EIO));
 		err = -EIO;
 	}
 	if (err < 0 && r.made)
-		fprintf(stderr, "umlnet: what host-up made is in %s: host-down removes it\n", r.path);
+		log_info("what host-up made is in %s: host-down removes it", r.path);
 	else if (!o->quiet)
 		printf("host devices of %s are up: %d devices, %d routes, %d changes made\n",
 		       c->name, c->ndev, c->nroute, r.made);
@@ -275,7 +276,7 @@ static int host_record_line(void *opaque, char *line)
 	int n = r->n, max = r->max, lineno = ++r->lineno;
 
 	if (n == max || hostsetup_change_parse(line, &r->ch[n]) < 0) {
-		fprintf(stderr, "umlnet: error: %s:%d: '%.*s': %s\n", path, lineno,
+		log_err("%s:%d: '%.*s': %s", path, lineno,
 			(int)strcspn(line, "\n"), line,
 			n == max ? "too many changes" : "not a recorded change");
 		return -EINVAL;
@@ -310,7 +311,7 @@ static int host_undo_all(const char *path, struct hostsetup_change *ch, int n)
 	}
 	hostsetup_close(&hs);
 	if (failed)
-		fprintf(stderr, "umlnet: %d changes could not be undone; %s is kept\n", failed,
+		log_info("%d changes could not be undone; %s is kept", failed,
 			path);
 	else
 		unlink(path);
@@ -340,7 +341,7 @@ int cmd_host_down(struct umlnet_opts *o, int argc, char **argv)
 		n = 0;
 	} else if (n < 0) {
 		if (n != -EINVAL)
-			fprintf(stderr, "umlnet: error: host-up record '%s': %s\n", path,
+			log_err("host-up record '%s': %s", path,
 				strerror(-n));
 	} else if (host_undo_all(path, ch, n) < 0) {
 		n = -EIO;

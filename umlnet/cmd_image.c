@@ -6,6 +6,7 @@
  * The build itself is umlnet-image-build.sh (mmdebstrap); its output goes to the terminal.
  */
 #include "image.h"
+#include "log.h"
 #include "proc.h"
 #include "umlnet.h"
 
@@ -58,40 +59,40 @@ static int image_build(int argc, char **argv)
 	int n = 0, rc;
 
 	if (argc < 1 || !image_name(argv[0], name)) {
-		fprintf(stderr, "umlnet: error: image build: '%s': expected an image name (lowercase "
-				"letters, digits, '.', '_', '-', at most one '/')\n", argc ? argv[0] : "");
+		log_err("image build: '%s': expected an image name (lowercase "
+				"letters, digits, '.', '_', '-', at most one '/')", argc ? argv[0] : "");
 		return 2;
 	}
 	if (image_impossible(name)) {
-		fprintf(stderr, "umlnet: error: image '%s': needs software Debian does not "
-				"package\n", name);
+		log_err("image '%s': needs software Debian does not "
+				"package", name);
 		return 2;
 	}
 	if (argc == 1 && !image_packages(name)) {
-		fprintf(stderr, "umlnet: error: image build %s: which packages? (umlnet knows the "
-				"packages of Kathara's images only)\n", name);
+		log_err("image build %s: which packages? (umlnet knows the "
+				"packages of Kathara's images only)", name);
 		return 2;
 	}
 	if (argc > IMAGE_MAX_ARGS / 2) {
-		fprintf(stderr, "umlnet: error: image build: more than %d packages\n",
+		log_err("image build: more than %d packages",
 			IMAGE_MAX_ARGS / 2 - 1);
 		return 2;
 	}
 	for (int i = 1; i < argc; i++) {
 		if (!image_package_ok(argv[i])) {
-			fprintf(stderr, "umlnet: error: image build: package '%s': not a Debian "
-					"package name\n", argv[i]);
+			log_err("image build: package '%s': not a Debian "
+					"package name", argv[i]);
 			return 2;
 		}
 	}
 	if ((rc = image_dir(name, dir, sizeof(dir)))) {
-		fprintf(stderr, "umlnet: error: image '%s': %s\n", name, rc == -ENOENT ?
+		log_err("image '%s': %s", name, rc == -ENOENT ?
 			"no image store (set UMLNET_IMAGE_DIR or HOME)" :
 			"the store's path takes no space, quote, ',' or ':' (UMLNET_IMAGE_DIR)");
 		return 2;
 	}
 	if (proc_find_data("umlnet-image-build.sh", script, sizeof(script))) {
-		fprintf(stderr, "umlnet: error: umlnet-image-build.sh is not installed\n");
+		log_err("umlnet-image-build.sh is not installed");
 		return 1;
 	}
 	args[n++] = "/bin/bash";
@@ -147,6 +148,6 @@ int cmd_image(struct umlnet_opts *o, int argc, char **argv)
 		image_list_dir(store, "");
 		return 0;
 	}
-	fprintf(stderr, "umlnet: error: image: expected 'build NAME [PACKAGE...]' or 'list'\n");
+	log_err("image: expected 'build NAME [PACKAGE...]' or 'list'");
 	return 2;
 }

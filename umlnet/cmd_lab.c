@@ -12,6 +12,7 @@
 #include "lab.h"
 #include "lab_ns.h"
 #include "lab_topo.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,14 +47,14 @@ static int lab_args_parse(int argc, char **argv, const char *takes, struct lab_a
 			arg = argv[++i];
 			if (strncmp(arg, "mem=", 4) || lab_parse_mem(arg + 4, &a->mem_mb) ||
 			    a->mem_mb < LAB_MEM_MIN_MB || a->mem_mb > LAB_MEM_MAX_MB) {
-				fprintf(stderr, "umlnet: error: -o '%s': expected mem=SIZE, %d MB to %d "
-						"MB (such as mem=64m)\n", arg, LAB_MEM_MIN_MB, LAB_MEM_MAX_MB);
+				log_err("-o '%s': expected mem=SIZE, %d MB to %d "
+						"MB (such as mem=64m)", arg, LAB_MEM_MIN_MB, LAB_MEM_MAX_MB);
 				return 2;
 			}
 		} else if (!strcmp(arg, "--machines") && more && strchr(takes, 'o')) {
 			a->ns = !strcmp(argv[++i], "ns");
 			if (!a->ns && strcmp(argv[i], "uml")) {
-				fprintf(stderr, "umlnet: error: --machines '%s': expected uml or ns\n",
+				log_err("--machines '%s': expected uml or ns",
 					argv[i]);
 				return 2;
 			}
@@ -62,8 +63,8 @@ static int lab_args_parse(int argc, char **argv, const char *takes, struct lab_a
 			a->nmachines = argc - i;
 			return 0;
 		} else {
-			fprintf(stderr, "umlnet: error: %s: unexpected argument '%s' (try 'umlnet "
-					"help')\n", argv[0], arg);
+			log_err("%s: unexpected argument '%s' (try 'umlnet "
+					"help')", argv[0], arg);
 			return 2;
 		}
 	}
@@ -79,13 +80,13 @@ static int lab_read_dir(const char *dir, struct lab **l, bool quiet)
 	if (!*l)
 		return 2;
 	if (lab_load(*l, dir, err, sizeof(err))) {
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 		free(*l);
 		*l = NULL;
 		return 2;
 	}
 	for (int i = 0; !quiet && i < (*l)->nwarn; i++)
-		fprintf(stderr, "umlnet: warning: %s\n", (*l)->warn[i]);
+		log_warn("%s", (*l)->warn[i]);
 	return 0;
 }
 
@@ -98,7 +99,7 @@ static int lab_select(const struct lab *l, const struct lab_args *a, bool *sel)
 		int i = lab_find_machine(l, a->machines[k]);
 
 		if (i < 0) {
-			fprintf(stderr, "umlnet: error: machine '%s': not a machine of the lab in %s\n",
+			log_err("machine '%s': not a machine of the lab in %s",
 				a->machines[k], l->dir);
 			return 2;
 		}

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "lab.h"
+#include "log.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -29,7 +30,7 @@ static int lcapture_number(const char *opt, const char *v, long *out)
 
 	*out = strtol(v, &end, 10);
 	if (*end || end == v || *out < 1) {
-		fprintf(stderr, "umlnet: error: %s '%s': expected a positive number\n", opt, v);
+		log_err("%s '%s': expected a positive number", opt, v);
 		return 2;
 	}
 	return 0;
@@ -51,8 +52,8 @@ static int lcapture_parse(int argc, char **argv, struct lcapture_args *a)
 			break;
 	}
 	if (!rc && argc - i != 2) {
-		fprintf(stderr, "umlnet: error: usage: umlnet lcapture [-d DIR] [-c COUNT] "
-				"[-t SECONDS] CD FILE.pcap\n");
+		log_err("usage: umlnet lcapture [-d DIR] [-c COUNT] "
+				"[-t SECONDS] CD FILE.pcap");
 		rc = 2;
 	}
 	if (!rc) {
@@ -82,7 +83,7 @@ static long lcapture_loop(struct endpoint *ep, struct capture *cap, const struct
 			frames[i].data = bufs[i];
 		got = ep->ops->recv(ep, frames, ENDPOINT_BATCH);
 		if (got < 0 && got != -EAGAIN && got != -EINTR) {
-			fprintf(stderr, "umlnet: error: the collision domain's hub went away: %s\n",
+			log_err("the collision domain's hub went away: %s",
 				strerror(-got));
 			break;
 		}
@@ -113,7 +114,7 @@ int cmd_lcapture(struct umlnet_opts *o, int argc, char **argv)
 	snprintf(name, sizeof(name), "cd-%s", a.cd);
 	sw = lab_cd_name_ok(a.cd) ? conf_find_switch(st.conf, name) : -1;
 	if (sw < 0) {
-		fprintf(stderr, "umlnet: error: collision domain '%s': not in the running lab\n", a.cd);
+		log_err("collision domain '%s': not in the running lab", a.cd);
 		state_close(&st);
 		return 2;
 	}
@@ -121,12 +122,12 @@ int cmd_lcapture(struct umlnet_opts *o, int argc, char **argv)
 	snprintf(spec, sizeof(spec), "daemon,,unix,%s", ctl);
 	state_close(&st);
 	if (endpoint_open_spec(spec, &ep, err, sizeof(err))) {
-		fprintf(stderr, "umlnet: error: collision domain '%s': %s\n", a.cd, err);
+		log_err("collision domain '%s': %s", a.cd, err);
 		return 1;
 	}
 	cap = capture_open(a.file, err, sizeof(err));
 	if (!cap) {
-		fprintf(stderr, "umlnet: error: '%s': %s\n", a.file, err);
+		log_err("'%s': %s", a.file, err);
 		endpoint_destroy(ep);
 		return 1;
 	}
@@ -135,6 +136,6 @@ int cmd_lcapture(struct umlnet_opts *o, int argc, char **argv)
 	capture_close(cap);
 	endpoint_destroy(ep);
 	if (!o->quiet)
-		fprintf(stderr, "umlnet: %ld frame%s captured on %s\n", n, n == 1 ? "" : "s", a.cd);
+		log_info("%ld frame%s captured on %s", n, n == 1 ? "" : "s", a.cd);
 	return 0;
 }

@@ -11,6 +11,7 @@
  */
 #include "guest.h"
 #include "lab.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -38,13 +39,13 @@ static int ltest_parse(int argc, char **argv, struct ltest_args *a)
 		} else if (!strcmp(argv[i], "--wait") && i + 1 < argc) {
 			a->wait_s = (int)strtol(argv[++i], &end, 10);
 			if (*end || a->wait_s < 0 || a->wait_s > 3600) {
-				fprintf(stderr, "umlnet: error: --wait '%s': expected 0 to 3600 "
-						"seconds\n", argv[i]);
+				log_err("--wait '%s': expected 0 to 3600 "
+						"seconds", argv[i]);
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "umlnet: error: usage: umlnet ltest [-d DIR] [--wait "
-					"SECONDS]\n");
+			log_err("usage: umlnet ltest [-d DIR] [--wait "
+					"SECONDS]");
 			return 2;
 		}
 	}
@@ -94,7 +95,7 @@ static int ltest_write(const char *path, const char *text)
 	if (f && fclose(f) < 0)
 		ok = false;
 	if (!ok) {
-		fprintf(stderr, "umlnet: error: %s: %s\n", path, strerror(errno));
+		log_err("%s: %s", path, strerror(errno));
 		return -EIO;
 	}
 	return 0;
@@ -187,7 +188,7 @@ static int ltest_dirs(const char *labdir)
 		if (snprintf(path, sizeof(path), "%s/%s", labdir, sub[i]) >= (int)sizeof(path))
 			return -ENAMETOOLONG;
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "umlnet: error: %s: %s\n", path, strerror(errno));
+			log_err("%s: %s", path, strerror(errno));
 			return -errno;
 		}
 	}
@@ -235,7 +236,7 @@ int cmd_ltest(struct umlnet_opts *o, int argc, char **argv)
 	if (!l)
 		return 1;
 	if (!rc && lab_load(l, a.dir, err, sizeof(err))) {
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 		rc = 2;
 	}
 	if (!rc && !lab_running(o, l->dir)) {

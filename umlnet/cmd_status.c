@@ -3,6 +3,7 @@
  * status - prints a running network at a glance (net_status.c).
  *   umlnet [-j] status [NETWORK]
  */
+#include "log.h"
 #include "umlnet.h"
 
 #include <stdio.h>
@@ -19,7 +20,7 @@ int cmd_status(struct umlnet_opts *o, int argc, char **argv)
 		else if (!o->network && argv[i][0] != '-')
 			o->network = argv[i];
 		else {
-			fprintf(stderr, "umlnet: error: usage: umlnet [-j] status [NETWORK]\n");
+			log_err("usage: umlnet [-j] status [NETWORK]");
 			return 2;
 		}
 	}

@@ -4,6 +4,7 @@
  * then stays as the network's supervisor (supervise.h).
  *   umlnet up FILE [--host NAME]
  */
+#include "log.h"
 #include "span.h"
 #include "supervise.h"
 #include "umlnet.h"
@@ -30,7 +31,7 @@ static int up_args(int argc, char **argv, const char **file, const char **host)
 	}
 	if (*file)
 		return 0;
-	fprintf(stderr, "umlnet: error: usage: umlnet up FILE [--host NAME]\n");
+	log_err("usage: umlnet up FILE [--host NAME]");
 	return -1;
 }
 
@@ -42,12 +43,12 @@ static int up_localize(struct conf *conf, const char *host)
 	if (!host && !conf->nhost)
 		return 0;
 	if (!host) {
-		fprintf(stderr, "umlnet: error: %s: the network spans hosts: give --host NAME (which "
-				"part runs here)\n", conf->file);
+		log_err("%s: the network spans hosts: give --host NAME (which "
+				"part runs here)", conf->file);
 		return -EINVAL;
 	}
 	if (span_localize(conf, host, err, sizeof(err))) {
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 		return -EINVAL;
 	}
 	return 0;
@@ -91,7 +92,7 @@ int cmd_up(struct umlnet_opts *o, int argc, char **argv)
 	}
 	if (o->network) {
 		if (!conf_name_ok(o->network)) {
-			fprintf(stderr, "umlnet: error: -n '%s': not a valid network name\n",
+			log_err("-n '%s': not a valid network name",
 				o->network);
 			return 1;
 		}
@@ -105,7 +106,7 @@ int cmd_up(struct umlnet_opts *o, int argc, char **argv)
 	err = state_create(&st, o->state_dir, conf, text);
 	free(text);
 	if (!err && host && (err = state_write_file(&st, "host", host, 0644, (gid_t)-1)))
-		fprintf(stderr, "umlnet: error: %s/host: %s\n", st.dir, strerror(-err));
+		log_err("%s/host: %s", st.dir, strerror(-err));
 	if (!err && host && !o->quiet)
 		up_print_trunks(conf);
 	if (!err)

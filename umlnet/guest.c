@@ -4,6 +4,7 @@
 #include "base64.h"
 #include "channel.h"
 #include "lab_ns.h"
+#include "log.h"
 #include "mconsole.h"
 #include "vlan_apply.h"
 
@@ -119,7 +120,7 @@ static int guest_write_run(struct state *st, const struct conf_guest *g, char *p
 			       st->as.drop ? st->as.gid : (gid_t)-1);
 	free(text);
 	if (err)
-		fprintf(stderr, "umlnet: error: guest %s: run file '%s': %s\n", g->name, path,
+		log_err("guest %s: run file '%s': %s", g->name, path,
 			strerror(-err));
 	return err;
 }
@@ -136,13 +137,13 @@ int guest_install_data(struct state *st, const char *data, const char *name)
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	if (n == sizeof(text)) {
-		fprintf(stderr, "umlnet: error: '%s': longer than %d bytes\n", src, GUEST_INIT_MAX);
+		log_err("'%s': longer than %d bytes", src, GUEST_INIT_MAX);
 		return -EFBIG;
 	}
 	text[n] = '\0';
 	err = state_write_file(st, name, text, 0755, (gid_t)-1);
 	if (err)
-		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, name, strerror(-err));
+		log_err("%s/%s: %s", st->dir, name, strerror(-err));
 	return err;
 }
 
@@ -160,8 +161,8 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct argv
 
 	err = proc_find_program(g->kernel[0] ? g->kernel : "linux", path, sizeof(path));
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: kernel '%s': not found (install "
-				"user-mode-linux, or give kernel=PATH)\n", g->name,
+		log_err("guest %s: kernel '%s': not found (install "
+				"user-mode-linux, or give kernel=PATH)", g->name,
 			g->kernel[0] ? g->kernel : "linux");
 		return err;
 	}
@@ -189,8 +190,8 @@ static int guest_build(struct state *st, const struct conf_guest *g, struct argv
 	} else if (access(path, R_OK) == 0) {
 		argvec_add(a, "init=%s", path);
 	} else {
-		fprintf(stderr, "umlnet: error: guest %s: umlnet-guest-init.sh is not installed "
-				"(give init=PATH)\n", g->name);
+		log_err("guest %s: umlnet-guest-init.sh is not installed "
+				"(give init=PATH)", g->name);
 		return -ENOENT;
 	}
 	/* No terminals: the console goes to the guest's log file; console 1 reads the command
@@ -242,7 +243,7 @@ int guest_start(struct state *st, int gi)
 		err = proc_spawn_as(a.v, log, &as, &id);
 		close(as.fd3);
 		if (err)
-			fprintf(stderr, "umlnet: error: guest %s: starting %s: %s\n", g->name, a.v[0],
+			log_err("guest %s: starting %s: %s", g->name, a.v[0],
 				strerror(-err));
 		else
 			err = state_record(st, "guest", g->name, &id);
@@ -265,7 +266,7 @@ static int exec_event(void *opaque, const struct notify_msg *m)
 	struct exec_wait *w = opaque;
 
 	if (m->kind == NOTE_TICK && !proc_alive(w->proc)) {
-		fprintf(stderr, "umlnet: error: guest %s: ended while running a command\n", w->guest);
+		log_err("guest %s: ended while running a command", w->guest);
 		return -ECHILD;
 	}
 	if ((m->kind != NOTE_OUT && m->kind != NOTE_EXIT) || strcmp(m->id, w->id))
@@ -294,7 +295,7 @@ int guest_post(const struct state *st, const char *guest, const char *script, ch
 	size_t len = strlen(script);
 
 	if (!p || !proc_alive(&p->id)) {
-		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", guest,
+		log_err("guest '%s': not running in network '%s'", guest,
 			st->conf->name);
 		return -ESRCH;
 	}
@@ -302,8 +303,8 @@ int guest_post(const struct state *st, const char *guest, const char *script, ch
 		*proc = &p->id;
 	snprintf(id, idlen, "%d-%u", (int)getpid(), ++counter);
 	if ((len + 2) / 3 * 4 >= sizeof(b64)) {
-		fprintf(stderr, "umlnet: error: command of %zu bytes: at most %d fit in one line of "
-				"the command channel\n", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
+		log_err("command of %zu bytes: at most %d fit in one line of "
+				"the command channel", len, CHANNEL_LINE_MAX / 4 * 3 - 3);
 		return -EMSGSIZE;
 	}
 	base64_encode((const unsigned char *)script, len, b64);
@@ -326,7 +327,7 @@ int guest_exec(struct state *st, struct notify *n, const char *guest, const char
 		return err;
 	err = notify_loop(n, timeout_ms, exec_event, &w);
 	if (err == -ETIMEDOUT)
-		fprintf(stderr, "umlnet: error: guest %s: the command did not finish within %d s\n",
+		log_err("guest %s: the command did not finish within %d s",
 			guest, timeout_ms / 1000);
 	return err ? err : w.status;
 }
@@ -386,8 +387,8 @@ int guest_exec_all(struct state *st, struct notify *n, const char *script, int t
 		err = notify_loop(n, timeout_ms, exec_all_event, a);
 	for (int k = 0; k < a->count; k++) {
 		if (!a->done[k] && err == -ETIMEDOUT)
-			fprintf(stderr, "umlnet: error: guest %s: the command did not finish within "
-					"%d s\n", a->w[k].guest, timeout_ms / 1000);
+			log_err("guest %s: the command did not finish within "
+					"%d s", a->w[k].guest, timeout_ms / 1000);
 		failed += !a->done[k] || a->w[k].status != 0;
 	}
 	free(a);

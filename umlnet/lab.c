@@ -5,6 +5,7 @@
 #include "guest.h"
 #include "lab_ns.h"
 #include "lab_topo.h"
+#include "log.h"
 #include "trust.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@ static int lab_write(struct state *st, const char *name, const char *text)
 				   st->as.drop ? st->as.gid : (gid_t)-1);
 
 	if (err)
-		fprintf(stderr, "umlnet: error: %s/%s: %s\n", st->dir, name, strerror(-err));
+		log_err("%s/%s: %s", st->dir, name, strerror(-err));
 	return err;
 }
 
@@ -46,7 +47,7 @@ static int lab_write_files(struct state *st, const struct lab *l, const struct l
 	if (!rc)
 		memset(st->conf, 0, sizeof(*st->conf));
 	if (!rc && conf_parse(st->conf, text, "lab topology", err, sizeof(err))) {
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 		rc = -EINVAL;
 	}
 	if (!rc)
@@ -68,9 +69,9 @@ static int lab_write_files(struct state *st, const struct lab *l, const struct l
 		free(text);
 	}
 	if (!rc && (rc = guest_install_data(st, "umlnet-lab-init.sh", LAB_INIT)) == -ENOENT)
-		fprintf(stderr, "umlnet: error: umlnet-lab-init.sh is not installed\n");
+		log_err("umlnet-lab-init.sh is not installed");
 	if (!rc && (rc = guest_install_data(st, "umlnet-lab-services.sh", LAB_SERVICES)) == -ENOENT)
-		fprintf(stderr, "umlnet: error: umlnet-lab-services.sh is not installed\n");
+		log_err("umlnet-lab-services.sh is not installed");
 	return rc;
 }
 
@@ -161,8 +162,8 @@ static int lab_boot_tick(struct lab_boot *b)
 		p = state_find(b->st, "guest", b->st->conf->g[gi].name);
 		if (p && proc_alive(&p->id))
 			continue;
-		fprintf(stderr, "umlnet: error: machine %s: its UML kernel exited while starting "
-				"(console in %s/%s.log)\n", b->st->conf->g[gi].name, b->st->dir,
+		log_err("machine %s: its UML kernel exited while starting "
+				"(console in %s/%s.log)", b->st->conf->g[gi].name, b->st->dir,
 			b->st->conf->g[gi].name);
 		return -ECHILD;
 	}
@@ -195,7 +196,7 @@ static int lab_boot_event(void *opaque, const struct notify_msg *m)
 		}
 		return lab_boot_ready(b, gi, m->status);
 	case NOTE_PANIC:
-		fprintf(stderr, "umlnet: error: machine %s: its kernel panicked: %s\n", m->guest,
+		log_err("machine %s: its kernel panicked: %s", m->guest,
 			m->text);
 		return -EIO;
 	case NOTE_TICK:
@@ -218,8 +219,8 @@ static int lab_boot(struct umlnet_opts *o, struct state *st, struct notify *n, c
 		err = notify_loop(n, o->timeout_s * 1000 + b.total * 30000, lab_boot_event, &b);
 	for (int gi = 0; err == -ETIMEDOUT && gi < b.total; gi++)
 		if (b.ph[gi] != LAB_READY)
-			fprintf(stderr, "umlnet: error: machine %s: not ready in time (%s; its console is "
-					"in %s/%s.log)\n", st->conf->g[gi].name,
+			log_err("machine %s: not ready in time (%s; its console is "
+					"in %s/%s.log)", st->conf->g[gi].name,
 				b.ph[gi] == LAB_WAIT ? "never started" :
 				b.ph[gi] == LAB_UP ? "its startup scripts did not finish" :
 				"it did not boot", st->dir, st->conf->g[gi].name);
@@ -246,8 +247,8 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 		return -ENOMEM;
 	lab_network_name(l->dir, net);
 	if (!lab_path_ok(l->dir)) {
-		fprintf(stderr, "umlnet: error: lab directory '%s': machines mount it over hostfs, "
-				"which takes no ',', quote, backslash, space or control character\n",
+		log_err("lab directory '%s': machines mount it over hostfs, "
+				"which takes no ',', quote, backslash, space or control character",
 			l->dir);
 		free(conf);
 		return -EINVAL;
@@ -257,7 +258,7 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 		rc = lab_topology(l, so->sel, o->network ? o->network : net, so->mem_mb ?
 				  so->mem_mb : LAB_MEM_DEFAULT_MB, so->mem_mb != 0, NULL, &text);
 	if (!rc && (rc = conf_parse(conf, text, "lab topology", err, sizeof(err))))
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 	if (rc) {
 		free(text);
 		free(conf);
@@ -271,8 +272,8 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 	}
 	st.as = o->as;
 	if (!lab_path_ok(st.dir)) {
-		fprintf(stderr, "umlnet: error: state directory '%s': machines mount it over hostfs, "
-				"which takes no ',', quote, backslash, space or control character\n",
+		log_err("state directory '%s': machines mount it over hostfs, "
+				"which takes no ',', quote, backslash, space or control character",
 			st.dir);
 		rc = -EINVAL;
 	}
@@ -284,7 +285,7 @@ int lab_start(struct umlnet_opts *o, const struct lab *l, const struct lab_start
 		rc = l->ns_machines ? lab_ns_boot(o, &st, l) : lab_boot(o, &st, &n, l);
 	notify_close(&n);
 	if (rc) {
-		fprintf(stderr, "umlnet: stopping what was started of the lab\n");
+		log_info("stopping what was started of the lab");
 		net_down(&st);
 	} else if (!o->quiet) {
 		printf("lab %s is ready: %d machine%s (network %s, state in %s)\n",
@@ -329,7 +330,7 @@ int lab_open(struct umlnet_opts *o, const char *dir, struct state *st)
 		return state_open(st, o->state_dir, o->network);
 	memset(st, 0, sizeof(*st));
 	if (!realpath(dir, real)) {
-		fprintf(stderr, "umlnet: error: lab directory '%s': %s\n", dir, strerror(errno));
+		log_err("lab directory '%s': %s", dir, strerror(errno));
 		return -ENOENT;
 	}
 	lab_network_name(real, net);

@@ -2,6 +2,7 @@
 /* The images lab machines name (image=), checked before anything starts (lab.h). */
 #include "image.h"
 #include "lab.h"
+#include "log.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,7 +11,7 @@
 
 static int lab_image_fail(const struct lab_machine *m, const char *why)
 {
-	fprintf(stderr, "umlnet: error: machine %s: image '%s' %s\n", m->name, m->image, why);
+	log_err("machine %s: image '%s' %s", m->name, m->image, why);
 	return -EINVAL;
 }
 
@@ -37,8 +38,8 @@ static int lab_image_check(const struct lab_machine *m, bool first, bool quiet)
 	else
 		snprintf(why, sizeof(why), "umlnet does not know its packages");
 	if (first && !quiet && strcmp(name, "kathara/base"))
-		fprintf(stderr, "umlnet: warning: image '%s' is not built: machines run on the "
-				"host's / (what the image adds must be installed on the host; %s)\n",
+		log_warn("image '%s' is not built: machines run on the "
+				"host's / (what the image adds must be installed on the host; %s)",
 			m->image, why);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "image.h"
 #include "lab.h"
 #include "lab_ns_make.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,9 +48,9 @@ int lab_ns_possible(void)
 {
 	if (geteuid() == 0)
 		return 0;
-	fprintf(stderr, "umlnet: error: --machines ns: needs umlnet run as root (it maps the "
+	log_err("--machines ns: needs umlnet run as root (it maps the "
 			"host's / into each machine and plugs the machines in; the machines "
-			"themselves run as the guests' user)\n");
+			"themselves run as the guests' user)");
 	return -EPERM;
 }
 
@@ -77,7 +78,7 @@ static _Noreturn void ns_run_child(pid_t machine, const char *name, const char *
 	pid_t pid;
 
 	if (err) {
-		fprintf(stderr, "umlnet: error: entering machine %s: %s\n", name, strerror(-err));
+		log_err("entering machine %s: %s", name, strerror(-err));
 		_exit(126);
 	}
 	memcpy(env, ns_env, sizeof(env));
@@ -112,7 +113,7 @@ static int ns_run_start(const struct state *st, struct ns_run *r, const char *na
 	*r = (struct ns_run){ .name = name, .fd = -1, .status = -1,
 			      .deadline = clock_ms() + timeout_ms };
 	if (!p) {
-		fprintf(stderr, "umlnet: error: machine '%s': not running in network '%s'\n", name,
+		log_err("machine '%s': not running in network '%s'", name,
 			st->conf->name);
 		return -ESRCH;
 	}
@@ -172,7 +173,7 @@ static bool ns_run_step(struct ns_run *r, guest_out_fn out, void *opaque)
 	if (waitpid(r->pid, &status, WNOHANG) != r->pid) {
 		if (clock_ms() < r->deadline)
 			return false;
-		fprintf(stderr, "umlnet: error: machine %s: the command did not finish in time\n",
+		log_err("machine %s: the command did not finish in time",
 			r->name);
 		kill(r->pid, SIGKILL);
 		waitpid(r->pid, &status, 0);
@@ -331,8 +332,8 @@ static void ns_say_limit(const struct ns_boot *b, int gi)
 	for (size_t i = 0; i < sizeof(ns_limits) / sizeof(ns_limits[0]); i++) {
 		ns_log_match(b, name, ns_limits[i].pattern, line);
 		if (line[0]) {
-			fprintf(stderr, "umlnet: machine %s: '%s': %s; run the lab with "
-					"--machines uml\n", name, line, ns_limits[i].why);
+			log_info("machine %s: '%s': %s; run the lab with "
+					"--machines uml", name, line, ns_limits[i].why);
 			return;
 		}
 	}
@@ -420,8 +421,8 @@ static void ns_warn_mem(const struct state *st, const struct lab *l)
 						len ? ", " : "", l->m[mi].name);
 	}
 	if (len)
-		fprintf(stderr, "umlnet: warning: mem= of %s is not applied: namespace machines "
-				"share the host's memory, without a limit\n", names);
+		log_warn("mem= of %s is not applied: namespace machines "
+				"share the host's memory, without a limit", names);
 }
 
 int lab_ns_boot(struct umlnet_opts *o, struct state *st, const struct lab *l)
@@ -451,7 +452,7 @@ pid_t lab_ns_shell(const struct state *st, const char *name, int tty)
 	pid_t pid;
 
 	if (!p) {
-		fprintf(stderr, "umlnet: error: machine '%s': not running in network '%s'\n", name,
+		log_err("machine '%s': not running in network '%s'", name,
 			st->conf->name);
 		return -ESRCH;
 	}

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "guest.h"
 #include "lab_ns.h"
+#include "log.h"
 #include "state_lines.h"
 
 #include <errno.h>
@@ -394,7 +395,7 @@ static int ns_plug_start(struct state *st, int gi, pid_t machine)
 	if (!g->neth)
 		return 0;
 	if (proc_find_program("umlnet-plug", prog, sizeof(prog))) {
-		fprintf(stderr, "umlnet: error: machine %s: umlnet-plug not found\n", g->name);
+		log_err("machine %s: umlnet-plug not found", g->name);
 		return -ENOENT;
 	}
 	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)machine);
@@ -421,7 +422,7 @@ static int ns_make_pid(struct state *st, struct lab_ns_making *m)
 
 	if (ns_read_pid(m->sock, &id.pid)) {
 		waitpid(m->maker, &status, 0);
-		fprintf(stderr, "umlnet: machine %s: its maker ended early (%s %d)\n", m->name,
+		log_info("machine %s: its maker ended early (%s %d)", m->name,
 			WIFSIGNALED(status) ? "signal" : "status", WIFSIGNALED(status) ?
 			WTERMSIG(status) : WEXITSTATUS(status));
 		return -EIO;
@@ -442,7 +443,7 @@ static int ns_make_lower(struct state *st, struct lab_ns_making *m)
 
 	(void)st;
 	if (ns_recv(m->sock, 10000) != NS_LOWER_WANTED) {
-		fprintf(stderr, "umlnet: machine %s: no word from its init\n", m->name);
+		log_info("machine %s: no word from its init", m->name);
 		return -EIO;
 	}
 	err = ns_idmap_lower(m->init, m->lower);
@@ -454,7 +455,7 @@ static int ns_make_ready(struct state *st, struct lab_ns_making *m)
 	(void)st;
 	if (ns_recv(m->sock, 10000) == NS_READY)
 		return 0;
-	fprintf(stderr, "umlnet: machine %s: its root was not made\n", m->name);
+	log_info("machine %s: its root was not made", m->name);
 	return -EIO;
 }
 
@@ -483,7 +484,7 @@ static void ns_report(const struct state *st, const char *kind, const char *name
 	state_file(st, file, path, sizeof(path));
 	state_lines_read(path, ns_log_line, &t); /* no log: nothing to show */
 	n = t.n;
-	fprintf(stderr, "umlnet: error: machine %s: %s%s\n", name, what, n ? "; its log ends:" : "");
+	log_err("machine %s: %s%s", name, what, n ? "; its log ends:" : "");
 	for (unsigned int i = n > 3 ? n - 3 : 0; i < n; i++)
 		fprintf(stderr, "  %s\n", t.line[i % 3]);
 }
@@ -496,7 +497,7 @@ static int ns_make_start(struct state *st, const struct lab_ns_spec *s, struct l
 				     .init = -1 };
 	if (log < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		err = -errno;
-		fprintf(stderr, "umlnet: error: machine %s: %s\n", s->name, strerror(-err));
+		log_err("machine %s: %s", s->name, strerror(-err));
 		if (log >= 0)
 			close(log);
 		return err;

@@ -2,6 +2,7 @@
 /* port=[HOST:]GUEST[/tcp|udp] of bridged machines: forwards of the host's 127.0.0.1:HOST to the
  * machine's bridged address, made by the lab's slirp gateway (umlnet-slirp --hostfwd). */
 #include "lab_topo.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ void lab_check_ports(const struct lab *l, const bool *sel, bool quiet)
 {
 	for (int i = 0; !quiet && i < l->nm; i++)
 		if (lab_port_selected(l, sel, i) && !l->m[i].bridged)
-			fprintf(stderr, "umlnet: warning: machine %s: port= ignored: forwards go through "
-					"the bridged interface (add %s[bridged]=true)\n",
+			log_warn("machine %s: port= ignored: forwards go through "
+					"the bridged interface (add %s[bridged]=true)",
 				l->m[i].name, l->m[i].name);
 }

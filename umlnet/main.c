@@ -4,6 +4,7 @@
  *   umlnet [OPTIONS] COMMAND [ARGS]
  * This file is only the table of commands; each lives in its own cmd_*.c.
  */
+#include "log.h"
 #include "umlnet.h"
 #include "lab.h"
 #include "stdfds.h"
@@ -74,7 +75,7 @@ static int parse_int(const char *opt, const char *val, int min, int max, int *ou
 	long v = strtol(val, &end, 10);
 
 	if (end == val || *end || v < min || v > max) {
-		fprintf(stderr, "umlnet: error: %s '%s': expected a number from %d to %d\n", opt, val,
+		log_err("%s '%s': expected a number from %d to %d", opt, val,
 			min, max);
 		return -1;
 	}
@@ -151,6 +152,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			return commands[i].fn(&o, argc - optind, argv + optind);
-	fprintf(stderr, "umlnet: error: unknown command '%s' (try 'umlnet help')\n", argv[optind]);
+	log_err("unknown command '%s' (try 'umlnet help')", argv[optind]);
 	return 2;
 }

@@ -5,6 +5,7 @@
  * state directory. Processes are found by recorded pid and start time, never by name.
  */
 #include "guest.h"
+#include "log.h"
 #include "qemu.h"
 #include "umlnet.h"
 
@@ -62,7 +63,7 @@ int net_down(struct state *st)
 	stop_kind(st, "switch", 5000);
 	for (int i = 0; i < st->nprocs; i++) {
 		if (st->procs[i].id.pid > 0 && proc_alive(&st->procs[i].id)) {
-			fprintf(stderr, "umlnet: error: %s %s (pid %d) is still running\n",
+			log_err("%s %s (pid %d) is still running",
 				st->procs[i].kind, st->procs[i].name, (int)st->procs[i].id.pid);
 			left++;
 		}

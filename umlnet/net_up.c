@@ -7,6 +7,7 @@
  * switches, gateways and plugs again through the same functions.
  */
 #include "guest.h"
+#include "log.h"
 #include "qemu.h"
 #include "switch_mgmt.h"
 #include "umlnet.h"
@@ -64,7 +65,7 @@ static int start_proc(struct state *st, const char *kind, const char *name, char
 	log_path(st, kind, name, log, sizeof(log));
 	err = proc_spawn(argv, log, id);
 	if (err) {
-		fprintf(stderr, "umlnet: error: %s %s: starting %s: %s\n", kind, name, argv[0],
+		log_err("%s %s: starting %s: %s", kind, name, argv[0],
 			strerror(-err));
 		return err;
 	}
@@ -94,7 +95,7 @@ static int wait_ready(const struct state *st, const char *kind, const char *name
 		proc_sleep_ms(step);
 		step = step < 64 ? step * 2 : 100;
 	}
-	fprintf(stderr, "umlnet: error: %s%s\n", r->who, proc_alive(id) ? r->late : r->died);
+	log_err("%s%s", r->who, proc_alive(id) ? r->late : r->died);
 	log_path(st, kind, name, log, sizeof(log));
 	print_log_tail(log);
 	return -EIO;
@@ -121,7 +122,7 @@ static int switch_spawn(struct state *st, int i)
 	int n = 0;
 
 	if (proc_find_program("uml_switch", prog, sizeof(prog))) {
-		fprintf(stderr, "umlnet: error: switch %s: uml_switch not found\n", s->name);
+		log_err("switch %s: uml_switch not found", s->name);
 		return -ENOENT;
 	}
 	state_switch_ctl(st, i, ctl, sizeof(ctl));
@@ -228,7 +229,7 @@ int net_start_slirp(struct state *st, int i)
 	argv[n] = NULL;
 
 	if (proc_find_program("umlnet-slirp", prog, sizeof(prog))) {
-		fprintf(stderr, "umlnet: error: switch %s: slirp: umlnet-slirp not found\n", s->name);
+		log_err("switch %s: slirp: umlnet-slirp not found", s->name);
 		return -ENOENT;
 	}
 	state_switch_ctl(st, i, ctl, sizeof(ctl));
@@ -283,7 +284,7 @@ int net_start_netns(struct state *st, int gi)
 
 	if (proc_find_program("umlnet-plug", prog, sizeof(prog)) ||
 	    proc_find_program("ip", ip, sizeof(ip))) {
-		fprintf(stderr, "umlnet: error: netns %s: needs umlnet-plug and ip\n", g->name);
+		log_err("netns %s: needs umlnet-plug and ip", g->name);
 		return -ENOENT;
 	}
 	snprintf(nspath, sizeof(nspath), "/run/netns/%s", g->name);
@@ -292,8 +293,8 @@ int net_start_netns(struct state *st, int gi)
 
 		snprintf(log, sizeof(log), "%s/netns-%s.log", st->dir, g->name);
 		if (proc_run(add, log)) {
-			fprintf(stderr, "umlnet: error: netns %s: 'ip netns add' failed (namespace "
-					"guests need root; see %s)\n", g->name, log);
+			log_err("netns %s: 'ip netns add' failed (namespace "
+					"guests need root; see %s)", g->name, log);
 			return -EPERM;
 		}
 		state_record(st, "netns", g->name, &id);
@@ -326,8 +327,8 @@ int net_start_netns(struct state *st, int gi)
 		err = netns_ip(st, ip, g->name, (char *)"route", (char *)"add",
 			       g->route[i].dest, (char *)"via", g->route[i].via, NULL);
 	if (err)
-		fprintf(stderr, "umlnet: error: netns %s: configuring its devices failed (see "
-				"%s/netns-%s.log)\n", g->name, st->dir, g->name);
+		log_err("netns %s: configuring its devices failed (see "
+				"%s/netns-%s.log)", g->name, st->dir, g->name);
 	return err;
 }
 
@@ -408,7 +409,7 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 		return b->up == b->total ? 1 : boot_fill(b);
 	}
 	if (m->kind == NOTE_PANIC) {
-		fprintf(stderr, "umlnet: error: guest %s: its kernel panicked: %s\n", m->guest,
+		log_err("guest %s: its kernel panicked: %s", m->guest,
 			m->text);
 		return -EIO;
 	}
@@ -420,7 +421,7 @@ static int boot_event(void *opaque, const struct notify_msg *m)
 
 			if (b->is_up[gi] || (p && proc_alive(&p->id)))
 				continue;
-			fprintf(stderr, "umlnet: error: guest %s: exited while booting\n",
+			log_err("guest %s: exited while booting",
 				c->g[gi].name);
 			snprintf(log, sizeof(log), "%s/%s.log", b->st->dir, c->g[gi].name);
 			print_log_tail(log);
@@ -446,8 +447,8 @@ static int boot_guests(struct umlnet_opts *o, struct state *st, struct notify *n
 	if (err == -ETIMEDOUT) {
 		for (int i = 0; i < b.next; i++)
 			if (!b.is_up[b.order[i]])
-				fprintf(stderr, "umlnet: error: guest %s: not up in time (its console "
-						"is in %s/%s.log)\n", st->conf->g[b.order[i]].name,
+				log_err("guest %s: not up in time (its console "
+						"is in %s/%s.log)", st->conf->g[b.order[i]].name,
 					st->dir, st->conf->g[b.order[i]].name);
 	}
 	return err;
@@ -527,7 +528,7 @@ int net_up(struct umlnet_opts *o, struct state *st, struct notify *n)
 		err = boot_guests(o, st, n);
 	err = wait_vms(o, st, tty, err);
 	if (err) {
-		fprintf(stderr, "umlnet: stopping what was started of network '%s'\n", c->name);
+		log_info("stopping what was started of network '%s'", c->name);
 		notify_close(n);
 		net_down(st);
 	}

@@ -3,6 +3,7 @@
  * network_load - what the commands start from: a topology file (umlnet_load) or the state of
  * a running network (umlnet_open).
  */
+#include "log.h"
 #include "umlnet.h"
 
 #include <errno.h>
@@ -20,7 +21,7 @@ int umlnet_load(const char *path, struct conf **conf, char **text)
 		return -ENOMEM;
 	rc = conf_load(*conf, path, text, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 		free(*conf);
 		*conf = NULL;
 	}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "notify.h"
 #include "clock.h"
 #include "mconsole.h"
@@ -64,13 +65,13 @@ int notify_open(struct notify *n, const struct state *st)
 	state_file(st, "notify", n->path, sizeof(n->path));
 	n->fd = mconsole_notify_listen(n->path);
 	if (n->fd == -EADDRINUSE) {
-		fprintf(stderr, "umlnet: error: notify socket '%s': another umlnet command is "
-				"listening on it; try again when it is done\n", n->path);
+		log_err("notify socket '%s': another umlnet command is "
+				"listening on it; try again when it is done", n->path);
 		return n->fd;
 	}
 	err = n->fd < 0 ? n->fd : notify_share(n);
 	if (err) {
-		fprintf(stderr, "umlnet: error: notify socket '%s': %s\n", n->path, strerror(-err));
+		log_err("notify socket '%s': %s", n->path, strerror(-err));
 		notify_close(n);
 	}
 	return err;
@@ -84,7 +85,7 @@ void notify_close(struct notify *n)
 	}
 	n->fd = -1;
 	if (n->refused > 1)
-		fprintf(stderr, "umlnet: refused %lu notifications in all\n", n->refused);
+		log_info("refused %lu notifications in all", n->refused);
 	if (n->refused)
 		state_add_refused(n->st, n->refused);
 	n->refused = 0;
@@ -205,7 +206,7 @@ int notify_loop(struct notify *n, int timeout_ms, notify_fn fn, void *opaque)
 		int r;
 
 		if (notify_stop) {
-			fprintf(stderr, "umlnet: interrupted by signal %d\n", (int)notify_stop);
+			log_info("interrupted by signal %d", (int)notify_stop);
 			return -EINTR;
 		}
 		if (now >= next_tick) {

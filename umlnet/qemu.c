@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "qemu.h"
 #include "qemu_nic.h"
 #include "qemu_tty.h"
@@ -98,7 +99,7 @@ static int qemu_image(struct state *st, struct qemu_env *env)
 	pid_t pid;
 
 	if (qemu_image_program(prog, sizeof(prog))) {
-		fprintf(stderr, "umlnet: error: qemu guests: %s is not installed\n", QEMU_IMAGE);
+		log_err("qemu guests: %s is not installed", QEMU_IMAGE);
 		return -ENOENT;
 	}
 	state_file(st, "qemu-image.log", log, sizeof(log));
@@ -126,7 +127,7 @@ static int qemu_image(struct state *st, struct qemu_env *env)
 	out[n] = '\0';
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0 || sscanf(out, "%4095s %4095s", env->kernel, env->initrd) != 2) {
-		fprintf(stderr, "umlnet: error: qemu guests: %s failed (see %s)\n", QEMU_IMAGE, log);
+		log_err("qemu guests: %s failed (see %s)", QEMU_IMAGE, log);
 		return -EIO;
 	}
 	return 0;
@@ -143,8 +144,8 @@ int qemu_prepare(struct state *st, struct qemu_env *env)
 		need_image |= st->conf->g[i].kind == CONF_GUEST_QEMU &&
 			      qemu_uses_image(&st->conf->g[i]);
 	if (proc_find_program(QEMU_PROGRAM, path, sizeof(path))) {
-		fprintf(stderr, "umlnet: error: qemu guests: %s not found (install "
-				"qemu-system-x86)\n", QEMU_PROGRAM);
+		log_err("qemu guests: %s not found (install "
+				"qemu-system-x86)", QEMU_PROGRAM);
 		return -ENOENT;
 	}
 	snprintf(env->accel, sizeof(env->accel), "%s", qemu_kvm_works(&st->as) ? "kvm" : "tcg");
@@ -250,7 +251,7 @@ static int qemu_tty_open(const struct state *st, const char *vm, struct linesock
 	qemu_path(st, vm, "tty", path, sizeof(path));
 	err = linesock_connect(*tty, path, 10000);
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: command channel '%s': %s\n", vm, path,
+		log_err("guest %s: command channel '%s': %s", vm, path,
 			strerror(-err));
 		free(*tty);
 		*tty = NULL;
@@ -273,14 +274,14 @@ int qemu_start(struct state *st, const struct qemu_env *env, int gi, struct line
 		snprintf(log, sizeof(log), "%s/%s.log", st->dir, g->name);
 		err = proc_spawn_as(a.v, log, &as, &id);
 		if (err)
-			fprintf(stderr, "umlnet: error: guest %s: starting %s: %s\n", g->name,
+			log_err("guest %s: starting %s: %s", g->name,
 				a.v[0], strerror(-err));
 		else
 			err = state_record(st, "qemu", g->name, &id);
 		if (!err && qemu_uses_image(g))
 			err = qemu_tty_open(st, g->name, tty);
 	} else {
-		fprintf(stderr, "umlnet: error: guest %s: building QEMU's arguments: %s\n",
+		log_err("guest %s: building QEMU's arguments: %s",
 			g->name, strerror(-err));
 	}
 	argvec_free(&a);
@@ -326,7 +327,7 @@ int qemu_wait_ready(struct state *st, int gi, struct linesock *tty, int timeout_
 		}
 	}
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: %s (QEMU's output: %s/%s.log)\n", g->name,
+		log_err("guest %s: %s (QEMU's output: %s/%s.log)", g->name,
 			!proc_alive(&p->id) ? "QEMU exited while booting" : err == -ETIMEDOUT ?
 			"not up in time" : strerror(-err), st->dir, g->name);
 		qemu_console_tail(st, g->name);
@@ -349,7 +350,7 @@ void qemu_stop_all(struct state *st)
 		asked[i] = !qmp_once(path, "{\"execute\":\"system_powerdown\"}", why,
 				     sizeof(why));
 		if (!asked[i])
-			fprintf(stderr, "umlnet: guest %s: ACPI powerdown: %s; killing it\n",
+			log_info("guest %s: ACPI powerdown: %s; killing it",
 				p->name, why);
 	}
 	for (int i = 0; i < st->nprocs; i++) {
@@ -358,8 +359,8 @@ void qemu_stop_all(struct state *st)
 		if (strcmp(p->kind, "qemu"))
 			continue;
 		if (asked[i] && !proc_wait_gone(&p->id, QEMU_STOP_MS))
-			fprintf(stderr, "umlnet: guest %s: still running %d s after the ACPI "
-					"powerdown; killing it\n", p->name, QEMU_STOP_MS / 1000);
+			log_info("guest %s: still running %d s after the ACPI "
+					"powerdown; killing it", p->name, QEMU_STOP_MS / 1000);
 		proc_stop(&p->id, SIGTERM, 2000);
 	}
 }

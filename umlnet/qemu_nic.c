@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "qemu_nic.h"
 #include "attach.h"
 #include "ether.h"
@@ -38,13 +39,13 @@ static int qemu_nic_qmp(const struct state *st, const char *vm, const char *what
 	int err = qmp_cmd_end(c);
 
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: %s: %s\n", vm, what, strerror(-err));
+		log_err("guest %s: %s: %s", vm, what, strerror(-err));
 		return err;
 	}
 	qemu_path(st, vm, "qmp", path, sizeof(path));
 	err = qmp_once(path, c->text, why, sizeof(why));
 	if (err)
-		fprintf(stderr, "umlnet: error: guest %s: %s: %s\n", vm, what, why);
+		log_err("guest %s: %s: %s", vm, what, why);
 	free(c->text);
 	return err;
 }
@@ -108,7 +109,7 @@ static int qemu_nic_plug(struct state *st, const char *vm, const struct conf_eth
 	conf_dev_name(e, dev);
 	err = qemu_nic_script(script, sizeof(script), dev, mac, addr, naddr);
 	if (err) {
-		fprintf(stderr, "umlnet: error: guest %s: %s: MAC %s or an address refused: %s\n",
+		log_err("guest %s: %s: MAC %s or an address refused: %s",
 			vm, dev, mac, strerror(-err));
 		return err;
 	}
@@ -191,8 +192,8 @@ static void qemu_nic_read_back(struct state *st, const char *vm, const struct co
 			snprintf(r->addr[r->naddr++], sizeof(r->addr[0]), "%s", e->ip);
 	}
 	if (r->refused)
-		fprintf(stderr, "umlnet: guest %s: %s: %d line(s) of the VM's report not believed "
-				"(the first: '%s')\n", vm, dev, r->refused, r->first_refused);
+		log_info("guest %s: %s: %d line(s) of the VM's report not believed "
+				"(the first: '%s')", vm, dev, r->refused, r->first_refused);
 	if (!r->mac[0])
 		qemu_mac(vm, e, r->mac);
 }
@@ -217,7 +218,7 @@ static int qemu_nic_replug(struct state *st, int gi, const struct conf_eth *e)
 		qemu_exec(st, g->name, script, 30000, NULL, NULL);
 	}
 	if (err)
-		fprintf(stderr, "umlnet: guest %s: %s did not re-join switch %s\n", g->name, dev,
+		log_info("guest %s: %s did not re-join switch %s", g->name, dev,
 			st->conf->sw[e->sw].name);
 	return err;
 }

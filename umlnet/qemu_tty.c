@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "qemu_tty.h"
 #include "base64.h"
 #include "qemu.h"
@@ -89,13 +90,13 @@ int qemu_exec(struct state *st, const char *vm, const char *script, int timeout_
 	int err;
 
 	if (!p || !proc_alive(&p->id) || gi < 0) {
-		fprintf(stderr, "umlnet: error: guest '%s': not running in network '%s'\n", vm,
+		log_err("guest '%s': not running in network '%s'", vm,
 			st->conf->name);
 		return -ESRCH;
 	}
 	if (!qemu_uses_image(&st->conf->g[gi])) {
-		fprintf(stderr, "umlnet: error: guest %s: boots its own kernel or disk, so umlnet "
-				"has no command channel into it\n", vm);
+		log_err("guest %s: boots its own kernel or disk, so umlnet "
+				"has no command channel into it", vm);
 		return -EOPNOTSUPP;
 	}
 	if (!(ls = malloc(sizeof(*ls))))
@@ -108,7 +109,7 @@ int qemu_exec(struct state *st, const char *vm, const char *script, int timeout_
 		linesock_close(ls);
 	}
 	if (err < 0)
-		fprintf(stderr, "umlnet: error: guest %s: command channel '%s': %s\n", vm, path,
+		log_err("guest %s: command channel '%s': %s", vm, path,
 			err == -ETIMEDOUT ? "the command did not finish in time" :
 			err == -ECHILD ? "the VM ended" : strerror(-err));
 	free(cmd);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "runas.h"
 #include "ids.h"
 
@@ -20,15 +21,15 @@ int runas_guest_user(const char *opt, struct proc_as *as, const char **user)
 	if (geteuid() != 0)
 		return 0;
 	if (ids_user(name, &uid, &gid)) {
-		fprintf(stderr, "umlnet: error: %s '%s': no such user; as root umlnet runs guests "
+		log_err("%s '%s': no such user; as root umlnet runs guests "
 				"only as an unprivileged user: create it with 'useradd --system "
-				"--no-create-home --shell /usr/sbin/nologin %s' (scripts/deps does)\n",
+				"--no-create-home --shell /usr/sbin/nologin %s' (scripts/deps does)",
 			from, name, name);
 		return -ENOENT;
 	}
 	if (uid == 0 || gid == 0) {
-		fprintf(stderr, "umlnet: error: %s '%s': uid %u gid %u: guests never run as root "
-				"or with root's group\n", from, name, (unsigned int)uid,
+		log_err("%s '%s': uid %u gid %u: guests never run as root "
+				"or with root's group", from, name, (unsigned int)uid,
 			(unsigned int)gid);
 		return -EPERM;
 	}

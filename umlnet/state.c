@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "state.h"
 
 #include <dirent.h>
@@ -50,7 +51,7 @@ int state_base(char *out, size_t len)
 	snprintf(out, len, "/tmp/umlnet-%u", (unsigned int)geteuid());
 	err = state_mkdir_own(out);
 	if (err)
-		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", out,
+		log_err("state directory '%s': %s", out,
 			err == -EPERM ? "not a directory owned by us" : strerror(-err));
 	return err;
 }
@@ -62,7 +63,7 @@ int state_base_create(char *out, size_t len)
 	if (err)
 		return err;
 	if (mkdir(out, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "umlnet: error: state base '%s': %s\n", out, strerror(errno));
+		log_err("state base '%s': %s", out, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -140,8 +141,8 @@ int state_share(struct state *st, const struct proc_as *as, const char *user)
 	    (chmod(st->dir, 0711) < 0 || lstat(path, &sb) < 0 || chown(path, as->uid, as->gid) < 0))
 		err = -errno;
 	if (err) {
-		fprintf(stderr, "umlnet: error: state directory '%s': making uml/ for the guests: "
-				"%s\n", st->dir, strerror(-err));
+		log_err("state directory '%s': making uml/ for the guests: "
+				"%s", st->dir, strerror(-err));
 		return err;
 	}
 	return as->drop ? trust_reachable(st->dir, user, as->uid, as->gid) : 0;
@@ -175,8 +176,8 @@ static int state_check_sock(const struct state *st, const char *path, const char
 
 	if (n < sizeof(((struct sockaddr_un *)0)->sun_path))
 		return 0;
-	fprintf(stderr, "umlnet: error: state directory '%s': too long for %s '%s' (%zu of at "
-			"most 107 characters)\n", st->dir, what, path, n);
+	log_err("state directory '%s': too long for %s '%s' (%zu of at "
+			"most 107 characters)", st->dir, what, path, n);
 	return -ENAMETOOLONG;
 }
 
@@ -325,7 +326,7 @@ static int state_pick(const char *base, char *out, size_t len)
 	int n = 0;
 
 	if (!d) {
-		fprintf(stderr, "umlnet: error: no network is up (nothing under %s)\n", base);
+		log_err("no network is up (nothing under %s)", base);
 		return -ENOENT;
 	}
 	while ((e = readdir(d))) {
@@ -345,9 +346,9 @@ static int state_pick(const char *base, char *out, size_t len)
 	if (n == 1)
 		return 0;
 	if (n == 0)
-		fprintf(stderr, "umlnet: error: no network is up (nothing under %s)\n", base);
+		log_err("no network is up (nothing under %s)", base);
 	else
-		fprintf(stderr, "umlnet: error: %d networks are up (%s): name one with -n NETWORK\n",
+		log_err("%d networks are up (%s): name one with -n NETWORK",
 			n, names);
 	return n ? -EEXIST : -ENOENT;
 }
@@ -364,7 +365,7 @@ static int state_load_host(struct state *st)
 		return 0;
 	rc = span_localize(st->conf, host, err, sizeof(err));
 	if (rc)
-		fprintf(stderr, "umlnet: error: %s: %s\n", path, err);
+		log_err("%s: %s", path, err);
 	return rc;
 }
 
@@ -379,14 +380,14 @@ static int state_load(struct state *st)
 	state_file(st, "topology.conf", path, sizeof(path));
 	rc = conf_load(st->conf, path, NULL, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "umlnet: error: %s\n", err);
+		log_err("%s", err);
 		return rc;
 	}
 	if ((rc = state_load_host(st)))
 		return rc;
 	rc = state_load_pids(st);
 	if (rc)
-		fprintf(stderr, "umlnet: error: %s/pids: %s\n", st->dir, strerror(-rc));
+		log_err("%s/pids: %s", st->dir, strerror(-rc));
 	return rc;
 }
 
@@ -404,7 +405,7 @@ static int state_pick_dir(struct state *st, const char *dir, const char *name, b
 		if (!err)
 			err = trust_state_path("state base", picked, base, sizeof(base));
 		if (!err && make_base && mkdir(base, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "umlnet: error: state base '%s': %s\n", base, strerror(errno));
+			log_err("state base '%s': %s", base, strerror(errno));
 			err = -errno;
 		}
 		if (!err && !name)
@@ -427,7 +428,7 @@ int state_open(struct state *st, const char *dir, const char *network)
 	if (err)
 		return err;
 	if (access(st->dir, F_OK) < 0) {
-		fprintf(stderr, "umlnet: error: network state '%s': %s (is the network up?)\n",
+		log_err("network state '%s': %s (is the network up?)",
 			st->dir, strerror(errno));
 		return -ENOENT;
 	}
@@ -454,7 +455,7 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 		return err;
 	err = state_mkdir_own(st->dir);
 	if (err) {
-		fprintf(stderr, "umlnet: error: state directory '%s': %s\n", st->dir,
+		log_err("state directory '%s': %s", st->dir,
 			err == -EPERM ? "not a directory owned by us" : strerror(-err));
 		return err;
 	}
@@ -463,8 +464,8 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 		err = state_load_pids(st);
 	for (int i = 0; !err && i < st->nprocs; i++) {
 		if (proc_alive(&st->procs[i].id)) {
-			fprintf(stderr, "umlnet: error: network '%s' is up already (%s %s is pid %d); "
-					"'umlnet -n %s down' first\n", conf->name, st->procs[i].kind,
+			log_err("network '%s' is up already (%s %s is pid %d); "
+					"'umlnet -n %s down' first", conf->name, st->procs[i].kind,
 				st->procs[i].name, (int)st->procs[i].id.pid, conf->name);
 			return -EBUSY;
 		}
@@ -481,7 +482,7 @@ int state_create(struct state *st, const char *dir, struct conf *conf, const cha
 	/* The copy carries the network's name even when the name came from the file's name. */
 	if (!f || (!conf->named && fprintf(f, "network %s\n", conf->name) < 0) ||
 	    fputs(text, f) < 0 || fclose(f) < 0) {
-		fprintf(stderr, "umlnet: error: %s: %s\n", path, strerror(errno));
+		log_err("%s: %s", path, strerror(errno));
 		return -errno;
 	}
 	return 0;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "supervise.h"
 #include "clock.h"
 #include "qemu_nic.h"
@@ -38,7 +39,7 @@ int supervise_split(void)
 
 	fflush(NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		fprintf(stderr, "umlnet: error: starting the supervisor: %s\n", strerror(errno));
+		log_err("starting the supervisor: %s", strerror(errno));
 		return -errno;
 	}
 	if (pid == 0) {
@@ -65,7 +66,7 @@ static void supervise_word(int fd, char word)
 	if (fd < 0)
 		return;
 	if (write(fd, &word, 1) != 1)
-		fprintf(stderr, "umlnet: error: telling up's caller: %s\n", strerror(errno));
+		log_err("telling up's caller: %s", strerror(errno));
 	close(fd);
 }
 
@@ -356,7 +357,7 @@ int supervise_run(struct state *st, int word_fd)
 	if (!err)
 		err = sv_redirect(st);
 	if (err) {
-		fprintf(stderr, "umlnet: error: starting the supervisor: %s\n", strerror(-err));
+		log_err("starting the supervisor: %s", strerror(-err));
 		supervise_failed(word_fd);
 		return err;
 	}

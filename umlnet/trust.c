@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "trust.h"
 
 #include <dirent.h>
@@ -75,7 +76,7 @@ int trust_state_path(const char *what, const char *path, char *real, size_t len)
 	if (!err)
 		err = trust_resolve(path[0] == '/' ? path : dir, real, len);
 	if (err) {
-		fprintf(stderr, "umlnet: error: %s '%s': %s\n", what, path, strerror(-err));
+		log_err("%s '%s': %s", what, path, strerror(-err));
 		return err;
 	}
 	snprintf(dir, sizeof(dir), "%s", real);
@@ -87,15 +88,15 @@ int trust_state_path(const char *what, const char *path, char *real, size_t len)
 				first = false;
 				continue; /* not made yet: its parents decide, and again once made */
 			}
-			fprintf(stderr, "umlnet: error: %s '%s': '%s': %s\n", what, path, dir,
+			log_err("%s '%s': '%s': %s", what, path, dir,
 				strerror(errno));
 			return -errno;
 		}
 		if (!trust_dir_ok(&sb, first)) {
-			fprintf(stderr, "umlnet: error: %s '%s': '%s' (owner uid %u, mode %04o) is not "
+			log_err("%s '%s': '%s' (owner uid %u, mode %04o) is not "
 					"a directory owned by root and writable by no one else: root "
 					"does not use state others could plant (set --state or "
-					"UMLNET_STATE_DIR to a root-owned directory)\n", what, path, dir,
+					"UMLNET_STATE_DIR to a root-owned directory)", what, path, dir,
 				(unsigned int)sb.st_uid, (unsigned int)(sb.st_mode & 07777));
 			return -EPERM;
 		}
@@ -123,9 +124,9 @@ int trust_reachable(const char *path, const char *user, uid_t uid, gid_t gid)
 		struct stat sb;
 
 		if (stat(dir, &sb) < 0 || !trust_searchable(&sb, uid, gid)) {
-			fprintf(stderr, "umlnet: error: state directory '%s': the guests' user %s "
+			log_err("state directory '%s': the guests' user %s "
 					"cannot reach it ('%s' is not searchable by uid %u); choose "
-					"a state directory under directories it may search\n", path,
+					"a state directory under directories it may search", path,
 				user, dir, (unsigned int)uid);
 			return -EACCES;
 		}

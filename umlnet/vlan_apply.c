@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "log.h"
 #include "vlan_apply.h"
 #include "attach.h"
 #include "proc.h"
@@ -43,12 +44,12 @@ static int vlan_apply_send(const struct state *st, int sw, const char *cmd, cons
 	switch_mgmt_default_path(ctl, mgmt, sizeof(mgmt));
 	err = switch_mgmt_query(mgmt, cmd, &reply);
 	if (err) {
-		fprintf(stderr, "umlnet: error: %s: switch %s: '%s': %s\n", who, swname, cmd,
+		log_err("%s: switch %s: '%s': %s", who, swname, cmd,
 			strerror(-err));
 		return err;
 	}
 	if (strncmp(reply, expect, strlen(expect))) {
-		fprintf(stderr, "umlnet: error: %s: switch %s: '%s': %s\n", who, swname, cmd, reply);
+		log_err("%s: switch %s: '%s': %s", who, swname, cmd, reply);
 		err = -EPERM;
 	}
 	free(reply);
@@ -75,8 +76,8 @@ int vlan_apply_ident(const struct state *st, const char *guest, const struct con
 	conf_dev_name(e, dev);
 	snprintf(who, sizeof(who), "%s: %s", guest, dev);
 	if (vlan_apply_ctl(st, guest, e, path, sizeof(path))) {
-		fprintf(stderr, "umlnet: error: %s: its control socket '%s' is longer than a socket "
-				"address holds (%zu bytes); use a shorter state directory or names\n",
+		log_err("%s: its control socket '%s' is longer than a socket "
+				"address holds (%zu bytes); use a shorter state directory or names",
 			who, path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
@@ -190,8 +191,8 @@ static int vlan_apply_vec(const struct state *st, const struct conf_guest *g,
 		proc_sleep_ms(VLAN_APPLY_STEP_MS);
 	}
 	if (port <= 0) {
-		fprintf(stderr, "umlnet: error: %s: switch %s: no port from %s within 10 s%s%s; %s "
-				"not set\n", who, st->conf->sw[e->sw].name, src, port ? ": " : "",
+		log_err("%s: switch %s: no port from %s within 10 s%s%s; %s "
+				"not set", who, st->conf->sw[e->sw].name, src, port ? ": " : "",
 			port ? strerror(-port) : "", e->vlan);
 		return port ? port : -ETIMEDOUT;
 	}
