@@ -68,11 +68,13 @@ static bool vlan_may_change(struct switchd *d, const struct mgmt_conn *c, FILE *
 }
 
 /* ident PATH SCOPE SETTING [name=DEV] */
-static void vlan_ident_command(struct switchd *d, char **words, int n, FILE *f)
+static void vlan_ident_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n,
+			       FILE *f)
 {
 	char err[320], text[VLAN_TEXT_MAX + 192];
 	struct ident_rule r;
 
+	(void)c;
 	if (ident_rule_parse(words, n, &r, err, sizeof(err)) ||
 	    ident_sock_open(d, &r, err, sizeof(err))) {
 		vlan_refuse(d, f, "%s", err);
@@ -84,10 +86,12 @@ static void vlan_ident_command(struct switchd *d, char **words, int n, FILE *f)
 }
 
 /* ident-close PATH */
-static void vlan_ident_close(struct switchd *d, char **words, int n, FILE *f)
+static void vlan_ident_close(struct switchd *d, const struct mgmt_conn *c, char **words, int n,
+			     FILE *f)
 {
 	char shown[LOG_ESCAPED_LEN(108)];
 
+	(void)c;
 	if (n != 2) {
 		vlan_refuse(d, f, "ident-close: usage: ident-close PATH");
 		return;
@@ -99,12 +103,6 @@ static void vlan_ident_close(struct switchd *d, char **words, int n, FILE *f)
 	}
 	log_info("device socket %s closed", words[1]);
 	fprintf(f, "closed %s", words[1]);
-}
-
-bool mgmt_vlan_is_command(const char *w)
-{
-	return !strcmp(w, "vlan") || !strcmp(w, "trunk") || !strcmp(w, "ident") ||
-	       !strcmp(w, "ident-close") || !strcmp(w, "idents");
 }
 
 /* vlan PORT VID, trunk PORT LIST [native=N] */
@@ -140,16 +138,46 @@ static void vlan_port_command(struct switchd *d, const struct mgmt_conn *c, char
 	fprintf(f, "port %d: %s", slot + 1, text);
 }
 
+/* idents */
+static void vlan_idents(struct switchd *d, const struct mgmt_conn *c, char **words, int n, FILE *f)
+{
+	(void)c, (void)words, (void)n;
+	ident_socks_list(d, f);
+}
+
+typedef void vlan_command_fn(struct switchd *d, const struct mgmt_conn *c, char **words, int n,
+			     FILE *f);
+
+static const struct {
+	const char *name;
+	bool changes;          /* only root and the switch's user may run it */
+	vlan_command_fn *run;
+} vlan_commands[] = {
+	{ "vlan", true, vlan_port_command },
+	{ "trunk", true, vlan_port_command },
+	{ "ident", true, vlan_ident_command },
+	{ "ident-close", true, vlan_ident_close },
+	{ "idents", false, vlan_idents },
+};
+
+static int vlan_command_find(const char *word)
+{
+	for (size_t i = 0; i < sizeof(vlan_commands) / sizeof(vlan_commands[0]); i++)
+		if (!strcmp(word, vlan_commands[i].name))
+			return (int)i;
+	return -1;
+}
+
+bool mgmt_vlan_is_command(const char *word)
+{
+	return vlan_command_find(word) >= 0;
+}
+
 void mgmt_vlan_command(struct switchd *d, const struct mgmt_conn *c, char **words, int n, FILE *f)
 {
-	if (!strcmp(words[0], "idents"))
-		ident_socks_list(d, f);
-	else if (!vlan_may_change(d, c, f, words[0]))
+	int i = vlan_command_find(words[0]);
+
+	if (i < 0 || (vlan_commands[i].changes && !vlan_may_change(d, c, f, words[0])))
 		return;
-	else if (!strcmp(words[0], "ident"))
-		vlan_ident_command(d, words, n, f);
-	else if (!strcmp(words[0], "ident-close"))
-		vlan_ident_close(d, words, n, f);
-	else
-		vlan_port_command(d, c, words, n, f);
+	vlan_commands[i].run(d, c, words, n, f);
 }
