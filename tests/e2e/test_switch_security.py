@@ -426,3 +426,21 @@ def test_sockets_are_born_with_their_mode(ctx):
         if "bind(" in ln and where in ln:
             check(i > 0 and "umask(0177)" in lines[i - 1],
                   f"bind without the socket's umask before it:\n{lines[i - 1]}\n{ln}")
+
+
+def test_management_refuses_device_sockets_to_others(ctx):
+    """Only root and the switch's own user may have the switch make a device socket: a root
+    switch whose management socket others may use (-mode 0666) refuses `ident` from nobody, and
+    makes no file at the path nobody named (a directory nobody cannot write to)."""
+    need_root()
+    sw = ctx.switch(args=["-mode", "0666"])
+    path = ctx.path("nobody-asked.ctl")
+    r = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                        program("uml_switchctl"), "-s", sw.ctl, "ident", path,
+                        f"uid={NOBODY}", "vlan=10"],
+                       capture_output=True, text=True, timeout=10)
+    said = r.stdout + r.stderr
+    check("may not change VLANs" in said, f"ident from nobody was not refused: {said!r}")
+    check(not os.path.exists(path), f"the root switch made {path} for nobody")
+    check("ident_refused" in sw.ctl_cmd("idents") and path not in sw.ctl_cmd("idents"),
+          sw.ctl_cmd("idents"))
